@@ -1,0 +1,7 @@
+mod setting_switch;
+mod settings_shell;
+mod training_fixed;
+
+pub use setting_switch::SettingSwitch;
+pub use settings_shell::SettingsShell;
+pub use training_fixed::TrainingFixedByPlan;

@@ -1,0 +1,160 @@
+use crate::domain::SwitchSetting;
+use crate::settings::server_fns::{set_ai_enabled, set_training_allowed, SetAiEnabled, SetTrainingAllowed};
+use crate::settings::SaveError;
+use leptos::{ev::SubmitEvent, prelude::*, server_fn::ServerFn};
+
+/// The words and the form wiring of one switch.
+struct SwitchCopy {
+    title: &'static str,
+    label: &'static str,
+    description: &'static str,
+    /// Shown while the switch is off, if turning it off has consequences an
+    /// admin must not miss.
+    off_notice: Option<&'static str>,
+    action: &'static str,
+    field: &'static str,
+}
+
+impl SwitchCopy {
+    fn of(setting: SwitchSetting) -> Self {
+        match setting {
+            SwitchSetting::AiEnabled => SwitchCopy {
+                title: "AI features",
+                label: "Allow AI features in this workspace",
+                description: "Members can ask AI to write and explain code, summarise results and run agents. While this is off, no AI feature runs for anyone and nothing is sent to a model provider.",
+                off_notice: Some("AI features are turned off for every member of this workspace. Provider and key settings are kept, not erased, and apply again as soon as AI is turned back on."),
+                action: SetAiEnabled::PATH,
+                field: "enabled",
+            },
+            SwitchSetting::TrainingAllowed => SwitchCopy {
+                title: "AI training",
+                label: "Use this workspace's AI sessions to improve AI features",
+                description: "Off unless an admin turns it on: prompts, context and answers from this workspace are not used to train or improve any model. This choice is separate from the AI switch; opting out of training never turns AI off. Our model providers never train on your data, whatever is chosen here.",
+                off_notice: None,
+                action: SetTrainingAllowed::PATH,
+                field: "allowed",
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SaveStatus {
+    Idle,
+    Saving,
+    Saved,
+    Failed(SaveError),
+}
+
+impl SaveStatus {
+    fn message(self) -> String {
+        match self {
+            SaveStatus::Idle => String::new(),
+            SaveStatus::Saving => "Saving…".into(),
+            SaveStatus::Saved => "Saved.".into(),
+            SaveStatus::Failed(error) => {
+                format!("Not saved: {error}. The switch shows the setting as it still is.")
+            }
+        }
+    }
+}
+
+async fn save(setting: SwitchSetting, value: bool) -> Result<bool, SaveError> {
+    match setting {
+        SwitchSetting::AiEnabled => set_ai_enabled(value).await,
+        SwitchSetting::TrainingAllowed => set_training_allowed(value).await,
+    }
+}
+
+/// One on/off setting. Without JavaScript it is a form whose button posts
+/// the opposite of the current value and the server redirects back; with
+/// JavaScript the same form is saved in place, showing saving, saved or
+/// why it failed, and a failed save puts the switch back.
+#[island]
+pub fn SettingSwitch(
+    setting: SwitchSetting,
+    initial: bool,
+    /// The outcome of a save posted without JavaScript, read from the URL.
+    notice: Option<Result<(), SaveError>>,
+) -> impl IntoView {
+    let copy = SwitchCopy::of(setting);
+    let on = RwSignal::new(initial);
+    let status = RwSignal::new(match notice {
+        None => SaveStatus::Idle,
+        Some(Ok(())) => SaveStatus::Saved,
+        Some(Err(error)) => SaveStatus::Failed(error),
+    });
+
+    let submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        if status.get_untracked() == SaveStatus::Saving {
+            return;
+        }
+        let previous = on.get_untracked();
+        on.set(!previous);
+        status.set(SaveStatus::Saving);
+        leptos::task::spawn_local(async move {
+            match save(setting, !previous).await {
+                Ok(stored) => {
+                    on.set(stored);
+                    status.set(SaveStatus::Saved);
+                }
+                Err(error) => {
+                    on.set(previous);
+                    status.set(SaveStatus::Failed(error));
+                }
+            }
+        });
+    };
+
+    let key = setting.key();
+    let title_id = format!("{key}-title");
+    let label_id = format!("{key}-label");
+    let description_id = format!("{key}-description");
+    let failed = move || matches!(status.get(), SaveStatus::Failed(_));
+
+    view! {
+        <section class="setting" id=key aria-labelledby=title_id.clone()>
+            <div class="setting-text">
+                <h2 id=title_id.clone()>{copy.title}</h2>
+                <p id=description_id.clone() class="setting-description">
+                    {copy.description}
+                </p>
+            </div>
+            <form class="setting-control" method="post" action=copy.action on:submit=submit>
+                <input type="hidden" name=copy.field value=move || (!on.get()).to_string() />
+                <button
+                    type="submit"
+                    class="switch"
+                    role="switch"
+                    aria-checked=move || on.get().to_string()
+                    aria-labelledby=label_id.clone()
+                    aria-describedby=description_id
+                    aria-busy=move || (status.get() == SaveStatus::Saving).to_string()
+                >
+                    <span class="switch-track" aria-hidden="true">
+                        <span class="switch-thumb"></span>
+                    </span>
+                    <span class="switch-state" aria-hidden="true">
+                        {move || if on.get() { "On" } else { "Off" }}
+                    </span>
+                </button>
+                <span id=label_id class="switch-label">
+                    {copy.label}
+                </span>
+            </form>
+            <p class="save-status" class:save-failed=failed role="status">
+                {move || status.get().message()}
+            </p>
+            {copy
+                .off_notice
+                .map(|text| {
+                    view! {
+                        <Show when=move || !on.get()>
+                            <p class="callout callout-warning">{text}</p>
+                        </Show>
+                    }
+                })}
+        </section>
+    }
+}

@@ -1,0 +1,9 @@
+//! The rules of the "AI & agents" settings, free of I/O so tests reach them
+//! without a database or a browser. Server functions and the page only ask
+//! these types what is allowed and what a setting means.
+
+mod ai_settings;
+mod plan;
+
+pub use ai_settings::{AiSettings, SwitchSetting};
+pub use plan::{Plan, PlanParseError, TrainingControl};

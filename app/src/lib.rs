@@ -1,0 +1,62 @@
+//! The "Settings > AI & agents" console: pages, server functions and the
+//! rules behind them. Built twice: with `ssr` into the server, and with
+//! `hydrate` into the browser bundle, where only `#[island]` components
+//! ship.
+
+pub mod components;
+pub mod domain;
+pub mod outcome;
+pub mod pages;
+pub mod settings;
+pub mod workspace;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// The HTML document around every page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let stylesheet = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="stylesheet" href=stylesheet />
+                <HydrationScripts options islands=true />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Router>
+            <Routes fallback=pages::NotFound>
+                // Async: the whole page is rendered before it is sent, so it
+                // is complete without JavaScript.
+                <Route
+                    path=path!("/settings/ai")
+                    view=pages::AiSettingsPage
+                    ssr=SsrMode::Async
+                />
+            </Routes>
+        </Router>
+    }
+}

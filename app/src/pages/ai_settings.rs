@@ -1,0 +1,77 @@
+use crate::components::{SettingSwitch, SettingsShell, TrainingFixedByPlan};
+use crate::domain::{SwitchSetting, TrainingControl};
+use crate::outcome::SaveNotice;
+use crate::settings::server_fns::{load_ai_settings, SettingsSnapshot};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// `/settings/ai`. Rendered on the server; only the switches are islands
+/// that run in the browser.
+#[component]
+pub fn AiSettingsPage() -> impl IntoView {
+    let query = use_query_map();
+    let notice = query.with_untracked(|q| SaveNotice::from_query(|key| q.get(key)));
+    let snapshot = Resource::new_blocking(|| (), |_| load_ai_settings());
+
+    view! {
+        <Title text="AI & agents · Workspace settings" />
+        <SettingsShell>
+            <header class="page-header">
+                <h1>"AI & agents"</h1>
+                <p class="lead">
+                    "Decide whether AI runs in this workspace and how its AI sessions may be used."
+                </p>
+            </header>
+            <Suspense fallback=|| view! { <p>"Loading settings…"</p> }>
+                {move || Suspend::new(async move {
+                    match snapshot.await {
+                        Ok(snapshot) => view! { <Sections snapshot notice /> }.into_any(),
+                        Err(error) => {
+                            view! {
+                                <p class="callout callout-error" role="alert">
+                                    {error.to_string()}
+                                </p>
+                            }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </SettingsShell>
+    }
+}
+
+#[component]
+fn Sections(snapshot: SettingsSnapshot, notice: Option<SaveNotice>) -> impl IntoView {
+    let SettingsSnapshot { settings, plan } = snapshot;
+    let notice_for = move |setting: SwitchSetting| {
+        notice
+            .filter(|notice| notice.setting == setting)
+            .map(|notice| notice.result)
+    };
+    let training = match plan.training_control() {
+        TrainingControl::AdminChoice => view! {
+            <SettingSwitch
+                setting=SwitchSetting::TrainingAllowed
+                initial=settings.training_allowed
+                notice=notice_for(SwitchSetting::TrainingAllowed)
+            />
+        }
+        .into_any(),
+        TrainingControl::NeverUsed => view! { <TrainingFixedByPlan plan /> }.into_any(),
+    };
+
+    view! {
+        <p class="plan-line">
+            "Plan: " <strong>{plan.to_string()}</strong>
+            <span class="muted">" · set by your deployment"</span>
+        </p>
+        <SettingSwitch
+            setting=SwitchSetting::AiEnabled
+            initial=settings.ai_enabled
+            notice=notice_for(SwitchSetting::AiEnabled)
+        />
+        {training}
+    }
+}

@@ -1,0 +1,109 @@
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+
+/// Why a settings change was not saved, in words an admin can act on.
+///
+/// This is what crosses the server-function boundary, so it carries no
+/// internal detail: storage failures are logged on the server and reach the
+/// page only as `Unavailable`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum SaveError {
+    #[error("your plan never uses AI usage for training, so there is nothing to change")]
+    TrainingFixedByPlan,
+    #[error("the change was not understood; reload the page and try again")]
+    BadRequest,
+    #[error("the server could not save it; nothing was changed, try again in a moment")]
+    Unavailable,
+    #[error("the server could not be reached; check your connection and try again")]
+    Unreachable,
+}
+
+impl SaveError {
+    /// A stable code, carried in the URL when a form was posted without
+    /// JavaScript and the page has to show the outcome after the redirect.
+    pub fn code(self) -> &'static str {
+        match self {
+            SaveError::TrainingFixedByPlan => "training-fixed-by-plan",
+            SaveError::BadRequest => "bad-request",
+            SaveError::Unavailable => "unavailable",
+            SaveError::Unreachable => "unreachable",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [
+            SaveError::TrainingFixedByPlan,
+            SaveError::BadRequest,
+            SaveError::Unavailable,
+            SaveError::Unreachable,
+        ]
+        .into_iter()
+        .find(|error| error.code() == code)
+    }
+}
+
+impl FromServerFnError for SaveError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            // The browser never got an answer it could read.
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => SaveError::Unreachable,
+            // The request's arguments did not decode: a stale page or a
+            // hand-made request.
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_) => SaveError::BadRequest,
+            _ => SaveError::Unavailable,
+        }
+    }
+}
+
+/// Why the page could not show the settings. Like `SaveError`, it never
+/// carries internal detail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum LoadError {
+    #[error("The settings could not be loaded right now. Reload the page in a moment.")]
+    Unavailable,
+}
+
+impl FromServerFnError for LoadError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(_: ServerFnErrorErr) -> Self {
+        LoadError::Unavailable
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip() {
+        for error in [
+            SaveError::TrainingFixedByPlan,
+            SaveError::BadRequest,
+            SaveError::Unavailable,
+            SaveError::Unreachable,
+        ] {
+            assert_eq!(SaveError::from_code(error.code()), Some(error));
+        }
+        assert_eq!(SaveError::from_code("something-else"), None);
+    }
+
+    #[test]
+    fn undecodable_arguments_are_a_bad_request_not_a_server_fault() {
+        let error = SaveError::from_server_fn_error(ServerFnErrorErr::Args("enabled=maybe".into()));
+        assert_eq!(error, SaveError::BadRequest);
+    }
+
+    #[test]
+    fn a_lost_connection_says_the_server_was_not_reached() {
+        let error = SaveError::from_server_fn_error(ServerFnErrorErr::Request("offline".into()));
+        assert_eq!(error, SaveError::Unreachable);
+    }
+}

@@ -1,0 +1,31 @@
+//! Workspaces: today the deployment serves one, but every row is keyed by
+//! its id so more can exist later without a schema change.
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkspaceId(String);
+
+impl WorkspaceId {
+    pub fn new(id: impl Into<String>) -> Self {
+        WorkspaceId(id.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub mod store {
+    use super::WorkspaceId;
+    use sqlx::SqlitePool;
+
+    /// Creates the workspace on first start; later starts leave it as it is.
+    pub async fn ensure(pool: &SqlitePool, id: &WorkspaceId, name: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO workspaces (id, name) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING")
+            .bind(id.as_str())
+            .bind(name)
+            .execute(pool)
+            .await?;
+        Ok(())
+    }
+}
