@@ -1,0 +1,200 @@
+//! The console over HTTP, driven through `app()` with `oneshot`: what a
+//! browser with or without JavaScript sees and sends.
+
+use app::domain::Plan;
+use axum::{
+    body::Body,
+    http::{header, Request, Response, StatusCode},
+    Router,
+};
+use http_body_util::BodyExt;
+use leptos::prelude::LeptosOptions;
+use server::config::Config;
+use tower::ServiceExt;
+
+struct TestServer {
+    router: Router,
+    _dir: tempfile::TempDir,
+}
+
+async fn server(plan: Plan) -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config {
+        data_dir: dir.path().to_path_buf(),
+        database_url: format!("sqlite://{}", dir.path().join("console.db").display()),
+        plan,
+    };
+    let state = server::prepare(&config).await.expect("server prepares");
+    let options = LeptosOptions::builder().output_name("ai-console").build();
+    TestServer {
+        router: server::app(state, options),
+        _dir: dir,
+    }
+}
+
+impl TestServer {
+    async fn send(&self, request: Request<Body>) -> Response<Body> {
+        self.router.clone().oneshot(request).await.unwrap()
+    }
+
+    async fn get(&self, uri: &str) -> (StatusCode, String) {
+        let response = self.send(Request::get(uri).body(Body::empty()).unwrap()).await;
+        let status = response.status();
+        (status, body_text(response).await)
+    }
+
+    /// A form posted by a browser with JavaScript off.
+    async fn post_form(&self, uri: &str, body: &str) -> Response<Body> {
+        self.send(
+            Request::post(uri)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::ACCEPT, "text/html,application/xhtml+xml")
+                .header(header::REFERER, "http://localhost/settings/ai")
+                .body(Body::from(body.to_string()))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// The same server function called by the page's own script.
+    async fn call(&self, uri: &str, body: &str) -> (StatusCode, String) {
+        let response = self
+            .send(
+                Request::post(uri)
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .header(header::ACCEPT, "application/json")
+                    .body(Body::from(body.to_string()))
+                    .unwrap(),
+            )
+            .await;
+        let status = response.status();
+        (status, body_text(response).await)
+    }
+}
+
+async fn body_text(response: Response<Body>) -> String {
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+fn location(response: &Response<Body>) -> &str {
+    response.headers()[header::LOCATION].to_str().unwrap()
+}
+
+/// The `aria-checked` value of the switch for `key`, as rendered.
+fn switch_state(html: &str, key: &str) -> Option<bool> {
+    let label = format!("aria-labelledby=\"{key}-label\"");
+    let at = html.find(&label)?;
+    let before = &html[..at];
+    let button = &before[before.rfind("<button")?..];
+    Some(button.contains("aria-checked=\"true\""))
+}
+
+#[tokio::test]
+async fn the_root_sends_admins_to_the_ai_settings() {
+    let server = server(Plan::Team).await;
+    let response = server.send(Request::get("/").body(Body::empty()).unwrap()).await;
+    assert!(response.status().is_redirection());
+    assert_eq!(location(&response), "/settings/ai");
+}
+
+#[tokio::test]
+async fn the_page_renders_both_switches_with_their_defaults() {
+    let server = server(Plan::Team).await;
+    let (status, html) = server.get("/settings/ai").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("<h1>AI &amp; agents</h1>"), "{html}");
+    assert_eq!(switch_state(&html, "ai_enabled"), Some(true));
+    assert_eq!(switch_state(&html, "training_allowed"), Some(false));
+    assert!(!html.contains("turned off for every member"));
+}
+
+#[tokio::test]
+async fn a_form_post_without_javascript_saves_and_redirects_back_with_the_outcome() {
+    let server = server(Plan::Team).await;
+    let response = server.post_form("/api/settings/ai/enabled", "enabled=false").await;
+    assert_eq!(response.status(), StatusCode::FOUND);
+    assert_eq!(location(&response), "/settings/ai?saved=ai_enabled#ai_enabled");
+
+    let (_, html) = server.get("/settings/ai?saved=ai_enabled").await;
+    assert_eq!(switch_state(&html, "ai_enabled"), Some(false));
+    assert!(html.contains("AI features are turned off for every member of this workspace."));
+    assert!(html.contains("Saved."));
+    // The other switch is untouched.
+    assert_eq!(switch_state(&html, "training_allowed"), Some(false));
+}
+
+#[tokio::test]
+async fn the_training_switch_works_while_ai_is_off() {
+    let server = server(Plan::Team).await;
+    server.post_form("/api/settings/ai/enabled", "enabled=false").await;
+    let response = server.post_form("/api/settings/ai/training", "allowed=true").await;
+    assert_eq!(location(&response), "/settings/ai?saved=training_allowed#training_allowed");
+
+    let (_, html) = server.get("/settings/ai").await;
+    assert_eq!(switch_state(&html, "ai_enabled"), Some(false));
+    assert_eq!(switch_state(&html, "training_allowed"), Some(true));
+}
+
+#[tokio::test]
+async fn the_enterprise_plan_shows_a_statement_instead_of_a_training_switch() {
+    let server = server(Plan::Enterprise).await;
+    let (_, html) = server.get("/settings/ai").await;
+    assert!(html.contains("Not used for training on your plan"));
+    assert_eq!(switch_state(&html, "training_allowed"), None);
+    assert_eq!(switch_state(&html, "ai_enabled"), Some(true));
+}
+
+#[tokio::test]
+async fn the_enterprise_plan_refuses_a_posted_training_change_with_a_reason() {
+    let server = server(Plan::Enterprise).await;
+    let response = server.post_form("/api/settings/ai/training", "allowed=true").await;
+    assert_eq!(
+        location(&response),
+        "/settings/ai?failed=training_allowed&reason=training-fixed-by-plan#training_allowed"
+    );
+
+    let (status, body) = server.call("/api/settings/ai/training", "allowed=true").await;
+    assert!(status.is_server_error() || status.is_client_error());
+    assert!(body.contains("TrainingFixedByPlan"), "{body}");
+}
+
+#[tokio::test]
+async fn the_page_script_gets_the_stored_value_back() {
+    let server = server(Plan::Team).await;
+    assert_eq!(server.call("/api/settings/ai/enabled", "enabled=false").await, (StatusCode::OK, "false".into()));
+    assert_eq!(server.call("/api/settings/ai/enabled", "enabled=true").await, (StatusCode::OK, "true".into()));
+}
+
+#[tokio::test]
+async fn malformed_input_is_refused_without_internal_detail_and_changes_nothing() {
+    let server = server(Plan::Team).await;
+    let (status, body) = server.call("/api/settings/ai/enabled", "enabled=perhaps").await;
+    assert!(!status.is_success());
+    assert_eq!(body, "\"BadRequest\"");
+
+    let (_, html) = server.get("/settings/ai").await;
+    assert_eq!(switch_state(&html, "ai_enabled"), Some(true));
+}
+
+#[tokio::test]
+async fn pages_are_compressed_when_the_browser_accepts_brotli() {
+    let server = server(Plan::Team).await;
+    let response = server
+        .send(
+            Request::get("/settings/ai")
+                .header(header::ACCEPT_ENCODING, "br, gzip")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(response.headers()[header::CONTENT_ENCODING], "br");
+}
+
+#[tokio::test]
+async fn an_unknown_address_is_a_404_page() {
+    let server = server(Plan::Team).await;
+    let (status, html) = server.get("/settings/nothing-here").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(html.contains("Page not found"));
+}
