@@ -112,9 +112,18 @@ pub fn SettingSwitch(
     let label_id = format!("{key}-label");
     let description_id = format!("{key}-description");
     let failed = move || matches!(status.get(), SaveStatus::Failed(_));
+    // Effects run only in the browser: this marks the switch as saved in
+    // place from now on, which tests and styles can rely on.
+    let interactive = RwSignal::new(false);
+    Effect::new(move |_| interactive.set(true));
 
     view! {
-        <section class="setting" id=key aria-labelledby=title_id.clone()>
+        <section
+            class="setting"
+            id=key
+            aria-labelledby=title_id.clone()
+            data-interactive=move || interactive.get().to_string()
+        >
             <div class="setting-text">
                 <h2 id=title_id.clone()>{copy.title}</h2>
                 <p id=description_id.clone() class="setting-description">

@@ -1,0 +1,90 @@
+import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+// Each project gets its own release server with a fresh database, so specs
+// never see another project's saves. scripts/test.sh builds the binary and
+// points AI_CONSOLE_BIN / AI_CONSOLE_SITE_ROOT at it.
+const root = resolve(__dirname, '..');
+const bin = process.env.AI_CONSOLE_BIN ?? join(root, 'target/release/server');
+const siteRoot = process.env.AI_CONSOLE_SITE_ROOT ?? join(root, 'target/site');
+
+type ServerName = 'team' | 'teamNoJs' | 'enterprise';
+const servers: Record<ServerName, { plan: string }> = {
+  team: { plan: 'team' },
+  teamNoJs: { plan: 'team' },
+  enterprise: { plan: 'enterprise' },
+};
+const names = Object.keys(servers) as ServerName[];
+
+// Free loopback ports, chosen once in the main process and handed to the
+// workers through the environment they inherit.
+if (!process.env.E2E_PORTS) {
+  const script = `
+    const net = require('node:net');
+    const take = () => new Promise((ok) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => ok(s)); });
+    Promise.all(Array.from({ length: ${names.length} }, take)).then((all) => {
+      console.log(all.map((s) => s.address().port).join(','));
+      all.forEach((s) => s.close());
+    });`;
+  process.env.E2E_PORTS = execFileSync(process.execPath, ['-e', script]).toString().trim();
+}
+const ports = process.env.E2E_PORTS.split(',').map(Number);
+const url = (name: ServerName) => `http://127.0.0.1:${ports[names.indexOf(name)]}`;
+
+const webServer: PlaywrightTestConfig['webServer'] = names.map((name) => ({
+  command: JSON.stringify(bin),
+  url: `${url(name)}/settings/ai`,
+  reuseExistingServer: false,
+  timeout: 60_000,
+  stdout: 'pipe',
+  stderr: 'pipe',
+  env: {
+    LEPTOS_SITE_ADDR: `127.0.0.1:${ports[names.indexOf(name)]}`,
+    LEPTOS_SITE_ROOT: siteRoot,
+    LEPTOS_ENV: 'PROD',
+    AI_PLAN: servers[name].plan,
+    AI_CONSOLE_DATA_DIR: mkdtempSync(join(tmpdir(), `ai-console-e2e-${name}-`)),
+    RUST_LOG: 'warn',
+  },
+}));
+
+export default defineConfig({
+  testDir: './tests',
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  reporter: process.env.CI ? 'list' : [['list'], ['html', { open: 'never' }]],
+  timeout: 30_000,
+  expect: { timeout: 5_000 },
+  use: {
+    browserName: 'chromium',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  webServer,
+  projects: [
+    { name: 'team', testMatch: /switches|accessibility|page-weight/, use: { baseURL: url('team') } },
+    {
+      name: 'team-without-javascript',
+      testMatch: /without-javascript/,
+      use: { baseURL: url('teamNoJs'), javaScriptEnabled: false },
+    },
+    { name: 'enterprise', testMatch: /enterprise/, use: { baseURL: url('enterprise') } },
+  ],
+});

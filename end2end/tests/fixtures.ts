@@ -1,0 +1,95 @@
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
+
+/**
+ * Fails the test on anything the browser reports as wrong: console errors
+ * and warnings (Leptos reports hydration problems there), uncaught
+ * exceptions, failed requests and HTTP error responses. A test that causes
+ * a failure on purpose names the URL it expects to fail.
+ */
+export class BrowserGuard {
+  private readonly problems: string[] = [];
+  private readonly allowed: RegExp[] = [];
+
+  constructor(page: Page) {
+    page.on('console', (message) => {
+      if (message.type() !== 'error' && message.type() !== 'warning') return;
+      this.report(`console ${message.type()}: ${message.text()}`, message.location().url);
+    });
+    page.on('pageerror', (error) => this.report(`uncaught: ${error.message}`, ''));
+    page.on('requestfailed', (request) =>
+      this.report(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`, request.url()),
+    );
+    page.on('response', (response) => {
+      if (response.status() >= 400) {
+        this.report(`HTTP ${response.status()}: ${response.url()}`, response.url());
+      }
+    });
+  }
+
+  /** Accepts failures of requests whose URL matches `url` in this test. */
+  allowFailuresOf(url: RegExp) {
+    this.allowed.push(url);
+  }
+
+  private report(problem: string, url: string) {
+    if (!this.allowed.some((pattern) => pattern.test(url))) this.problems.push(problem);
+  }
+
+  assertClean() {
+    expect(this.problems, 'the browser reported problems').toEqual([]);
+  }
+}
+
+/** The "AI & agents" settings page, located the way a person finds things. */
+export class AiSettingsPage {
+  readonly heading: Locator;
+  readonly aiSwitch: Locator;
+  readonly trainingSwitch: Locator;
+  readonly aiOffNotice: Locator;
+
+  constructor(readonly page: Page) {
+    this.heading = page.getByRole('heading', { level: 1, name: 'AI & agents' });
+    this.aiSwitch = page.getByRole('switch', { name: 'Allow AI features in this workspace' });
+    this.trainingSwitch = page.getByRole('switch', {
+      name: "Use this workspace's AI sessions to improve AI features",
+    });
+    this.aiOffNotice = page.getByText('AI features are turned off for every member of this workspace.');
+  }
+
+  status(setting: 'ai_enabled' | 'training_allowed'): Locator {
+    return this.page.locator(`#${setting}`).getByRole('status');
+  }
+
+  async goto() {
+    await this.page.goto('/settings/ai');
+    await expect(this.heading).toBeVisible();
+  }
+
+  /** Waits until the switches run in the browser (not only as forms). */
+  async waitUntilInteractive() {
+    await expect(this.page.locator('[data-interactive="true"]').first()).toBeAttached();
+    const total = await this.page.locator('[data-interactive]').count();
+    await expect(this.page.locator('[data-interactive="true"]')).toHaveCount(total);
+  }
+
+  async gotoInteractive() {
+    await this.goto();
+    await this.waitUntilInteractive();
+  }
+}
+
+export const test = base.extend<{ guard: BrowserGuard; settings: AiSettingsPage }>({
+  guard: [
+    async ({ page }, use) => {
+      const guard = new BrowserGuard(page);
+      await use(guard);
+      guard.assertClean();
+    },
+    { auto: true },
+  ],
+  settings: async ({ page }, use) => {
+    await use(new AiSettingsPage(page));
+  },
+});
+
+export { expect };

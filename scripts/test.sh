@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds the console and runs every test: the Rust
+# suites, then the Playwright suite in Debian Chromium against release
+# servers it starts on free loopback ports with fresh databases, then the
+# page-weight budget. Exits non-zero on the first failure.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+bash "$ROOT/scripts/setup.sh" --browser
+
+step "Building the release server and browser bundle"
+build_release
+
+step "Rust tests"
+(cd "$ROOT" && cargo test --release -p app -p server --features app/ssr)
+
+step "Browser tests (Playwright, Debian Chromium)"
+export AI_CONSOLE_BIN="$SERVER_BIN" AI_CONSOLE_SITE_ROOT="$SITE_ROOT"
+(cd "$ROOT/end2end" && npx playwright test)
+
+step "Page weight"
+node "$ROOT/scripts/size-report.mjs" --check
