@@ -10,15 +10,20 @@ export class BrowserGuard {
   private readonly problems: string[] = [];
   private readonly allowed: RegExp[] = [];
 
-  constructor(page: Page) {
+  constructor(page: Page, javaScriptEnabled: boolean) {
     page.on('console', (message) => {
       if (message.type() !== 'error' && message.type() !== 'warning') return;
       this.report(`console ${message.type()}: ${message.text()}`, message.location().url);
     });
     page.on('pageerror', (error) => this.report(`uncaught: ${error.message}`, ''));
-    page.on('requestfailed', (request) =>
-      this.report(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`, request.url()),
-    );
+    page.on('requestfailed', (request) => {
+      const reason = request.failure()?.errorText ?? '';
+      // With JavaScript off the browser itself refuses to fetch scripts.
+      if (!javaScriptEnabled && reason === 'csp' && request.resourceType() === 'script') return;
+      // A favicon fetch cut short because a form post navigated away.
+      if (reason === 'net::ERR_ABORTED' && request.resourceType() === 'other') return;
+      this.report(`request failed: ${request.url()} ${reason}`, request.url());
+    });
     page.on('response', (response) => {
       if (response.status() >= 400) {
         this.report(`HTTP ${response.status()}: ${response.url()}`, response.url());
@@ -80,8 +85,8 @@ export class AiSettingsPage {
 
 export const test = base.extend<{ guard: BrowserGuard; settings: AiSettingsPage }>({
   guard: [
-    async ({ page }, use) => {
-      const guard = new BrowserGuard(page);
+    async ({ page, javaScriptEnabled }, use) => {
+      const guard = new BrowserGuard(page, javaScriptEnabled);
       await use(guard);
       guard.assertClean();
     },
