@@ -45,7 +45,7 @@ npm_ci_if_needed() {
   if [ -f "$stamp" ] && cmp -s "$dir/package-lock.json" "$stamp"; then
     return
   fi
-  say "npm ci in ${dir#"$ROOT"/}"
+  say "npm ci in ${dir}"
   (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
   cp "$dir/package-lock.json" "$stamp"
 }

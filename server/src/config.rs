@@ -13,6 +13,15 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub database_url: String,
     pub plan: Plan,
+    /// The address admins open, when the server sits behind a proxy. An
+    /// `https://` address means the console is served over TLS.
+    pub public_url: Option<String>,
+}
+
+impl Config {
+    pub fn served_over_tls(&self) -> bool {
+        self.public_url.as_deref().is_some_and(|url| url.starts_with("https://"))
+    }
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -21,6 +30,8 @@ pub enum ConfigError {
     Plan(#[source] PlanParseError),
     #[error("{0} is set but empty; unset it to use the default, or give it a value")]
     Empty(&'static str),
+    #[error("AI_CONSOLE_PUBLIC_URL: \"{0}\" is not an origin; expected http(s)://host[:port], with no path")]
+    PublicUrl(String),
 }
 
 impl Config {
@@ -44,12 +55,24 @@ impl Config {
             Some(plan) => plan.parse().map_err(ConfigError::Plan)?,
             None => Plan::default(),
         };
+        let public_url = value("AI_CONSOLE_PUBLIC_URL")?
+            .map(|url| parse_origin(&url).ok_or(ConfigError::PublicUrl(url)))
+            .transpose()?;
         Ok(Config {
             data_dir,
             database_url,
             plan,
+            public_url,
         })
     }
+}
+
+/// `https://console.example.com/` → `https://console.example.com`.
+fn parse_origin(url: &str) -> Option<String> {
+    let url = url.trim().trim_end_matches('/');
+    let authority = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
+    let valid = !authority.is_empty() && !authority.contains(['/', '?', '#', '@', ' ']);
+    valid.then(|| url.to_string())
 }
 
 #[cfg(test)]
@@ -86,6 +109,23 @@ mod tests {
             error.to_string(),
             "AI_PLAN: unknown plan \"platinum\"; expected one of: community, team, enterprise"
         );
+    }
+
+    #[test]
+    fn a_public_https_url_means_tls() {
+        let config = config(&[("AI_CONSOLE_PUBLIC_URL", "https://console.example.com/")]).unwrap();
+        assert_eq!(config.public_url.as_deref(), Some("https://console.example.com"));
+        assert!(config.served_over_tls());
+        assert!(!self::config(&[]).unwrap().served_over_tls());
+    }
+
+    #[test]
+    fn a_public_url_with_a_path_is_refused() {
+        assert_eq!(
+            config(&[("AI_CONSOLE_PUBLIC_URL", "https://example.com/console")]),
+            Err(ConfigError::PublicUrl("https://example.com/console".into()))
+        );
+        assert!(config(&[("AI_CONSOLE_PUBLIC_URL", "console.example.com")]).is_err());
     }
 
     #[test]

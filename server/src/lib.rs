@@ -2,6 +2,7 @@
 //! out of `main` so tests drive the same `app()` with `oneshot`.
 
 pub mod config;
+pub mod security;
 
 use app::{
     db,
@@ -12,8 +13,19 @@ use app::{
     workspace::{self, WorkspaceId},
     App,
 };
-use axum::{body::Body, http::Request, response::Redirect, routing::{any, get}, Router};
+use axum::{
+    body::Body,
+    http::Request,
+    middleware::from_fn_with_state,
+    response::Redirect,
+    routing::{any, get},
+    Router,
+};
 use config::Config;
+use security::{
+    cross_site::{refuse_cross_site, PublicOrigin},
+    headers::{add_security_headers, ServedOverTls},
+};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
@@ -61,7 +73,7 @@ fn deployment(plan: Plan) -> Deployment {
 }
 
 /// Every route of the console.
-pub fn app(state: AppState, options: LeptosOptions) -> Router {
+pub fn app(state: AppState, options: LeptosOptions, config: &Config) -> Router {
     let provide_state = move || provide_context(state.clone());
     let routes = generate_route_list(App);
     Router::new()
@@ -78,6 +90,14 @@ pub fn app(state: AppState, options: LeptosOptions) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler(shell))
+        .layer(from_fn_with_state(
+            PublicOrigin(config.public_url.clone()),
+            refuse_cross_site,
+        ))
+        .layer(from_fn_with_state(
+            ServedOverTls(config.served_over_tls()),
+            add_security_headers,
+        ))
         .layer(CompressionLayer::new())
         .with_state(options)
 }

@@ -50,7 +50,7 @@ async fn run() -> Result<(), RunError> {
     tracing::info!(plan = %config.plan, database = %redact_url(&config.database_url), "ready");
     println!("AI & agents console is running at http://{local}/settings/ai");
 
-    axum::serve(listener, server::app(state, options))
+    axum::serve(listener, server::app(state, options, &config))
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(RunError::Serve)

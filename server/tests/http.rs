@@ -1,85 +1,14 @@
 //! The console over HTTP, driven through `app()` with `oneshot`: what a
 //! browser with or without JavaScript sees and sends.
 
+mod common;
+
 use app::domain::Plan;
 use axum::{
     body::Body,
-    http::{header, Request, Response, StatusCode},
-    Router,
+    http::{header, Request, StatusCode},
 };
-use http_body_util::BodyExt;
-use leptos::prelude::LeptosOptions;
-use server::config::Config;
-use tower::ServiceExt;
-
-struct TestServer {
-    router: Router,
-    _dir: tempfile::TempDir,
-}
-
-async fn server(plan: Plan) -> TestServer {
-    let dir = tempfile::tempdir().unwrap();
-    let config = Config {
-        data_dir: dir.path().to_path_buf(),
-        database_url: format!("sqlite://{}", dir.path().join("console.db").display()),
-        plan,
-    };
-    let state = server::prepare(&config).await.expect("server prepares");
-    let options = LeptosOptions::builder().output_name("ai-console").build();
-    TestServer {
-        router: server::app(state, options),
-        _dir: dir,
-    }
-}
-
-impl TestServer {
-    async fn send(&self, request: Request<Body>) -> Response<Body> {
-        self.router.clone().oneshot(request).await.unwrap()
-    }
-
-    async fn get(&self, uri: &str) -> (StatusCode, String) {
-        let response = self.send(Request::get(uri).body(Body::empty()).unwrap()).await;
-        let status = response.status();
-        (status, body_text(response).await)
-    }
-
-    /// A form posted by a browser with JavaScript off.
-    async fn post_form(&self, uri: &str, body: &str) -> Response<Body> {
-        self.send(
-            Request::post(uri)
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .header(header::ACCEPT, "text/html,application/xhtml+xml")
-                .header(header::REFERER, "http://localhost/settings/ai")
-                .body(Body::from(body.to_string()))
-                .unwrap(),
-        )
-        .await
-    }
-
-    /// The same server function called by the page's own script.
-    async fn call(&self, uri: &str, body: &str) -> (StatusCode, String) {
-        let response = self
-            .send(
-                Request::post(uri)
-                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                    .header(header::ACCEPT, "application/json")
-                    .body(Body::from(body.to_string()))
-                    .unwrap(),
-            )
-            .await;
-        let status = response.status();
-        (status, body_text(response).await)
-    }
-}
-
-async fn body_text(response: Response<Body>) -> String {
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    String::from_utf8(bytes.to_vec()).unwrap()
-}
-
-fn location(response: &Response<Body>) -> &str {
-    response.headers()[header::LOCATION].to_str().unwrap()
-}
+use common::{location, server};
 
 /// The `aria-checked` value of the switch for `key`, as rendered.
 fn switch_state(html: &str, key: &str) -> Option<bool> {

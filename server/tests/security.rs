@@ -1,0 +1,81 @@
+//! Protections a self-hosted admin console needs, checked over HTTP.
+
+mod common;
+
+use app::domain::Plan;
+use axum::{
+    body::Body,
+    http::{header, Request, StatusCode},
+};
+use common::{body_text, server};
+
+/// Every state-changing endpoint the console has, with a valid body.
+const STATE_CHANGING: &[(&str, &str)] = &[
+    ("/api/settings/ai/enabled", "enabled=false"),
+    ("/api/settings/ai/training", "allowed=true"),
+];
+
+#[tokio::test]
+async fn requests_from_another_site_are_refused_and_change_nothing() {
+    let server = server(Plan::Team).await;
+    let attacks: [&[(&str, &str)]; 4] = [
+        &[("host", "localhost"), ("origin", "https://evil.example")],
+        &[("host", "localhost"), ("sec-fetch-site", "cross-site")],
+        &[("host", "localhost"), ("origin", "http://localhost"), ("sec-fetch-site", "same-site")],
+        &[("host", "localhost")],
+    ];
+    for (path, body) in STATE_CHANGING {
+        for headers in attacks {
+            let mut request = Request::post(*path)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::ACCEPT, "text/html");
+            for (name, value) in headers {
+                request = request.header(*name, *value);
+            }
+            let response = server.send(request.body(Body::from(*body)).unwrap()).await;
+            assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path} with {headers:?}");
+            assert!(body_text(response).await.contains("did not come from the console's own pages"));
+        }
+    }
+    let (_, html) = server.get("/settings/ai").await;
+    assert!(!html.contains("turned off for every member"), "nothing was saved");
+}
+
+#[tokio::test]
+async fn pages_carry_a_nonce_based_content_security_policy() {
+    let server = server(Plan::Team).await;
+    let response = server.send(Request::get("/settings/ai").body(Body::empty()).unwrap()).await;
+    let policy = response.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap().to_string();
+    assert!(policy.contains("'wasm-unsafe-eval'"), "{policy}");
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+    assert!(!policy.contains("unsafe-inline"), "{policy}");
+
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in script-src")
+        .to_string();
+    let html = body_text(response).await;
+    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "the inline script carries the same nonce");
+
+    // A second response gets a different nonce.
+    let again = server.send(Request::get("/settings/ai").body(Body::empty()).unwrap()).await;
+    let second = again.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(!second.contains(&nonce));
+}
+
+#[tokio::test]
+async fn every_response_carries_the_protective_headers() {
+    let server = server(Plan::Team).await;
+    for path in ["/settings/ai", "/favicon-missing", "/"] {
+        let response = server.send(Request::get(path).body(Body::empty()).unwrap()).await;
+        let headers = response.headers();
+        assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{path}");
+        assert_eq!(headers[header::REFERRER_POLICY], "same-origin", "{path}");
+        assert!(headers.contains_key(header::CONTENT_SECURITY_POLICY), "{path}");
+        assert!(!headers.contains_key(header::STRICT_TRANSPORT_SECURITY), "no HSTS without TLS");
+    }
+    let page = server.send(Request::get("/settings/ai").body(Body::empty()).unwrap()).await;
+    assert_eq!(page.headers()[header::CACHE_CONTROL], "no-store");
+}
