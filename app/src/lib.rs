@@ -3,11 +3,15 @@
 //! `hydrate` into the browser bundle, where only `#[island]` components
 //! ship.
 
+pub mod accounts;
+#[cfg(feature = "ssr")]
+pub mod clock;
 pub mod components;
 pub mod domain;
 pub mod outcome;
 pub mod pages;
 pub mod settings;
+pub mod url;
 pub mod workspace;
 
 #[cfg(feature = "ssr")]
@@ -60,6 +64,8 @@ pub fn App() -> impl IntoView {
                     view=pages::AiSettingsPage
                     ssr=SsrMode::Async
                 />
+                <Route path=path!("/login") view=pages::SignInPage />
+                <Route path=path!("/setup") view=pages::SetupPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

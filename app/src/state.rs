@@ -1,7 +1,9 @@
 //! What the server hands every request: the database and the facts the
 //! deployment fixes. Provided as Leptos context to pages and server fns.
 
+use crate::clock::Clock;
 use crate::domain::Plan;
+use std::sync::Arc;
 use crate::workspace::WorkspaceId;
 use sqlx::SqlitePool;
 
@@ -9,6 +11,7 @@ use sqlx::SqlitePool;
 pub struct AppState {
     pub pool: SqlitePool,
     pub deployment: Deployment,
+    pub clock: Arc<dyn Clock>,
 }
 
 /// Settings that belong to the operator, not to the page's admins.

@@ -2,14 +2,18 @@
 //! file per test.
 #![cfg(feature = "ssr")]
 
+use app::accounts::session::Actor;
+use app::clock::ManualClock;
 use app::db;
-use app::domain::{AiSettings, Plan, SwitchSetting};
+use app::domain::{AiSettings, Plan, Role, SwitchSetting};
 use app::settings::{service, store, SaveError};
 use app::state::{AppState, Deployment};
 use app::workspace::{self, WorkspaceId};
 
 struct TestDb {
     state: AppState,
+    admin: Actor,
+    member: Actor,
     // Keeps the database file alive for the test's duration.
     _dir: tempfile::TempDir,
 }
@@ -20,10 +24,19 @@ async fn fresh_db(plan: Plan) -> TestDb {
     let pool = db::connect(&url).await.expect("database opens and migrates");
     let workspace = WorkspaceId::new("acme");
     workspace::store::ensure(&pool, &workspace, "Acme").await.unwrap();
+    let person = |role| Actor {
+        user_id: format!("{role:?}"),
+        workspace: workspace.clone(),
+        name: format!("{role:?}"),
+        role,
+    };
     TestDb {
+        admin: person(Role::Admin),
+        member: person(Role::Member),
         state: AppState {
             pool,
-            deployment: Deployment { plan, workspace },
+            deployment: Deployment { plan, workspace: workspace.clone() },
+            clock: std::sync::Arc::new(ManualClock::at(1_700_000_000)),
         },
         _dir: dir,
     }
@@ -32,7 +45,7 @@ async fn fresh_db(plan: Plan) -> TestDb {
 #[tokio::test]
 async fn a_workspace_that_never_saved_has_ai_on_and_training_off() {
     let db = fresh_db(Plan::Team).await;
-    let settings = service::load(&db.state).await.unwrap();
+    let settings = service::load(&db.state, &db.admin).await.unwrap();
     assert_eq!(settings, AiSettings { ai_enabled: true, training_allowed: false });
 }
 
@@ -41,8 +54,8 @@ async fn each_switch_round_trips_through_the_database() {
     let db = fresh_db(Plan::Team).await;
     for setting in SwitchSetting::ALL {
         for value in [true, false, true] {
-            assert_eq!(service::set_switch(&db.state, setting, value).await, Ok(value));
-            let stored = service::load(&db.state).await.unwrap();
+            assert_eq!(service::set_switch(&db.state, &db.admin, setting, value).await, Ok(value));
+            let stored = service::load(&db.state, &db.admin).await.unwrap();
             assert_eq!(setting.value_in(&stored), value, "{setting:?} = {value}");
         }
     }
@@ -51,17 +64,17 @@ async fn each_switch_round_trips_through_the_database() {
 #[tokio::test]
 async fn turning_ai_off_keeps_the_training_choice_and_the_reverse() {
     let db = fresh_db(Plan::Team).await;
-    service::set_switch(&db.state, SwitchSetting::TrainingAllowed, true).await.unwrap();
-    service::set_switch(&db.state, SwitchSetting::AiEnabled, false).await.unwrap();
+    service::set_switch(&db.state, &db.admin, SwitchSetting::TrainingAllowed, true).await.unwrap();
+    service::set_switch(&db.state, &db.admin, SwitchSetting::AiEnabled, false).await.unwrap();
     assert_eq!(
-        service::load(&db.state).await.unwrap(),
+        service::load(&db.state, &db.admin).await.unwrap(),
         AiSettings { ai_enabled: false, training_allowed: true }
     );
 
     // Opting out of training while AI is off leaves AI as it was.
-    service::set_switch(&db.state, SwitchSetting::TrainingAllowed, false).await.unwrap();
+    service::set_switch(&db.state, &db.admin, SwitchSetting::TrainingAllowed, false).await.unwrap();
     assert_eq!(
-        service::load(&db.state).await.unwrap(),
+        service::load(&db.state, &db.admin).await.unwrap(),
         AiSettings { ai_enabled: false, training_allowed: false }
     );
 }
@@ -70,20 +83,53 @@ async fn turning_ai_off_keeps_the_training_choice_and_the_reverse() {
 async fn the_enterprise_plan_refuses_a_training_change_and_stores_nothing() {
     let db = fresh_db(Plan::Enterprise).await;
     assert_eq!(
-        service::set_switch(&db.state, SwitchSetting::TrainingAllowed, true).await,
+        service::set_switch(&db.state, &db.admin, SwitchSetting::TrainingAllowed, true).await,
         Err(SaveError::TrainingFixedByPlan)
     );
-    assert_eq!(service::load(&db.state).await.unwrap(), AiSettings::default());
+    assert_eq!(service::load(&db.state, &db.admin).await.unwrap(), AiSettings::default());
     // AI itself stays the admins' choice on every plan.
-    assert_eq!(service::set_switch(&db.state, SwitchSetting::AiEnabled, false).await, Ok(false));
+    assert_eq!(service::set_switch(&db.state, &db.admin, SwitchSetting::AiEnabled, false).await, Ok(false));
 }
 
 #[tokio::test]
 async fn community_and_team_plans_let_admins_choose_training() {
     for plan in [Plan::Community, Plan::Team] {
         let db = fresh_db(plan).await;
-        assert_eq!(service::set_switch(&db.state, SwitchSetting::TrainingAllowed, true).await, Ok(true));
+        assert_eq!(service::set_switch(&db.state, &db.admin, SwitchSetting::TrainingAllowed, true).await, Ok(true));
     }
+}
+
+#[tokio::test]
+async fn members_see_the_settings_but_cannot_change_them() {
+    let db = fresh_db(Plan::Team).await;
+    assert_eq!(service::load(&db.state, &db.member).await, Ok(AiSettings::default()));
+    for setting in SwitchSetting::ALL {
+        assert_eq!(
+            service::set_switch(&db.state, &db.member, setting, true).await,
+            Err(SaveError::AdminOnly)
+        );
+        assert_eq!(
+            service::set_switch(&db.state, &db.member, setting, false).await,
+            Err(SaveError::AdminOnly)
+        );
+    }
+    assert_eq!(service::load(&db.state, &db.admin).await, Ok(AiSettings::default()));
+}
+
+#[tokio::test]
+async fn an_admin_changes_only_their_own_workspace() {
+    let db = fresh_db(Plan::Team).await;
+    let other = WorkspaceId::new("globex");
+    workspace::store::ensure(&db.state.pool, &other, "Globex").await.unwrap();
+    let other_admin = Actor {
+        user_id: "globex-admin".into(),
+        workspace: other.clone(),
+        name: "Globex admin".into(),
+        role: Role::Admin,
+    };
+    service::set_switch(&db.state, &other_admin, SwitchSetting::AiEnabled, false).await.unwrap();
+    assert!(service::load(&db.state, &db.admin).await.unwrap().ai_enabled);
+    assert!(!service::load(&db.state, &other_admin).await.unwrap().ai_enabled);
 }
 
 #[tokio::test]
@@ -92,7 +138,7 @@ async fn workspaces_do_not_see_each_others_settings() {
     let other = WorkspaceId::new("globex");
     workspace::store::ensure(&db.state.pool, &other, "Globex").await.unwrap();
 
-    service::set_switch(&db.state, SwitchSetting::AiEnabled, false).await.unwrap();
+    service::set_switch(&db.state, &db.admin, SwitchSetting::AiEnabled, false).await.unwrap();
 
     assert!(!store::load(&db.state.pool, &db.state.deployment.workspace).await.unwrap().ai_enabled);
     assert!(store::load(&db.state.pool, &other).await.unwrap().ai_enabled);
@@ -111,7 +157,7 @@ async fn a_storage_failure_is_reported_as_unavailable_without_detail() {
     let db = fresh_db(Plan::Team).await;
     db.state.pool.close().await;
     assert_eq!(
-        service::set_switch(&db.state, SwitchSetting::AiEnabled, false).await,
+        service::set_switch(&db.state, &db.admin, SwitchSetting::AiEnabled, false).await,
         Err(SaveError::Unavailable)
     );
 }

@@ -1,10 +1,14 @@
-//! The HTTP server: start-up (configuration, database) and the router, kept
-//! out of `main` so tests drive the same `app()` with `oneshot`.
+//! The HTTP server: start-up (configuration, database, first-admin setup)
+//! and the router, kept out of `main` so tests drive the same `app()` with
+//! `oneshot`.
 
 pub mod config;
 pub mod security;
+mod sign_in_required;
 
 use app::{
+    accounts::{service as accounts, SETUP_PAGE},
+    clock::Clock,
     db,
     domain::Plan,
     outcome::SETTINGS_PAGE,
@@ -22,16 +26,24 @@ use axum::{
     Router,
 };
 use config::Config;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
 use security::{
     cross_site::{refuse_cross_site, PublicOrigin},
     headers::{add_security_headers, ServedOverTls},
 };
-use leptos::prelude::*;
-use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
+use tower_sessions::{
+    cookie::{time::Duration, SameSite},
+    Expiry, SessionManagerLayer,
+};
+use tower_sessions_sqlx_store::SqliteStore;
 
 /// The workspace this deployment serves until workspaces can be created.
 pub const DEFAULT_WORKSPACE: &str = "default";
+/// Sessions end after this long without a request.
+pub const IDLE_TIMEOUT_MINUTES: i64 = 30;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -45,12 +57,30 @@ pub enum StartupError {
     },
     #[error(transparent)]
     Database(#[from] db::DbError),
-    #[error("could not prepare the workspace: {0}")]
-    Workspace(#[source] sqlx::Error),
+    #[error("could not prepare the database: {0}")]
+    Prepare(#[source] sqlx::Error),
 }
 
-/// Opens the database, migrates it and makes sure the workspace exists.
-pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
+/// Everything the router needs, made once at start-up.
+pub struct Console {
+    pub state: AppState,
+    sessions: SqliteStore,
+    /// While nobody can sign in: the one-time link that creates the first
+    /// admin, and when it expires (Unix seconds).
+    pub setup_token: Option<(String, i64)>,
+}
+
+impl Console {
+    pub fn setup_link(&self, base_url: &str) -> Option<String> {
+        self.setup_token
+            .as_ref()
+            .map(|(token, _)| format!("{}{SETUP_PAGE}?token={token}", base_url.trim_end_matches('/')))
+    }
+}
+
+/// Opens the database, migrates it, makes sure the workspace exists and,
+/// while there are no users, issues the first-admin setup token.
+pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Console, StartupError> {
     if config.database_url.starts_with("sqlite:") {
         std::fs::create_dir_all(&config.data_dir).map_err(|source| StartupError::DataDir {
             path: config.data_dir.display().to_string(),
@@ -58,11 +88,25 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
         })?;
     }
     let pool = db::connect(&config.database_url).await?;
-    let deployment = deployment(config.plan);
-    workspace::store::ensure(&pool, &deployment.workspace, "Workspace")
+    let sessions = SqliteStore::new(pool.clone());
+    sessions.migrate().await.map_err(StartupError::Prepare)?;
+
+    let state = AppState {
+        pool,
+        deployment: deployment(config.plan),
+        clock,
+    };
+    workspace::store::ensure(&state.pool, &state.deployment.workspace, "Workspace")
         .await
-        .map_err(StartupError::Workspace)?;
-    Ok(AppState { pool, deployment })
+        .map_err(StartupError::Prepare)?;
+    let setup_token = accounts::issue_setup_token(&state, &state.deployment.workspace)
+        .await
+        .map_err(StartupError::Prepare)?;
+    Ok(Console {
+        state,
+        sessions,
+        setup_token,
+    })
 }
 
 fn deployment(plan: Plan) -> Deployment {
@@ -73,9 +117,25 @@ fn deployment(plan: Plan) -> Deployment {
 }
 
 /// Every route of the console.
-pub fn app(state: AppState, options: LeptosOptions, config: &Config) -> Router {
-    let provide_state = move || provide_context(state.clone());
+pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router {
+    let state = console.state.clone();
+    let provide_state = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
     let routes = generate_route_list(App);
+    let tls = config.served_over_tls();
+    // `__Host-` makes browsers refuse the cookie unless it is Secure, set
+    // by this host, for the whole site: no subdomain can plant one.
+    let cookie_name = if tls { "__Host-console_session" } else { "console_session" };
+    let sessions = SessionManagerLayer::new(console.sessions.clone())
+        .with_name(cookie_name)
+        .with_secure(tls)
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(Duration::minutes(IDLE_TIMEOUT_MINUTES)));
+
     Router::new()
         .route("/", get(|| async { Redirect::to(SETTINGS_PAGE) }))
         .route(
@@ -90,14 +150,28 @@ pub fn app(state: AppState, options: LeptosOptions, config: &Config) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler(shell))
+        .layer(from_fn_with_state(state, sign_in_required::require_sign_in))
+        .layer(sessions)
         .layer(from_fn_with_state(
             PublicOrigin(config.public_url.clone()),
             refuse_cross_site,
         ))
-        .layer(from_fn_with_state(
-            ServedOverTls(config.served_over_tls()),
-            add_security_headers,
-        ))
+        .layer(from_fn_with_state(ServedOverTls(tls), add_security_headers))
         .layer(CompressionLayer::new())
         .with_state(options)
 }
+
+/// Keeps the session table small: expired sessions are deleted hourly.
+pub fn spawn_session_cleanup(console: &Console) {
+    use tower_sessions::session_store::ExpiredDeletion;
+    let sessions = console.sessions.clone();
+    tokio::spawn(async move {
+        if let Err(error) = sessions
+            .continuously_delete_expired(tokio::time::Duration::from_secs(3600))
+            .await
+        {
+            tracing::error!(%error, "deleting expired sessions stopped");
+        }
+    });
+}
+

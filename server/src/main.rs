@@ -1,6 +1,7 @@
+use app::clock::SystemClock;
 use leptos::config::get_configuration;
 use server::{config::Config, StartupError};
-use std::process::ExitCode;
+use std::{process::ExitCode, sync::Arc};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -40,7 +41,7 @@ async fn run() -> Result<(), RunError> {
     let options = get_configuration(None)
         .map_err(|error| RunError::Leptos(error.to_string()))?
         .leptos_options;
-    let state = server::prepare(&config).await?;
+    let console = server::prepare(&config, Arc::new(SystemClock)).await?;
 
     let addr = options.site_addr;
     let listener = tokio::net::TcpListener::bind(addr)
@@ -48,9 +49,18 @@ async fn run() -> Result<(), RunError> {
         .map_err(|source| RunError::Listen { addr, source })?;
     let local = listener.local_addr().map_err(|source| RunError::Listen { addr, source })?;
     tracing::info!(plan = %config.plan, database = %redact_url(&config.database_url), "ready");
-    println!("AI & agents console is running at http://{local}/settings/ai");
+    let base_url = config.public_url.clone().unwrap_or_else(|| format!("http://{local}"));
+    println!("AI & agents console is running at {base_url}/settings/ai");
+    if let Some(link) = console.setup_link(&base_url) {
+        // Printed, never logged: log files travel further than a terminal.
+        println!();
+        println!("No admin account exists yet. Create the first one, within 24 hours, at:");
+        println!("    {link}");
+        println!("The link works once. Restarting the server before it is used prints a new one.");
+    }
+    server::spawn_session_cleanup(&console);
 
-    axum::serve(listener, server::app(state, options, &config))
+    axum::serve(listener, server::app(&console, options, &config))
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(RunError::Serve)

@@ -8,7 +8,7 @@ use axum::{
     body::Body,
     http::{header, Request, StatusCode},
 };
-use common::{location, server};
+use common::{admin_server as server, location};
 
 /// The `aria-checked` value of the switch for `key`, as rendered.
 fn switch_state(html: &str, key: &str) -> Option<bool> {

@@ -7,7 +7,7 @@ use axum::{
     body::Body,
     http::{header, Request, StatusCode},
 };
-use common::{body_text, server};
+use common::{admin_server as server, body_text};
 
 /// Every state-changing endpoint the console has, with a valid body.
 const STATE_CHANGING: &[(&str, &str)] = &[

@@ -74,6 +74,8 @@ async fn save(setting: SwitchSetting, value: bool) -> Result<bool, SaveError> {
 pub fn SettingSwitch(
     setting: SwitchSetting,
     initial: bool,
+    /// False for members: the switch shows the value but cannot change it.
+    editable: bool,
     /// The outcome of a save posted without JavaScript, read from the URL.
     notice: Option<Result<(), SaveError>>,
 ) -> impl IntoView {
@@ -87,7 +89,7 @@ pub fn SettingSwitch(
 
     let submit = move |event: SubmitEvent| {
         event.prevent_default();
-        if status.get_untracked() == SaveStatus::Saving {
+        if !editable || status.get_untracked() == SaveStatus::Saving {
             return;
         }
         let previous = on.get_untracked();
@@ -140,6 +142,7 @@ pub fn SettingSwitch(
                     aria-labelledby=label_id.clone()
                     aria-describedby=description_id
                     aria-busy=move || (status.get() == SaveStatus::Saving).to_string()
+                    disabled=!editable
                 >
                     <span class="switch-track" aria-hidden="true">
                         <span class="switch-thumb"></span>

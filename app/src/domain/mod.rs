@@ -3,7 +3,10 @@
 //! these types what is allowed and what a setting means.
 
 mod ai_settings;
+pub mod credentials;
 mod plan;
+mod role;
 
 pub use ai_settings::{AiSettings, SwitchSetting};
 pub use plan::{Plan, PlanParseError, TrainingControl};
+pub use role::{Role, Viewer};

@@ -16,35 +16,51 @@ pub fn AiSettingsPage() -> impl IntoView {
 
     view! {
         <Title text="AI & agents · Workspace settings" />
-        <SettingsShell>
-            <header class="page-header">
-                <h1>"AI & agents"</h1>
-                <p class="lead">
-                    "Decide whether AI runs in this workspace and how its AI sessions may be used."
-                </p>
-            </header>
-            <Suspense fallback=|| view! { <p>"Loading settings…"</p> }>
-                {move || Suspend::new(async move {
-                    match snapshot.await {
-                        Ok(snapshot) => view! { <Sections snapshot notice /> }.into_any(),
-                        Err(error) => {
-                            view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match snapshot.await {
+                    Ok(snapshot) => {
+                        view! {
+                            <SettingsShell viewer=Some(snapshot.viewer.clone())>
+                                <PageHeader />
+                                <Sections snapshot notice />
+                            </SettingsShell>
+                        }
+                            .into_any()
+                    }
+                    Err(error) => {
+                        view! {
+                            <SettingsShell viewer=None>
+                                <PageHeader />
                                 <p class="callout callout-error" role="alert">
                                     {error.to_string()}
                                 </p>
-                            }
-                                .into_any()
+                            </SettingsShell>
                         }
+                            .into_any()
                     }
-                })}
-            </Suspense>
-        </SettingsShell>
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PageHeader() -> impl IntoView {
+    view! {
+        <header class="page-header">
+            <h1>"AI & agents"</h1>
+            <p class="lead">
+                "Decide whether AI runs in this workspace and how its AI sessions may be used."
+            </p>
+        </header>
     }
 }
 
 #[component]
 fn Sections(snapshot: SettingsSnapshot, notice: Option<SaveNotice>) -> impl IntoView {
-    let SettingsSnapshot { settings, plan } = snapshot;
+    let SettingsSnapshot { settings, plan, viewer } = snapshot;
+    let editable = viewer.role.can_change_settings();
     let notice_for = move |setting: SwitchSetting| {
         notice
             .filter(|notice| notice.setting == setting)
@@ -55,6 +71,7 @@ fn Sections(snapshot: SettingsSnapshot, notice: Option<SaveNotice>) -> impl Into
             <SettingSwitch
                 setting=SwitchSetting::TrainingAllowed
                 initial=settings.training_allowed
+                editable
                 notice=notice_for(SwitchSetting::TrainingAllowed)
             />
         }
@@ -67,9 +84,18 @@ fn Sections(snapshot: SettingsSnapshot, notice: Option<SaveNotice>) -> impl Into
             "Plan: " <strong>{plan.to_string()}</strong>
             <span class="muted">" · set by your deployment"</span>
         </p>
+        {(!editable)
+            .then(|| {
+                view! {
+                    <p class="callout" id="read-only-note">
+                        "You can see these settings, but only admins can change them. Ask an admin of this workspace if something should change."
+                    </p>
+                }
+            })}
         <SettingSwitch
             setting=SwitchSetting::AiEnabled
             initial=settings.ai_enabled
+            editable
             notice=notice_for(SwitchSetting::AiEnabled)
         />
         {training}

@@ -1,5 +1,9 @@
 mod ai_settings;
 mod not_found;
+mod setup;
+mod sign_in;
 
 pub use ai_settings::AiSettingsPage;
 pub use not_found::NotFound;
+pub use setup::SetupPage;
+pub use sign_in::SignInPage;

@@ -11,7 +11,7 @@ pub fn NotFound() -> impl IntoView {
     }
     view! {
         <Title text="Page not found" />
-        <SettingsShell>
+        <SettingsShell viewer=None>
             <h1>"Page not found"</h1>
             <p>
                 "There is nothing at this address. "

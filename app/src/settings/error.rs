@@ -13,6 +13,10 @@ use serde::{Deserialize, Serialize};
 pub enum SaveError {
     #[error("your plan never uses AI usage for training, so there is nothing to change")]
     TrainingFixedByPlan,
+    #[error("only admins can change AI settings")]
+    AdminOnly,
+    #[error("your session has ended; sign in again")]
+    SignInRequired,
     #[error("the change was not understood; reload the page and try again")]
     BadRequest,
     #[error("the server could not save it; nothing was changed, try again in a moment")]
@@ -22,11 +26,22 @@ pub enum SaveError {
 }
 
 impl SaveError {
+    const ALL: [SaveError; 6] = [
+        SaveError::TrainingFixedByPlan,
+        SaveError::AdminOnly,
+        SaveError::SignInRequired,
+        SaveError::BadRequest,
+        SaveError::Unavailable,
+        SaveError::Unreachable,
+    ];
+
     /// A stable code, carried in the URL when a form was posted without
     /// JavaScript and the page has to show the outcome after the redirect.
     pub fn code(self) -> &'static str {
         match self {
             SaveError::TrainingFixedByPlan => "training-fixed-by-plan",
+            SaveError::AdminOnly => "admin-only",
+            SaveError::SignInRequired => "sign-in-required",
             SaveError::BadRequest => "bad-request",
             SaveError::Unavailable => "unavailable",
             SaveError::Unreachable => "unreachable",
@@ -34,14 +49,7 @@ impl SaveError {
     }
 
     pub fn from_code(code: &str) -> Option<Self> {
-        [
-            SaveError::TrainingFixedByPlan,
-            SaveError::BadRequest,
-            SaveError::Unavailable,
-            SaveError::Unreachable,
-        ]
-        .into_iter()
-        .find(|error| error.code() == code)
+        SaveError::ALL.into_iter().find(|error| error.code() == code)
     }
 }
 
@@ -68,6 +76,8 @@ impl FromServerFnError for SaveError {
 pub enum LoadError {
     #[error("The settings could not be loaded right now. Reload the page in a moment.")]
     Unavailable,
+    #[error("Your session has ended. Sign in again to see the settings.")]
+    SignInRequired,
 }
 
 impl FromServerFnError for LoadError {
@@ -84,12 +94,7 @@ mod tests {
 
     #[test]
     fn codes_round_trip() {
-        for error in [
-            SaveError::TrainingFixedByPlan,
-            SaveError::BadRequest,
-            SaveError::Unavailable,
-            SaveError::Unreachable,
-        ] {
+        for error in SaveError::ALL {
             assert_eq!(SaveError::from_code(error.code()), Some(error));
         }
         assert_eq!(SaveError::from_code("something-else"), None);

@@ -1,8 +1,10 @@
 //! A console served in-process over a fresh SQLite file, driven with
-//! `oneshot` as a browser would.
+//! `oneshot` as a browser would, cookie included.
 #![allow(dead_code)] // each test file uses a different part of the harness
 
-use app::domain::Plan;
+use app::accounts::service::{self, NewAccount};
+use app::clock::ManualClock;
+use app::domain::{Plan, Role};
 use axum::{
     body::Body,
     http::{header, Request, Response, StatusCode},
@@ -11,27 +13,49 @@ use axum::{
 use http_body_util::BodyExt;
 use leptos::prelude::LeptosOptions;
 use server::config::Config;
+use std::sync::{Arc, Mutex};
 use tower::ServiceExt;
+
+pub const PASSWORD: &str = "a long enough password";
 
 pub struct TestServer {
     router: Router,
+    pub console: server::Console,
+    pub clock: ManualClock,
+    /// The session cookie (`name=value`) the browser would send.
+    cookie: Mutex<Option<String>>,
     _dir: tempfile::TempDir,
 }
 
 pub async fn server(plan: Plan) -> TestServer {
+    server_with(plan, None).await
+}
+
+pub async fn server_with(plan: Plan, public_url: Option<&str>) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let config = Config {
         data_dir: dir.path().to_path_buf(),
         database_url: format!("sqlite://{}", dir.path().join("console.db").display()),
         plan,
-        public_url: None,
+        public_url: public_url.map(str::to_string),
     };
-    let state = server::prepare(&config).await.expect("server prepares");
+    let clock = ManualClock::at(1_700_000_000);
+    let console = server::prepare(&config, Arc::new(clock.clone())).await.expect("server prepares");
     let options = LeptosOptions::builder().output_name("ai-console").build();
     TestServer {
-        router: server::app(state, options, &config),
+        router: server::app(&console, options, &config),
+        console,
+        clock,
+        cookie: Mutex::new(None),
         _dir: dir,
     }
+}
+
+/// A server on `plan` with an admin signed in.
+pub async fn admin_server(plan: Plan) -> TestServer {
+    let server = server(plan).await;
+    server.sign_in_as(Role::Admin).await;
+    server
 }
 
 /// Headers a browser adds to a request made by one of our own pages.
@@ -43,8 +67,27 @@ pub fn from_own_page(request: axum::http::request::Builder) -> axum::http::reque
 }
 
 impl TestServer {
-    pub async fn send(&self, request: Request<Body>) -> Response<Body> {
-        self.router.clone().oneshot(request).await.unwrap()
+    pub async fn send(&self, mut request: Request<Body>) -> Response<Body> {
+        if let Some(cookie) = self.cookie() {
+            request
+                .headers_mut()
+                .insert(header::COOKIE, cookie.parse().unwrap());
+        }
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        if let Some(set) = response.headers().get(header::SET_COOKIE) {
+            let pair = set.to_str().unwrap().split(';').next().unwrap().to_string();
+            let cleared = pair.ends_with('=');
+            *self.cookie.lock().unwrap() = (!cleared).then_some(pair);
+        }
+        response
+    }
+
+    pub fn cookie(&self) -> Option<String> {
+        self.cookie.lock().unwrap().clone()
+    }
+
+    pub fn set_cookie(&self, cookie: Option<String>) {
+        *self.cookie.lock().unwrap() = cookie;
     }
 
     pub async fn get(&self, uri: &str) -> (StatusCode, String) {
@@ -79,6 +122,25 @@ impl TestServer {
             .await;
         let status = response.status();
         (status, body_text(response).await)
+    }
+
+    /// Creates an account with `role` (once per role) and signs in as it
+    /// through the sign-in form.
+    pub async fn sign_in_as(&self, role: Role) -> Response<Body> {
+        let email = format!("{}@example.com", role.key());
+        let account = NewAccount {
+            name: role.label(),
+            email: &email,
+            password: PASSWORD,
+            password_again: PASSWORD,
+        };
+        let workspace = self.console.state.deployment.workspace.clone();
+        let _ = service::create_account(&self.console.state, &workspace, role, account).await;
+        self.post_form(
+            "/api/account/sign-in",
+            &format!("email={email}&password={}&next=/settings/ai", PASSWORD.replace(' ', "+")),
+        )
+        .await
     }
 }
 

@@ -1,23 +1,32 @@
-use crate::domain::{AiSettings, Plan};
+use crate::domain::{AiSettings, Plan, Viewer};
 use crate::settings::LoadError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Everything the page needs to draw the AI switches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SettingsSnapshot {
     pub settings: AiSettings,
     pub plan: Plan,
+    pub viewer: Viewer,
 }
 
 #[server(endpoint = "settings/ai/load")]
 pub async fn load_ai_settings() -> Result<SettingsSnapshot, LoadError> {
-    use crate::{settings::service, state};
+    use crate::{accounts::session, settings::service, state};
 
     let state = state::current().ok_or(LoadError::Unavailable)?;
-    let settings = service::load(&state).await?;
+    let actor = session::current_actor(&state)
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "reading the session failed");
+            LoadError::Unavailable
+        })?
+        .ok_or(LoadError::SignInRequired)?;
+    let settings = service::load(&state, &actor).await?;
     Ok(SettingsSnapshot {
         settings,
         plan: state.deployment.plan,
+        viewer: actor.viewer(),
     })
 }

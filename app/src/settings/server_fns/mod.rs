@@ -15,8 +15,9 @@ pub use set_training_allowed::{set_training_allowed, SetTrainingAllowed};
 mod switch_save {
     use crate::domain::SwitchSetting;
     use crate::outcome::SaveNotice;
+    use crate::accounts::session;
     use crate::settings::{service, SaveError};
-    use crate::state;
+    use crate::state::{self, AppState};
     use http::{header::ACCEPT, request::Parts};
     use leptos::prelude::use_context;
 
@@ -39,7 +40,7 @@ mod switch_save {
     /// outcome next to the setting.
     pub async fn save(setting: SwitchSetting, value: bool) -> Result<bool, SaveError> {
         let outcome = match state::current() {
-            Some(state) => service::set_switch(&state, setting, value).await,
+            Some(state) => save_as_actor(&state, setting, value).await,
             None => Err(SaveError::Unavailable),
         };
         if is_plain_form_post() {
@@ -50,5 +51,16 @@ mod switch_save {
             leptos_axum::redirect(&notice.page_url());
         }
         outcome
+    }
+
+    async fn save_as_actor(state: &AppState, setting: SwitchSetting, value: bool) -> Result<bool, SaveError> {
+        let actor = session::current_actor(state)
+            .await
+            .map_err(|error| {
+                tracing::error!(%error, "reading the session failed");
+                SaveError::Unavailable
+            })?
+            .ok_or(SaveError::SignInRequired)?;
+        service::set_switch(state, &actor, setting, value).await
     }
 }

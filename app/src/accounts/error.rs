@@ -1,0 +1,113 @@
+use crate::domain::credentials::CredentialProblem;
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+
+/// Why signing in or creating an account did not work, in words the person
+/// can act on. Crosses the server-function boundary, so it never carries
+/// internal detail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AuthError {
+    /// The same answer for an unknown e-mail and a wrong password.
+    #[error("That e-mail address and password do not match an account.")]
+    InvalidCredentials,
+    #[error("This setup link is not valid: it was already used, has expired, or was mistyped.")]
+    SetupLinkInvalid,
+    #[error("An account with this e-mail address already exists.")]
+    EmailTaken,
+    #[error("Please {0}.")]
+    Credentials(CredentialProblem),
+    #[error("The form was not understood. Reload the page and try again.")]
+    BadRequest,
+    #[error("Something went wrong on the server. Nothing was changed; try again in a moment.")]
+    Unavailable,
+}
+
+impl AuthError {
+    /// A stable code for the URL a form without JavaScript is sent back to.
+    pub fn code(self) -> &'static str {
+        match self {
+            AuthError::InvalidCredentials => "invalid-credentials",
+            AuthError::SetupLinkInvalid => "setup-link-invalid",
+            AuthError::EmailTaken => "email-taken",
+            AuthError::Credentials(problem) => match problem {
+                CredentialProblem::NameMissing => "name-missing",
+                CredentialProblem::NameTooLong => "name-too-long",
+                CredentialProblem::EmailInvalid => "email-invalid",
+                CredentialProblem::PasswordTooShort => "password-too-short",
+                CredentialProblem::PasswordTooLong => "password-too-long",
+                CredentialProblem::PasswordsDiffer => "passwords-differ",
+            },
+            AuthError::BadRequest => "bad-request",
+            AuthError::Unavailable => "unavailable",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        use CredentialProblem::*;
+        [
+            AuthError::InvalidCredentials,
+            AuthError::SetupLinkInvalid,
+            AuthError::EmailTaken,
+            AuthError::Credentials(NameMissing),
+            AuthError::Credentials(NameTooLong),
+            AuthError::Credentials(EmailInvalid),
+            AuthError::Credentials(PasswordTooShort),
+            AuthError::Credentials(PasswordTooLong),
+            AuthError::Credentials(PasswordsDiffer),
+            AuthError::BadRequest,
+            AuthError::Unavailable,
+        ]
+        .into_iter()
+        .find(|error| error.code() == code)
+    }
+}
+
+impl From<CredentialProblem> for AuthError {
+    fn from(problem: CredentialProblem) -> Self {
+        AuthError::Credentials(problem)
+    }
+}
+
+impl FromServerFnError for AuthError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_) => AuthError::BadRequest,
+            _ => AuthError::Unavailable,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_reads_back_as_its_error() {
+        for code in [
+            "invalid-credentials",
+            "setup-link-invalid",
+            "email-taken",
+            "name-missing",
+            "password-too-short",
+            "passwords-differ",
+            "unavailable",
+        ] {
+            assert_eq!(AuthError::from_code(code).map(AuthError::code), Some(code));
+        }
+    }
+
+    #[test]
+    fn credential_problems_read_as_instructions() {
+        assert_eq!(
+            AuthError::from(CredentialProblem::PasswordTooShort).to_string(),
+            "Please use a password of at least 12 characters."
+        );
+    }
+}

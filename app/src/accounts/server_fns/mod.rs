@@ -1,0 +1,13 @@
+//! Sign-in, sign-out and first-admin setup. These are plain HTML forms on
+//! their pages (no wasm needed): each function answers with a redirect, to
+//! where the person was going or back to the form with the reason.
+
+mod complete_setup;
+mod setup_link_usable;
+mod sign_in;
+mod sign_out;
+
+pub use complete_setup::{complete_setup, CompleteSetup};
+pub use setup_link_usable::{setup_link_usable, SetupLinkUsable};
+pub use sign_in::{sign_in, SignIn};
+pub use sign_out::{sign_out, SignOut};

@@ -1,0 +1,34 @@
+use crate::accounts::AuthError;
+use leptos::prelude::*;
+
+/// Signs in with e-mail and password, then goes to `next` (a local path).
+/// A failure goes back to the sign-in form with the reason; the typed
+/// e-mail stays filled in, the password never travels back.
+#[server(endpoint = "account/sign-in")]
+pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AuthError> {
+    use crate::url::query_value;
+    use crate::accounts::{safe_next, service, session, LOGIN_PAGE};
+    use crate::state;
+
+    let next = safe_next(next.as_deref()).to_string();
+    let outcome = async {
+        let state = state::current().ok_or(AuthError::Unavailable)?;
+        let user_id = service::verify_credentials(&state, &email, &password).await?;
+        let session = session::current_session().await.ok_or(AuthError::Unavailable)?;
+        session::sign_in(&session, &user_id, state.clock.now()).await.map_err(|error| {
+            tracing::error!(%error, "starting a session failed");
+            AuthError::Unavailable
+        })
+    }
+    .await;
+    match outcome {
+        Ok(()) => leptos_axum::redirect(&next),
+        Err(error) => leptos_axum::redirect(&format!(
+            "{LOGIN_PAGE}?error={}&email={}&next={}",
+            error.code(),
+            query_value(email.trim()),
+            query_value(&next)
+        )),
+    }
+    outcome
+}

@@ -1,0 +1,148 @@
+//! Account rules: the first admin, signing in. Storage and hashing
+//! failures are logged here and leave as `AuthError::Unavailable`.
+
+use super::{password, store, tokens, AuthError};
+use crate::domain::credentials::{check_email, check_new_account, normalize_email, MAX_PASSWORD_CHARS};
+use crate::domain::Role;
+use crate::state::AppState;
+use crate::workspace::WorkspaceId;
+
+/// How long a printed setup link stays usable.
+pub const SETUP_LINK_LIFETIME_SECS: i64 = 24 * 60 * 60;
+
+fn unavailable(what: &str, error: impl std::fmt::Display) -> AuthError {
+    tracing::error!(%error, "{what} failed");
+    AuthError::Unavailable
+}
+
+/// A fresh one-time setup token while the deployment has no users yet;
+/// `None` once anyone can sign in. Earlier unused tokens stop working.
+pub async fn issue_setup_token(
+    state: &AppState,
+    workspace: &WorkspaceId,
+) -> Result<Option<(String, i64)>, sqlx::Error> {
+    let mut tx = state.pool.begin().await?;
+    if store::count_users(&mut *tx).await? > 0 {
+        return Ok(None);
+    }
+    let token = tokens::random_hex(32);
+    let expires_at = state.clock.now() + SETUP_LINK_LIFETIME_SECS;
+    store::replace_setup_token(&mut tx, workspace, &tokens::digest(&token), expires_at).await?;
+    tx.commit().await?;
+    Ok(Some((token, expires_at)))
+}
+
+pub async fn setup_link_usable(state: &AppState, token: &str) -> Result<bool, AuthError> {
+    store::usable_setup_token(&state.pool, &tokens::digest(token), state.clock.now())
+        .await
+        .map(|workspace| workspace.is_some())
+        .map_err(|e| unavailable("checking a setup link", e))
+}
+
+pub struct NewAccount<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    pub password: &'a str,
+    pub password_again: &'a str,
+}
+
+/// Creates the first admin with a setup token, which is used up by it.
+/// Returns the new user's id.
+pub async fn complete_setup(state: &AppState, token: &str, account: NewAccount<'_>) -> Result<String, AuthError> {
+    check_new_account(account.name, account.email, account.password, account.password_again)?;
+    if !setup_link_usable(state, token).await? {
+        return Err(AuthError::SetupLinkInvalid);
+    }
+    let password_hash = password::hash(account.password.to_string())
+        .await
+        .map_err(|e| unavailable("hashing a password", e))?;
+
+    let now = state.clock.now();
+    let user_id = tokens::random_hex(16);
+    let email = normalize_email(account.email);
+    let result: Result<Result<(), AuthError>, sqlx::Error> = async {
+        let mut tx = state.pool.begin().await?;
+        let Some(workspace) = store::consume_setup_token(&mut *tx, &tokens::digest(token), now).await? else {
+            return Ok(Err(AuthError::SetupLinkInvalid));
+        };
+        // An admin created meanwhile (from the command line) ends setup.
+        if store::count_users(&mut *tx).await? > 0 {
+            return Ok(Err(AuthError::SetupLinkInvalid));
+        }
+        store::insert_user(
+            &mut *tx,
+            store::NewUser {
+                id: &user_id,
+                workspace: &workspace,
+                email: &email,
+                name: account.name.trim(),
+                password_hash: &password_hash,
+                role: Role::Admin,
+                created_at: now,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+    .await;
+    match result {
+        Ok(outcome) => outcome.map(|()| user_id),
+        Err(error) => Err(unavailable("creating the first admin", error)),
+    }
+}
+
+/// Creates an account directly (the server's `create-admin` command and
+/// tests). Returns the new user's id.
+pub async fn create_account(
+    state: &AppState,
+    workspace: &WorkspaceId,
+    role: Role,
+    account: NewAccount<'_>,
+) -> Result<String, AuthError> {
+    check_new_account(account.name, account.email, account.password, account.password_again)?;
+    let password_hash = password::hash(account.password.to_string())
+        .await
+        .map_err(|e| unavailable("hashing a password", e))?;
+    let user_id = tokens::random_hex(16);
+    let inserted = store::insert_user(
+        &state.pool,
+        store::NewUser {
+            id: &user_id,
+            workspace,
+            email: &normalize_email(account.email),
+            name: account.name.trim(),
+            password_hash: &password_hash,
+            role,
+            created_at: state.clock.now(),
+        },
+    )
+    .await;
+    match inserted {
+        Ok(()) => Ok(user_id),
+        Err(error) if store::is_unique_violation(&error) => Err(AuthError::EmailTaken),
+        Err(error) => Err(unavailable("creating an account", error)),
+    }
+}
+
+/// Checks an e-mail and password. Unknown e-mail and wrong password take
+/// the same time and give the same answer. Returns the user's id.
+pub async fn verify_credentials(state: &AppState, email: &str, password: &str) -> Result<String, AuthError> {
+    // Malformed input still runs a verification so it takes the usual time.
+    let usable = check_email(email).is_ok() && password.chars().count() <= MAX_PASSWORD_CHARS;
+    let user = if usable {
+        store::find_by_email(&state.pool, &normalize_email(email))
+            .await
+            .map_err(|e| unavailable("looking up an account", e))?
+    } else {
+        None
+    };
+    let candidate = if password.chars().count() <= MAX_PASSWORD_CHARS { password } else { "" };
+    let matches = password::verify(candidate.to_string(), user.as_ref().map(|u| u.password_hash.clone()))
+        .await
+        .map_err(|e| unavailable("verifying a password", e))?;
+    match user {
+        Some(user) if matches => Ok(user.id),
+        _ => Err(AuthError::InvalidCredentials),
+    }
+}

@@ -1,0 +1,138 @@
+//! SQL for users and setup tokens. Schema: `app/migrations/0002_*`.
+
+use crate::domain::Role;
+use crate::workspace::WorkspaceId;
+use sqlx::{Sqlite, SqliteExecutor, Transaction};
+
+#[derive(Debug, Clone)]
+pub struct UserRecord {
+    pub id: String,
+    pub workspace: WorkspaceId,
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+    pub role: Role,
+}
+
+type UserRow = (String, String, String, String, String, String);
+
+fn from_row((id, workspace, email, name, password_hash, role): UserRow) -> Option<UserRecord> {
+    Some(UserRecord {
+        id,
+        workspace: WorkspaceId::new(workspace),
+        email,
+        name,
+        password_hash,
+        role: Role::from_key(&role)?,
+    })
+}
+
+const USER_COLUMNS: &str = "id, workspace_id, email, name, password_hash, role";
+
+pub async fn find_by_email(
+    db: impl SqliteExecutor<'_>,
+    email: &str,
+) -> Result<Option<UserRecord>, sqlx::Error> {
+    let row: Option<UserRow> = sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1"))
+        .bind(email)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.and_then(from_row))
+}
+
+pub async fn find_by_id(db: impl SqliteExecutor<'_>, id: &str) -> Result<Option<UserRecord>, sqlx::Error> {
+    let row: Option<UserRow> = sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.and_then(from_row))
+}
+
+pub async fn count_users(db: impl SqliteExecutor<'_>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(db).await
+}
+
+pub struct NewUser<'a> {
+    pub id: &'a str,
+    pub workspace: &'a WorkspaceId,
+    pub email: &'a str,
+    pub name: &'a str,
+    pub password_hash: &'a str,
+    pub role: Role,
+    pub created_at: i64,
+}
+
+/// Fails with a unique-constraint error when the e-mail is taken.
+pub async fn insert_user(db: impl SqliteExecutor<'_>, user: NewUser<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO users (id, workspace_id, email, name, password_hash, role, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(user.id)
+    .bind(user.workspace.as_str())
+    .bind(user.email)
+    .bind(user.name)
+    .bind(user.password_hash)
+    .bind(user.role.key())
+    .bind(user.created_at)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Makes `token_hash` the only usable setup token.
+pub async fn replace_setup_token(
+    tx: &mut Transaction<'_, Sqlite>,
+    workspace: &WorkspaceId,
+    token_hash: &str,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM setup_tokens WHERE used_at IS NULL")
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("INSERT INTO setup_tokens (token_hash, workspace_id, expires_at) VALUES ($1, $2, $3)")
+        .bind(token_hash)
+        .bind(workspace.as_str())
+        .bind(expires_at)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The workspace of a usable (unused, unexpired) setup token.
+pub async fn usable_setup_token(
+    db: impl SqliteExecutor<'_>,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<WorkspaceId>, sqlx::Error> {
+    let workspace: Option<String> = sqlx::query_scalar(
+        "SELECT workspace_id FROM setup_tokens WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(db)
+    .await?;
+    Ok(workspace.map(WorkspaceId::new))
+}
+
+/// Marks the token used; of two concurrent uses only one gets `Some`.
+pub async fn consume_setup_token(
+    db: impl SqliteExecutor<'_>,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<WorkspaceId>, sqlx::Error> {
+    let workspace: Option<String> = sqlx::query_scalar(
+        "UPDATE setup_tokens SET used_at = $2
+         WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2
+         RETURNING workspace_id",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(db)
+    .await?;
+    Ok(workspace.map(WorkspaceId::new))
+}
+
+pub fn is_unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(db) if db.is_unique_violation())
+}

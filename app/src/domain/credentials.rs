@@ -1,0 +1,100 @@
+//! What a new account's details must look like. Checked before anything is
+//! hashed or stored, with messages that say how to fix the input.
+
+pub const MIN_PASSWORD_CHARS: usize = 12;
+/// Bounds the work a single sign-in can make the server do.
+pub const MAX_PASSWORD_CHARS: usize = 256;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, thiserror::Error)]
+pub enum CredentialProblem {
+    #[error("enter your name")]
+    NameMissing,
+    #[error("names are at most 100 characters")]
+    NameTooLong,
+    #[error("enter an e-mail address like name@example.com")]
+    EmailInvalid,
+    #[error("use a password of at least 12 characters")]
+    PasswordTooShort,
+    #[error("use a password of at most 256 characters")]
+    PasswordTooLong,
+    #[error("the two passwords differ; type the same password twice")]
+    PasswordsDiffer,
+}
+
+/// E-mail addresses are compared without case or surrounding spaces.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+pub fn check_new_account(
+    name: &str,
+    email: &str,
+    password: &str,
+    password_again: &str,
+) -> Result<(), CredentialProblem> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(CredentialProblem::NameMissing);
+    }
+    if name.chars().count() > 100 {
+        return Err(CredentialProblem::NameTooLong);
+    }
+    check_email(email)?;
+    check_new_password(password, password_again)
+}
+
+pub fn check_email(email: &str) -> Result<(), CredentialProblem> {
+    let email = email.trim();
+    let valid = email.len() <= 254
+        && !email.contains(char::is_whitespace)
+        && email
+            .split_once('@')
+            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.'));
+    if valid {
+        Ok(())
+    } else {
+        Err(CredentialProblem::EmailInvalid)
+    }
+}
+
+pub fn check_new_password(password: &str, password_again: &str) -> Result<(), CredentialProblem> {
+    let length = password.chars().count();
+    if length < MIN_PASSWORD_CHARS {
+        return Err(CredentialProblem::PasswordTooShort);
+    }
+    if length > MAX_PASSWORD_CHARS {
+        return Err(CredentialProblem::PasswordTooLong);
+    }
+    if password != password_again {
+        return Err(CredentialProblem::PasswordsDiffer);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "correct horse battery";
+
+    #[test]
+    fn a_complete_account_passes() {
+        assert_eq!(check_new_account("Ada", "ada@example.com", GOOD, GOOD), Ok(()));
+    }
+
+    #[test]
+    fn each_problem_is_named() {
+        assert_eq!(check_new_account(" ", "ada@example.com", GOOD, GOOD), Err(CredentialProblem::NameMissing));
+        assert_eq!(check_new_account("Ada", "ada@", GOOD, GOOD), Err(CredentialProblem::EmailInvalid));
+        assert_eq!(check_new_account("Ada", "ada example.com", GOOD, GOOD), Err(CredentialProblem::EmailInvalid));
+        assert_eq!(check_new_account("Ada", "a@b.c", "short", "short"), Err(CredentialProblem::PasswordTooShort));
+        assert_eq!(check_new_account("Ada", "a@b.c", GOOD, "other password!"), Err(CredentialProblem::PasswordsDiffer));
+        let huge = "x".repeat(MAX_PASSWORD_CHARS + 1);
+        assert_eq!(check_new_account("Ada", "a@b.c", &huge, &huge), Err(CredentialProblem::PasswordTooLong));
+    }
+
+    #[test]
+    fn emails_compare_without_case_or_spaces() {
+        assert_eq!(normalize_email("  Ada@Example.COM "), "ada@example.com");
+    }
+}

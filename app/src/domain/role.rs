@@ -1,0 +1,61 @@
+use serde::{Deserialize, Serialize};
+
+/// What a person may do in their workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Role {
+    /// Changes AI settings, manages members.
+    Admin,
+    /// Sees the settings, changes nothing.
+    Member,
+}
+
+impl Role {
+    pub fn can_change_settings(self) -> bool {
+        self == Role::Admin
+    }
+
+    /// How the role is stored.
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Member => "member",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        [Role::Admin, Role::Member].into_iter().find(|role| role.key() == key)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Admin => "Admin",
+            Role::Member => "Member",
+        }
+    }
+}
+
+/// The person a page is shown to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub name: String,
+    pub role: Role,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_admins_change_settings() {
+        assert!(Role::Admin.can_change_settings());
+        assert!(!Role::Member.can_change_settings());
+    }
+
+    #[test]
+    fn roles_round_trip_through_storage() {
+        for role in [Role::Admin, Role::Member] {
+            assert_eq!(Role::from_key(role.key()), Some(role));
+        }
+        assert_eq!(Role::from_key("owner"), None);
+    }
+}
