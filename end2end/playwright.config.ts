@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { PASSWORD, people } from './tests/people';
 
 // Each project gets its own release server with a fresh database, so specs
 // never see another project's saves. scripts/test.sh builds the binary and
@@ -34,8 +35,14 @@ if (!process.env.E2E_PORTS) {
 const ports = process.env.E2E_PORTS.split(',').map(Number);
 const url = (name: ServerName) => `http://127.0.0.1:${ports[names.indexOf(name)]}`;
 
+// Each server first creates the e2e accounts with its own CLI, then runs.
+const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
+const createPeople = Object.values(people)
+  .map((p) => `${quote(bin)} create-user --email ${quote(p.email)} --name ${quote(p.name)} --role ${p.role}`)
+  .join(' && ');
+
 const webServer: PlaywrightTestConfig['webServer'] = names.map((name) => ({
-  command: JSON.stringify(bin),
+  command: `${createPeople} && exec ${quote(bin)}`,
   url: `${url(name)}/settings/ai`,
   reuseExistingServer: false,
   timeout: 60_000,
@@ -48,6 +55,7 @@ const webServer: PlaywrightTestConfig['webServer'] = names.map((name) => ({
     AI_PLAN: servers[name].plan,
     AI_CONSOLE_DATA_DIR: mkdtempSync(join(tmpdir(), `ai-console-e2e-${name}-`)),
     RUST_LOG: 'warn',
+    AI_CONSOLE_NEW_PASSWORD: PASSWORD,
   },
 }));
 
@@ -79,7 +87,11 @@ export default defineConfig({
   },
   webServer,
   projects: [
-    { name: 'team', testMatch: /switches|accessibility|page-weight/, use: { baseURL: url('team') } },
+    {
+      name: 'team',
+      testMatch: /switches|accessibility|page-weight|accounts|first-admin/,
+      use: { baseURL: url('team') },
+    },
     {
       name: 'team-without-javascript',
       testMatch: /without-javascript/,

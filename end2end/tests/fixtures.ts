@@ -1,4 +1,5 @@
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
+import { PASSWORD, people, type Person } from './people';
 
 /**
  * Fails the test on anything the browser reports as wrong: console errors
@@ -65,6 +66,20 @@ export class AiSettingsPage {
     return this.page.locator(`#${setting}`).getByRole('status');
   }
 
+  /** Signs in through the real form, as `person`, and lands on the page. */
+  async signIn(person: Person) {
+    await this.page.goto('/login?next=/settings/ai');
+    await this.page.getByLabel('E-mail address').fill(people[person].email);
+    await this.page.getByLabel('Password').fill(PASSWORD);
+    await this.page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(this.heading).toBeVisible();
+  }
+
+  async signOut() {
+    await this.page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(this.page.getByText('You are signed out.')).toBeVisible();
+  }
+
   async goto() {
     await this.page.goto('/settings/ai');
     await expect(this.heading).toBeVisible();
@@ -83,6 +98,7 @@ export class AiSettingsPage {
   }
 }
 
+/** `settings` starts signed in as the workspace's admin. */
 export const test = base.extend<{ guard: BrowserGuard; settings: AiSettingsPage }>({
   guard: [
     async ({ page, javaScriptEnabled }, use) => {
@@ -93,7 +109,9 @@ export const test = base.extend<{ guard: BrowserGuard; settings: AiSettingsPage 
     { auto: true },
   ],
   settings: async ({ page }, use) => {
-    await use(new AiSettingsPage(page));
+    const settings = new AiSettingsPage(page);
+    await settings.signIn('admin');
+    await use(settings);
   },
 });
 

@@ -31,7 +31,9 @@ test('without JavaScript, training can be changed while AI is off', async ({ pag
 
   // Back to the defaults, still without JavaScript.
   await settings.trainingSwitch.click();
+  await expect(settings.trainingSwitch).toHaveAttribute('aria-checked', 'false');
   await settings.aiSwitch.click();
+  await expect(settings.aiSwitch).toHaveAttribute('aria-checked', 'true');
   await settings.goto();
   await expect(settings.trainingSwitch).toHaveAttribute('aria-checked', 'false');
   await expect(settings.aiSwitch).toHaveAttribute('aria-checked', 'true');

@@ -2,6 +2,7 @@
 //! and the router, kept out of `main` so tests drive the same `app()` with
 //! `oneshot`.
 
+pub mod cli;
 pub mod config;
 pub mod security;
 mod sign_in_required;

@@ -1,6 +1,10 @@
 use app::clock::SystemClock;
 use leptos::config::get_configuration;
-use server::{config::Config, StartupError};
+use server::{
+    cli::{self, Command},
+    config::Config,
+    StartupError,
+};
 use std::{process::ExitCode, sync::Arc};
 use tracing_subscriber::EnvFilter;
 
@@ -34,14 +38,32 @@ enum RunError {
     },
     #[error("the server stopped with an error: {0}")]
     Serve(#[source] std::io::Error),
+    #[error("{0}")]
+    Cli(String),
 }
 
 async fn run() -> Result<(), RunError> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = cli::parse(&args).map_err(RunError::Cli)?;
     let config = Config::from_env().map_err(StartupError::from)?;
+    let console = server::prepare(&config, Arc::new(SystemClock)).await?;
+    match command {
+        Command::Serve => serve(config, console).await,
+        Command::CreateUser(request) => {
+            let password = cli::read_password().map_err(RunError::Cli)?;
+            cli::create_user(&console.state, &request, &password)
+                .await
+                .map_err(RunError::Cli)?;
+            println!("Created {} account for {}.", request.role.label().to_lowercase(), request.email);
+            Ok(())
+        }
+    }
+}
+
+async fn serve(config: Config, console: server::Console) -> Result<(), RunError> {
     let options = get_configuration(None)
         .map_err(|error| RunError::Leptos(error.to_string()))?
         .leptos_options;
-    let console = server::prepare(&config, Arc::new(SystemClock)).await?;
 
     let addr = options.site_addr;
     let listener = tokio::net::TcpListener::bind(addr)

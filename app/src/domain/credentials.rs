@@ -9,7 +9,7 @@ pub const MAX_PASSWORD_CHARS: usize = 256;
 pub enum CredentialProblem {
     #[error("enter your name")]
     NameMissing,
-    #[error("names are at most 100 characters")]
+    #[error("shorten your name to at most 100 characters")]
     NameTooLong,
     #[error("enter an e-mail address like name@example.com")]
     EmailInvalid,
@@ -17,7 +17,7 @@ pub enum CredentialProblem {
     PasswordTooShort,
     #[error("use a password of at most 256 characters")]
     PasswordTooLong,
-    #[error("the two passwords differ; type the same password twice")]
+    #[error("type the same password twice; the two entries differ")]
     PasswordsDiffer,
 }
 

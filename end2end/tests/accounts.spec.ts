@@ -1,0 +1,61 @@
+import { test as base } from '@playwright/test';
+import { AiSettingsPage, BrowserGuard, expect } from './fixtures';
+import { PASSWORD, people } from './people';
+
+// These tests start signed out, so they build on Playwright's own `test`
+// with the browser guard, not on the signed-in `settings` fixture.
+const test = base.extend<{ guard: BrowserGuard; page_: AiSettingsPage }>({
+  guard: [
+    async ({ page, javaScriptEnabled }, use) => {
+      const guard = new BrowserGuard(page, javaScriptEnabled);
+      await use(guard);
+      guard.assertClean();
+    },
+    { auto: true },
+  ],
+  page_: async ({ page }, use) => use(new AiSettingsPage(page)),
+});
+
+test('visiting the settings signed out leads to sign-in and back', async ({ page, page_: settings }) => {
+  await page.goto('/settings/ai');
+  await expect(page).toHaveURL(/\/login\?next=\/settings\/ai/);
+  await page.getByLabel('E-mail address').fill(people.admin.email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(settings.heading).toBeVisible();
+  await expect(page.getByText(`${people.admin.name} · Admin`)).toBeVisible();
+});
+
+test('a wrong password is refused with a message and the e-mail kept', async ({ page }) => {
+  await page.goto('/login');
+  await page.getByLabel('E-mail address').fill(people.admin.email);
+  await page.getByLabel('Password').fill('not the password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toHaveText('That e-mail address and password do not match an account.');
+  await expect(page.getByLabel('E-mail address')).toHaveValue(people.admin.email);
+  await expect(page.getByLabel('Password')).toHaveValue('');
+});
+
+test('a member sees the settings read-only', async ({ page, page_: settings }) => {
+  await settings.signIn('member');
+  await expect(page.getByText('only admins can change them')).toBeVisible();
+  await expect(settings.aiSwitch).toBeDisabled();
+  await expect(settings.trainingSwitch).toBeDisabled();
+  await expect(page.getByText(`${people.member.name} · Member`)).toBeVisible();
+});
+
+test('signing out ends the session', async ({ page, page_: settings }) => {
+  await settings.signIn('admin');
+  await settings.signOut();
+  await page.goto('/settings/ai');
+  await expect(page).toHaveURL(/\/login/);
+});
+
+test('the page is served with a nonce CSP and still becomes interactive', async ({ page, page_: settings }) => {
+  await settings.signIn('admin');
+  const response = await page.goto('/settings/ai');
+  const policy = response?.headers()['content-security-policy'] ?? '';
+  expect(policy).toMatch(/script-src 'self' 'nonce-[^']+' 'wasm-unsafe-eval'/);
+  expect(policy).not.toContain('unsafe-inline');
+  await settings.waitUntilInteractive();
+});
