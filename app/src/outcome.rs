@@ -21,10 +21,7 @@ impl SaveNotice {
         let key = self.setting.key();
         match self.result {
             Ok(()) => format!("{SETTINGS_PAGE}?saved={key}#{key}"),
-            Err(error) => format!(
-                "{SETTINGS_PAGE}?failed={key}&reason={}#{key}",
-                error.code()
-            ),
+            Err(error) => format!("{SETTINGS_PAGE}?failed={key}&reason={}#{key}", error.code()),
         }
     }
 
@@ -77,7 +74,10 @@ mod tests {
             },
         ] {
             let query = query_of(&notice.page_url());
-            assert_eq!(SaveNotice::from_query(|k| query.get(k).cloned()), Some(notice));
+            assert_eq!(
+                SaveNotice::from_query(|k| query.get(k).cloned()),
+                Some(notice)
+            );
         }
     }
 

@@ -16,7 +16,9 @@ pub fn page_policy(nonce: &str) -> String {
 /// Called while the page shell renders, when the nonce is known.
 pub fn set_page_policy() {
     let (Some(nonce), Some(response)) = (use_nonce(), use_context::<ResponseOptions>()) else {
-        tracing::error!("no nonce or response options while rendering; page served without its CSP");
+        tracing::error!(
+            "no nonce or response options while rendering; page served without its CSP"
+        );
         return;
     };
     match http::HeaderValue::from_str(&page_policy(&nonce)) {

@@ -3,9 +3,9 @@
 
 use crate::clock::Clock;
 use crate::domain::Plan;
-use std::sync::Arc;
 use crate::workspace::WorkspaceId;
 use sqlx::SqlitePool;
+use std::sync::Arc;
 
 #[derive(Debug, Clone)]
 pub struct AppState {

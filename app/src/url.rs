@@ -15,6 +15,9 @@ pub fn query_value(value: &str) -> String {
 mod tests {
     #[test]
     fn reserved_characters_are_escaped() {
-        assert_eq!(super::query_value("/a?b=c&d e+é"), "/a%3Fb%3Dc%26d%20e%2B%C3%A9");
+        assert_eq!(
+            super::query_value("/a?b=c&d e+é"),
+            "/a%3Fb%3Dc%26d%20e%2B%C3%A9"
+        );
     }
 }

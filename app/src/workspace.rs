@@ -20,12 +20,18 @@ pub mod store {
     use sqlx::SqlitePool;
 
     /// Creates the workspace on first start; later starts leave it as it is.
-    pub async fn ensure(pool: &SqlitePool, id: &WorkspaceId, name: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("INSERT INTO workspaces (id, name) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING")
-            .bind(id.as_str())
-            .bind(name)
-            .execute(pool)
-            .await?;
+    pub async fn ensure(
+        pool: &SqlitePool,
+        id: &WorkspaceId,
+        name: &str,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO workspaces (id, name) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(id.as_str())
+        .bind(name)
+        .execute(pool)
+        .await?;
         Ok(())
     }
 }

@@ -24,12 +24,17 @@ async fn fresh_db() -> TestDb {
     let url = format!("sqlite://{}", dir.path().join("test.db").display());
     let pool = db::connect(&url).await.unwrap();
     let workspace = WorkspaceId::new("acme");
-    workspace::store::ensure(&pool, &workspace, "Acme").await.unwrap();
+    workspace::store::ensure(&pool, &workspace, "Acme")
+        .await
+        .unwrap();
     let clock = ManualClock::at(1_700_000_000);
     TestDb {
         state: AppState {
             pool,
-            deployment: Deployment { plan: Plan::Team, workspace },
+            deployment: Deployment {
+                plan: Plan::Team,
+                workspace,
+            },
             clock: Arc::new(clock.clone()),
         },
         clock,
@@ -60,15 +65,23 @@ impl TestDb {
 async fn a_setup_link_creates_the_first_admin_once() {
     let db = fresh_db().await;
     let token = db.issue_token().await;
-    assert_eq!(service::setup_link_usable(&db.state, &token).await, Ok(true));
+    assert_eq!(
+        service::setup_link_usable(&db.state, &token).await,
+        Ok(true)
+    );
 
-    let admin = service::complete_setup(&db.state, &token, account("ada@example.com")).await.unwrap();
+    let admin = service::complete_setup(&db.state, &token, account("ada@example.com"))
+        .await
+        .unwrap();
     assert_eq!(
         service::verify_credentials(&db.state, "ada@example.com", PASSWORD).await,
         Ok(admin)
     );
 
-    assert_eq!(service::setup_link_usable(&db.state, &token).await, Ok(false));
+    assert_eq!(
+        service::setup_link_usable(&db.state, &token).await,
+        Ok(false)
+    );
     assert_eq!(
         service::complete_setup(&db.state, &token, account("eve@example.com")).await,
         Err(AuthError::SetupLinkInvalid)
@@ -79,8 +92,20 @@ async fn a_setup_link_creates_the_first_admin_once() {
 async fn no_setup_link_is_issued_once_someone_can_sign_in() {
     let db = fresh_db().await;
     let workspace = db.state.deployment.workspace.clone();
-    service::create_account(&db.state, &workspace, Role::Admin, account("ada@example.com")).await.unwrap();
-    assert_eq!(service::issue_setup_token(&db.state, &workspace).await.unwrap(), None);
+    service::create_account(
+        &db.state,
+        &workspace,
+        Role::Admin,
+        account("ada@example.com"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        service::issue_setup_token(&db.state, &workspace)
+            .await
+            .unwrap(),
+        None
+    );
 }
 
 #[tokio::test]
@@ -88,7 +113,10 @@ async fn a_setup_link_expires() {
     let db = fresh_db().await;
     let token = db.issue_token().await;
     db.clock.advance(SETUP_LINK_LIFETIME_SECS);
-    assert_eq!(service::setup_link_usable(&db.state, &token).await, Ok(false));
+    assert_eq!(
+        service::setup_link_usable(&db.state, &token).await,
+        Ok(false)
+    );
     assert_eq!(
         service::complete_setup(&db.state, &token, account("ada@example.com")).await,
         Err(AuthError::SetupLinkInvalid)
@@ -100,8 +128,14 @@ async fn a_new_link_replaces_an_unused_one() {
     let db = fresh_db().await;
     let first = db.issue_token().await;
     let second = db.issue_token().await;
-    assert_eq!(service::setup_link_usable(&db.state, &first).await, Ok(false));
-    assert_eq!(service::setup_link_usable(&db.state, &second).await, Ok(true));
+    assert_eq!(
+        service::setup_link_usable(&db.state, &first).await,
+        Ok(false)
+    );
+    assert_eq!(
+        service::setup_link_usable(&db.state, &second).await,
+        Ok(true)
+    );
 }
 
 #[tokio::test]
@@ -112,13 +146,21 @@ async fn setup_refuses_a_made_up_token_and_bad_input_without_using_the_link() {
         service::complete_setup(&db.state, "0000", account("ada@example.com")).await,
         Err(AuthError::SetupLinkInvalid)
     );
-    let short = NewAccount { password: "short", password_again: "short", ..account("ada@example.com") };
+    let short = NewAccount {
+        password: "short",
+        password_again: "short",
+        ..account("ada@example.com")
+    };
     assert_eq!(
         service::complete_setup(&db.state, &token, short).await,
         Err(AuthError::Credentials(CredentialProblem::PasswordTooShort))
     );
     // The link still works after the failed attempts.
-    assert!(service::complete_setup(&db.state, &token, account("ada@example.com")).await.is_ok());
+    assert!(
+        service::complete_setup(&db.state, &token, account("ada@example.com"))
+            .await
+            .is_ok()
+    );
 }
 
 #[tokio::test]
@@ -130,7 +172,10 @@ async fn the_setup_link_is_used_up_by_only_one_of_two_concurrent_uses() {
         service::complete_setup(&db.state, &token, account("eve@example.com")),
     );
     assert_eq!(
-        [first.is_ok(), second.is_ok()].iter().filter(|ok| **ok).count(),
+        [first.is_ok(), second.is_ok()]
+            .iter()
+            .filter(|ok| **ok)
+            .count(),
         1,
         "{first:?} {second:?}"
     );
@@ -140,8 +185,16 @@ async fn the_setup_link_is_used_up_by_only_one_of_two_concurrent_uses() {
 async fn unknown_email_and_wrong_password_get_the_same_answer() {
     let db = fresh_db().await;
     let workspace = db.state.deployment.workspace.clone();
-    service::create_account(&db.state, &workspace, Role::Member, account("ada@example.com")).await.unwrap();
-    let wrong_password = service::verify_credentials(&db.state, "ada@example.com", "not the password").await;
+    service::create_account(
+        &db.state,
+        &workspace,
+        Role::Member,
+        account("ada@example.com"),
+    )
+    .await
+    .unwrap();
+    let wrong_password =
+        service::verify_credentials(&db.state, "ada@example.com", "not the password").await;
     let unknown = service::verify_credentials(&db.state, "nobody@example.com", PASSWORD).await;
     assert_eq!(wrong_password, Err(AuthError::InvalidCredentials));
     assert_eq!(unknown, wrong_password);
@@ -155,17 +208,40 @@ async fn unknown_email_and_wrong_password_get_the_same_answer() {
 async fn sign_in_ignores_the_case_of_the_email() {
     let db = fresh_db().await;
     let workspace = db.state.deployment.workspace.clone();
-    let id = service::create_account(&db.state, &workspace, Role::Admin, account("Ada@Example.com")).await.unwrap();
-    assert_eq!(service::verify_credentials(&db.state, " ADA@example.COM ", PASSWORD).await, Ok(id));
+    let id = service::create_account(
+        &db.state,
+        &workspace,
+        Role::Admin,
+        account("Ada@Example.com"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        service::verify_credentials(&db.state, " ADA@example.COM ", PASSWORD).await,
+        Ok(id)
+    );
 }
 
 #[tokio::test]
 async fn an_email_can_belong_to_one_account_only() {
     let db = fresh_db().await;
     let workspace = db.state.deployment.workspace.clone();
-    service::create_account(&db.state, &workspace, Role::Admin, account("ada@example.com")).await.unwrap();
+    service::create_account(
+        &db.state,
+        &workspace,
+        Role::Admin,
+        account("ada@example.com"),
+    )
+    .await
+    .unwrap();
     assert_eq!(
-        service::create_account(&db.state, &workspace, Role::Member, account("ADA@example.com")).await,
+        service::create_account(
+            &db.state,
+            &workspace,
+            Role::Member,
+            account("ADA@example.com")
+        )
+        .await,
         Err(AuthError::EmailTaken)
     );
 }

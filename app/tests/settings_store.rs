@@ -21,9 +21,13 @@ struct TestDb {
 async fn fresh_db(plan: Plan) -> TestDb {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", dir.path().join("test.db").display());
-    let pool = db::connect(&url).await.expect("database opens and migrates");
+    let pool = db::connect(&url)
+        .await
+        .expect("database opens and migrates");
     let workspace = WorkspaceId::new("acme");
-    workspace::store::ensure(&pool, &workspace, "Acme").await.unwrap();
+    workspace::store::ensure(&pool, &workspace, "Acme")
+        .await
+        .unwrap();
     let person = |role| Actor {
         user_id: format!("{role:?}"),
         workspace: workspace.clone(),
@@ -35,7 +39,10 @@ async fn fresh_db(plan: Plan) -> TestDb {
         member: person(Role::Member),
         state: AppState {
             pool,
-            deployment: Deployment { plan, workspace: workspace.clone() },
+            deployment: Deployment {
+                plan,
+                workspace: workspace.clone(),
+            },
             clock: std::sync::Arc::new(ManualClock::at(1_700_000_000)),
         },
         _dir: dir,
@@ -46,7 +53,13 @@ async fn fresh_db(plan: Plan) -> TestDb {
 async fn a_workspace_that_never_saved_has_ai_on_and_training_off() {
     let db = fresh_db(Plan::Team).await;
     let settings = service::load(&db.state, &db.admin).await.unwrap();
-    assert_eq!(settings, AiSettings { ai_enabled: true, training_allowed: false });
+    assert_eq!(
+        settings,
+        AiSettings {
+            ai_enabled: true,
+            training_allowed: false
+        }
+    );
 }
 
 #[tokio::test]
@@ -54,7 +67,10 @@ async fn each_switch_round_trips_through_the_database() {
     let db = fresh_db(Plan::Team).await;
     for setting in SwitchSetting::ALL {
         for value in [true, false, true] {
-            assert_eq!(service::set_switch(&db.state, &db.admin, setting, value).await, Ok(value));
+            assert_eq!(
+                service::set_switch(&db.state, &db.admin, setting, value).await,
+                Ok(value)
+            );
             let stored = service::load(&db.state, &db.admin).await.unwrap();
             assert_eq!(setting.value_in(&stored), value, "{setting:?} = {value}");
         }
@@ -64,18 +80,30 @@ async fn each_switch_round_trips_through_the_database() {
 #[tokio::test]
 async fn turning_ai_off_keeps_the_training_choice_and_the_reverse() {
     let db = fresh_db(Plan::Team).await;
-    service::set_switch(&db.state, &db.admin, SwitchSetting::TrainingAllowed, true).await.unwrap();
-    service::set_switch(&db.state, &db.admin, SwitchSetting::AiEnabled, false).await.unwrap();
+    service::set_switch(&db.state, &db.admin, SwitchSetting::TrainingAllowed, true)
+        .await
+        .unwrap();
+    service::set_switch(&db.state, &db.admin, SwitchSetting::AiEnabled, false)
+        .await
+        .unwrap();
     assert_eq!(
         service::load(&db.state, &db.admin).await.unwrap(),
-        AiSettings { ai_enabled: false, training_allowed: true }
+        AiSettings {
+            ai_enabled: false,
+            training_allowed: true
+        }
     );
 
     // Opting out of training while AI is off leaves AI as it was.
-    service::set_switch(&db.state, &db.admin, SwitchSetting::TrainingAllowed, false).await.unwrap();
+    service::set_switch(&db.state, &db.admin, SwitchSetting::TrainingAllowed, false)
+        .await
+        .unwrap();
     assert_eq!(
         service::load(&db.state, &db.admin).await.unwrap(),
-        AiSettings { ai_enabled: false, training_allowed: false }
+        AiSettings {
+            ai_enabled: false,
+            training_allowed: false
+        }
     );
 }
 
@@ -86,23 +114,35 @@ async fn the_enterprise_plan_refuses_a_training_change_and_stores_nothing() {
         service::set_switch(&db.state, &db.admin, SwitchSetting::TrainingAllowed, true).await,
         Err(SaveError::TrainingFixedByPlan)
     );
-    assert_eq!(service::load(&db.state, &db.admin).await.unwrap(), AiSettings::default());
+    assert_eq!(
+        service::load(&db.state, &db.admin).await.unwrap(),
+        AiSettings::default()
+    );
     // AI itself stays the admins' choice on every plan.
-    assert_eq!(service::set_switch(&db.state, &db.admin, SwitchSetting::AiEnabled, false).await, Ok(false));
+    assert_eq!(
+        service::set_switch(&db.state, &db.admin, SwitchSetting::AiEnabled, false).await,
+        Ok(false)
+    );
 }
 
 #[tokio::test]
 async fn community_and_team_plans_let_admins_choose_training() {
     for plan in [Plan::Community, Plan::Team] {
         let db = fresh_db(plan).await;
-        assert_eq!(service::set_switch(&db.state, &db.admin, SwitchSetting::TrainingAllowed, true).await, Ok(true));
+        assert_eq!(
+            service::set_switch(&db.state, &db.admin, SwitchSetting::TrainingAllowed, true).await,
+            Ok(true)
+        );
     }
 }
 
 #[tokio::test]
 async fn members_see_the_settings_but_cannot_change_them() {
     let db = fresh_db(Plan::Team).await;
-    assert_eq!(service::load(&db.state, &db.member).await, Ok(AiSettings::default()));
+    assert_eq!(
+        service::load(&db.state, &db.member).await,
+        Ok(AiSettings::default())
+    );
     for setting in SwitchSetting::ALL {
         assert_eq!(
             service::set_switch(&db.state, &db.member, setting, true).await,
@@ -113,35 +153,66 @@ async fn members_see_the_settings_but_cannot_change_them() {
             Err(SaveError::AdminOnly)
         );
     }
-    assert_eq!(service::load(&db.state, &db.admin).await, Ok(AiSettings::default()));
+    assert_eq!(
+        service::load(&db.state, &db.admin).await,
+        Ok(AiSettings::default())
+    );
 }
 
 #[tokio::test]
 async fn an_admin_changes_only_their_own_workspace() {
     let db = fresh_db(Plan::Team).await;
     let other = WorkspaceId::new("globex");
-    workspace::store::ensure(&db.state.pool, &other, "Globex").await.unwrap();
+    workspace::store::ensure(&db.state.pool, &other, "Globex")
+        .await
+        .unwrap();
     let other_admin = Actor {
         user_id: "globex-admin".into(),
         workspace: other.clone(),
         name: "Globex admin".into(),
         role: Role::Admin,
     };
-    service::set_switch(&db.state, &other_admin, SwitchSetting::AiEnabled, false).await.unwrap();
-    assert!(service::load(&db.state, &db.admin).await.unwrap().ai_enabled);
-    assert!(!service::load(&db.state, &other_admin).await.unwrap().ai_enabled);
+    service::set_switch(&db.state, &other_admin, SwitchSetting::AiEnabled, false)
+        .await
+        .unwrap();
+    assert!(
+        service::load(&db.state, &db.admin)
+            .await
+            .unwrap()
+            .ai_enabled
+    );
+    assert!(
+        !service::load(&db.state, &other_admin)
+            .await
+            .unwrap()
+            .ai_enabled
+    );
 }
 
 #[tokio::test]
 async fn workspaces_do_not_see_each_others_settings() {
     let db = fresh_db(Plan::Team).await;
     let other = WorkspaceId::new("globex");
-    workspace::store::ensure(&db.state.pool, &other, "Globex").await.unwrap();
+    workspace::store::ensure(&db.state.pool, &other, "Globex")
+        .await
+        .unwrap();
 
-    service::set_switch(&db.state, &db.admin, SwitchSetting::AiEnabled, false).await.unwrap();
+    service::set_switch(&db.state, &db.admin, SwitchSetting::AiEnabled, false)
+        .await
+        .unwrap();
 
-    assert!(!store::load(&db.state.pool, &db.state.deployment.workspace).await.unwrap().ai_enabled);
-    assert!(store::load(&db.state.pool, &other).await.unwrap().ai_enabled);
+    assert!(
+        !store::load(&db.state.pool, &db.state.deployment.workspace)
+            .await
+            .unwrap()
+            .ai_enabled
+    );
+    assert!(
+        store::load(&db.state.pool, &other)
+            .await
+            .unwrap()
+            .ai_enabled
+    );
 }
 
 #[tokio::test]
@@ -169,11 +240,17 @@ async fn reopening_the_database_keeps_saved_settings_and_reruns_no_migration() {
     let workspace = WorkspaceId::new("acme");
     {
         let pool = db::connect(&url).await.unwrap();
-        workspace::store::ensure(&pool, &workspace, "Acme").await.unwrap();
-        store::save_switch(&pool, &workspace, SwitchSetting::AiEnabled, false).await.unwrap();
+        workspace::store::ensure(&pool, &workspace, "Acme")
+            .await
+            .unwrap();
+        store::save_switch(&pool, &workspace, SwitchSetting::AiEnabled, false)
+            .await
+            .unwrap();
         pool.close().await;
     }
     let pool = db::connect(&url).await.unwrap();
-    workspace::store::ensure(&pool, &workspace, "Renamed").await.unwrap();
+    workspace::store::ensure(&pool, &workspace, "Renamed")
+        .await
+        .unwrap();
     assert!(!store::load(&pool, &workspace).await.unwrap().ai_enabled);
 }

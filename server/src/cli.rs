@@ -46,7 +46,8 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
             "--email" => email = Some(value.clone()),
             "--name" => name = Some(value.clone()),
             "--role" if command == "create-user" => {
-                role = Role::from_key(value).ok_or_else(|| format!("--role must be admin or member, not \"{value}\""))?
+                role = Role::from_key(value)
+                    .ok_or_else(|| format!("--role must be admin or member, not \"{value}\""))?
             }
             other => return Err(format!("unknown option \"{other}\"\n{USAGE}")),
         }
@@ -69,7 +70,11 @@ pub fn read_password() -> Result<String, String> {
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
-pub async fn create_user(state: &AppState, request: &CreateUser, password: &str) -> Result<(), String> {
+pub async fn create_user(
+    state: &AppState,
+    request: &CreateUser,
+    password: &str,
+) -> Result<(), String> {
     let account = NewAccount {
         name: &request.name,
         email: &request.email,
@@ -98,20 +103,50 @@ mod tests {
     #[test]
     fn create_admin_and_create_user_parse_their_options() {
         assert_eq!(
-            parse(&args(&["create-admin", "--email", "a@b.c", "--name", "Ada"])),
-            Ok(Command::CreateUser(CreateUser { email: "a@b.c".into(), name: "Ada".into(), role: Role::Admin }))
+            parse(&args(&[
+                "create-admin",
+                "--email",
+                "a@b.c",
+                "--name",
+                "Ada"
+            ])),
+            Ok(Command::CreateUser(CreateUser {
+                email: "a@b.c".into(),
+                name: "Ada".into(),
+                role: Role::Admin
+            }))
         );
         assert_eq!(
-            parse(&args(&["create-user", "--name", "Bo", "--email", "b@b.c", "--role", "member"])),
-            Ok(Command::CreateUser(CreateUser { email: "b@b.c".into(), name: "Bo".into(), role: Role::Member }))
+            parse(&args(&[
+                "create-user",
+                "--name",
+                "Bo",
+                "--email",
+                "b@b.c",
+                "--role",
+                "member"
+            ])),
+            Ok(Command::CreateUser(CreateUser {
+                email: "b@b.c".into(),
+                name: "Bo".into(),
+                role: Role::Member
+            }))
         );
     }
 
     #[test]
     fn mistakes_are_explained() {
-        assert!(parse(&args(&["create-admin", "--email"])).unwrap_err().starts_with("--email needs a value"));
-        assert!(parse(&args(&["create-admin", "--name", "Ada"])).unwrap_err().starts_with("--email is required"));
-        assert!(parse(&args(&["create-admin", "--role", "member"])).unwrap_err().starts_with("unknown option"));
-        assert!(parse(&args(&["launch"])).unwrap_err().starts_with("unknown command \"launch\""));
+        assert!(parse(&args(&["create-admin", "--email"]))
+            .unwrap_err()
+            .starts_with("--email needs a value"));
+        assert!(parse(&args(&["create-admin", "--name", "Ada"]))
+            .unwrap_err()
+            .starts_with("--email is required"));
+        assert!(parse(&args(&["create-admin", "--role", "member"]))
+            .unwrap_err()
+            .starts_with("unknown option"));
+        assert!(parse(&args(&["launch"]))
+            .unwrap_err()
+            .starts_with("unknown command \"launch\""));
     }
 }

@@ -20,7 +20,9 @@ pub struct Config {
 
 impl Config {
     pub fn served_over_tls(&self) -> bool {
-        self.public_url.as_deref().is_some_and(|url| url.starts_with("https://"))
+        self.public_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("https://"))
     }
 }
 
@@ -46,7 +48,8 @@ impl Config {
             Some(value) if value.trim().is_empty() => Err(ConfigError::Empty(name)),
             other => Ok(other),
         };
-        let data_dir = PathBuf::from(value("AI_CONSOLE_DATA_DIR")?.unwrap_or_else(|| DEFAULT_DATA_DIR.into()));
+        let data_dir =
+            PathBuf::from(value("AI_CONSOLE_DATA_DIR")?.unwrap_or_else(|| DEFAULT_DATA_DIR.into()));
         let database_url = match value("DATABASE_URL")? {
             Some(url) => url,
             None => format!("sqlite://{}", data_dir.join("console.db").display()),
@@ -70,7 +73,9 @@ impl Config {
 /// `https://console.example.com/` → `https://console.example.com`.
 fn parse_origin(url: &str) -> Option<String> {
     let url = url.trim().trim_end_matches('/');
-    let authority = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
+    let authority = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
     let valid = !authority.is_empty() && !authority.contains(['/', '?', '#', '@', ' ']);
     valid.then(|| url.to_string())
 }
@@ -114,7 +119,10 @@ mod tests {
     #[test]
     fn a_public_https_url_means_tls() {
         let config = config(&[("AI_CONSOLE_PUBLIC_URL", "https://console.example.com/")]).unwrap();
-        assert_eq!(config.public_url.as_deref(), Some("https://console.example.com"));
+        assert_eq!(
+            config.public_url.as_deref(),
+            Some("https://console.example.com")
+        );
         assert!(config.served_over_tls());
         assert!(!self::config(&[]).unwrap().served_over_tls());
     }
@@ -130,6 +138,9 @@ mod tests {
 
     #[test]
     fn an_empty_variable_is_an_error_not_a_silent_default() {
-        assert_eq!(config(&[("AI_PLAN", " ")]), Err(ConfigError::Empty("AI_PLAN")));
+        assert_eq!(
+            config(&[("AI_PLAN", " ")]),
+            Err(ConfigError::Empty("AI_PLAN"))
+        );
     }
 }

@@ -20,21 +20,23 @@ use app::{
 };
 use axum::{
     body::Body,
-    http::Request,
-    middleware::from_fn_with_state,
-    response::Redirect,
-    routing::{any, get},
+    http::{Request, StatusCode},
+    middleware::{from_fn, from_fn_with_state, Next},
+    response::{Redirect, Response},
+    routing::get,
     Router,
 };
 use config::Config;
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
+use leptos_axum::{generate_route_list, LeptosRoutes};
 use security::{
     cross_site::{refuse_cross_site, PublicOrigin},
     headers::{add_security_headers, ServedOverTls},
 };
 use std::sync::Arc;
-use tower_http::compression::CompressionLayer;
+use tower_http::{
+    compression::CompressionLayer, limit::RequestBodyLimitLayer, timeout::TimeoutLayer,
+};
 use tower_sessions::{
     cookie::{time::Duration, SameSite},
     Expiry, SessionManagerLayer,
@@ -45,6 +47,10 @@ use tower_sessions_sqlx_store::SqliteStore;
 pub const DEFAULT_WORKSPACE: &str = "default";
 /// Sessions end after this long without a request.
 pub const IDLE_TIMEOUT_MINUTES: i64 = 30;
+/// Every form and server-function call of the console is far smaller.
+pub const MAX_REQUEST_BYTES: usize = 64 * 1024;
+/// A request still unanswered after this is cut off with 408.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -73,9 +79,12 @@ pub struct Console {
 
 impl Console {
     pub fn setup_link(&self, base_url: &str) -> Option<String> {
-        self.setup_token
-            .as_ref()
-            .map(|(token, _)| format!("{}{SETUP_PAGE}?token={token}", base_url.trim_end_matches('/')))
+        self.setup_token.as_ref().map(|(token, _)| {
+            format!(
+                "{}{SETUP_PAGE}?token={token}",
+                base_url.trim_end_matches('/')
+            )
+        })
     }
 }
 
@@ -124,33 +133,34 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
         let state = state.clone();
         move || provide_context(state.clone())
     };
+    // Registers the pages and every server function (under /api/).
     let routes = generate_route_list(App);
     let tls = config.served_over_tls();
     // `__Host-` makes browsers refuse the cookie unless it is Secure, set
     // by this host, for the whole site: no subdomain can plant one.
-    let cookie_name = if tls { "__Host-console_session" } else { "console_session" };
+    let cookie_name = if tls {
+        "__Host-console_session"
+    } else {
+        "console_session"
+    };
     let sessions = SessionManagerLayer::new(console.sessions.clone())
         .with_name(cookie_name)
         .with_secure(tls)
         .with_http_only(true)
         .with_same_site(SameSite::Strict)
         .with_path("/")
-        .with_expiry(Expiry::OnInactivity(Duration::minutes(IDLE_TIMEOUT_MINUTES)));
+        .with_expiry(Expiry::OnInactivity(Duration::minutes(
+            IDLE_TIMEOUT_MINUTES,
+        )));
 
     Router::new()
         .route("/", get(|| async { Redirect::to(SETTINGS_PAGE) }))
-        .route(
-            "/api/{*server_fn}",
-            any({
-                let provide_state = provide_state.clone();
-                move |request: Request<Body>| handle_server_fns_with_context(provide_state, request)
-            }),
-        )
         .leptos_routes_with_context(&options, routes, provide_state, {
             let options = options.clone();
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler(shell))
+        .layer(from_fn(undecodable_arguments_are_bad_requests))
         .layer(from_fn_with_state(state, sign_in_required::require_sign_in))
         .layer(sessions)
         .layer(from_fn_with_state(
@@ -158,8 +168,30 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
             refuse_cross_site,
         ))
         .layer(from_fn_with_state(ServedOverTls(tls), add_security_headers))
+        .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
         .layer(CompressionLayer::new())
         .with_state(options)
+}
+
+/// Leptos answers server-function arguments it cannot decode with 500, as
+/// if the server had failed. They are the caller's mistake: 400. (Errors
+/// raised inside a function set their own status; see `app::http_status`.)
+async fn undecodable_arguments_are_bad_requests(request: Request<Body>, next: Next) -> Response {
+    let is_server_fn = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if !is_server_fn || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let body = axum::body::to_bytes(body, MAX_REQUEST_BYTES).await.unwrap_or_default();
+    if body.as_ref() == br#""BadRequest""# {
+        parts.status = StatusCode::BAD_REQUEST;
+    }
+    Response::from_parts(parts, Body::from(body))
 }
 
 /// Keeps the session table small: expired sessions are deleted hourly.
@@ -175,4 +207,3 @@ pub fn spawn_session_cleanup(console: &Console) {
         }
     });
 }
-

@@ -54,7 +54,11 @@ async fn run() -> Result<(), RunError> {
             cli::create_user(&console.state, &request, &password)
                 .await
                 .map_err(RunError::Cli)?;
-            println!("Created {} account for {}.", request.role.label().to_lowercase(), request.email);
+            println!(
+                "Created {} account for {}.",
+                request.role.label().to_lowercase(),
+                request.email
+            );
             Ok(())
         }
     }
@@ -69,9 +73,14 @@ async fn serve(config: Config, console: server::Console) -> Result<(), RunError>
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| RunError::Listen { addr, source })?;
-    let local = listener.local_addr().map_err(|source| RunError::Listen { addr, source })?;
+    let local = listener
+        .local_addr()
+        .map_err(|source| RunError::Listen { addr, source })?;
     tracing::info!(plan = %config.plan, database = %redact_url(&config.database_url), "ready");
-    let base_url = config.public_url.clone().unwrap_or_else(|| format!("http://{local}"));
+    let base_url = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{local}"));
     println!("AI & agents console is running at {base_url}/settings/ai");
     if let Some(link) = console.setup_link(&base_url) {
         // Printed, never logged: log files travel further than a terminal.

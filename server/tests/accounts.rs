@@ -11,17 +11,27 @@ use common::{location, server, server_with};
 async fn anonymous_visitors_are_sent_to_sign_in_and_come_back_afterwards() {
     let server = server(Plan::Team).await;
     let response = server
-        .send(axum::http::Request::get("/settings/ai?saved=ai_enabled").body(axum::body::Body::empty()).unwrap())
+        .send(
+            axum::http::Request::get("/settings/ai?saved=ai_enabled")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
         .await;
     assert!(response.status().is_redirection());
-    assert_eq!(location(&response), "/login?next=/settings/ai%3Fsaved%3Dai_enabled");
+    assert_eq!(
+        location(&response),
+        "/login?next=/settings/ai%3Fsaved%3Dai_enabled"
+    );
 
     let signed_in = server.sign_in_as(Role::Admin).await;
     assert_eq!(signed_in.status(), StatusCode::FOUND);
     assert_eq!(location(&signed_in), "/settings/ai");
     let (status, html) = server.get("/settings/ai").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("Admin"), "the top bar names the signed-in person");
+    assert!(
+        html.contains("Admin"),
+        "the top bar names the signed-in person"
+    );
 }
 
 #[tokio::test]
@@ -30,7 +40,10 @@ async fn a_wrong_password_goes_back_to_the_form_with_the_reason_and_the_email() 
     server.sign_in_as(Role::Member).await;
     server.set_cookie(None);
     let response = server
-        .post_form("/api/account/sign-in", "email=member@example.com&password=wrong&next=/settings/ai")
+        .post_form(
+            "/api/account/sign-in",
+            "email=member@example.com&password=wrong&next=/settings/ai",
+        )
         .await;
     assert_eq!(
         location(&response),
@@ -64,7 +77,10 @@ async fn the_session_cookie_is_http_only_strict_and_idles_out_after_30_minutes()
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Strict"), "{cookie}");
     assert!(cookie.contains("Max-Age=1800"), "{cookie}");
-    assert!(!cookie.contains("Secure"), "plain HTTP cannot keep a Secure cookie");
+    assert!(
+        !cookie.contains("Secure"),
+        "plain HTTP cannot keep a Secure cookie"
+    );
 }
 
 #[tokio::test]
@@ -77,7 +93,9 @@ async fn over_tls_the_cookie_is_secure_and_host_bound() {
         password: common::PASSWORD,
         password_again: common::PASSWORD,
     };
-    service::create_account(&server.console.state, &workspace, Role::Admin, account).await.unwrap();
+    service::create_account(&server.console.state, &workspace, Role::Admin, account)
+        .await
+        .unwrap();
     // Behind the TLS proxy: the Host is the upstream address, the Origin
     // the public one.
     let response = server
@@ -88,15 +106,22 @@ async fn over_tls_the_cookie_is_secure_and_host_bound() {
                 .header("sec-fetch-site", "same-origin")
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .header(header::ACCEPT, "text/html")
-                .body(axum::body::Body::from("email=ada@example.com&password=a+long+enough+password"))
+                .body(axum::body::Body::from(
+                    "email=ada@example.com&password=a+long+enough+password",
+                ))
                 .unwrap(),
         )
         .await;
     assert_eq!(location(&response), "/settings/ai");
     let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
     assert!(cookie.starts_with("__Host-console_session="), "{cookie}");
-    assert!(cookie.contains("Secure") && cookie.contains("Path=/"), "{cookie}");
-    assert!(response.headers().contains_key(header::STRICT_TRANSPORT_SECURITY));
+    assert!(
+        cookie.contains("Secure") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    assert!(response
+        .headers()
+        .contains_key(header::STRICT_TRANSPORT_SECURITY));
 }
 
 #[tokio::test]
@@ -110,7 +135,10 @@ async fn signing_in_again_replaces_the_session_id_and_the_old_one_stops_working(
 
     server.set_cookie(Some(first));
     let (status, _) = server.get("/settings/ai").await;
-    assert!(status.is_redirection(), "the pre-sign-in session id is dead");
+    assert!(
+        status.is_redirection(),
+        "the pre-sign-in session id is dead"
+    );
 }
 
 #[tokio::test]
@@ -123,7 +151,10 @@ async fn signing_out_ends_the_session_on_the_server() {
 
     server.set_cookie(Some(cookie));
     let (status, _) = server.get("/settings/ai").await;
-    assert!(status.is_redirection(), "a copied cookie is useless after sign-out");
+    assert!(
+        status.is_redirection(),
+        "a copied cookie is useless after sign-out"
+    );
 }
 
 #[tokio::test]
@@ -143,31 +174,56 @@ async fn members_see_a_read_only_page_and_cannot_save() {
     let (_, html) = server.get("/settings/ai").await;
     assert!(html.contains("only admins can change them"));
     assert_eq!(html.matches("role=\"switch\"").count(), 2);
-    assert_eq!(html.matches(" disabled").count(), 2, "both switches are disabled");
+    assert_eq!(
+        html.matches(" disabled").count(),
+        2,
+        "both switches are disabled"
+    );
 
-    let response = server.post_form("/api/settings/ai/enabled", "enabled=false").await;
+    let response = server
+        .post_form("/api/settings/ai/enabled", "enabled=false")
+        .await;
     assert_eq!(
         location(&response),
         "/settings/ai?failed=ai_enabled&reason=admin-only#ai_enabled"
     );
-    let (_, body) = server.call("/api/settings/ai/training", "allowed=true").await;
+    let (_, body) = server
+        .call("/api/settings/ai/training", "allowed=true")
+        .await;
     assert_eq!(body, "\"AdminOnly\"");
-    let (_, html) = server.get("/settings/ai?failed=ai_enabled&reason=admin-only").await;
+    let (_, html) = server
+        .get("/settings/ai?failed=ai_enabled&reason=admin-only")
+        .await;
     assert!(html.contains("Not saved: only admins can change AI settings."));
-    assert!(!html.contains("turned off for every member"), "nothing changed");
+    assert!(
+        !html.contains("turned off for every member"),
+        "nothing changed"
+    );
 }
 
 #[tokio::test]
 async fn server_functions_refuse_anonymous_callers() {
     let server = server(Plan::Team).await;
-    assert_eq!(server.call("/api/settings/ai/enabled", "enabled=false").await.1, "\"SignInRequired\"");
-    assert_eq!(server.call("/api/settings/ai/load", "").await.1, "\"SignInRequired\"");
+    assert_eq!(
+        server
+            .call("/api/settings/ai/enabled", "enabled=false")
+            .await
+            .1,
+        "\"SignInRequired\""
+    );
+    assert_eq!(
+        server.call("/api/settings/ai/load", "").await.1,
+        "\"SignInRequired\""
+    );
 }
 
 #[tokio::test]
 async fn the_printed_setup_link_creates_the_first_admin_and_then_dies() {
     let server = server(Plan::Team).await;
-    let link = server.console.setup_link("http://localhost").expect("a link on first start");
+    let link = server
+        .console
+        .setup_link("http://localhost")
+        .expect("a link on first start");
     let path = link.strip_prefix("http://localhost").unwrap().to_string();
     let token = path.split("token=").nth(1).unwrap().to_string();
 
@@ -199,7 +255,9 @@ async fn setup_errors_keep_what_was_typed_except_the_password() {
     let response = server
         .post_form(
             "/api/account/setup",
-            &format!("token={token}&name=Ada&email=ada@example.com&password=short&password_again=short"),
+            &format!(
+                "token={token}&name=Ada&email=ada@example.com&password=short&password_again=short"
+            ),
         )
         .await;
     let back = location(&response).to_string();

@@ -22,7 +22,9 @@ fn switch_state(html: &str, key: &str) -> Option<bool> {
 #[tokio::test]
 async fn the_root_sends_admins_to_the_ai_settings() {
     let server = server(Plan::Team).await;
-    let response = server.send(Request::get("/").body(Body::empty()).unwrap()).await;
+    let response = server
+        .send(Request::get("/").body(Body::empty()).unwrap())
+        .await;
     assert!(response.status().is_redirection());
     assert_eq!(location(&response), "/settings/ai");
 }
@@ -41,9 +43,14 @@ async fn the_page_renders_both_switches_with_their_defaults() {
 #[tokio::test]
 async fn a_form_post_without_javascript_saves_and_redirects_back_with_the_outcome() {
     let server = server(Plan::Team).await;
-    let response = server.post_form("/api/settings/ai/enabled", "enabled=false").await;
+    let response = server
+        .post_form("/api/settings/ai/enabled", "enabled=false")
+        .await;
     assert_eq!(response.status(), StatusCode::FOUND);
-    assert_eq!(location(&response), "/settings/ai?saved=ai_enabled#ai_enabled");
+    assert_eq!(
+        location(&response),
+        "/settings/ai?saved=ai_enabled#ai_enabled"
+    );
 
     let (_, html) = server.get("/settings/ai?saved=ai_enabled").await;
     assert_eq!(switch_state(&html, "ai_enabled"), Some(false));
@@ -56,9 +63,16 @@ async fn a_form_post_without_javascript_saves_and_redirects_back_with_the_outcom
 #[tokio::test]
 async fn the_training_switch_works_while_ai_is_off() {
     let server = server(Plan::Team).await;
-    server.post_form("/api/settings/ai/enabled", "enabled=false").await;
-    let response = server.post_form("/api/settings/ai/training", "allowed=true").await;
-    assert_eq!(location(&response), "/settings/ai?saved=training_allowed#training_allowed");
+    server
+        .post_form("/api/settings/ai/enabled", "enabled=false")
+        .await;
+    let response = server
+        .post_form("/api/settings/ai/training", "allowed=true")
+        .await;
+    assert_eq!(
+        location(&response),
+        "/settings/ai?saved=training_allowed#training_allowed"
+    );
 
     let (_, html) = server.get("/settings/ai").await;
     assert_eq!(switch_state(&html, "ai_enabled"), Some(false));
@@ -77,28 +91,44 @@ async fn the_enterprise_plan_shows_a_statement_instead_of_a_training_switch() {
 #[tokio::test]
 async fn the_enterprise_plan_refuses_a_posted_training_change_with_a_reason() {
     let server = server(Plan::Enterprise).await;
-    let response = server.post_form("/api/settings/ai/training", "allowed=true").await;
+    let response = server
+        .post_form("/api/settings/ai/training", "allowed=true")
+        .await;
     assert_eq!(
         location(&response),
         "/settings/ai?failed=training_allowed&reason=training-fixed-by-plan#training_allowed"
     );
 
-    let (status, body) = server.call("/api/settings/ai/training", "allowed=true").await;
-    assert!(status.is_server_error() || status.is_client_error());
+    let (status, body) = server
+        .call("/api/settings/ai/training", "allowed=true")
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
     assert!(body.contains("TrainingFixedByPlan"), "{body}");
 }
 
 #[tokio::test]
 async fn the_page_script_gets_the_stored_value_back() {
     let server = server(Plan::Team).await;
-    assert_eq!(server.call("/api/settings/ai/enabled", "enabled=false").await, (StatusCode::OK, "false".into()));
-    assert_eq!(server.call("/api/settings/ai/enabled", "enabled=true").await, (StatusCode::OK, "true".into()));
+    assert_eq!(
+        server
+            .call("/api/settings/ai/enabled", "enabled=false")
+            .await,
+        (StatusCode::OK, "false".into())
+    );
+    assert_eq!(
+        server
+            .call("/api/settings/ai/enabled", "enabled=true")
+            .await,
+        (StatusCode::OK, "true".into())
+    );
 }
 
 #[tokio::test]
 async fn malformed_input_is_refused_without_internal_detail_and_changes_nothing() {
     let server = server(Plan::Team).await;
-    let (status, body) = server.call("/api/settings/ai/enabled", "enabled=perhaps").await;
+    let (status, body) = server
+        .call("/api/settings/ai/enabled", "enabled=perhaps")
+        .await;
     assert!(!status.is_success());
     assert_eq!(body, "\"BadRequest\"");
 

@@ -71,6 +71,21 @@ impl From<CredentialProblem> for AuthError {
     }
 }
 
+#[cfg(feature = "ssr")]
+impl crate::http_status::HasStatus for AuthError {
+    fn status(&self) -> http::StatusCode {
+        use http::StatusCode;
+        match self {
+            AuthError::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            AuthError::SetupLinkInvalid => StatusCode::GONE,
+            AuthError::EmailTaken => StatusCode::CONFLICT,
+            AuthError::Credentials(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AuthError::BadRequest => StatusCode::BAD_REQUEST,
+            AuthError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+}
+
 impl FromServerFnError for AuthError {
     type Encoder = JsonEncoding;
 

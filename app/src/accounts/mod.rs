@@ -2,9 +2,9 @@
 //! one-time setup.
 
 mod error;
-pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod password;
+pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
@@ -25,7 +25,9 @@ pub const SETUP_PAGE: &str = "/setup";
 /// link cannot send someone to another site (`//evil.example`, `https:…`).
 pub fn safe_next(next: Option<&str>) -> &str {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path,
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path
+        }
         _ => HOME,
     }
 }
@@ -36,7 +38,10 @@ mod tests {
 
     #[test]
     fn only_local_paths_are_followed_after_sign_in() {
-        assert_eq!(safe_next(Some("/settings/ai?saved=x")), "/settings/ai?saved=x");
+        assert_eq!(
+            safe_next(Some("/settings/ai?saved=x")),
+            "/settings/ai?saved=x"
+        );
         assert_eq!(safe_next(Some("//evil.example/")), HOME);
         assert_eq!(safe_next(Some("https://evil.example/")), HOME);
         assert_eq!(safe_next(Some("/\\evil.example")), HOME);

@@ -39,8 +39,11 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ha
             Some(hash) => hash,
             None => dummy_hash()?.to_string(),
         };
-        let parsed = PasswordHash::new(&hash).map_err(|error| HashError::Hash(error.to_string()))?;
-        let matches = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
+        let parsed =
+            PasswordHash::new(&hash).map_err(|error| HashError::Hash(error.to_string()))?;
+        let matches = Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok();
         Ok(known && matches)
     })
     .await?
@@ -64,9 +67,16 @@ mod tests {
     #[tokio::test]
     async fn a_hash_verifies_its_password_and_nothing_else() {
         let stored = hash("correct horse battery".into()).await.unwrap();
-        assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stored}");
-        assert!(verify("correct horse battery".into(), Some(stored.clone())).await.unwrap());
-        assert!(!verify("wrong horse battery".into(), Some(stored)).await.unwrap());
+        assert!(
+            stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{stored}"
+        );
+        assert!(verify("correct horse battery".into(), Some(stored.clone()))
+            .await
+            .unwrap());
+        assert!(!verify("wrong horse battery".into(), Some(stored))
+            .await
+            .unwrap());
     }
 
     #[tokio::test]

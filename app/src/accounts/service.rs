@@ -2,7 +2,9 @@
 //! failures are logged here and leave as `AuthError::Unavailable`.
 
 use super::{password, store, tokens, AuthError};
-use crate::domain::credentials::{check_email, check_new_account, normalize_email, MAX_PASSWORD_CHARS};
+use crate::domain::credentials::{
+    check_email, check_new_account, normalize_email, MAX_PASSWORD_CHARS,
+};
 use crate::domain::Role;
 use crate::state::AppState;
 use crate::workspace::WorkspaceId;
@@ -48,8 +50,17 @@ pub struct NewAccount<'a> {
 
 /// Creates the first admin with a setup token, which is used up by it.
 /// Returns the new user's id.
-pub async fn complete_setup(state: &AppState, token: &str, account: NewAccount<'_>) -> Result<String, AuthError> {
-    check_new_account(account.name, account.email, account.password, account.password_again)?;
+pub async fn complete_setup(
+    state: &AppState,
+    token: &str,
+    account: NewAccount<'_>,
+) -> Result<String, AuthError> {
+    check_new_account(
+        account.name,
+        account.email,
+        account.password,
+        account.password_again,
+    )?;
     if !setup_link_usable(state, token).await? {
         return Err(AuthError::SetupLinkInvalid);
     }
@@ -62,7 +73,9 @@ pub async fn complete_setup(state: &AppState, token: &str, account: NewAccount<'
     let email = normalize_email(account.email);
     let result: Result<Result<(), AuthError>, sqlx::Error> = async {
         let mut tx = state.pool.begin().await?;
-        let Some(workspace) = store::consume_setup_token(&mut *tx, &tokens::digest(token), now).await? else {
+        let Some(workspace) =
+            store::consume_setup_token(&mut *tx, &tokens::digest(token), now).await?
+        else {
             return Ok(Err(AuthError::SetupLinkInvalid));
         };
         // An admin created meanwhile (from the command line) ends setup.
@@ -100,7 +113,12 @@ pub async fn create_account(
     role: Role,
     account: NewAccount<'_>,
 ) -> Result<String, AuthError> {
-    check_new_account(account.name, account.email, account.password, account.password_again)?;
+    check_new_account(
+        account.name,
+        account.email,
+        account.password,
+        account.password_again,
+    )?;
     let password_hash = password::hash(account.password.to_string())
         .await
         .map_err(|e| unavailable("hashing a password", e))?;
@@ -127,7 +145,11 @@ pub async fn create_account(
 
 /// Checks an e-mail and password. Unknown e-mail and wrong password take
 /// the same time and give the same answer. Returns the user's id.
-pub async fn verify_credentials(state: &AppState, email: &str, password: &str) -> Result<String, AuthError> {
+pub async fn verify_credentials(
+    state: &AppState,
+    email: &str,
+    password: &str,
+) -> Result<String, AuthError> {
     // Malformed input still runs a verification so it takes the usual time.
     let usable = check_email(email).is_ok() && password.chars().count() <= MAX_PASSWORD_CHARS;
     let user = if usable {
@@ -137,10 +159,17 @@ pub async fn verify_credentials(state: &AppState, email: &str, password: &str) -
     } else {
         None
     };
-    let candidate = if password.chars().count() <= MAX_PASSWORD_CHARS { password } else { "" };
-    let matches = password::verify(candidate.to_string(), user.as_ref().map(|u| u.password_hash.clone()))
-        .await
-        .map_err(|e| unavailable("verifying a password", e))?;
+    let candidate = if password.chars().count() <= MAX_PASSWORD_CHARS {
+        password
+    } else {
+        ""
+    };
+    let matches = password::verify(
+        candidate.to_string(),
+        user.as_ref().map(|u| u.password_hash.clone()),
+    )
+    .await
+    .map_err(|e| unavailable("verifying a password", e))?;
     match user {
         Some(user) if matches => Ok(user.id),
         _ => Err(AuthError::InvalidCredentials),

@@ -33,23 +33,31 @@ pub async fn find_by_email(
     db: impl SqliteExecutor<'_>,
     email: &str,
 ) -> Result<Option<UserRecord>, sqlx::Error> {
-    let row: Option<UserRow> = sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1"))
-        .bind(email)
-        .fetch_optional(db)
-        .await?;
+    let row: Option<UserRow> = sqlx::query_as(&format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE email = $1"
+    ))
+    .bind(email)
+    .fetch_optional(db)
+    .await?;
     Ok(row.and_then(from_row))
 }
 
-pub async fn find_by_id(db: impl SqliteExecutor<'_>, id: &str) -> Result<Option<UserRecord>, sqlx::Error> {
-    let row: Option<UserRow> = sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(db)
-        .await?;
+pub async fn find_by_id(
+    db: impl SqliteExecutor<'_>,
+    id: &str,
+) -> Result<Option<UserRecord>, sqlx::Error> {
+    let row: Option<UserRow> =
+        sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(db)
+            .await?;
     Ok(row.and_then(from_row))
 }
 
 pub async fn count_users(db: impl SqliteExecutor<'_>) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(db).await
+    sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(db)
+        .await
 }
 
 pub struct NewUser<'a> {
@@ -63,7 +71,10 @@ pub struct NewUser<'a> {
 }
 
 /// Fails with a unique-constraint error when the e-mail is taken.
-pub async fn insert_user(db: impl SqliteExecutor<'_>, user: NewUser<'_>) -> Result<(), sqlx::Error> {
+pub async fn insert_user(
+    db: impl SqliteExecutor<'_>,
+    user: NewUser<'_>,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO users (id, workspace_id, email, name, password_hash, role, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -90,12 +101,14 @@ pub async fn replace_setup_token(
     sqlx::query("DELETE FROM setup_tokens WHERE used_at IS NULL")
         .execute(&mut **tx)
         .await?;
-    sqlx::query("INSERT INTO setup_tokens (token_hash, workspace_id, expires_at) VALUES ($1, $2, $3)")
-        .bind(token_hash)
-        .bind(workspace.as_str())
-        .bind(expires_at)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO setup_tokens (token_hash, workspace_id, expires_at) VALUES ($1, $2, $3)",
+    )
+    .bind(token_hash)
+    .bind(workspace.as_str())
+    .bind(expires_at)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 

@@ -1,5 +1,7 @@
 use crate::domain::SwitchSetting;
-use crate::settings::server_fns::{set_ai_enabled, set_training_allowed, SetAiEnabled, SetTrainingAllowed};
+use crate::settings::server_fns::{
+    set_ai_enabled, set_training_allowed, SetAiEnabled, SetTrainingAllowed,
+};
 use crate::settings::SaveError;
 use leptos::{ev::SubmitEvent, prelude::*, server_fn::ServerFn};
 

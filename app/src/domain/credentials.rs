@@ -5,7 +5,9 @@ pub const MIN_PASSWORD_CHARS: usize = 12;
 /// Bounds the work a single sign-in can make the server do.
 pub const MAX_PASSWORD_CHARS: usize = 256;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, thiserror::Error)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, thiserror::Error,
+)]
 pub enum CredentialProblem {
     #[error("enter your name")]
     NameMissing,
@@ -47,9 +49,12 @@ pub fn check_email(email: &str) -> Result<(), CredentialProblem> {
     let email = email.trim();
     let valid = email.len() <= 254
         && !email.contains(char::is_whitespace)
-        && email
-            .split_once('@')
-            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.'));
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        });
     if valid {
         Ok(())
     } else {
@@ -79,18 +84,39 @@ mod tests {
 
     #[test]
     fn a_complete_account_passes() {
-        assert_eq!(check_new_account("Ada", "ada@example.com", GOOD, GOOD), Ok(()));
+        assert_eq!(
+            check_new_account("Ada", "ada@example.com", GOOD, GOOD),
+            Ok(())
+        );
     }
 
     #[test]
     fn each_problem_is_named() {
-        assert_eq!(check_new_account(" ", "ada@example.com", GOOD, GOOD), Err(CredentialProblem::NameMissing));
-        assert_eq!(check_new_account("Ada", "ada@", GOOD, GOOD), Err(CredentialProblem::EmailInvalid));
-        assert_eq!(check_new_account("Ada", "ada example.com", GOOD, GOOD), Err(CredentialProblem::EmailInvalid));
-        assert_eq!(check_new_account("Ada", "a@b.c", "short", "short"), Err(CredentialProblem::PasswordTooShort));
-        assert_eq!(check_new_account("Ada", "a@b.c", GOOD, "other password!"), Err(CredentialProblem::PasswordsDiffer));
+        assert_eq!(
+            check_new_account(" ", "ada@example.com", GOOD, GOOD),
+            Err(CredentialProblem::NameMissing)
+        );
+        assert_eq!(
+            check_new_account("Ada", "ada@", GOOD, GOOD),
+            Err(CredentialProblem::EmailInvalid)
+        );
+        assert_eq!(
+            check_new_account("Ada", "ada example.com", GOOD, GOOD),
+            Err(CredentialProblem::EmailInvalid)
+        );
+        assert_eq!(
+            check_new_account("Ada", "a@b.c", "short", "short"),
+            Err(CredentialProblem::PasswordTooShort)
+        );
+        assert_eq!(
+            check_new_account("Ada", "a@b.c", GOOD, "other password!"),
+            Err(CredentialProblem::PasswordsDiffer)
+        );
         let huge = "x".repeat(MAX_PASSWORD_CHARS + 1);
-        assert_eq!(check_new_account("Ada", "a@b.c", &huge, &huge), Err(CredentialProblem::PasswordTooLong));
+        assert_eq!(
+            check_new_account("Ada", "a@b.c", &huge, &huge),
+            Err(CredentialProblem::PasswordTooLong)
+        );
     }
 
     #[test]

@@ -70,7 +70,9 @@ impl FromStr for Plan {
         Plan::ALL
             .into_iter()
             .find(|plan| plan.config_name().eq_ignore_ascii_case(wanted))
-            .ok_or_else(|| PlanParseError { given: s.to_string() })
+            .ok_or_else(|| PlanParseError {
+                given: s.to_string(),
+            })
     }
 }
 
@@ -96,9 +98,15 @@ mod tests {
 
     #[test]
     fn only_enterprise_guarantees_no_training() {
-        assert_eq!(Plan::Community.training_control(), TrainingControl::AdminChoice);
+        assert_eq!(
+            Plan::Community.training_control(),
+            TrainingControl::AdminChoice
+        );
         assert_eq!(Plan::Team.training_control(), TrainingControl::AdminChoice);
-        assert_eq!(Plan::Enterprise.training_control(), TrainingControl::NeverUsed);
+        assert_eq!(
+            Plan::Enterprise.training_control(),
+            TrainingControl::NeverUsed
+        );
     }
 
     #[test]

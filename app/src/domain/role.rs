@@ -23,7 +23,9 @@ impl Role {
     }
 
     pub fn from_key(key: &str) -> Option<Self> {
-        [Role::Admin, Role::Member].into_iter().find(|role| role.key() == key)
+        [Role::Admin, Role::Member]
+            .into_iter()
+            .find(|role| role.key() == key)
     }
 
     pub fn label(self) -> &'static str {

@@ -59,7 +59,11 @@ fn PageHeader() -> impl IntoView {
 
 #[component]
 fn Sections(snapshot: SettingsSnapshot, notice: Option<SaveNotice>) -> impl IntoView {
-    let SettingsSnapshot { settings, plan, viewer } = snapshot;
+    let SettingsSnapshot {
+        settings,
+        plan,
+        viewer,
+    } = snapshot;
     let editable = viewer.role.can_change_settings();
     let notice_for = move |setting: SwitchSetting| {
         notice

@@ -60,7 +60,12 @@ pub fn SetupPage() -> impl IntoView {
 }
 
 #[component]
-fn SetupForm(token: String, name: String, email: String, error: Option<AuthError>) -> impl IntoView {
+fn SetupForm(
+    token: String,
+    name: String,
+    email: String,
+    error: Option<AuthError>,
+) -> impl IntoView {
     view! {
         <p class="lead">
             "This one-time link creates the workspace's first admin account. After that, the link stops working."

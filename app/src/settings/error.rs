@@ -49,7 +49,33 @@ impl SaveError {
     }
 
     pub fn from_code(code: &str) -> Option<Self> {
-        SaveError::ALL.into_iter().find(|error| error.code() == code)
+        SaveError::ALL
+            .into_iter()
+            .find(|error| error.code() == code)
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl crate::http_status::HasStatus for SaveError {
+    fn status(&self) -> http::StatusCode {
+        use http::StatusCode;
+        match self {
+            SaveError::TrainingFixedByPlan => StatusCode::CONFLICT,
+            SaveError::AdminOnly => StatusCode::FORBIDDEN,
+            SaveError::SignInRequired => StatusCode::UNAUTHORIZED,
+            SaveError::BadRequest => StatusCode::BAD_REQUEST,
+            SaveError::Unavailable | SaveError::Unreachable => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl crate::http_status::HasStatus for LoadError {
+    fn status(&self) -> http::StatusCode {
+        match self {
+            LoadError::Unavailable => http::StatusCode::SERVICE_UNAVAILABLE,
+            LoadError::SignInRequired => http::StatusCode::UNAUTHORIZED,
+        }
     }
 }
 

@@ -28,7 +28,11 @@ pub const REFUSAL_MESSAGE: &str = "This request did not come from the console's 
 
 /// Decides whether a state-changing request may proceed.
 pub fn verdict(headers: &HeaderMap, public_origin: &PublicOrigin) -> Result<(), Refusal> {
-    let text = |name| headers.get(name).and_then(|value: &header::HeaderValue| value.to_str().ok());
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|value: &header::HeaderValue| value.to_str().ok())
+    };
     let fetch_site = text("sec-fetch-site");
     if let Some(site) = fetch_site {
         // "none" is a navigation the user started themselves.
@@ -115,27 +119,43 @@ mod tests {
 
     #[test]
     fn another_site_is_refused_by_either_header() {
-        let by_fetch_site = headers(&[("host", "localhost:3000"), ("sec-fetch-site", "cross-site")]);
+        let by_fetch_site =
+            headers(&[("host", "localhost:3000"), ("sec-fetch-site", "cross-site")]);
         assert_eq!(verdict(&by_fetch_site, &NO_PUBLIC), Err(Refusal::CrossSite));
         let same_site = headers(&[("sec-fetch-site", "same-site")]);
         assert_eq!(verdict(&same_site, &NO_PUBLIC), Err(Refusal::CrossSite));
-        let by_origin = headers(&[("host", "localhost:3000"), ("origin", "https://evil.example")]);
+        let by_origin = headers(&[
+            ("host", "localhost:3000"),
+            ("origin", "https://evil.example"),
+        ]);
         assert_eq!(verdict(&by_origin, &NO_PUBLIC), Err(Refusal::ForeignOrigin));
         let null_origin = headers(&[("host", "localhost:3000"), ("origin", "null")]);
-        assert_eq!(verdict(&null_origin, &NO_PUBLIC), Err(Refusal::ForeignOrigin));
+        assert_eq!(
+            verdict(&null_origin, &NO_PUBLIC),
+            Err(Refusal::ForeignOrigin)
+        );
     }
 
     #[test]
     fn a_request_with_no_provenance_is_refused() {
-        assert_eq!(verdict(&headers(&[("host", "localhost:3000")]), &NO_PUBLIC), Err(Refusal::NoProvenance));
+        assert_eq!(
+            verdict(&headers(&[("host", "localhost:3000")]), &NO_PUBLIC),
+            Err(Refusal::NoProvenance)
+        );
     }
 
     #[test]
     fn behind_a_proxy_the_configured_public_origin_is_what_counts() {
         let public = PublicOrigin(Some("https://console.example.com/".into()));
-        let through_proxy = headers(&[("host", "127.0.0.1:3000"), ("origin", "https://console.example.com")]);
+        let through_proxy = headers(&[
+            ("host", "127.0.0.1:3000"),
+            ("origin", "https://console.example.com"),
+        ]);
         assert_eq!(verdict(&through_proxy, &public), Ok(()));
-        let direct = headers(&[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3000")]);
+        let direct = headers(&[
+            ("host", "127.0.0.1:3000"),
+            ("origin", "http://127.0.0.1:3000"),
+        ]);
         assert_eq!(verdict(&direct, &public), Err(Refusal::ForeignOrigin));
     }
 }

@@ -40,7 +40,9 @@ pub async fn server_with(plan: Plan, public_url: Option<&str>) -> TestServer {
         public_url: public_url.map(str::to_string),
     };
     let clock = ManualClock::at(1_700_000_000);
-    let console = server::prepare(&config, Arc::new(clock.clone())).await.expect("server prepares");
+    let console = server::prepare(&config, Arc::new(clock.clone()))
+        .await
+        .expect("server prepares");
     let options = LeptosOptions::builder().output_name("ai-console").build();
     TestServer {
         router: server::app(&console, options, &config),
@@ -91,7 +93,9 @@ impl TestServer {
     }
 
     pub async fn get(&self, uri: &str) -> (StatusCode, String) {
-        let response = self.send(Request::get(uri).body(Body::empty()).unwrap()).await;
+        let response = self
+            .send(Request::get(uri).body(Body::empty()).unwrap())
+            .await;
         let status = response.status();
         (status, body_text(response).await)
     }
@@ -101,6 +105,7 @@ impl TestServer {
         self.send(
             from_own_page(Request::post(uri))
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::CONTENT_LENGTH, body.len())
                 .header(header::ACCEPT, "text/html,application/xhtml+xml")
                 .header(header::REFERER, "http://localhost/settings/ai")
                 .body(Body::from(body.to_string()))
@@ -115,6 +120,7 @@ impl TestServer {
             .send(
                 from_own_page(Request::post(uri))
                     .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .header(header::CONTENT_LENGTH, body.len())
                     .header(header::ACCEPT, "application/json")
                     .body(Body::from(body.to_string()))
                     .unwrap(),
@@ -138,7 +144,10 @@ impl TestServer {
         let _ = service::create_account(&self.console.state, &workspace, role, account).await;
         self.post_form(
             "/api/account/sign-in",
-            &format!("email={email}&password={}&next=/settings/ai", PASSWORD.replace(' ', "+")),
+            &format!(
+                "email={email}&password={}&next=/settings/ai",
+                PASSWORD.replace(' ', "+")
+            ),
         )
         .await
     }

@@ -10,9 +10,9 @@ pub async fn complete_setup(
     password: String,
     password_again: String,
 ) -> Result<(), AuthError> {
-    use crate::url::query_value;
     use crate::accounts::{service, session, HOME, SETUP_PAGE};
     use crate::state;
+    use crate::url::query_value;
 
     let outcome = async {
         let state = state::current().ok_or(AuthError::Unavailable)?;
@@ -23,13 +23,18 @@ pub async fn complete_setup(
             password_again: &password_again,
         };
         let user_id = service::complete_setup(&state, &token, account).await?;
-        let session = session::current_session().await.ok_or(AuthError::Unavailable)?;
-        session::sign_in(&session, &user_id, state.clock.now()).await.map_err(|error| {
-            tracing::error!(%error, "starting a session failed");
-            AuthError::Unavailable
-        })
+        let session = session::current_session()
+            .await
+            .ok_or(AuthError::Unavailable)?;
+        session::sign_in(&session, &user_id, state.clock.now())
+            .await
+            .map_err(|error| {
+                tracing::error!(%error, "starting a session failed");
+                AuthError::Unavailable
+            })
     }
     .await;
+    crate::http_status::answer_with(&outcome);
     match outcome {
         Ok(()) => leptos_axum::redirect(HOME),
         Err(error) => leptos_axum::redirect(&format!(

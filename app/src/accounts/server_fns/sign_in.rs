@@ -5,22 +5,31 @@ use leptos::prelude::*;
 /// A failure goes back to the sign-in form with the reason; the typed
 /// e-mail stays filled in, the password never travels back.
 #[server(endpoint = "account/sign-in")]
-pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AuthError> {
-    use crate::url::query_value;
+pub async fn sign_in(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AuthError> {
     use crate::accounts::{safe_next, service, session, LOGIN_PAGE};
     use crate::state;
+    use crate::url::query_value;
 
     let next = safe_next(next.as_deref()).to_string();
     let outcome = async {
         let state = state::current().ok_or(AuthError::Unavailable)?;
         let user_id = service::verify_credentials(&state, &email, &password).await?;
-        let session = session::current_session().await.ok_or(AuthError::Unavailable)?;
-        session::sign_in(&session, &user_id, state.clock.now()).await.map_err(|error| {
-            tracing::error!(%error, "starting a session failed");
-            AuthError::Unavailable
-        })
+        let session = session::current_session()
+            .await
+            .ok_or(AuthError::Unavailable)?;
+        session::sign_in(&session, &user_id, state.clock.now())
+            .await
+            .map_err(|error| {
+                tracing::error!(%error, "starting a session failed");
+                AuthError::Unavailable
+            })
     }
     .await;
+    crate::http_status::answer_with(&outcome);
     match outcome {
         Ok(()) => leptos_axum::redirect(&next),
         Err(error) => leptos_axum::redirect(&format!(

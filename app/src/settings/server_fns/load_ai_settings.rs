@@ -15,18 +15,23 @@ pub struct SettingsSnapshot {
 pub async fn load_ai_settings() -> Result<SettingsSnapshot, LoadError> {
     use crate::{accounts::session, settings::service, state};
 
-    let state = state::current().ok_or(LoadError::Unavailable)?;
-    let actor = session::current_actor(&state)
-        .await
-        .map_err(|error| {
-            tracing::error!(%error, "reading the session failed");
-            LoadError::Unavailable
-        })?
-        .ok_or(LoadError::SignInRequired)?;
-    let settings = service::load(&state, &actor).await?;
-    Ok(SettingsSnapshot {
-        settings,
-        plan: state.deployment.plan,
-        viewer: actor.viewer(),
-    })
+    let snapshot = async {
+        let state = state::current().ok_or(LoadError::Unavailable)?;
+        let actor = session::current_actor(&state)
+            .await
+            .map_err(|error| {
+                tracing::error!(%error, "reading the session failed");
+                LoadError::Unavailable
+            })?
+            .ok_or(LoadError::SignInRequired)?;
+        let settings = service::load(&state, &actor).await?;
+        Ok(SettingsSnapshot {
+            settings,
+            plan: state.deployment.plan,
+            viewer: actor.viewer(),
+        })
+    }
+    .await;
+    crate::http_status::answer_with(&snapshot);
+    snapshot
 }

@@ -13,9 +13,9 @@ pub use set_training_allowed::{set_training_allowed, SetTrainingAllowed};
 
 #[cfg(feature = "ssr")]
 mod switch_save {
+    use crate::accounts::session;
     use crate::domain::SwitchSetting;
     use crate::outcome::SaveNotice;
-    use crate::accounts::session;
     use crate::settings::{service, SaveError};
     use crate::state::{self, AppState};
     use http::{header::ACCEPT, request::Parts};
@@ -43,6 +43,7 @@ mod switch_save {
             Some(state) => save_as_actor(&state, setting, value).await,
             None => Err(SaveError::Unavailable),
         };
+        crate::http_status::answer_with(&outcome);
         if is_plain_form_post() {
             let notice = SaveNotice {
                 setting,
@@ -53,7 +54,11 @@ mod switch_save {
         outcome
     }
 
-    async fn save_as_actor(state: &AppState, setting: SwitchSetting, value: bool) -> Result<bool, SaveError> {
+    async fn save_as_actor(
+        state: &AppState,
+        setting: SwitchSetting,
+        value: bool,
+    ) -> Result<bool, SaveError> {
         let actor = session::current_actor(state)
             .await
             .map_err(|error| {
