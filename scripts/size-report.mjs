@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // Prints what the settings page costs a browser: each JS, WASM and CSS file
 // it loads, raw and as served with gzip and brotli. Starts the release
-// server on a free loopback port with a throwaway database, and stops it.
+// server on a free loopback port with a throwaway database and a throwaway
+// account to sign in with, and stops it.
 //
 //   node scripts/size-report.mjs          print the table
 //   node scripts/size-report.mjs --check  also fail if brotli total > 120 KB
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -27,12 +29,17 @@ const freePort = () =>
     });
   });
 
+let cookie = '';
+
 /** GET `path`, returning the body's size on the wire and its text. */
-const get = (port, path, encoding) =>
+const get = (port, path, encoding) => request(port, 'GET', path, encoding ? { 'accept-encoding': encoding } : {});
+
+const request = (port, method, path, headers, body) =>
   new Promise((ok, fail) => {
-    const headers = encoding ? { 'accept-encoding': encoding } : {};
-    http
-      .get({ host: '127.0.0.1', port, path, headers }, (response) => {
+    const all = { ...headers, ...(cookie ? { cookie } : {}) };
+    const req = http.request({ host: '127.0.0.1', port, method, path, headers: all }, (response) => {
+        const setCookie = response.headers['set-cookie'];
+        if (setCookie) cookie = setCookie[0].split(';')[0];
         const chunks = [];
         response.on('data', (chunk) => chunks.push(chunk));
         response.on('end', () => {
@@ -44,16 +51,29 @@ const get = (port, path, encoding) =>
             text: body.toString('utf8'),
           });
         });
-      })
-      .on('error', fail);
+      });
+    req.on('error', fail);
+    req.end(body);
   });
+
+async function signIn(port, email, password) {
+  const form = new URLSearchParams({ email, password, next: '/settings/ai' }).toString();
+  const response = await request(port, 'POST', '/api/account/sign-in', {
+    host: `127.0.0.1:${port}`,
+    origin: `http://127.0.0.1:${port}`,
+    'content-type': 'application/x-www-form-urlencoded',
+    'content-length': Buffer.byteLength(form),
+    accept: 'text/html',
+  }, form);
+  if (response.status !== 302 || !cookie) throw new Error(`signing in failed (${response.status})`);
+}
 
 async function waitForServer(port, child) {
   for (let attempt = 0; attempt < 100; attempt++) {
     if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
     try {
-      const page = await get(port, '/settings/ai');
-      if (page.status === 200) return page.text;
+      const page = await get(port, '/login');
+      if (page.status === 200) return;
     } catch {
       // not listening yet
     }
@@ -66,21 +86,29 @@ const kb = (bytes) => (bytes / 1024).toFixed(1).padStart(7);
 
 const port = await freePort();
 const dataDir = mkdtempSync(join(tmpdir(), 'ai-console-size-'));
-const child = spawn(bin, [], {
+const password = randomBytes(18).toString('hex');
+const env = {
+  ...process.env,
+  LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+  LEPTOS_SITE_ROOT: siteRoot,
+  LEPTOS_ENV: 'PROD',
+  AI_CONSOLE_DATA_DIR: dataDir,
+  AI_CONSOLE_NEW_PASSWORD: password,
+  RUST_LOG: 'warn',
+};
+execFileSync(bin, ['create-user', '--email', 'size-report@example.com', '--name', 'Size report', '--role', 'member'], {
+  env,
   stdio: ['ignore', 'ignore', 'inherit'],
-  env: {
-    ...process.env,
-    LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-    LEPTOS_SITE_ROOT: siteRoot,
-    LEPTOS_ENV: 'PROD',
-    AI_CONSOLE_DATA_DIR: dataDir,
-    RUST_LOG: 'warn',
-  },
 });
+const child = spawn(bin, [], { stdio: ['ignore', 'ignore', 'inherit'], env });
 
 let exitCode = 0;
 try {
-  const html = await waitForServer(port, child);
+  await waitForServer(port, child);
+  await signIn(port, 'size-report@example.com', password);
+  const page = await get(port, '/settings/ai');
+  if (page.status !== 200) throw new Error(`the settings page answered ${page.status}`);
+  const html = page.text;
   const assets = [...new Set([...html.matchAll(/(?:href|src)="(\/[^"]+\.(?:js|wasm|css))"/g)].map((m) => m[1]))];
   if (!assets.some((a) => a.endsWith('.wasm'))) throw new Error('the page references no .wasm file');
 

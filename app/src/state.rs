@@ -19,6 +19,8 @@ pub struct AppState {
 pub struct Deployment {
     pub plan: Plan,
     pub workspace: WorkspaceId,
+    /// Requests arrive through our reverse proxy (a public URL is set).
+    pub behind_proxy: bool,
 }
 
 /// The state of the current request. Missing context is a wiring bug in the

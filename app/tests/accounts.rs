@@ -34,6 +34,7 @@ async fn fresh_db() -> TestDb {
             deployment: Deployment {
                 plan: Plan::Team,
                 workspace,
+                behind_proxy: false,
             },
             clock: Arc::new(clock.clone()),
         },
@@ -243,5 +244,92 @@ async fn an_email_can_belong_to_one_account_only() {
         )
         .await,
         Err(AuthError::EmailTaken)
+    );
+}
+
+#[tokio::test]
+async fn a_burst_of_wrong_passwords_locks_the_account_for_a_while_without_checking_more() {
+    let db = fresh_db().await;
+    let workspace = db.state.deployment.workspace.clone();
+    let id = service::create_account(
+        &db.state,
+        &workspace,
+        Role::Admin,
+        account("ada@example.com"),
+    )
+    .await
+    .unwrap();
+    for _ in 0..10 {
+        assert_eq!(
+            service::sign_in(&db.state, "ada@example.com", "guess", "10.0.0.1").await,
+            Err(AuthError::InvalidCredentials)
+        );
+    }
+    // Even the right password now waits; so does another client.
+    assert_eq!(
+        service::sign_in(&db.state, "ada@example.com", PASSWORD, "10.0.0.1").await,
+        Err(AuthError::TooManyAttempts(5))
+    );
+    assert_eq!(
+        service::sign_in(&db.state, "ADA@example.com", PASSWORD, "10.0.0.2").await,
+        Err(AuthError::TooManyAttempts(5))
+    );
+    db.clock.advance(5 * 60);
+    assert_eq!(
+        service::sign_in(&db.state, "ada@example.com", PASSWORD, "10.0.0.1").await,
+        Ok(id)
+    );
+}
+
+#[tokio::test]
+async fn one_client_guessing_at_many_accounts_is_slowed_down_too() {
+    let db = fresh_db().await;
+    for n in 0..30 {
+        let _ = service::sign_in(
+            &db.state,
+            &format!("user{n}@example.com"),
+            "guess",
+            "10.0.0.9",
+        )
+        .await;
+    }
+    assert!(matches!(
+        service::sign_in(&db.state, "someone@example.com", "guess", "10.0.0.9").await,
+        Err(AuthError::TooManyAttempts(_))
+    ));
+    // Other clients are unaffected.
+    assert_eq!(
+        service::sign_in(&db.state, "someone@example.com", "guess", "10.0.0.10").await,
+        Err(AuthError::InvalidCredentials)
+    );
+}
+
+#[tokio::test]
+async fn a_successful_sign_in_clears_the_account_count() {
+    let db = fresh_db().await;
+    let workspace = db.state.deployment.workspace.clone();
+    service::create_account(
+        &db.state,
+        &workspace,
+        Role::Admin,
+        account("ada@example.com"),
+    )
+    .await
+    .unwrap();
+    for _ in 0..9 {
+        let _ = service::sign_in(&db.state, "ada@example.com", "typo", "10.0.0.1").await;
+    }
+    assert!(
+        service::sign_in(&db.state, "ada@example.com", PASSWORD, "10.0.0.1")
+            .await
+            .is_ok()
+    );
+    for _ in 0..9 {
+        let _ = service::sign_in(&db.state, "ada@example.com", "typo", "10.0.0.1").await;
+    }
+    assert!(
+        service::sign_in(&db.state, "ada@example.com", PASSWORD, "10.0.0.1")
+            .await
+            .is_ok()
     );
 }

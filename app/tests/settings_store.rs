@@ -42,6 +42,7 @@ async fn fresh_db(plan: Plan) -> TestDb {
             deployment: Deployment {
                 plan,
                 workspace: workspace.clone(),
+                behind_proxy: false,
             },
             clock: std::sync::Arc::new(ManualClock::at(1_700_000_000)),
         },

@@ -11,7 +11,6 @@ use app::{
     accounts::{service as accounts, SETUP_PAGE},
     clock::Clock,
     db,
-    domain::Plan,
     outcome::SETTINGS_PAGE,
     shell,
     state::{AppState, Deployment},
@@ -103,7 +102,11 @@ pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Console, 
 
     let state = AppState {
         pool,
-        deployment: deployment(config.plan),
+        deployment: Deployment {
+            plan: config.plan,
+            workspace: WorkspaceId::new(DEFAULT_WORKSPACE),
+            behind_proxy: config.public_url.is_some(),
+        },
         clock,
     };
     workspace::store::ensure(&state.pool, &state.deployment.workspace, "Workspace")
@@ -117,13 +120,6 @@ pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Console, 
         sessions,
         setup_token,
     })
-}
-
-fn deployment(plan: Plan) -> Deployment {
-    Deployment {
-        plan,
-        workspace: WorkspaceId::new(DEFAULT_WORKSPACE),
-    }
 }
 
 /// Every route of the console.
@@ -187,7 +183,9 @@ async fn undecodable_arguments_are_bad_requests(request: Request<Body>, next: Ne
         return response;
     }
     let (mut parts, body) = response.into_parts();
-    let body = axum::body::to_bytes(body, MAX_REQUEST_BYTES).await.unwrap_or_default();
+    let body = axum::body::to_bytes(body, MAX_REQUEST_BYTES)
+        .await
+        .unwrap_or_default();
     if body.as_ref() == br#""BadRequest""# {
         parts.status = StatusCode::BAD_REQUEST;
     }

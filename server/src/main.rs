@@ -91,10 +91,15 @@ async fn serve(config: Config, console: server::Console) -> Result<(), RunError>
     }
     server::spawn_session_cleanup(&console);
 
-    axum::serve(listener, server::app(&console, options, &config))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(RunError::Serve)
+    let app = server::app(&console, options, &config);
+    // The peer address feeds sign-in throttling.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(RunError::Serve)
 }
 
 /// A database URL may carry a password; only its scheme and host are logged.

@@ -267,3 +267,32 @@ async fn setup_errors_keep_what_was_typed_except_the_password() {
     assert!(html.contains("value=\"Ada\"") && html.contains("value=\"ada@example.com\""));
     assert!(!html.contains("short\""), "the password is not sent back");
 }
+
+#[tokio::test]
+async fn repeated_failures_get_a_wait_message_instead_of_another_try() {
+    let server = server(Plan::Team).await;
+    server.sign_in_as(Role::Admin).await;
+    server.set_cookie(None);
+    for _ in 0..10 {
+        server
+            .post_form(
+                "/api/account/sign-in",
+                "email=admin@example.com&password=guess",
+            )
+            .await;
+    }
+    let response = server
+        .post_form(
+            "/api/account/sign-in",
+            "email=admin@example.com&password=a+long+enough+password",
+        )
+        .await;
+    let back = location(&response).to_string();
+    assert!(
+        back.starts_with("/login?error=too-many-attempts-5"),
+        "{back}"
+    );
+    assert_eq!(server.cookie(), None);
+    let (_, html) = server.get(&back).await;
+    assert!(html.contains("Too many attempts. Try again in 5 minute(s)."));
+}

@@ -13,6 +13,8 @@ pub enum AuthError {
     /// The same answer for an unknown e-mail and a wrong password.
     #[error("That e-mail address and password do not match an account.")]
     InvalidCredentials,
+    #[error("Too many attempts. Try again in {0} minute(s).")]
+    TooManyAttempts(i64),
     #[error("This setup link is not valid: it was already used, has expired, or was mistyped.")]
     SetupLinkInvalid,
     #[error("An account with this e-mail address already exists.")]
@@ -27,8 +29,16 @@ pub enum AuthError {
 
 impl AuthError {
     /// A stable code for the URL a form without JavaScript is sent back to.
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> String {
         match self {
+            AuthError::TooManyAttempts(minutes) => format!("too-many-attempts-{minutes}"),
+            other => other.fixed_code().to_string(),
+        }
+    }
+
+    fn fixed_code(self) -> &'static str {
+        match self {
+            AuthError::TooManyAttempts(_) => "too-many-attempts",
             AuthError::InvalidCredentials => "invalid-credentials",
             AuthError::SetupLinkInvalid => "setup-link-invalid",
             AuthError::EmailTaken => "email-taken",
@@ -47,6 +57,13 @@ impl AuthError {
 
     pub fn from_code(code: &str) -> Option<Self> {
         use CredentialProblem::*;
+        if let Some(minutes) = code.strip_prefix("too-many-attempts-") {
+            return minutes
+                .parse()
+                .ok()
+                .filter(|m| *m > 0)
+                .map(AuthError::TooManyAttempts);
+        }
         [
             AuthError::InvalidCredentials,
             AuthError::SetupLinkInvalid,
@@ -61,7 +78,7 @@ impl AuthError {
             AuthError::Unavailable,
         ]
         .into_iter()
-        .find(|error| error.code() == code)
+        .find(|error| error.fixed_code() == code)
     }
 }
 
@@ -77,6 +94,7 @@ impl crate::http_status::HasStatus for AuthError {
         use http::StatusCode;
         match self {
             AuthError::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            AuthError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
             AuthError::SetupLinkInvalid => StatusCode::GONE,
             AuthError::EmailTaken => StatusCode::CONFLICT,
             AuthError::Credentials(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -113,9 +131,14 @@ mod tests {
             "password-too-short",
             "passwords-differ",
             "unavailable",
+            "too-many-attempts-7",
         ] {
-            assert_eq!(AuthError::from_code(code).map(AuthError::code), Some(code));
+            assert_eq!(
+                AuthError::from_code(code).map(AuthError::code).as_deref(),
+                Some(code)
+            );
         }
+        assert_eq!(AuthError::from_code("too-many-attempts-x"), None);
     }
 
     #[test]

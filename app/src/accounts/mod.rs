@@ -1,6 +1,8 @@
 //! Accounts: who may sign in, with which role, and the first admin's
 //! one-time setup.
 
+#[cfg(feature = "ssr")]
+pub mod client;
 mod error;
 #[cfg(feature = "ssr")]
 pub mod password;

@@ -5,6 +5,7 @@ use super::{password, store, tokens, AuthError};
 use crate::domain::credentials::{
     check_email, check_new_account, normalize_email, MAX_PASSWORD_CHARS,
 };
+use crate::domain::throttle::{self, HORIZON_SECS, PER_ACCOUNT, PER_CLIENT};
 use crate::domain::Role;
 use crate::state::AppState;
 use crate::workspace::WorkspaceId;
@@ -173,5 +174,55 @@ pub async fn verify_credentials(
     match user {
         Some(user) if matches => Ok(user.id),
         _ => Err(AuthError::InvalidCredentials),
+    }
+}
+
+/// Signs in from the client address `client`: refuses without checking the
+/// password while the account or the client has failed too often, records
+/// failures, and clears the account's count on success. Returns the
+/// user's id.
+pub async fn sign_in(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    client: &str,
+) -> Result<String, AuthError> {
+    let account = normalize_email(email);
+    let now = state.clock.now();
+    let since = now - HORIZON_SECS;
+    let by_account = store::failures_of_account(&state.pool, &account, since)
+        .await
+        .map_err(|e| unavailable("counting failed sign-ins", e))?;
+    let by_client = store::failures_of_client(&state.pool, client, since)
+        .await
+        .map_err(|e| unavailable("counting failed sign-ins", e))?;
+    let wait = throttle::wait_secs(&by_account, &PER_ACCOUNT, now).max(throttle::wait_secs(
+        &by_client,
+        &PER_CLIENT,
+        now,
+    ));
+    if let Some(wait) = wait {
+        tracing::warn!(client, "sign-in refused: too many failed attempts");
+        return Err(AuthError::TooManyAttempts(throttle::minutes_to_wait(wait)));
+    }
+
+    match verify_credentials(state, email, password).await {
+        Ok(user_id) => {
+            store::forget_failures_of_account(&state.pool, &account)
+                .await
+                .map_err(|e| unavailable("clearing failed sign-ins", e))?;
+            Ok(user_id)
+        }
+        Err(AuthError::InvalidCredentials) => {
+            let recorded: Result<(), sqlx::Error> = async {
+                let mut tx = state.pool.begin().await?;
+                store::record_failure(&mut tx, &account, client, now, since).await?;
+                tx.commit().await
+            }
+            .await;
+            recorded.map_err(|e| unavailable("recording a failed sign-in", e))?;
+            Err(AuthError::InvalidCredentials)
+        }
+        Err(other) => Err(other),
     }
 }

@@ -149,3 +149,66 @@ pub async fn consume_setup_token(
 pub fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(db) if db.is_unique_violation())
 }
+
+/// Times of failed sign-ins for `account` since `since`, newest first.
+pub async fn failures_of_account(
+    db: impl SqliteExecutor<'_>,
+    account: &str,
+    since: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT at FROM sign_in_failures WHERE account = $1 AND at > $2 ORDER BY at DESC LIMIT 500",
+    )
+    .bind(account)
+    .bind(since)
+    .fetch_all(db)
+    .await
+}
+
+/// Times of failed sign-ins from `client` since `since`, newest first.
+pub async fn failures_of_client(
+    db: impl SqliteExecutor<'_>,
+    client: &str,
+    since: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT at FROM sign_in_failures WHERE client = $1 AND at > $2 ORDER BY at DESC LIMIT 500",
+    )
+    .bind(client)
+    .bind(since)
+    .fetch_all(db)
+    .await
+}
+
+/// Records a failure and drops those older than `forget_before`.
+pub async fn record_failure(
+    tx: &mut Transaction<'_, Sqlite>,
+    account: &str,
+    client: &str,
+    at: i64,
+    forget_before: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sign_in_failures WHERE at <= $1")
+        .bind(forget_before)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("INSERT INTO sign_in_failures (account, client, at) VALUES ($1, $2, $3)")
+        .bind(account)
+        .bind(client)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// After a successful sign-in the account's count starts afresh.
+pub async fn forget_failures_of_account(
+    db: impl SqliteExecutor<'_>,
+    account: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sign_in_failures WHERE account = $1")
+        .bind(account)
+        .execute(db)
+        .await?;
+    Ok(())
+}

@@ -6,6 +6,7 @@ mod ai_settings;
 pub mod credentials;
 mod plan;
 mod role;
+pub mod throttle;
 
 pub use ai_settings::{AiSettings, SwitchSetting};
 pub use plan::{Plan, PlanParseError, TrainingControl};

@@ -10,14 +10,15 @@ pub async fn sign_in(
     password: String,
     next: Option<String>,
 ) -> Result<(), AuthError> {
-    use crate::accounts::{safe_next, service, session, LOGIN_PAGE};
+    use crate::accounts::{client, safe_next, service, session, LOGIN_PAGE};
     use crate::state;
     use crate::url::query_value;
 
     let next = safe_next(next.as_deref()).to_string();
     let outcome = async {
         let state = state::current().ok_or(AuthError::Unavailable)?;
-        let user_id = service::verify_credentials(&state, &email, &password).await?;
+        let client = client::address(state.deployment.behind_proxy);
+        let user_id = service::sign_in(&state, &email, &password, &client).await?;
         let session = session::current_session()
             .await
             .ok_or(AuthError::Unavailable)?;
