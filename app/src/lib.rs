@@ -4,6 +4,7 @@
 //! ship.
 
 pub mod accounts;
+pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod clock;
 pub mod components;

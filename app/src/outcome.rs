@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 pub const SETTINGS_PAGE: &str = "/settings/ai";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SaveNotice {
     pub setting: SwitchSetting,
     pub result: Result<(), SaveError>,
@@ -19,7 +19,7 @@ impl SaveNotice {
     /// setting so the browser scrolls back to it.
     pub fn page_url(&self) -> String {
         let key = self.setting.key();
-        match self.result {
+        match &self.result {
             Ok(()) => format!("{SETTINGS_PAGE}?saved={key}#{key}"),
             Err(error) => format!("{SETTINGS_PAGE}?failed={key}&reason={}#{key}", error.code()),
         }

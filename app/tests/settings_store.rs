@@ -3,9 +3,10 @@
 #![cfg(feature = "ssr")]
 
 use app::accounts::session::Actor;
+use app::audit::{store as audit_store, PER_PAGE};
 use app::clock::ManualClock;
 use app::db;
-use app::domain::{AiSettings, Plan, Role, SwitchSetting};
+use app::domain::{AiSettings, LastChange, Plan, Role, SwitchSetting};
 use app::settings::{service, store, SaveError};
 use app::state::{AppState, Deployment};
 use app::workspace::{self, WorkspaceId};
@@ -50,10 +51,27 @@ async fn fresh_db(plan: Plan) -> TestDb {
     }
 }
 
+/// Saves as an admin's page would: based on the version it just loaded.
+async fn save(
+    db: &TestDb,
+    actor: &Actor,
+    setting: SwitchSetting,
+    value: bool,
+) -> Result<bool, SaveError> {
+    let version = store::load_versions(&db.state.pool, &actor.workspace)
+        .await
+        .unwrap()
+        .of(setting)
+        .version;
+    service::set_switch(&db.state, actor, setting, value, version)
+        .await
+        .map(|saved| saved.value)
+}
+
 #[tokio::test]
 async fn a_workspace_that_never_saved_has_ai_on_and_training_off() {
     let db = fresh_db(Plan::Team).await;
-    let settings = service::load(&db.state, &db.admin).await.unwrap();
+    let settings = service::load(&db.state, &db.admin).await.unwrap().0;
     assert_eq!(
         settings,
         AiSettings {
@@ -68,11 +86,8 @@ async fn each_switch_round_trips_through_the_database() {
     let db = fresh_db(Plan::Team).await;
     for setting in SwitchSetting::ALL {
         for value in [true, false, true] {
-            assert_eq!(
-                service::set_switch(&db.state, &db.admin, setting, value).await,
-                Ok(value)
-            );
-            let stored = service::load(&db.state, &db.admin).await.unwrap();
+            assert_eq!(save(&db, &db.admin, setting, value).await, Ok(value));
+            let stored = service::load(&db.state, &db.admin).await.unwrap().0;
             assert_eq!(setting.value_in(&stored), value, "{setting:?} = {value}");
         }
     }
@@ -81,14 +96,14 @@ async fn each_switch_round_trips_through_the_database() {
 #[tokio::test]
 async fn turning_ai_off_keeps_the_training_choice_and_the_reverse() {
     let db = fresh_db(Plan::Team).await;
-    service::set_switch(&db.state, &db.admin, SwitchSetting::TrainingAllowed, true)
+    save(&db, &db.admin, SwitchSetting::TrainingAllowed, true)
         .await
         .unwrap();
-    service::set_switch(&db.state, &db.admin, SwitchSetting::AiEnabled, false)
+    save(&db, &db.admin, SwitchSetting::AiEnabled, false)
         .await
         .unwrap();
     assert_eq!(
-        service::load(&db.state, &db.admin).await.unwrap(),
+        service::load(&db.state, &db.admin).await.unwrap().0,
         AiSettings {
             ai_enabled: false,
             training_allowed: true
@@ -96,11 +111,11 @@ async fn turning_ai_off_keeps_the_training_choice_and_the_reverse() {
     );
 
     // Opting out of training while AI is off leaves AI as it was.
-    service::set_switch(&db.state, &db.admin, SwitchSetting::TrainingAllowed, false)
+    save(&db, &db.admin, SwitchSetting::TrainingAllowed, false)
         .await
         .unwrap();
     assert_eq!(
-        service::load(&db.state, &db.admin).await.unwrap(),
+        service::load(&db.state, &db.admin).await.unwrap().0,
         AiSettings {
             ai_enabled: false,
             training_allowed: false
@@ -112,16 +127,16 @@ async fn turning_ai_off_keeps_the_training_choice_and_the_reverse() {
 async fn the_enterprise_plan_refuses_a_training_change_and_stores_nothing() {
     let db = fresh_db(Plan::Enterprise).await;
     assert_eq!(
-        service::set_switch(&db.state, &db.admin, SwitchSetting::TrainingAllowed, true).await,
+        save(&db, &db.admin, SwitchSetting::TrainingAllowed, true).await,
         Err(SaveError::TrainingFixedByPlan)
     );
     assert_eq!(
-        service::load(&db.state, &db.admin).await.unwrap(),
+        service::load(&db.state, &db.admin).await.unwrap().0,
         AiSettings::default()
     );
     // AI itself stays the admins' choice on every plan.
     assert_eq!(
-        service::set_switch(&db.state, &db.admin, SwitchSetting::AiEnabled, false).await,
+        save(&db, &db.admin, SwitchSetting::AiEnabled, false).await,
         Ok(false)
     );
 }
@@ -131,7 +146,7 @@ async fn community_and_team_plans_let_admins_choose_training() {
     for plan in [Plan::Community, Plan::Team] {
         let db = fresh_db(plan).await;
         assert_eq!(
-            service::set_switch(&db.state, &db.admin, SwitchSetting::TrainingAllowed, true).await,
+            save(&db, &db.admin, SwitchSetting::TrainingAllowed, true).await,
             Ok(true)
         );
     }
@@ -141,21 +156,25 @@ async fn community_and_team_plans_let_admins_choose_training() {
 async fn members_see_the_settings_but_cannot_change_them() {
     let db = fresh_db(Plan::Team).await;
     assert_eq!(
-        service::load(&db.state, &db.member).await,
+        service::load(&db.state, &db.member)
+            .await
+            .map(|(settings, _)| settings),
         Ok(AiSettings::default())
     );
     for setting in SwitchSetting::ALL {
         assert_eq!(
-            service::set_switch(&db.state, &db.member, setting, true).await,
+            save(&db, &db.member, setting, true).await,
             Err(SaveError::AdminOnly)
         );
         assert_eq!(
-            service::set_switch(&db.state, &db.member, setting, false).await,
+            save(&db, &db.member, setting, false).await,
             Err(SaveError::AdminOnly)
         );
     }
     assert_eq!(
-        service::load(&db.state, &db.admin).await,
+        service::load(&db.state, &db.admin)
+            .await
+            .map(|(settings, _)| settings),
         Ok(AiSettings::default())
     );
 }
@@ -173,19 +192,21 @@ async fn an_admin_changes_only_their_own_workspace() {
         name: "Globex admin".into(),
         role: Role::Admin,
     };
-    service::set_switch(&db.state, &other_admin, SwitchSetting::AiEnabled, false)
+    save(&db, &other_admin, SwitchSetting::AiEnabled, false)
         .await
         .unwrap();
     assert!(
         service::load(&db.state, &db.admin)
             .await
             .unwrap()
+            .0
             .ai_enabled
     );
     assert!(
         !service::load(&db.state, &other_admin)
             .await
             .unwrap()
+            .0
             .ai_enabled
     );
 }
@@ -198,7 +219,7 @@ async fn workspaces_do_not_see_each_others_settings() {
         .await
         .unwrap();
 
-    service::set_switch(&db.state, &db.admin, SwitchSetting::AiEnabled, false)
+    save(&db, &db.admin, SwitchSetting::AiEnabled, false)
         .await
         .unwrap();
 
@@ -229,7 +250,7 @@ async fn a_storage_failure_is_reported_as_unavailable_without_detail() {
     let db = fresh_db(Plan::Team).await;
     db.state.pool.close().await;
     assert_eq!(
-        service::set_switch(&db.state, &db.admin, SwitchSetting::AiEnabled, false).await,
+        service::set_switch(&db.state, &db.admin, SwitchSetting::AiEnabled, false, 0).await,
         Err(SaveError::Unavailable)
     );
 }
@@ -254,4 +275,180 @@ async fn reopening_the_database_keeps_saved_settings_and_reruns_no_migration() {
         .await
         .unwrap();
     assert!(!store::load(&pool, &workspace).await.unwrap().ai_enabled);
+}
+
+#[tokio::test]
+async fn a_save_based_on_an_old_version_is_refused_and_names_who_changed_it() {
+    let db = fresh_db(Plan::Team).await;
+    let setting = SwitchSetting::AiEnabled;
+    // Two admins loaded the page at version 0; the first one saves.
+    let first = service::set_switch(&db.state, &db.admin, setting, false, 0)
+        .await
+        .unwrap();
+    assert_eq!(first.version, 1);
+
+    let second = Actor {
+        name: "Bea".into(),
+        user_id: "bea".into(),
+        ..db.admin.clone()
+    };
+    let refused = service::set_switch(&db.state, &second, setting, true, 0).await;
+    assert_eq!(
+        refused,
+        Err(SaveError::Conflict(Some(LastChange {
+            by: "Admin".into(),
+            at: 1_700_000_000
+        })))
+    );
+    assert_eq!(
+        refused.unwrap_err().to_string(),
+        "Admin changed this setting at 2023-11-14 22:13 UTC \u{2014} reload to see it"
+    );
+    // Nothing was overwritten, and after reloading the save goes through.
+    assert!(
+        !service::load(&db.state, &db.admin)
+            .await
+            .unwrap()
+            .0
+            .ai_enabled
+    );
+    assert!(service::set_switch(&db.state, &second, setting, true, 1)
+        .await
+        .is_ok());
+}
+
+#[tokio::test]
+async fn different_switches_do_not_conflict() {
+    let db = fresh_db(Plan::Team).await;
+    service::set_switch(&db.state, &db.admin, SwitchSetting::AiEnabled, false, 0)
+        .await
+        .unwrap();
+    service::set_switch(
+        &db.state,
+        &db.admin,
+        SwitchSetting::TrainingAllowed,
+        true,
+        0,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        service::load(&db.state, &db.admin).await.unwrap().0,
+        AiSettings {
+            ai_enabled: false,
+            training_allowed: true
+        }
+    );
+}
+
+#[tokio::test]
+async fn every_change_is_in_the_activity_log_with_who_and_old_and_new_values() {
+    let db = fresh_db(Plan::Team).await;
+    save(&db, &db.admin, SwitchSetting::AiEnabled, false)
+        .await
+        .unwrap();
+    save(&db, &db.admin, SwitchSetting::TrainingAllowed, true)
+        .await
+        .unwrap();
+    // Refused changes leave no trace.
+    let _ = save(&db, &db.member, SwitchSetting::AiEnabled, true).await;
+    let _ = service::set_switch(&db.state, &db.admin, SwitchSetting::AiEnabled, true, 0).await;
+
+    let (entries, has_older) = audit_store::page(&db.state.pool, &db.admin.workspace, 0)
+        .await
+        .unwrap();
+    assert!(!has_older);
+    let lines: Vec<String> = entries
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {} {:?}->{:?}",
+                e.actor_name, e.subject, e.old_value, e.new_value
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "Admin AI training Some(\"Off\")->Some(\"On\")",
+            "Admin AI features Some(\"On\")->Some(\"Off\")",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_activity_log_pages_newest_first() {
+    let db = fresh_db(Plan::Team).await;
+    let total = PER_PAGE as usize + 5;
+    for i in 0..total {
+        save(&db, &db.admin, SwitchSetting::AiEnabled, i % 2 == 1)
+            .await
+            .unwrap();
+    }
+    let (first, has_older) = audit_store::page(&db.state.pool, &db.admin.workspace, 0)
+        .await
+        .unwrap();
+    assert_eq!((first.len(), has_older), (PER_PAGE as usize, true));
+    assert_eq!(
+        first[0].new_value.as_deref(),
+        Some(if (total - 1) % 2 == 1 { "On" } else { "Off" })
+    );
+    let (second, has_older) = audit_store::page(&db.state.pool, &db.admin.workspace, 1)
+        .await
+        .unwrap();
+    assert_eq!((second.len(), has_older), (5, false));
+    assert_eq!(
+        second.last().unwrap().old_value.as_deref(),
+        Some("On"),
+        "the very first change"
+    );
+}
+
+#[tokio::test]
+async fn concurrent_saves_of_one_setting_each_win_or_conflict_and_none_is_lost() {
+    let db = fresh_db(Plan::Team).await;
+    let setting = SwitchSetting::TrainingAllowed;
+    let other = Actor {
+        name: "Bea".into(),
+        user_id: "bea".into(),
+        ..db.admin.clone()
+    };
+    let mut wins = 0;
+    for round in 0..25 {
+        let version = store::load_versions(&db.state.pool, &db.admin.workspace)
+            .await
+            .unwrap()
+            .of(setting)
+            .version;
+        let (a, b) = tokio::join!(
+            service::set_switch(&db.state, &db.admin, setting, round % 2 == 0, version),
+            service::set_switch(&db.state, &other, setting, round % 2 == 0, version),
+        );
+        for outcome in [&a, &b] {
+            assert!(
+                matches!(outcome, Ok(_) | Err(SaveError::Conflict(Some(_)))),
+                "round {round}: {outcome:?}"
+            );
+        }
+        let round_wins = [&a, &b].iter().filter(|outcome| outcome.is_ok()).count();
+        assert_eq!(round_wins, 1, "round {round}: exactly one save wins");
+        wins += round_wins;
+    }
+    let version = store::load_versions(&db.state.pool, &db.admin.workspace)
+        .await
+        .unwrap()
+        .of(setting)
+        .version;
+    assert_eq!(version as usize, wins, "every win bumped the version once");
+    let mut logged = 0;
+    for page in 0.. {
+        let (entries, has_older) = audit_store::page(&db.state.pool, &db.admin.workspace, page)
+            .await
+            .unwrap();
+        logged += entries.len();
+        if !has_older {
+            break;
+        }
+    }
+    assert_eq!(logged, wins, "every win, and only wins, were logged");
 }

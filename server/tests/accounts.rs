@@ -181,14 +181,14 @@ async fn members_see_a_read_only_page_and_cannot_save() {
     );
 
     let response = server
-        .post_form("/api/settings/ai/enabled", "enabled=false")
+        .post_form("/api/settings/ai/enabled", "enabled=false&version=0")
         .await;
     assert_eq!(
         location(&response),
         "/settings/ai?failed=ai_enabled&reason=admin-only#ai_enabled"
     );
     let (_, body) = server
-        .call("/api/settings/ai/training", "allowed=true")
+        .call("/api/settings/ai/training", "allowed=true&version=0")
         .await;
     assert_eq!(body, "\"AdminOnly\"");
     let (_, html) = server
@@ -206,7 +206,7 @@ async fn server_functions_refuse_anonymous_callers() {
     let server = server(Plan::Team).await;
     assert_eq!(
         server
-            .call("/api/settings/ai/enabled", "enabled=false")
+            .call("/api/settings/ai/enabled", "enabled=false&version=0")
             .await
             .1,
         "\"SignInRequired\""

@@ -44,7 +44,7 @@ async fn the_page_renders_both_switches_with_their_defaults() {
 async fn a_form_post_without_javascript_saves_and_redirects_back_with_the_outcome() {
     let server = server(Plan::Team).await;
     let response = server
-        .post_form("/api/settings/ai/enabled", "enabled=false")
+        .post_form("/api/settings/ai/enabled", "enabled=false&version=0")
         .await;
     assert_eq!(response.status(), StatusCode::FOUND);
     assert_eq!(
@@ -64,10 +64,10 @@ async fn a_form_post_without_javascript_saves_and_redirects_back_with_the_outcom
 async fn the_training_switch_works_while_ai_is_off() {
     let server = server(Plan::Team).await;
     server
-        .post_form("/api/settings/ai/enabled", "enabled=false")
+        .post_form("/api/settings/ai/enabled", "enabled=false&version=0")
         .await;
     let response = server
-        .post_form("/api/settings/ai/training", "allowed=true")
+        .post_form("/api/settings/ai/training", "allowed=true&version=0")
         .await;
     assert_eq!(
         location(&response),
@@ -92,7 +92,7 @@ async fn the_enterprise_plan_shows_a_statement_instead_of_a_training_switch() {
 async fn the_enterprise_plan_refuses_a_posted_training_change_with_a_reason() {
     let server = server(Plan::Enterprise).await;
     let response = server
-        .post_form("/api/settings/ai/training", "allowed=true")
+        .post_form("/api/settings/ai/training", "allowed=true&version=0")
         .await;
     assert_eq!(
         location(&response),
@@ -100,7 +100,7 @@ async fn the_enterprise_plan_refuses_a_posted_training_change_with_a_reason() {
     );
 
     let (status, body) = server
-        .call("/api/settings/ai/training", "allowed=true")
+        .call("/api/settings/ai/training", "allowed=true&version=0")
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(body.contains("TrainingFixedByPlan"), "{body}");
@@ -111,23 +111,81 @@ async fn the_page_script_gets_the_stored_value_back() {
     let server = server(Plan::Team).await;
     assert_eq!(
         server
-            .call("/api/settings/ai/enabled", "enabled=false")
+            .call("/api/settings/ai/enabled", "enabled=false&version=0")
             .await,
-        (StatusCode::OK, "false".into())
+        (StatusCode::OK, r#"{"value":false,"version":1}"#.into())
     );
     assert_eq!(
         server
-            .call("/api/settings/ai/enabled", "enabled=true")
+            .call("/api/settings/ai/enabled", "enabled=true&version=1")
             .await,
-        (StatusCode::OK, "true".into())
+        (StatusCode::OK, r#"{"value":true,"version":2}"#.into())
     );
+}
+
+#[tokio::test]
+async fn a_save_from_a_stale_page_is_refused_over_http_with_and_without_javascript() {
+    let server = server(Plan::Team).await;
+    server
+        .call("/api/settings/ai/enabled", "enabled=false&version=0")
+        .await;
+
+    let (status, body) = server
+        .call("/api/settings/ai/enabled", "enabled=true&version=0")
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        body.contains("Conflict") && body.contains("\"by\":\"Admin\""),
+        "{body}"
+    );
+
+    let response = server
+        .post_form("/api/settings/ai/enabled", "enabled=true&version=0")
+        .await;
+    assert_eq!(
+        location(&response),
+        "/settings/ai?failed=ai_enabled&reason=conflict#ai_enabled"
+    );
+    let (_, html) = server
+        .get("/settings/ai?failed=ai_enabled&reason=conflict")
+        .await;
+    assert!(html.contains(
+        "Not saved: another admin changed this setting meanwhile; the page now shows their change."
+    ));
+    assert_eq!(
+        switch_state(&html, "ai_enabled"),
+        Some(false),
+        "the other change stands"
+    );
+}
+
+#[tokio::test]
+async fn the_activity_panel_lists_changes_newest_first() {
+    let server = server(Plan::Team).await;
+    let (_, html) = server.get("/settings/ai").await;
+    assert!(html.contains("No changes yet."));
+    server
+        .post_form("/api/settings/ai/enabled", "enabled=false&version=0")
+        .await;
+    server
+        .post_form("/api/settings/ai/training", "allowed=true&version=0")
+        .await;
+    let (_, html) = server.get("/settings/ai").await;
+    let training = html
+        .find("AI training: Off → On")
+        .expect("training change listed");
+    let features = html
+        .find("AI features: On → Off")
+        .expect("AI change listed");
+    assert!(training < features, "newest first");
+    assert!(html.contains("Admin · 2023-11-14 22:13 UTC"));
 }
 
 #[tokio::test]
 async fn malformed_input_is_refused_without_internal_detail_and_changes_nothing() {
     let server = server(Plan::Team).await;
     let (status, body) = server
-        .call("/api/settings/ai/enabled", "enabled=perhaps")
+        .call("/api/settings/ai/enabled", "enabled=perhaps&version=0")
         .await;
     assert!(!status.is_success());
     assert_eq!(body, "\"BadRequest\"");

@@ -11,8 +11,8 @@ use common::{admin_server as server, body_text};
 
 /// Every state-changing endpoint the console has, with a valid body.
 const STATE_CHANGING: &[(&str, &str)] = &[
-    ("/api/settings/ai/enabled", "enabled=false"),
-    ("/api/settings/ai/training", "allowed=true"),
+    ("/api/settings/ai/enabled", "enabled=false&version=0"),
+    ("/api/settings/ai/training", "allowed=true&version=0"),
 ];
 
 #[tokio::test]
@@ -119,7 +119,7 @@ async fn every_response_carries_the_protective_headers() {
 async fn malformed_input_is_a_client_error_with_a_clear_message() {
     let server = server(Plan::Team).await;
     for (path, body) in [
-        ("/api/settings/ai/enabled", "enabled=perhaps"),
+        ("/api/settings/ai/enabled", "enabled=perhaps&version=0"),
         ("/api/settings/ai/enabled", ""),
         ("/api/settings/ai/training", "allowed=%ff%fe"),
     ] {
@@ -150,7 +150,7 @@ async fn refusals_carry_statuses_that_say_why() {
     let server = server(Plan::Enterprise).await;
     assert_eq!(
         server
-            .call("/api/settings/ai/training", "allowed=true")
+            .call("/api/settings/ai/training", "allowed=true&version=0")
             .await
             .0,
         StatusCode::CONFLICT
@@ -159,7 +159,7 @@ async fn refusals_carry_statuses_that_say_why() {
     member.sign_in_as(app::domain::Role::Member).await;
     assert_eq!(
         member
-            .call("/api/settings/ai/enabled", "enabled=false")
+            .call("/api/settings/ai/enabled", "enabled=false&version=0")
             .await
             .0,
         StatusCode::FORBIDDEN
@@ -167,7 +167,7 @@ async fn refusals_carry_statuses_that_say_why() {
     let anonymous = common::server(Plan::Team).await;
     assert_eq!(
         anonymous
-            .call("/api/settings/ai/enabled", "enabled=false")
+            .call("/api/settings/ai/enabled", "enabled=false&version=0")
             .await
             .0,
         StatusCode::UNAUTHORIZED

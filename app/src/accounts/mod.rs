@@ -18,6 +18,15 @@ pub mod tokens;
 
 pub use error::AuthError;
 
+/// Why a server function has nobody to act for. Each boundary error turns
+/// it into its own words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoActorReason {
+    SignedOut,
+    /// The session could not be read (logged where it happened).
+    Unavailable,
+}
+
 /// Where sign-in sends people when they were not heading anywhere.
 pub const HOME: &str = crate::outcome::SETTINGS_PAGE;
 pub const LOGIN_PAGE: &str = "/login";

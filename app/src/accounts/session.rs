@@ -3,7 +3,7 @@
 //! not know: which user a session belongs to and the 8-hour limit from
 //! sign-in, whatever the activity.
 
-use super::store;
+use super::{store, NoActorReason};
 use crate::domain::{Role, Viewer};
 use crate::state::AppState;
 use crate::workspace::WorkspaceId;
@@ -105,5 +105,17 @@ pub async fn current_actor(state: &AppState) -> Result<Option<Actor>, SessionErr
     match current_session().await {
         Some(session) => actor(state, &session).await,
         None => Ok(None),
+    }
+}
+
+/// The signed-in person a server function acts for.
+pub async fn require_actor(state: &AppState) -> Result<Actor, NoActorReason> {
+    match current_actor(state).await {
+        Ok(Some(actor)) => Ok(actor),
+        Ok(None) => Err(NoActorReason::SignedOut),
+        Err(error) => {
+            tracing::error!(%error, "reading the session failed");
+            Err(NoActorReason::Unavailable)
+        }
     }
 }

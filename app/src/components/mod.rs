@@ -1,7 +1,9 @@
+mod activity;
 mod setting_switch;
 mod settings_shell;
 mod training_fixed;
 
+pub use activity::Activity;
 pub use setting_switch::SettingSwitch;
 pub use settings_shell::SettingsShell;
 pub use training_fixed::TrainingFixedByPlan;

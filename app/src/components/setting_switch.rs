@@ -1,4 +1,4 @@
-use crate::domain::SwitchSetting;
+use crate::domain::{SavedSwitch, SwitchSetting};
 use crate::settings::server_fns::{
     set_ai_enabled, set_training_allowed, SetAiEnabled, SetTrainingAllowed,
 };
@@ -40,7 +40,7 @@ impl SwitchCopy {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum SaveStatus {
     Idle,
     Saving,
@@ -49,7 +49,7 @@ enum SaveStatus {
 }
 
 impl SaveStatus {
-    fn message(self) -> String {
+    fn message(&self) -> String {
         match self {
             SaveStatus::Idle => String::new(),
             SaveStatus::Saving => "Saving…".into(),
@@ -61,10 +61,10 @@ impl SaveStatus {
     }
 }
 
-async fn save(setting: SwitchSetting, value: bool) -> Result<bool, SaveError> {
+async fn save(setting: SwitchSetting, value: bool, version: i64) -> Result<SavedSwitch, SaveError> {
     match setting {
-        SwitchSetting::AiEnabled => set_ai_enabled(value).await,
-        SwitchSetting::TrainingAllowed => set_training_allowed(value).await,
+        SwitchSetting::AiEnabled => set_ai_enabled(value, version).await,
+        SwitchSetting::TrainingAllowed => set_training_allowed(value, version).await,
     }
 }
 
@@ -76,6 +76,9 @@ async fn save(setting: SwitchSetting, value: bool) -> Result<bool, SaveError> {
 pub fn SettingSwitch(
     setting: SwitchSetting,
     initial: bool,
+    /// The setting's version when the page was rendered; every save names
+    /// the version it was based on.
+    version: i64,
     /// False for members: the switch shows the value but cannot change it.
     editable: bool,
     /// The outcome of a save posted without JavaScript, read from the URL.
@@ -83,6 +86,7 @@ pub fn SettingSwitch(
 ) -> impl IntoView {
     let copy = SwitchCopy::of(setting);
     let on = RwSignal::new(initial);
+    let version = RwSignal::new(version);
     let status = RwSignal::new(match notice {
         None => SaveStatus::Idle,
         Some(Ok(())) => SaveStatus::Saved,
@@ -91,16 +95,17 @@ pub fn SettingSwitch(
 
     let submit = move |event: SubmitEvent| {
         event.prevent_default();
-        if !editable || status.get_untracked() == SaveStatus::Saving {
+        if !editable || status.with_untracked(|status| *status == SaveStatus::Saving) {
             return;
         }
         let previous = on.get_untracked();
         on.set(!previous);
         status.set(SaveStatus::Saving);
         leptos::task::spawn_local(async move {
-            match save(setting, !previous).await {
-                Ok(stored) => {
-                    on.set(stored);
+            match save(setting, !previous, version.get_untracked()).await {
+                Ok(saved) => {
+                    on.set(saved.value);
+                    version.set(saved.version);
                     status.set(SaveStatus::Saved);
                 }
                 Err(error) => {
@@ -115,7 +120,7 @@ pub fn SettingSwitch(
     let title_id = format!("{key}-title");
     let label_id = format!("{key}-label");
     let description_id = format!("{key}-description");
-    let failed = move || matches!(status.get(), SaveStatus::Failed(_));
+    let failed = move || status.with(|status| matches!(status, SaveStatus::Failed(_)));
     // Effects run only in the browser: this marks the switch as saved in
     // place from now on, which tests and styles can rely on.
     let interactive = RwSignal::new(false);
@@ -136,6 +141,7 @@ pub fn SettingSwitch(
             </div>
             <form class="setting-control" method="post" action=copy.action on:submit=submit>
                 <input type="hidden" name=copy.field value=move || (!on.get()).to_string() />
+                <input type="hidden" name="version" value=move || version.get().to_string() />
                 <button
                     type="submit"
                     class="switch"
@@ -143,7 +149,7 @@ pub fn SettingSwitch(
                     aria-checked=move || on.get().to_string()
                     aria-labelledby=label_id.clone()
                     aria-describedby=description_id
-                    aria-busy=move || (status.get() == SaveStatus::Saving).to_string()
+                    aria-busy=move || status.with(|status| *status == SaveStatus::Saving).to_string()
                     disabled=!editable
                 >
                     <span class="switch-track" aria-hidden="true">
@@ -158,7 +164,7 @@ pub fn SettingSwitch(
                 </span>
             </form>
             <p class="save-status" class:save-failed=failed role="status">
-                {move || status.get().message()}
+                {move || status.with(SaveStatus::message)}
             </p>
             {copy
                 .off_notice

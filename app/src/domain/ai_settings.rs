@@ -57,12 +57,67 @@ impl SwitchSetting {
         Self::ALL.into_iter().find(|setting| setting.key() == key)
     }
 
+    /// How the page and the activity log name the setting.
+    pub fn title(self) -> &'static str {
+        match self {
+            SwitchSetting::AiEnabled => "AI features",
+            SwitchSetting::TrainingAllowed => "AI training",
+        }
+    }
+
     pub fn value_in(self, settings: &AiSettings) -> bool {
         match self {
             SwitchSetting::AiEnabled => settings.ai_enabled,
             SwitchSetting::TrainingAllowed => settings.training_allowed,
         }
     }
+}
+
+/// `On` / `Off`, as the page and the activity log show a switch.
+pub fn on_off(value: bool) -> &'static str {
+    if value {
+        "On"
+    } else {
+        "Off"
+    }
+}
+
+/// Who changed a setting last, and when (Unix seconds).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LastChange {
+    pub by: String,
+    pub at: i64,
+}
+
+/// How many times a setting was changed: a save names the version it was
+/// based on, so a change someone else made meanwhile is never overwritten.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingVersion {
+    pub version: i64,
+    pub last_change: Option<LastChange>,
+}
+
+/// The version of each switch.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SwitchVersions {
+    pub ai_enabled: SettingVersion,
+    pub training_allowed: SettingVersion,
+}
+
+impl SwitchVersions {
+    pub fn of(&self, setting: SwitchSetting) -> &SettingVersion {
+        match setting {
+            SwitchSetting::AiEnabled => &self.ai_enabled,
+            SwitchSetting::TrainingAllowed => &self.training_allowed,
+        }
+    }
+}
+
+/// A switch's stored value and version after a successful save.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedSwitch {
+    pub value: bool,
+    pub version: i64,
 }
 
 #[cfg(test)]

@@ -7,7 +7,10 @@ pub mod credentials;
 mod plan;
 mod role;
 pub mod throttle;
+pub mod time;
 
-pub use ai_settings::{AiSettings, SwitchSetting};
+pub use ai_settings::{
+    on_off, AiSettings, LastChange, SavedSwitch, SettingVersion, SwitchSetting, SwitchVersions,
+};
 pub use plan::{Plan, PlanParseError, TrainingControl};
 pub use role::{Role, Viewer};

@@ -1,4 +1,4 @@
-use crate::components::{SettingSwitch, SettingsShell, TrainingFixedByPlan};
+use crate::components::{Activity, SettingSwitch, SettingsShell, TrainingFixedByPlan};
 use crate::domain::{SwitchSetting, TrainingControl};
 use crate::outcome::SaveNotice;
 use crate::settings::server_fns::{load_ai_settings, SettingsSnapshot};
@@ -12,18 +12,25 @@ use leptos_router::hooks::use_query_map;
 pub fn AiSettingsPage() -> impl IntoView {
     let query = use_query_map();
     let notice = query.with_untracked(|q| SaveNotice::from_query(|key| q.get(key)));
+    let activity_page = query.with_untracked(|q| {
+        q.get("activity")
+            .and_then(|page| page.parse::<u32>().ok())
+            .unwrap_or(0)
+    });
     let snapshot = Resource::new_blocking(|| (), |_| load_ai_settings());
 
     view! {
         <Title text="AI & agents · Workspace settings" />
         <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
+            {move || {
+                let notice = notice.clone();
+                Suspend::new(async move {
                 match snapshot.await {
                     Ok(snapshot) => {
                         view! {
                             <SettingsShell viewer=Some(snapshot.viewer.clone())>
                                 <PageHeader />
-                                <Sections snapshot notice />
+                                <Sections snapshot notice activity_page />
                             </SettingsShell>
                         }
                             .into_any()
@@ -40,7 +47,8 @@ pub fn AiSettingsPage() -> impl IntoView {
                             .into_any()
                     }
                 }
-            })}
+            })
+            }}
         </Suspense>
     }
 }
@@ -58,23 +66,30 @@ fn PageHeader() -> impl IntoView {
 }
 
 #[component]
-fn Sections(snapshot: SettingsSnapshot, notice: Option<SaveNotice>) -> impl IntoView {
+fn Sections(
+    snapshot: SettingsSnapshot,
+    notice: Option<SaveNotice>,
+    activity_page: u32,
+) -> impl IntoView {
     let SettingsSnapshot {
         settings,
+        versions,
         plan,
         viewer,
     } = snapshot;
     let editable = viewer.role.can_change_settings();
     let notice_for = move |setting: SwitchSetting| {
         notice
+            .as_ref()
             .filter(|notice| notice.setting == setting)
-            .map(|notice| notice.result)
+            .map(|notice| notice.result.clone())
     };
     let training = match plan.training_control() {
         TrainingControl::AdminChoice => view! {
             <SettingSwitch
                 setting=SwitchSetting::TrainingAllowed
                 initial=settings.training_allowed
+                version=versions.training_allowed.version
                 editable
                 notice=notice_for(SwitchSetting::TrainingAllowed)
             />
@@ -99,9 +114,11 @@ fn Sections(snapshot: SettingsSnapshot, notice: Option<SaveNotice>) -> impl Into
         <SettingSwitch
             setting=SwitchSetting::AiEnabled
             initial=settings.ai_enabled
+            version=versions.ai_enabled.version
             editable
             notice=notice_for(SwitchSetting::AiEnabled)
         />
         {training}
+        <Activity page=activity_page />
     }
 }

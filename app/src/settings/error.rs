@@ -1,3 +1,4 @@
+use crate::domain::{time::format_utc, LastChange};
 use leptos::server_fn::{
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
@@ -9,10 +10,15 @@ use serde::{Deserialize, Serialize};
 /// This is what crosses the server-function boundary, so it carries no
 /// internal detail: storage failures are logged on the server and reach the
 /// page only as `Unavailable`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum SaveError {
     #[error("your plan never uses AI usage for training, so there is nothing to change")]
     TrainingFixedByPlan,
+    /// Someone else changed the setting after this page was loaded. Known
+    /// when the save came from the page's script; after a form post the
+    /// page is reloaded and already shows the other change.
+    #[error("{}", conflict_message(.0.as_ref()))]
+    Conflict(Option<LastChange>),
     #[error("only admins can change AI settings")]
     AdminOnly,
     #[error("your session has ended; sign in again")]
@@ -25,9 +31,23 @@ pub enum SaveError {
     Unreachable,
 }
 
+fn conflict_message(change: Option<&LastChange>) -> String {
+    match change {
+        Some(change) => format!(
+            "{} changed this setting at {} \u{2014} reload to see it",
+            change.by,
+            format_utc(change.at)
+        ),
+        None => {
+            "another admin changed this setting meanwhile; the page now shows their change".into()
+        }
+    }
+}
+
 impl SaveError {
-    const ALL: [SaveError; 6] = [
+    const ALL: [SaveError; 7] = [
         SaveError::TrainingFixedByPlan,
+        SaveError::Conflict(None),
         SaveError::AdminOnly,
         SaveError::SignInRequired,
         SaveError::BadRequest,
@@ -37,9 +57,10 @@ impl SaveError {
 
     /// A stable code, carried in the URL when a form was posted without
     /// JavaScript and the page has to show the outcome after the redirect.
-    pub fn code(self) -> &'static str {
+    pub fn code(&self) -> &'static str {
         match self {
             SaveError::TrainingFixedByPlan => "training-fixed-by-plan",
+            SaveError::Conflict(_) => "conflict",
             SaveError::AdminOnly => "admin-only",
             SaveError::SignInRequired => "sign-in-required",
             SaveError::BadRequest => "bad-request",
@@ -60,7 +81,7 @@ impl crate::http_status::HasStatus for SaveError {
     fn status(&self) -> http::StatusCode {
         use http::StatusCode;
         match self {
-            SaveError::TrainingFixedByPlan => StatusCode::CONFLICT,
+            SaveError::TrainingFixedByPlan | SaveError::Conflict(_) => StatusCode::CONFLICT,
             SaveError::AdminOnly => StatusCode::FORBIDDEN,
             SaveError::SignInRequired => StatusCode::UNAUTHORIZED,
             SaveError::BadRequest => StatusCode::BAD_REQUEST,
@@ -75,6 +96,24 @@ impl crate::http_status::HasStatus for LoadError {
         match self {
             LoadError::Unavailable => http::StatusCode::SERVICE_UNAVAILABLE,
             LoadError::SignInRequired => http::StatusCode::UNAUTHORIZED,
+        }
+    }
+}
+
+impl From<crate::accounts::NoActorReason> for SaveError {
+    fn from(reason: crate::accounts::NoActorReason) -> Self {
+        match reason {
+            crate::accounts::NoActorReason::SignedOut => SaveError::SignInRequired,
+            crate::accounts::NoActorReason::Unavailable => SaveError::Unavailable,
+        }
+    }
+}
+
+impl From<crate::accounts::NoActorReason> for LoadError {
+    fn from(reason: crate::accounts::NoActorReason) -> Self {
+        match reason {
+            crate::accounts::NoActorReason::SignedOut => LoadError::SignInRequired,
+            crate::accounts::NoActorReason::Unavailable => LoadError::Unavailable,
         }
     }
 }
@@ -121,7 +160,7 @@ mod tests {
     #[test]
     fn codes_round_trip() {
         for error in SaveError::ALL {
-            assert_eq!(SaveError::from_code(error.code()), Some(error));
+            assert_eq!(SaveError::from_code(error.code()), Some(error.clone()));
         }
         assert_eq!(SaveError::from_code("something-else"), None);
     }

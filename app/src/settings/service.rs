@@ -2,29 +2,38 @@
 //! server functions today, other doors later. Storage errors are logged here
 //! and leave as `SaveError::Unavailable`.
 
-use super::{store, LoadError, SaveError};
+use super::store::{self, SwitchChange};
+use super::{LoadError, SaveError};
 use crate::accounts::session::Actor;
-use crate::domain::{AiSettings, SwitchSetting, TrainingControl};
+use crate::domain::{AiSettings, SavedSwitch, SwitchSetting, SwitchVersions, TrainingControl};
 use crate::state::AppState;
 
 /// Any signed-in person of the workspace may see its settings.
-pub async fn load(state: &AppState, actor: &Actor) -> Result<AiSettings, LoadError> {
-    store::load(&state.pool, &actor.workspace)
-        .await
-        .map_err(|error| {
-            tracing::error!(%error, "loading AI settings failed");
-            LoadError::Unavailable
-        })
+pub async fn load(
+    state: &AppState,
+    actor: &Actor,
+) -> Result<(AiSettings, SwitchVersions), LoadError> {
+    let loaded = async {
+        let settings = store::load(&state.pool, &actor.workspace).await?;
+        let versions = store::load_versions(&state.pool, &actor.workspace).await?;
+        Ok::<_, sqlx::Error>((settings, versions))
+    }
+    .await;
+    loaded.map_err(|error| {
+        tracing::error!(%error, "loading AI settings failed");
+        LoadError::Unavailable
+    })
 }
 
-/// Saves one switch of the actor's workspace and returns the value now
-/// stored. Only admins may.
+/// Saves one switch of the actor's workspace, if nobody changed it since
+/// version `based_on`. Only admins may.
 pub async fn set_switch(
     state: &AppState,
     actor: &Actor,
     setting: SwitchSetting,
     value: bool,
-) -> Result<bool, SaveError> {
+    based_on: i64,
+) -> Result<SavedSwitch, SaveError> {
     if !actor.role.can_change_settings() {
         return Err(SaveError::AdminOnly);
     }
@@ -33,11 +42,21 @@ pub async fn set_switch(
     {
         return Err(SaveError::TrainingFixedByPlan);
     }
-    store::save_switch(&state.pool, &actor.workspace, setting, value)
-        .await
-        .map_err(|error| {
+    let change = SwitchChange {
+        workspace: &actor.workspace,
+        setting,
+        value,
+        based_on,
+        actor_id: &actor.user_id,
+        actor_name: &actor.name,
+        at: state.clock.now(),
+    };
+    match store::change_switch(&state.pool, change).await {
+        Ok(Ok(saved)) => Ok(saved),
+        Ok(Err(last_change)) => Err(SaveError::Conflict(last_change)),
+        Err(error) => {
             tracing::error!(%error, setting = setting.key(), "saving an AI setting failed");
-            SaveError::Unavailable
-        })?;
-    Ok(value)
+            Err(SaveError::Unavailable)
+        }
+    }
 }

@@ -2,16 +2,22 @@
 //! `app/migrations`; a missing row means the workspace never changed a
 //! setting and has the defaults.
 
-use crate::domain::{AiSettings, SwitchSetting};
+use crate::audit::store as audit;
+use crate::domain::{
+    on_off, AiSettings, LastChange, SavedSwitch, SettingVersion, SwitchSetting, SwitchVersions,
+};
 use crate::workspace::WorkspaceId;
-use sqlx::SqlitePool;
+use sqlx::{SqliteExecutor, SqlitePool};
 
-pub async fn load(pool: &SqlitePool, workspace: &WorkspaceId) -> Result<AiSettings, sqlx::Error> {
+pub async fn load(
+    db: impl SqliteExecutor<'_>,
+    workspace: &WorkspaceId,
+) -> Result<AiSettings, sqlx::Error> {
     let row: Option<(bool, bool)> = sqlx::query_as(
         "SELECT ai_enabled, training_allowed FROM workspace_ai_settings WHERE workspace_id = $1",
     )
     .bind(workspace.as_str())
-    .fetch_optional(pool)
+    .fetch_optional(db)
     .await?;
     Ok(match row {
         Some((ai_enabled, training_allowed)) => AiSettings {
@@ -22,11 +28,116 @@ pub async fn load(pool: &SqlitePool, workspace: &WorkspaceId) -> Result<AiSettin
     })
 }
 
+pub async fn load_versions(
+    pool: &SqlitePool,
+    workspace: &WorkspaceId,
+) -> Result<SwitchVersions, sqlx::Error> {
+    let rows: Vec<(String, i64, Option<String>, Option<i64>)> = sqlx::query_as(
+        "SELECT setting, version, changed_by_name, changed_at FROM setting_versions WHERE workspace_id = $1",
+    )
+    .bind(workspace.as_str())
+    .fetch_all(pool)
+    .await?;
+    let mut versions = SwitchVersions::default();
+    for (key, version, by, at) in rows {
+        let entry = SettingVersion {
+            version,
+            last_change: by.zip(at).map(|(by, at)| LastChange { by, at }),
+        };
+        match SwitchSetting::from_key(&key) {
+            Some(SwitchSetting::AiEnabled) => versions.ai_enabled = entry,
+            Some(SwitchSetting::TrainingAllowed) => versions.training_allowed = entry,
+            None => {}
+        }
+    }
+    Ok(versions)
+}
+
+/// One admin's change of one switch.
+pub struct SwitchChange<'a> {
+    pub workspace: &'a WorkspaceId,
+    pub setting: SwitchSetting,
+    pub value: bool,
+    /// The version the admin's page showed.
+    pub based_on: i64,
+    pub actor_id: &'a str,
+    pub actor_name: &'a str,
+    pub at: i64,
+}
+
+/// Applies `change` if the switch is still at the version it was based on:
+/// bumps the version, stores the value and writes the audit entry, all in
+/// one transaction. Otherwise changes nothing and says who changed it.
+pub async fn change_switch(
+    pool: &SqlitePool,
+    change: SwitchChange<'_>,
+) -> Result<Result<SavedSwitch, Option<LastChange>>, sqlx::Error> {
+    let key = change.setting.key();
+    let mut tx = pool.begin().await?;
+    // Writing first takes SQLite's write lock at once, so concurrent saves
+    // queue here instead of failing to upgrade a read lock later.
+    sqlx::query(
+        "INSERT INTO setting_versions (workspace_id, setting, version) VALUES ($1, $2, 0)
+         ON CONFLICT (workspace_id, setting) DO NOTHING",
+    )
+    .bind(change.workspace.as_str())
+    .bind(key)
+    .execute(&mut *tx)
+    .await?;
+    let won = sqlx::query(
+        "UPDATE setting_versions SET version = version + 1, changed_by_name = $4, changed_at = $5
+         WHERE workspace_id = $1 AND setting = $2 AND version = $3",
+    )
+    .bind(change.workspace.as_str())
+    .bind(key)
+    .bind(change.based_on)
+    .bind(change.actor_name)
+    .bind(change.at)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if !won {
+        let (by, at): (Option<String>, Option<i64>) = sqlx::query_as(
+            "SELECT changed_by_name, changed_at FROM setting_versions WHERE workspace_id = $1 AND setting = $2",
+        )
+        .bind(change.workspace.as_str())
+        .bind(key)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.rollback().await?;
+        return Ok(Err(by.zip(at).map(|(by, at)| LastChange { by, at })));
+    }
+
+    let old = change
+        .setting
+        .value_in(&load(&mut *tx, change.workspace).await?);
+    save_switch(&mut *tx, change.workspace, change.setting, change.value).await?;
+    audit::record(
+        &mut *tx,
+        audit::NewEntry {
+            workspace: change.workspace,
+            at: change.at,
+            actor_id: Some(change.actor_id),
+            actor_name: change.actor_name,
+            subject: change.setting.title(),
+            old_value: Some(on_off(old)),
+            new_value: Some(on_off(change.value)),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(SavedSwitch {
+        value: change.value,
+        version: change.based_on + 1,
+    }))
+}
+
 /// Stores one switch. Only that column changes, so two admins flipping
 /// different switches at the same moment never undo each other. A workspace
 /// without a row gets one, with the defaults for every other setting.
 pub async fn save_switch(
-    pool: &SqlitePool,
+    db: impl SqliteExecutor<'_>,
     workspace: &WorkspaceId,
     setting: SwitchSetting,
     value: bool,
@@ -51,7 +162,7 @@ pub async fn save_switch(
         .bind(workspace.as_str())
         .bind(row.ai_enabled)
         .bind(row.training_allowed)
-        .execute(pool)
+        .execute(db)
         .await?;
     Ok(())
 }

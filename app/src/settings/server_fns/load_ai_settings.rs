@@ -1,4 +1,4 @@
-use crate::domain::{AiSettings, Plan, Viewer};
+use crate::domain::{AiSettings, Plan, SwitchVersions, Viewer};
 use crate::settings::LoadError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SettingsSnapshot {
     pub settings: AiSettings,
+    pub versions: SwitchVersions,
     pub plan: Plan,
     pub viewer: Viewer,
 }
@@ -17,16 +18,11 @@ pub async fn load_ai_settings() -> Result<SettingsSnapshot, LoadError> {
 
     let snapshot = async {
         let state = state::current().ok_or(LoadError::Unavailable)?;
-        let actor = session::current_actor(&state)
-            .await
-            .map_err(|error| {
-                tracing::error!(%error, "reading the session failed");
-                LoadError::Unavailable
-            })?
-            .ok_or(LoadError::SignInRequired)?;
-        let settings = service::load(&state, &actor).await?;
+        let actor = session::require_actor(&state).await?;
+        let (settings, versions) = service::load(&state, &actor).await?;
         Ok(SettingsSnapshot {
             settings,
+            versions,
             plan: state.deployment.plan,
             viewer: actor.viewer(),
         })

@@ -14,7 +14,7 @@ pub use set_training_allowed::{set_training_allowed, SetTrainingAllowed};
 #[cfg(feature = "ssr")]
 mod switch_save {
     use crate::accounts::session;
-    use crate::domain::SwitchSetting;
+    use crate::domain::{SavedSwitch, SwitchSetting};
     use crate::outcome::SaveNotice;
     use crate::settings::{service, SaveError};
     use crate::state::{self, AppState};
@@ -38,16 +38,20 @@ mod switch_save {
     /// Saves one switch for the current request's workspace. A browser
     /// without JavaScript is then sent back to the page, which shows the
     /// outcome next to the setting.
-    pub async fn save(setting: SwitchSetting, value: bool) -> Result<bool, SaveError> {
+    pub async fn save(
+        setting: SwitchSetting,
+        value: bool,
+        based_on: i64,
+    ) -> Result<SavedSwitch, SaveError> {
         let outcome = match state::current() {
-            Some(state) => save_as_actor(&state, setting, value).await,
+            Some(state) => save_as_actor(&state, setting, value, based_on).await,
             None => Err(SaveError::Unavailable),
         };
         crate::http_status::answer_with(&outcome);
         if is_plain_form_post() {
             let notice = SaveNotice {
                 setting,
-                result: outcome.map(|_| ()),
+                result: outcome.as_ref().map(|_| ()).map_err(Clone::clone),
             };
             leptos_axum::redirect(&notice.page_url());
         }
@@ -58,14 +62,9 @@ mod switch_save {
         state: &AppState,
         setting: SwitchSetting,
         value: bool,
-    ) -> Result<bool, SaveError> {
-        let actor = session::current_actor(state)
-            .await
-            .map_err(|error| {
-                tracing::error!(%error, "reading the session failed");
-                SaveError::Unavailable
-            })?
-            .ok_or(SaveError::SignInRequired)?;
-        service::set_switch(state, &actor, setting, value).await
+        based_on: i64,
+    ) -> Result<SavedSwitch, SaveError> {
+        let actor = session::require_actor(state).await?;
+        service::set_switch(state, &actor, setting, value, based_on).await
     }
 }

@@ -1,0 +1,67 @@
+//! SQL for the audit log. Writers pass their own transaction, so an entry
+//! exists exactly when the change it describes does.
+
+use super::{AuditEntry, PER_PAGE};
+use crate::workspace::WorkspaceId;
+use sqlx::SqliteExecutor;
+
+pub struct NewEntry<'a> {
+    pub workspace: &'a WorkspaceId,
+    pub at: i64,
+    pub actor_id: Option<&'a str>,
+    pub actor_name: &'a str,
+    pub subject: &'a str,
+    pub old_value: Option<&'a str>,
+    pub new_value: Option<&'a str>,
+}
+
+pub async fn record(db: impl SqliteExecutor<'_>, entry: NewEntry<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO audit_log (workspace_id, at, actor_id, actor_name, subject, old_value, new_value)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(entry.workspace.as_str())
+    .bind(entry.at)
+    .bind(entry.actor_id)
+    .bind(entry.actor_name)
+    .bind(entry.subject)
+    .bind(entry.old_value)
+    .bind(entry.new_value)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Page `page` (0 = newest) of the workspace's entries, and whether older
+/// ones exist.
+pub async fn page(
+    db: impl SqliteExecutor<'_>,
+    workspace: &WorkspaceId,
+    page: u32,
+) -> Result<(Vec<AuditEntry>, bool), sqlx::Error> {
+    type Row = (i64, String, String, Option<String>, Option<String>);
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT at, actor_name, subject, old_value, new_value FROM audit_log
+         WHERE workspace_id = $1 ORDER BY at DESC, id DESC LIMIT $2 OFFSET $3",
+    )
+    .bind(workspace.as_str())
+    .bind(i64::from(PER_PAGE) + 1)
+    .bind(i64::from(page) * i64::from(PER_PAGE))
+    .fetch_all(db)
+    .await?;
+    let has_older = rows.len() > PER_PAGE as usize;
+    let entries = rows
+        .into_iter()
+        .take(PER_PAGE as usize)
+        .map(
+            |(at, actor_name, subject, old_value, new_value)| AuditEntry {
+                at,
+                actor_name,
+                subject,
+                old_value,
+                new_value,
+            },
+        )
+        .collect();
+    Ok((entries, has_older))
+}
