@@ -16,7 +16,7 @@ test('a save based on a stale page is refused and says who changed it', async ({
 
   await secondTab.page.reload();
   await expect(secondTab.aiSwitch).toHaveAttribute('aria-checked', 'false');
-  await expect(secondTab.page.getByText('AI features: On → Off')).toBeVisible();
+  await expect(secondTab.page.locator('.activity-list li').first()).toContainText('AI features: On → Off');
   await context.close();
 
   // Back to where this project's other specs expect it.
