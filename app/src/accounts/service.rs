@@ -2,6 +2,7 @@
 //! failures are logged here and leave as `AuthError::Unavailable`.
 
 use super::{password, store, tokens, AuthError};
+use crate::audit::store as audit;
 use crate::domain::credentials::{
     check_email, check_new_account, normalize_email, MAX_PASSWORD_CHARS,
 };
@@ -214,9 +215,35 @@ pub async fn sign_in(
             Ok(user_id)
         }
         Err(AuthError::InvalidCredentials) => {
+            // This failure locks the account or client if it is the one
+            // that reaches a limit; that moment goes into the audit log.
+            let with_this = |earlier: &[i64]| [&[now][..], earlier].concat();
+            let locks_now = throttle::wait_secs(&with_this(&by_account), &PER_ACCOUNT, now)
+                .is_some()
+                || throttle::wait_secs(&with_this(&by_client), &PER_CLIENT, now).is_some();
             let recorded: Result<(), sqlx::Error> = async {
                 let mut tx = state.pool.begin().await?;
                 store::record_failure(&mut tx, &account, client, now, since).await?;
+                if locks_now {
+                    let workspace = match store::find_by_email(&mut *tx, &account).await? {
+                        Some(user) => user.workspace,
+                        None => state.deployment.workspace.clone(),
+                    };
+                    let what = format!("paused after repeated failures for {account}");
+                    audit::record(
+                        &mut *tx,
+                        audit::NewEntry {
+                            workspace: &workspace,
+                            at: now,
+                            actor_id: None,
+                            actor_name: &format!("Visitor from {client}"),
+                            subject: "Sign-in",
+                            old_value: None,
+                            new_value: Some(&what),
+                        },
+                    )
+                    .await?;
+                }
                 tx.commit().await
             }
             .await;
