@@ -9,11 +9,20 @@ use axum::{
 };
 use common::{admin_server as server, body_text};
 
-/// Every state-changing endpoint the console has, with a valid body.
-const STATE_CHANGING: &[(&str, &str)] = &[
-    ("/api/settings/ai/enabled", "enabled=false&version=0"),
-    ("/api/settings/ai/training", "allowed=true&version=0"),
-];
+/// Every server function (all are POST), with a body that would succeed
+/// for the settings switches; the guard must refuse before reading it.
+fn state_changing_endpoints() -> Vec<(String, &'static str)> {
+    leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| {
+            let body = match path {
+                "/api/settings/ai/enabled" => "enabled=false&version=0",
+                "/api/settings/ai/training" => "allowed=true&version=0",
+                _ => "",
+            };
+            (path.to_string(), body)
+        })
+        .collect()
+}
 
 #[tokio::test]
 async fn requests_from_another_site_are_refused_and_change_nothing() {
@@ -28,9 +37,14 @@ async fn requests_from_another_site_are_refused_and_change_nothing() {
         ],
         &[("host", "localhost")],
     ];
-    for (path, body) in STATE_CHANGING {
+    let endpoints = state_changing_endpoints();
+    assert!(
+        endpoints.len() >= 8,
+        "all server functions are covered: {endpoints:?}"
+    );
+    for (path, body) in &endpoints {
         for headers in attacks {
-            let mut request = Request::post(*path)
+            let mut request = Request::post(path.as_str())
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .header(header::ACCEPT, "text/html");
             for (name, value) in headers {
