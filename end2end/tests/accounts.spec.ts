@@ -1,18 +1,9 @@
-import { test as base } from '@playwright/test';
-import { AiSettingsPage, BrowserGuard, expect } from './fixtures';
+import { AiSettingsPage, expect, guardedTest } from './fixtures';
 import { PASSWORD, people } from './people';
 
-// These tests start signed out, so they build on Playwright's own `test`
-// with the browser guard, not on the signed-in `settings` fixture.
-const test = base.extend<{ guard: BrowserGuard; page_: AiSettingsPage }>({
-  guard: [
-    async ({ page, javaScriptEnabled }, use) => {
-      const guard = new BrowserGuard(page, javaScriptEnabled);
-      await use(guard);
-      guard.assertClean();
-    },
-    { auto: true },
-  ],
+// These tests start signed out, so they do not use the signed-in
+// `settings` fixture.
+const test = guardedTest.extend<{ page_: AiSettingsPage }>({
   page_: async ({ page }, use) => use(new AiSettingsPage(page)),
 });
 

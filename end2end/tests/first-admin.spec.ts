@@ -1,10 +1,9 @@
-import { test as base } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { BrowserGuard, expect } from './fixtures';
+import { expect, guardedTest } from './fixtures';
 
 // A brand-new deployment: its own server with an empty database, whose
 // printed setup link is read from its output as an operator would.
@@ -21,15 +20,7 @@ const freePort = () =>
     });
   });
 
-const test = base.extend<{ guard: BrowserGuard; fresh: { setupLink: string } }>({
-  guard: [
-    async ({ page, javaScriptEnabled }, use) => {
-      const guard = new BrowserGuard(page, javaScriptEnabled);
-      await use(guard);
-      guard.assertClean();
-    },
-    { auto: true },
-  ],
+const test = guardedTest.extend<{ fresh: { setupLink: string } }>({
   fresh: async ({}, use) => {
     const port = await freePort();
     const child: ChildProcess = spawn(bin, [], {

@@ -98,8 +98,8 @@ export class AiSettingsPage {
   }
 }
 
-/** `settings` starts signed in as the workspace's admin. */
-export const test = base.extend<{ guard: BrowserGuard; settings: AiSettingsPage }>({
+/** Playwright's `test` with the browser guard on every page. */
+export const guardedTest = base.extend<{ guard: BrowserGuard }>({
   guard: [
     async ({ page, javaScriptEnabled }, use) => {
       const guard = new BrowserGuard(page, javaScriptEnabled);
@@ -108,6 +108,10 @@ export const test = base.extend<{ guard: BrowserGuard; settings: AiSettingsPage 
     },
     { auto: true },
   ],
+});
+
+/** `settings` starts signed in as the workspace's admin. */
+export const test = guardedTest.extend<{ settings: AiSettingsPage }>({
   settings: async ({ page }, use) => {
     const settings = new AiSettingsPage(page);
     await settings.signIn('admin');

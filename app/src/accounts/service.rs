@@ -50,6 +50,19 @@ pub struct NewAccount<'a> {
     pub password_again: &'a str,
 }
 
+impl NewAccount<'_> {
+    fn check(&self) -> Result<(), AuthError> {
+        check_new_account(self.name, self.email, self.password, self.password_again)?;
+        Ok(())
+    }
+
+    async fn password_hash(&self) -> Result<String, AuthError> {
+        password::hash(self.password.to_string())
+            .await
+            .map_err(|e| unavailable("hashing a password", e))
+    }
+}
+
 /// Creates the first admin with a setup token, which is used up by it.
 /// Returns the new user's id.
 pub async fn complete_setup(
@@ -57,18 +70,11 @@ pub async fn complete_setup(
     token: &str,
     account: NewAccount<'_>,
 ) -> Result<String, AuthError> {
-    check_new_account(
-        account.name,
-        account.email,
-        account.password,
-        account.password_again,
-    )?;
+    account.check()?;
     if !setup_link_usable(state, token).await? {
         return Err(AuthError::SetupLinkInvalid);
     }
-    let password_hash = password::hash(account.password.to_string())
-        .await
-        .map_err(|e| unavailable("hashing a password", e))?;
+    let password_hash = account.password_hash().await?;
 
     let now = state.clock.now();
     let user_id = tokens::random_hex(16);
@@ -115,15 +121,8 @@ pub async fn create_account(
     role: Role,
     account: NewAccount<'_>,
 ) -> Result<String, AuthError> {
-    check_new_account(
-        account.name,
-        account.email,
-        account.password,
-        account.password_again,
-    )?;
-    let password_hash = password::hash(account.password.to_string())
-        .await
-        .map_err(|e| unavailable("hashing a password", e))?;
+    account.check()?;
+    let password_hash = account.password_hash().await?;
     let user_id = tokens::random_hex(16);
     let inserted = store::insert_user(
         &state.pool,

@@ -61,6 +61,22 @@ pub async fn sign_in(session: &Session, user_id: &str, now: i64) -> Result<(), S
     Ok(())
 }
 
+/// Signs `user_id` in on the session of the current server-function
+/// request.
+pub async fn sign_in_current(
+    state: &AppState,
+    user_id: &str,
+) -> Result<(), crate::accounts::AuthError> {
+    use crate::accounts::AuthError;
+    let session = current_session().await.ok_or(AuthError::Unavailable)?;
+    sign_in(&session, user_id, state.clock.now())
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "starting a session failed");
+            AuthError::Unavailable
+        })
+}
+
 pub async fn sign_out(session: &Session) -> Result<(), SessionError> {
     session.flush().await?;
     Ok(())

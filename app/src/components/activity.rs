@@ -1,3 +1,4 @@
+use super::ErrorCallout;
 use crate::audit::{server_fns::load_activity, AuditEntry};
 use crate::domain::time::format_utc;
 use crate::outcome::SETTINGS_PAGE;
@@ -32,7 +33,7 @@ pub fn Activity(page: u32) -> impl IntoView {
                                 .into_any()
                         }
                         Err(error) => {
-                            view! { <p class="callout callout-error">{error.to_string()}</p> }.into_any()
+                            view! { <ErrorCallout message=error.to_string() /> }.into_any()
                         }
                     }
                 })}

@@ -1,9 +1,11 @@
 mod activity;
+mod error_callout;
 mod setting_switch;
 mod settings_shell;
 mod training_fixed;
 
 pub use activity::Activity;
+pub use error_callout::ErrorCallout;
 pub use setting_switch::SettingSwitch;
 pub use settings_shell::SettingsShell;
 pub use training_fixed::TrainingFixedByPlan;

@@ -1,4 +1,6 @@
-use crate::components::{Activity, SettingSwitch, SettingsShell, TrainingFixedByPlan};
+use crate::components::{
+    Activity, ErrorCallout, SettingSwitch, SettingsShell, TrainingFixedByPlan,
+};
 use crate::domain::{SwitchSetting, TrainingControl};
 use crate::outcome::SaveNotice;
 use crate::settings::server_fns::{load_ai_settings, SettingsSnapshot};
@@ -39,9 +41,7 @@ pub fn AiSettingsPage() -> impl IntoView {
                         view! {
                             <SettingsShell viewer=None>
                                 <PageHeader />
-                                <p class="callout callout-error" role="alert">
-                                    {error.to_string()}
-                                </p>
+                                <ErrorCallout message=error.to_string() />
                             </SettingsShell>
                         }
                             .into_any()

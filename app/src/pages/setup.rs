@@ -2,6 +2,7 @@ use crate::accounts::{
     server_fns::{setup_link_usable, CompleteSetup},
     AuthError, LOGIN_PAGE,
 };
+use crate::components::ErrorCallout;
 use crate::domain::credentials::MIN_PASSWORD_CHARS;
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
@@ -44,11 +45,7 @@ pub fn SetupPage() -> impl IntoView {
                             }
                             Ok(false) => view! { <DeadLink /> }.into_any(),
                             Err(error) => {
-                                view! {
-                                    <p class="callout callout-error" role="alert">
-                                        {error.to_string()}
-                                    </p>
-                                }
+                                view! { <ErrorCallout message=error.to_string() /> }
                                     .into_any()
                             }
                         }
@@ -72,11 +69,7 @@ fn SetupForm(
         </p>
         {error
             .map(|error| {
-                view! {
-                    <p class="callout callout-error" role="alert">
-                        {error.to_string()}
-                    </p>
-                }
+                view! { <ErrorCallout message=error.to_string() /> }
             })}
         <form class="auth-form" method="post" action=CompleteSetup::PATH>
             <input type="hidden" name="token" value=token />
@@ -122,9 +115,7 @@ fn SetupForm(
 #[component]
 fn DeadLink() -> impl IntoView {
     view! {
-        <p class="callout callout-error" role="alert">
-            "This setup link is not valid: it was already used, has expired, or was mistyped."
-        </p>
+        <ErrorCallout message=AuthError::SetupLinkInvalid.to_string() />
         <p>
             "If an admin account exists, " <a href=LOGIN_PAGE>"sign in"</a>
             ". If none does yet, restart the server: it prints a new link. An operator can also run "

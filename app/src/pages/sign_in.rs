@@ -1,4 +1,5 @@
 use crate::accounts::{server_fns::SignIn, AuthError};
+use crate::components::ErrorCallout;
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -24,11 +25,7 @@ pub fn SignInPage() -> impl IntoView {
                 .then(|| view! { <p class="callout" role="status">"You are signed out."</p> })}
             {error
                 .map(|error| {
-                    view! {
-                        <p class="callout callout-error" role="alert">
-                            {error.to_string()}
-                        </p>
-                    }
+                    view! { <ErrorCallout message=error.to_string() /> }
                 })}
             <form class="auth-form" method="post" action=SignIn::PATH>
                 <input type="hidden" name="next" value=next />

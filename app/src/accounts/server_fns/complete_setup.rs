@@ -23,15 +23,7 @@ pub async fn complete_setup(
             password_again: &password_again,
         };
         let user_id = service::complete_setup(&state, &token, account).await?;
-        let session = session::current_session()
-            .await
-            .ok_or(AuthError::Unavailable)?;
-        session::sign_in(&session, &user_id, state.clock.now())
-            .await
-            .map_err(|error| {
-                tracing::error!(%error, "starting a session failed");
-                AuthError::Unavailable
-            })
+        session::sign_in_current(&state, &user_id).await
     }
     .await;
     crate::http_status::answer_with(&outcome);

@@ -19,15 +19,7 @@ pub async fn sign_in(
         let state = state::current().ok_or(AuthError::Unavailable)?;
         let client = client::address(state.deployment.behind_proxy);
         let user_id = service::sign_in(&state, &email, &password, &client).await?;
-        let session = session::current_session()
-            .await
-            .ok_or(AuthError::Unavailable)?;
-        session::sign_in(&session, &user_id, state.clock.now())
-            .await
-            .map_err(|error| {
-                tracing::error!(%error, "starting a session failed");
-                AuthError::Unavailable
-            })
+        session::sign_in_current(&state, &user_id).await
     }
     .await;
     crate::http_status::answer_with(&outcome);
