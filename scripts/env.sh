@@ -11,5 +11,5 @@ SITE_ROOT="$ROOT/target/site"
 export LEPTOS_OUTPUT_NAME="ai-console"
 
 build_release() {
-  (cd "$ROOT" && cargo leptos build --release)
+  (cd "$ROOT" && cargo leptos build --release && node scripts/precompress.mjs "$SITE_ROOT/pkg")
 }

@@ -34,7 +34,8 @@ use security::{
 };
 use std::sync::Arc;
 use tower_http::{
-    compression::CompressionLayer, limit::RequestBodyLimitLayer, timeout::TimeoutLayer,
+    compression::CompressionLayer, limit::RequestBodyLimitLayer, services::ServeDir,
+    timeout::TimeoutLayer,
 };
 use tower_sessions::{
     cookie::{time::Duration, SameSite},
@@ -149,8 +150,15 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
             IDLE_TIMEOUT_MINUTES,
         )));
 
+    // The browser bundle, as the build precompressed it where it could
+    // (scripts/precompress.mjs); otherwise compressed on the fly below.
+    let bundle = ServeDir::new(format!("{}/{}", options.site_root, options.site_pkg_dir))
+        .precompressed_br()
+        .precompressed_gzip();
+
     Router::new()
         .route("/", get(|| async { Redirect::to(SETTINGS_PAGE) }))
+        .nest_service(&format!("/{}", options.site_pkg_dir), bundle)
         .leptos_routes_with_context(&options, routes, provide_state, {
             let options = options.clone();
             move || shell(options.clone())
