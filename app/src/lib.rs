@@ -67,6 +67,11 @@ pub fn App() -> impl IntoView {
                     view=pages::AiSettingsPage
                     ssr=SsrMode::Async
                 />
+                <Route
+                    path=path!("/settings/account")
+                    view=pages::AccountPage
+                    ssr=SsrMode::Async
+                />
                 <Route path=path!("/login") view=pages::SignInPage />
                 <Route path=path!("/setup") view=pages::SetupPage ssr=SsrMode::Async />
             </Routes>

@@ -296,3 +296,79 @@ async fn repeated_failures_get_a_wait_message_instead_of_another_try() {
     let (_, html) = server.get(&back).await;
     assert!(html.contains("Too many attempts. Try again in 5 minute(s)."));
 }
+
+#[tokio::test]
+async fn changing_the_password_signs_out_every_other_session_but_this_one() {
+    let server = server(Plan::Team).await;
+    server.sign_in_as(Role::Admin).await;
+    let other_device = server.cookie();
+    server.set_cookie(None);
+    server.sign_in_as(Role::Admin).await;
+
+    let response = server
+        .post_form(
+            "/api/account/password",
+            "current_password=a+long+enough+password&new_password=a+brand+new+password&new_password_again=a+brand+new+password",
+        )
+        .await;
+    assert_eq!(location(&response), "/settings/account?changed=1");
+    let (status, html) = server.get("/settings/account?changed=1").await;
+    assert_eq!(status, StatusCode::OK, "this browser stays signed in");
+    assert!(html.contains("Every other session was signed out."));
+
+    server.set_cookie(other_device);
+    assert!(
+        server.get("/settings/ai").await.0.is_redirection(),
+        "the other device is signed out"
+    );
+
+    server.set_cookie(None);
+    let old = server
+        .post_form(
+            "/api/account/sign-in",
+            "email=admin@example.com&password=a+long+enough+password",
+        )
+        .await;
+    assert!(location(&old).starts_with("/login?error=invalid-credentials"));
+    let new = server
+        .post_form(
+            "/api/account/sign-in",
+            "email=admin@example.com&password=a+brand+new+password",
+        )
+        .await;
+    assert_eq!(location(&new), "/settings/ai");
+    let (_, html) = server.get("/settings/ai").await;
+    assert!(html.contains("Own password: changed; other sessions signed out"));
+}
+
+#[tokio::test]
+async fn a_wrong_current_password_changes_nothing_and_says_so() {
+    let server = server(Plan::Team).await;
+    server.sign_in_as(Role::Member).await;
+    let response = server
+        .post_form(
+            "/api/account/password",
+            "current_password=nope&new_password=a+brand+new+password&new_password_again=a+brand+new+password",
+        )
+        .await;
+    assert_eq!(
+        location(&response),
+        "/settings/account?error=wrong-current-password"
+    );
+    let (_, html) = server
+        .get("/settings/account?error=wrong-current-password")
+        .await;
+    assert!(html.contains("The current password is not right. Nothing was changed."));
+    server.set_cookie(None);
+    let again = server
+        .post_form(
+            "/api/account/sign-in",
+            "email=member@example.com&password=a+long+enough+password",
+        )
+        .await;
+    assert_eq!(
+        location(&again),
+        "/settings/ai",
+        "the old password still works"
+    );
+}

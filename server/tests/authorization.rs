@@ -31,6 +31,12 @@ const CALLERS: [Caller; 4] = [
 const SERVER_FNS: &[(&str, &str, [u16; 4])] = &[
     ("/api/settings/ai/load", "", [401, 200, 200, 200]),
     ("/api/activity/load", "page=0", [401, 200, 200, 200]),
+    ("/api/account/me", "", [401, 200, 200, 200]),
+    (
+        "/api/account/password",
+        "current_password=wrong&new_password=a+new+long+password&new_password_again=a+new+long+password",
+        [401, 403, 403, 403],
+    ),
     // Another workspace's admin changes their own workspace, never this one
     // (checked below).
     ("/api/settings/ai/enabled", "enabled=false&version=0", [401, 403, 200, 200]),
@@ -47,6 +53,7 @@ const SERVER_FNS: &[(&str, &str, [u16; 4])] = &[
 
 const PAGES: &[(&str, [u16; 4])] = &[
     ("/settings/ai", [303, 200, 200, 200]),
+    ("/settings/account", [303, 200, 200, 200]),
     ("/login", [200, 200, 200, 200]),
     ("/setup?token=0000", [200, 200, 200, 200]),
 ];

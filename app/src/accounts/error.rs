@@ -19,6 +19,10 @@ pub enum AuthError {
     SetupLinkInvalid,
     #[error("An account with this e-mail address already exists.")]
     EmailTaken,
+    #[error("The current password is not right. Nothing was changed.")]
+    WrongCurrentPassword,
+    #[error("Your session has ended. Sign in again.")]
+    SignInRequired,
     #[error("Please {0}.")]
     Credentials(CredentialProblem),
     #[error("The form was not understood. Reload the page and try again.")]
@@ -42,6 +46,8 @@ impl AuthError {
             AuthError::InvalidCredentials => "invalid-credentials",
             AuthError::SetupLinkInvalid => "setup-link-invalid",
             AuthError::EmailTaken => "email-taken",
+            AuthError::WrongCurrentPassword => "wrong-current-password",
+            AuthError::SignInRequired => "sign-in-required",
             AuthError::Credentials(problem) => match problem {
                 CredentialProblem::NameMissing => "name-missing",
                 CredentialProblem::NameTooLong => "name-too-long",
@@ -68,6 +74,8 @@ impl AuthError {
             AuthError::InvalidCredentials,
             AuthError::SetupLinkInvalid,
             AuthError::EmailTaken,
+            AuthError::WrongCurrentPassword,
+            AuthError::SignInRequired,
             AuthError::Credentials(NameMissing),
             AuthError::Credentials(NameTooLong),
             AuthError::Credentials(EmailInvalid),
@@ -79,6 +87,15 @@ impl AuthError {
         ]
         .into_iter()
         .find(|error| error.fixed_code() == code)
+    }
+}
+
+impl From<super::NoActorReason> for AuthError {
+    fn from(reason: super::NoActorReason) -> Self {
+        match reason {
+            super::NoActorReason::SignedOut => AuthError::SignInRequired,
+            super::NoActorReason::Unavailable => AuthError::Unavailable,
+        }
     }
 }
 
@@ -97,6 +114,8 @@ impl crate::http_status::HasStatus for AuthError {
             AuthError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
             AuthError::SetupLinkInvalid => StatusCode::GONE,
             AuthError::EmailTaken => StatusCode::CONFLICT,
+            AuthError::WrongCurrentPassword => StatusCode::FORBIDDEN,
+            AuthError::SignInRequired => StatusCode::UNAUTHORIZED,
             AuthError::Credentials(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AuthError::BadRequest => StatusCode::BAD_REQUEST,
             AuthError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,

@@ -31,6 +31,7 @@ pub enum NoActorReason {
 pub const HOME: &str = crate::outcome::SETTINGS_PAGE;
 pub const LOGIN_PAGE: &str = "/login";
 pub const SETUP_PAGE: &str = "/setup";
+pub const ACCOUNT_PAGE: &str = "/settings/account";
 
 /// Only our own absolute paths are followed after sign-in, so a crafted
 /// link cannot send someone to another site (`//evil.example`, `https:…`).

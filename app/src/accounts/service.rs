@@ -252,3 +252,55 @@ pub async fn sign_in(
         Err(other) => Err(other),
     }
 }
+
+/// Changes the signed-in person's password after checking the current one,
+/// and voids every other session of theirs. The caller signs the current
+/// session in afresh.
+pub async fn change_password(
+    state: &AppState,
+    actor: &crate::accounts::session::Actor,
+    current: &str,
+    new: &str,
+    new_again: &str,
+) -> Result<(), AuthError> {
+    crate::domain::credentials::check_new_password(new, new_again)?;
+    let user = store::find_by_id(&state.pool, &actor.user_id)
+        .await
+        .map_err(|e| unavailable("looking up an account", e))?
+        .ok_or(AuthError::SignInRequired)?;
+    let candidate = if current.chars().count() <= MAX_PASSWORD_CHARS {
+        current
+    } else {
+        ""
+    };
+    let matches = password::verify(candidate.to_string(), Some(user.password_hash))
+        .await
+        .map_err(|e| unavailable("verifying a password", e))?;
+    if !matches {
+        return Err(AuthError::WrongCurrentPassword);
+    }
+    let password_hash = password::hash(new.to_string())
+        .await
+        .map_err(|e| unavailable("hashing a password", e))?;
+    let now = state.clock.now();
+    let changed: Result<(), sqlx::Error> = async {
+        let mut tx = state.pool.begin().await?;
+        store::replace_password(&mut *tx, &actor.user_id, &password_hash).await?;
+        audit::record(
+            &mut *tx,
+            audit::NewEntry {
+                workspace: &actor.workspace,
+                at: now,
+                actor_id: Some(&actor.user_id),
+                actor_name: &actor.name,
+                subject: "Own password",
+                old_value: None,
+                new_value: Some("changed; other sessions signed out"),
+            },
+        )
+        .await?;
+        tx.commit().await
+    }
+    .await;
+    changed.map_err(|e| unavailable("changing a password", e))
+}

@@ -17,6 +17,9 @@ pub const ABSOLUTE_LIFETIME_SECS: i64 = 8 * 60 * 60;
 struct SignedIn {
     user_id: String,
     signed_in_at: i64,
+    /// The user's session generation at sign-in.
+    #[serde(default)]
+    generation: i64,
 }
 
 /// A signed-in person acting on their workspace.
@@ -47,14 +50,23 @@ pub enum SessionError {
 
 /// Signs `user_id` in on this session. The session id changes, so an id an
 /// attacker planted before sign-in is worthless after it.
-pub async fn sign_in(session: &Session, user_id: &str, now: i64) -> Result<(), SessionError> {
+pub async fn sign_in(
+    state: &AppState,
+    session: &Session,
+    user_id: &str,
+) -> Result<(), SessionError> {
+    let generation = store::find_by_id(&state.pool, user_id)
+        .await?
+        .map(|user| user.session_generation)
+        .unwrap_or_default();
     session.cycle_id().await?;
     session
         .insert(
             SIGNED_IN,
             SignedIn {
                 user_id: user_id.to_string(),
-                signed_in_at: now,
+                signed_in_at: state.clock.now(),
+                generation,
             },
         )
         .await?;
@@ -69,12 +81,10 @@ pub async fn sign_in_current(
 ) -> Result<(), crate::accounts::AuthError> {
     use crate::accounts::AuthError;
     let session = current_session().await.ok_or(AuthError::Unavailable)?;
-    sign_in(&session, user_id, state.clock.now())
-        .await
-        .map_err(|error| {
-            tracing::error!(%error, "starting a session failed");
-            AuthError::Unavailable
-        })
+    sign_in(state, &session, user_id).await.map_err(|error| {
+        tracing::error!(%error, "starting a session failed");
+        AuthError::Unavailable
+    })
 }
 
 pub async fn sign_out(session: &Session) -> Result<(), SessionError> {
@@ -93,7 +103,9 @@ pub async fn actor(state: &AppState, session: &Session) -> Result<Option<Actor>,
         session.flush().await?;
         return Ok(None);
     }
-    let Some(user) = store::find_by_id(&state.pool, &signed_in.user_id).await? else {
+    let user = store::find_by_id(&state.pool, &signed_in.user_id).await?;
+    // Gone, or signed in before the password last changed.
+    let Some(user) = user.filter(|user| signed_in.generation == user.session_generation) else {
         session.flush().await?;
         return Ok(None);
     };

@@ -12,11 +12,15 @@ pub struct UserRecord {
     pub name: String,
     pub password_hash: String,
     pub role: Role,
+    /// Sessions signed in under an older generation are void.
+    pub session_generation: i64,
 }
 
-type UserRow = (String, String, String, String, String, String);
+type UserRow = (String, String, String, String, String, String, i64);
 
-fn from_row((id, workspace, email, name, password_hash, role): UserRow) -> Option<UserRecord> {
+fn from_row(
+    (id, workspace, email, name, password_hash, role, session_generation): UserRow,
+) -> Option<UserRecord> {
     Some(UserRecord {
         id,
         workspace: WorkspaceId::new(workspace),
@@ -24,10 +28,28 @@ fn from_row((id, workspace, email, name, password_hash, role): UserRow) -> Optio
         name,
         password_hash,
         role: Role::from_key(&role)?,
+        session_generation,
     })
 }
 
-const USER_COLUMNS: &str = "id, workspace_id, email, name, password_hash, role";
+const USER_COLUMNS: &str = "id, workspace_id, email, name, password_hash, role, session_generation";
+
+/// Stores a new password hash and moves the user to a new session
+/// generation, voiding every existing session.
+pub async fn replace_password(
+    db: impl SqliteExecutor<'_>,
+    user_id: &str,
+    password_hash: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE users SET password_hash = $2, session_generation = session_generation + 1 WHERE id = $1",
+    )
+    .bind(user_id)
+    .bind(password_hash)
+    .execute(db)
+    .await?;
+    Ok(())
+}
 
 pub async fn find_by_email(
     db: impl SqliteExecutor<'_>,

@@ -7,5 +7,5 @@ mod training_fixed;
 pub use activity::Activity;
 pub use error_callout::ErrorCallout;
 pub use setting_switch::SettingSwitch;
-pub use settings_shell::SettingsShell;
+pub use settings_shell::{Section, SettingsShell};
 pub use training_fixed::TrainingFixedByPlan;

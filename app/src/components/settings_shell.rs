@@ -1,4 +1,4 @@
-use crate::accounts::server_fns::SignOut;
+use crate::accounts::{server_fns::SignOut, ACCOUNT_PAGE};
 use crate::domain::Viewer;
 use crate::outcome::SETTINGS_PAGE;
 use leptos::{prelude::*, server_fn::ServerFn};
@@ -6,8 +6,22 @@ use leptos::{prelude::*, server_fn::ServerFn};
 /// The frame of every settings page: a skip link, the top bar with the
 /// signed-in person, and the left navigation with the current section
 /// marked.
+/// The settings pages, as the left navigation lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    AiSettings,
+    Account,
+    /// A page outside the navigation (not found).
+    None,
+}
+
 #[component]
-pub fn SettingsShell(viewer: Option<Viewer>, children: Children) -> impl IntoView {
+pub fn SettingsShell(
+    viewer: Option<Viewer>,
+    current: Section,
+    children: Children,
+) -> impl IntoView {
+    let marked = move |section: Section| (current == section).then_some("page");
     view! {
         <a class="skip-link" href="#main">
             "Skip to content"
@@ -34,8 +48,13 @@ pub fn SettingsShell(viewer: Option<Viewer>, children: Children) -> impl IntoVie
             <nav class="side-nav" aria-label="Settings">
                 <ul>
                     <li>
-                        <a href=SETTINGS_PAGE aria-current="page">
+                        <a href=SETTINGS_PAGE aria-current=marked(Section::AiSettings)>
                             "AI & agents"
+                        </a>
+                    </li>
+                    <li>
+                        <a href=ACCOUNT_PAGE aria-current=marked(Section::Account)>
+                            "Your account"
                         </a>
                     </li>
                 </ul>

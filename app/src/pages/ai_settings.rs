@@ -1,5 +1,5 @@
 use crate::components::{
-    Activity, ErrorCallout, SettingSwitch, SettingsShell, TrainingFixedByPlan,
+    Activity, ErrorCallout, Section, SettingSwitch, SettingsShell, TrainingFixedByPlan,
 };
 use crate::domain::{SwitchSetting, TrainingControl};
 use crate::outcome::SaveNotice;
@@ -30,7 +30,7 @@ pub fn AiSettingsPage() -> impl IntoView {
                 match snapshot.await {
                     Ok(snapshot) => {
                         view! {
-                            <SettingsShell viewer=Some(snapshot.viewer.clone())>
+                            <SettingsShell viewer=Some(snapshot.viewer.clone()) current=Section::AiSettings>
                                 <PageHeader />
                                 <Sections snapshot notice activity_page />
                             </SettingsShell>
@@ -39,7 +39,7 @@ pub fn AiSettingsPage() -> impl IntoView {
                     }
                     Err(error) => {
                         view! {
-                            <SettingsShell viewer=None>
+                            <SettingsShell viewer=None current=Section::AiSettings>
                                 <PageHeader />
                                 <ErrorCallout message=error.to_string() />
                             </SettingsShell>

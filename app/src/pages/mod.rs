@@ -1,8 +1,10 @@
+mod account;
 mod ai_settings;
 mod not_found;
 mod setup;
 mod sign_in;
 
+pub use account::AccountPage;
 pub use ai_settings::AiSettingsPage;
 pub use not_found::NotFound;
 pub use setup::SetupPage;

@@ -1,4 +1,4 @@
-use crate::components::SettingsShell;
+use crate::components::{Section, SettingsShell};
 use crate::outcome::SETTINGS_PAGE;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -11,7 +11,7 @@ pub fn NotFound() -> impl IntoView {
     }
     view! {
         <Title text="Page not found" />
-        <SettingsShell viewer=None>
+        <SettingsShell viewer=None current=Section::None>
             <h1>"Page not found"</h1>
             <p>
                 "There is nothing at this address. "

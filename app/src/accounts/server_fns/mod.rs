@@ -2,12 +2,16 @@
 //! their pages (no wasm needed): each function answers with a redirect, to
 //! where the person was going or back to the form with the reason.
 
+mod change_password;
 mod complete_setup;
+mod load_viewer;
 mod setup_link_usable;
 mod sign_in;
 mod sign_out;
 
+pub use change_password::{change_password, ChangePassword};
 pub use complete_setup::{complete_setup, CompleteSetup};
+pub use load_viewer::{load_viewer, LoadViewer};
 pub use setup_link_usable::{setup_link_usable, SetupLinkUsable};
 pub use sign_in::{sign_in, SignIn};
 pub use sign_out::{sign_out, SignOut};
