@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { AiSettingsPage, expect, guardedTest } from './fixtures';
 import { PASSWORD, people } from './people';
 
@@ -49,4 +50,26 @@ test('the page is served with a nonce CSP and still becomes interactive', async 
   expect(policy).toMatch(/script-src 'self' 'nonce-[^']+' 'wasm-unsafe-eval'/);
   expect(policy).not.toContain('unsafe-inline');
   await settings.waitUntilInteractive();
+});
+
+test('a person changes their own password on the account page, which passes axe', async ({ page, page_: settings }) => {
+  await settings.signIn('member');
+  await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Your account' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Your account' })).toBeVisible();
+  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+
+  const change = async (from: string, to: string) => {
+    await page.getByLabel('Current password').fill(from);
+    await page.getByLabel('New password', { exact: true }).fill(to);
+    await page.getByLabel('New password again').fill(to);
+    await page.getByRole('button', { name: 'Change password' }).click();
+  };
+  await change('not my password', 'another long password');
+  await expect(page.getByRole('alert')).toHaveText('The current password is not right. Nothing was changed.');
+
+  await change(PASSWORD, 'another long password');
+  await expect(page.getByRole('status')).toHaveText('Your password was changed. Every other session was signed out.');
+  // Back to the shared e2e password, for the other specs.
+  await change('another long password', PASSWORD);
+  await expect(page.getByRole('status')).toBeVisible();
 });
