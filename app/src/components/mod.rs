@@ -1,11 +1,13 @@
 mod activity;
 mod error_callout;
+mod new_password_fields;
 mod setting_switch;
 mod settings_shell;
 mod training_fixed;
 
 pub use activity::Activity;
 pub use error_callout::ErrorCallout;
+pub use new_password_fields::NewPasswordFields;
 pub use setting_switch::SettingSwitch;
 pub use settings_shell::{Section, SettingsShell};
 pub use training_fixed::TrainingFixedByPlan;

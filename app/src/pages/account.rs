@@ -2,8 +2,7 @@ use crate::accounts::{
     server_fns::{load_viewer, ChangePassword},
     AuthError,
 };
-use crate::components::{ErrorCallout, Section, SettingsShell};
-use crate::domain::credentials::MIN_PASSWORD_CHARS;
+use crate::components::{ErrorCallout, NewPasswordFields, Section, SettingsShell};
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -56,27 +55,7 @@ pub fn AccountPage() -> impl IntoView {
                                     autocomplete="current-password"
                                     required
                                 />
-                                <label for="new_password">"New password"</label>
-                                <input
-                                    id="new_password"
-                                    name="new_password"
-                                    type="password"
-                                    autocomplete="new-password"
-                                    required
-                                    minlength=MIN_PASSWORD_CHARS.to_string()
-                                    aria-describedby="new-password-hint"
-                                />
-                                <p id="new-password-hint" class="hint">
-                                    {format!("At least {MIN_PASSWORD_CHARS} characters.")}
-                                </p>
-                                <label for="new_password_again">"New password again"</label>
-                                <input
-                                    id="new_password_again"
-                                    name="new_password_again"
-                                    type="password"
-                                    autocomplete="new-password"
-                                    required
-                                />
+                                <NewPasswordFields name="new_password" label="New password" />
                                 <button type="submit" class="button-primary">
                                     "Change password"
                                 </button>

@@ -2,8 +2,7 @@ use crate::accounts::{
     server_fns::{setup_link_usable, CompleteSetup},
     AuthError, LOGIN_PAGE,
 };
-use crate::components::ErrorCallout;
-use crate::domain::credentials::MIN_PASSWORD_CHARS;
+use crate::components::{ErrorCallout, NewPasswordFields};
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -84,27 +83,7 @@ fn SetupForm(
                 required
                 value=email
             />
-            <label for="password">"Password"</label>
-            <input
-                id="password"
-                name="password"
-                type="password"
-                autocomplete="new-password"
-                required
-                minlength=MIN_PASSWORD_CHARS.to_string()
-                aria-describedby="password-hint"
-            />
-            <p id="password-hint" class="hint">
-                {format!("At least {MIN_PASSWORD_CHARS} characters.")}
-            </p>
-            <label for="password_again">"Password again"</label>
-            <input
-                id="password_again"
-                name="password_again"
-                type="password"
-                autocomplete="new-password"
-                required
-            />
+            <NewPasswordFields name="password" label="Password" />
             <button type="submit" class="button-primary">
                 "Create admin account"
             </button>
