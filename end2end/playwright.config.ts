@@ -89,7 +89,7 @@ export default defineConfig({
   projects: [
     {
       name: 'team',
-      testMatch: /switches|accessibility|page-weight|accounts|first-admin|conflict/,
+      testMatch: /switches|accessibility|page-weight|accounts|first-admin|conflict|members/,
       use: { baseURL: url('team') },
     },
     {

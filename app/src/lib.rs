@@ -9,6 +9,7 @@ pub mod audit;
 pub mod clock;
 pub mod components;
 pub mod domain;
+pub mod members;
 pub mod outcome;
 pub mod pages;
 pub mod settings;
@@ -72,6 +73,12 @@ pub fn App() -> impl IntoView {
                     view=pages::AccountPage
                     ssr=SsrMode::Async
                 />
+                <Route
+                    path=path!("/settings/members")
+                    view=pages::MembersPage
+                    ssr=SsrMode::Async
+                />
+                <Route path=path!("/join") view=pages::JoinPage ssr=SsrMode::Async />
                 <Route path=path!("/login") view=pages::SignInPage />
                 <Route path=path!("/setup") view=pages::SetupPage ssr=SsrMode::Async />
             </Routes>

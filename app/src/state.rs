@@ -19,8 +19,17 @@ pub struct AppState {
 pub struct Deployment {
     pub plan: Plan,
     pub workspace: WorkspaceId,
-    /// Requests arrive through our reverse proxy (a public URL is set).
-    pub behind_proxy: bool,
+    /// The address people reach the console at, when a reverse proxy
+    /// serves it (`AI_CONSOLE_PUBLIC_URL`); links the console hands out
+    /// start with it.
+    pub public_url: Option<String>,
+}
+
+impl Deployment {
+    /// Requests arrive through the operator's reverse proxy.
+    pub fn behind_proxy(&self) -> bool {
+        self.public_url.is_some()
+    }
 }
 
 /// The state of the current request. Missing context is a wiring bug in the

@@ -2,16 +2,15 @@
 //! with a clock the tests move.
 #![cfg(feature = "ssr")]
 
+mod common;
+
 use app::accounts::service::{self, NewAccount, SETUP_LINK_LIFETIME_SECS};
 use app::accounts::AuthError;
 use app::clock::ManualClock;
-use app::db;
 use app::domain::{credentials::CredentialProblem, Plan, Role};
-use app::state::{AppState, Deployment};
-use app::workspace::{self, WorkspaceId};
-use std::sync::Arc;
+use app::state::AppState;
 
-const PASSWORD: &str = "a long enough password";
+use common::PASSWORD;
 
 struct TestDb {
     state: AppState,
@@ -20,26 +19,11 @@ struct TestDb {
 }
 
 async fn fresh_db() -> TestDb {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("test.db").display());
-    let pool = db::connect(&url).await.unwrap();
-    let workspace = WorkspaceId::new("acme");
-    workspace::store::ensure(&pool, &workspace, "Acme")
-        .await
-        .unwrap();
-    let clock = ManualClock::at(1_700_000_000);
+    let fresh = common::fresh_state(Plan::Team).await;
     TestDb {
-        state: AppState {
-            pool,
-            deployment: Deployment {
-                plan: Plan::Team,
-                workspace,
-                behind_proxy: false,
-            },
-            clock: Arc::new(clock.clone()),
-        },
-        clock,
-        _dir: dir,
+        state: fresh.state,
+        clock: fresh.clock,
+        _dir: fresh.dir,
     }
 }
 

@@ -2,33 +2,26 @@
 //! file per test.
 #![cfg(feature = "ssr")]
 
+mod common;
+
 use app::accounts::session::Actor;
 use app::audit::{store as audit_store, PER_PAGE};
-use app::clock::ManualClock;
 use app::db;
 use app::domain::{AiSettings, LastChange, Plan, Role, SwitchSetting};
 use app::settings::{service, store, SaveError};
-use app::state::{AppState, Deployment};
+use app::state::AppState;
 use app::workspace::{self, WorkspaceId};
 
 struct TestDb {
     state: AppState,
     admin: Actor,
     member: Actor,
-    // Keeps the database file alive for the test's duration.
     _dir: tempfile::TempDir,
 }
 
 async fn fresh_db(plan: Plan) -> TestDb {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}", dir.path().join("test.db").display());
-    let pool = db::connect(&url)
-        .await
-        .expect("database opens and migrates");
-    let workspace = WorkspaceId::new("acme");
-    workspace::store::ensure(&pool, &workspace, "Acme")
-        .await
-        .unwrap();
+    let fresh = common::fresh_state(plan).await;
+    let workspace = fresh.state.deployment.workspace.clone();
     let person = |role| Actor {
         user_id: format!("{role:?}"),
         workspace: workspace.clone(),
@@ -38,16 +31,8 @@ async fn fresh_db(plan: Plan) -> TestDb {
     TestDb {
         admin: person(Role::Admin),
         member: person(Role::Member),
-        state: AppState {
-            pool,
-            deployment: Deployment {
-                plan,
-                workspace: workspace.clone(),
-                behind_proxy: false,
-            },
-            clock: std::sync::Arc::new(ManualClock::at(1_700_000_000)),
-        },
-        _dir: dir,
+        state: fresh.state,
+        _dir: fresh.dir,
     }
 }
 

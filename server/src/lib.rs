@@ -106,7 +106,7 @@ pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Console, 
         deployment: Deployment {
             plan: config.plan,
             workspace: WorkspaceId::new(DEFAULT_WORKSPACE),
-            behind_proxy: config.public_url.is_some(),
+            public_url: config.public_url.clone(),
         },
         clock,
     };

@@ -41,6 +41,19 @@ const SERVER_FNS: &[(&str, &str, [u16; 4])] = &[
     // (checked below).
     ("/api/settings/ai/enabled", "enabled=false&version=0", [401, 403, 200, 200]),
     ("/api/settings/ai/training", "allowed=true&version=0", [401, 403, 200, 200]),
+    ("/api/members/load", "", [401, 200, 200, 200]),
+    ("/api/members/invite", "email=newcomer@example.com&role=member", [401, 403, 200, 200]),
+    // `{target}` is a member of this workspace, `{invitation}` an unused
+    // invitation to it; the other workspace's admin finds neither.
+    ("/api/members/role", "user_id={target}&role=admin", [401, 403, 200, 404]),
+    ("/api/members/revoke", "invitation_id={invitation}", [401, 403, 200, 404]),
+    ("/api/members/remove", "user_id={target}", [401, 403, 200, 404]),
+    ("/api/join/invitation", "token=0000", [410, 410, 410, 410]),
+    (
+        "/api/join/accept",
+        "token=0000&name=Eve&password=a+long+enough+password&password_again=a+long+enough+password",
+        [410, 410, 410, 410],
+    ),
     ("/api/account/sign-in", "email=admin@example.com&password=wrong", [401, 401, 401, 401]),
     ("/api/account/setup-link", "token=0000", [200, 200, 200, 200]),
     (
@@ -54,6 +67,9 @@ const SERVER_FNS: &[(&str, &str, [u16; 4])] = &[
 const PAGES: &[(&str, [u16; 4])] = &[
     ("/settings/ai", [303, 200, 200, 200]),
     ("/settings/account", [303, 200, 200, 200]),
+    ("/settings/members", [303, 200, 200, 200]),
+    // A dead invitation link shows its page, saying so, as 410 Gone.
+    ("/join?token=0000", [410, 410, 410, 410]),
     ("/login", [200, 200, 200, 200]),
     ("/setup?token=0000", [200, 200, 200, 200]),
 ];
@@ -107,6 +123,35 @@ async fn each_caller_gets_the_expected_answer_from_every_server_function_and_pag
     let other_admin = server.cookie();
     assert!(member.is_some() && admin.is_some() && other_admin.is_some());
 
+    let workspace = &state.deployment.workspace;
+    let target = NewAccount {
+        name: "Tom",
+        email: "tom@example.com",
+        password: PASSWORD,
+        password_again: PASSWORD,
+    };
+    let target = service::create_account(state, workspace, Role::Member, target)
+        .await
+        .unwrap();
+    let admin_actor = app::accounts::session::Actor {
+        user_id: app::accounts::store::find_by_email(&state.pool, "admin@example.com")
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        workspace: workspace.clone(),
+        name: "Admin".into(),
+        role: Role::Admin,
+    };
+    app::members::service::invite(state, &admin_actor, "invited@example.com", Role::Member)
+        .await
+        .unwrap();
+    let invitation = app::members::store::pending_invitations(&state.pool, workspace, 0)
+        .await
+        .unwrap()
+        .remove(0)
+        .id;
+
     let cookie_of = |caller: Caller| match caller {
         Caller::Anonymous => None,
         Caller::Member => member.clone(),
@@ -137,7 +182,8 @@ async fn each_caller_gets_the_expected_answer_from_every_server_function_and_pag
                 let version = version_in(&snapshot, key).unwrap_or(0);
                 body.replace("version=0", &format!("version={version}"))
             } else {
-                body.to_string()
+                body.replace("{target}", &target)
+                    .replace("{invitation}", &invitation)
             };
             let (got, text) = server.call(path, &body).await;
             assert_eq!(got.as_u16(), *status, "POST {path} as {caller:?}: {text}");

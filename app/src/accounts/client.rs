@@ -1,4 +1,5 @@
-//! Which client a request came from, for throttling failed sign-ins.
+//! Which client a request came from (for throttling failed sign-ins), and
+//! at which address it reached us (for the links we hand out).
 
 use axum::extract::ConnectInfo;
 use http::request::Parts;
@@ -30,4 +31,16 @@ pub fn address(behind_proxy: bool) -> String {
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(peer)| peer.ip().to_string())
         .unwrap_or_else(|| "unknown".into())
+}
+
+/// The origin (`https://console.example.com`) people reach the console
+/// at: the configured public URL, or else the address this request was
+/// sent to.
+pub fn origin(public_url: Option<&str>) -> Option<String> {
+    if let Some(url) = public_url {
+        return Some(url.trim_end_matches('/').to_string());
+    }
+    let parts = use_context::<Parts>()?;
+    let host = parts.headers.get(http::header::HOST)?.to_str().ok()?;
+    Some(format!("http://{host}"))
 }

@@ -17,6 +17,8 @@ pub enum AuthError {
     TooManyAttempts(i64),
     #[error("This setup link is not valid: it was already used, has expired, or was mistyped.")]
     SetupLinkInvalid,
+    #[error("This invitation link is not valid: it was already used, withdrawn, has expired, or was mistyped. Ask an admin for a new one.")]
+    InvitationInvalid,
     #[error("An account with this e-mail address already exists.")]
     EmailTaken,
     #[error("The current password is not right. Nothing was changed.")]
@@ -45,6 +47,7 @@ impl AuthError {
             AuthError::TooManyAttempts(_) => "too-many-attempts",
             AuthError::InvalidCredentials => "invalid-credentials",
             AuthError::SetupLinkInvalid => "setup-link-invalid",
+            AuthError::InvitationInvalid => "invitation-invalid",
             AuthError::EmailTaken => "email-taken",
             AuthError::WrongCurrentPassword => "wrong-current-password",
             AuthError::SignInRequired => "sign-in-required",
@@ -73,6 +76,7 @@ impl AuthError {
         [
             AuthError::InvalidCredentials,
             AuthError::SetupLinkInvalid,
+            AuthError::InvitationInvalid,
             AuthError::EmailTaken,
             AuthError::WrongCurrentPassword,
             AuthError::SignInRequired,
@@ -112,7 +116,7 @@ impl crate::http_status::HasStatus for AuthError {
         match self {
             AuthError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             AuthError::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
-            AuthError::SetupLinkInvalid => StatusCode::GONE,
+            AuthError::SetupLinkInvalid | AuthError::InvitationInvalid => StatusCode::GONE,
             AuthError::EmailTaken => StatusCode::CONFLICT,
             AuthError::WrongCurrentPassword => StatusCode::FORBIDDEN,
             AuthError::SignInRequired => StatusCode::UNAUTHORIZED,
@@ -145,6 +149,7 @@ mod tests {
         for code in [
             "invalid-credentials",
             "setup-link-invalid",
+            "invitation-invalid",
             "email-taken",
             "name-missing",
             "password-too-short",

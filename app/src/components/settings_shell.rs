@@ -1,5 +1,6 @@
 use crate::accounts::{server_fns::SignOut, ACCOUNT_PAGE};
 use crate::domain::Viewer;
+use crate::members::MEMBERS_PAGE;
 use crate::outcome::SETTINGS_PAGE;
 use leptos::{prelude::*, server_fn::ServerFn};
 
@@ -10,6 +11,7 @@ use leptos::{prelude::*, server_fn::ServerFn};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
     AiSettings,
+    Members,
     Account,
     /// A page outside the navigation (not found).
     None,
@@ -50,6 +52,11 @@ pub fn SettingsShell(
                     <li>
                         <a href=SETTINGS_PAGE aria-current=marked(Section::AiSettings)>
                             "AI & agents"
+                        </a>
+                    </li>
+                    <li>
+                        <a href=MEMBERS_PAGE aria-current=marked(Section::Members)>
+                            "Members"
                         </a>
                     </li>
                     <li>

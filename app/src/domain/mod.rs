@@ -4,6 +4,7 @@
 
 mod ai_settings;
 pub mod credentials;
+pub mod membership;
 mod plan;
 mod role;
 pub mod throttle;

@@ -3,9 +3,10 @@ use std::{fmt, str::FromStr};
 
 /// The subscription a workspace is on. Deployment configuration decides it;
 /// admins cannot change it from the page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Plan {
     Community,
+    #[default]
     Team,
     Enterprise,
 }
@@ -37,12 +38,6 @@ impl Plan {
             Plan::Team => "team",
             Plan::Enterprise => "enterprise",
         }
-    }
-}
-
-impl Default for Plan {
-    fn default() -> Self {
-        Plan::Team
     }
 }
 

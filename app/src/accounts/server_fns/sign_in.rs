@@ -17,7 +17,7 @@ pub async fn sign_in(
     let next = safe_next(next.as_deref()).to_string();
     let outcome = async {
         let state = state::current().ok_or(AuthError::Unavailable)?;
-        let client = client::address(state.deployment.behind_proxy);
+        let client = client::address(state.deployment.behind_proxy());
         let user_id = service::sign_in(&state, &email, &password, &client).await?;
         session::sign_in_current(&state, &user_id).await
     }

@@ -1,0 +1,15 @@
+use crate::members::MembersError;
+use leptos::prelude::*;
+
+/// Gives a member of the workspace the role `role` (`admin` or `member`).
+/// The workspace keeps at least one admin.
+#[server(endpoint = "members/role")]
+pub async fn change_role(user_id: String, role: String) -> Result<(), MembersError> {
+    use super::ssr::{change_and_return, parse_role};
+    use crate::members::{service, MembersNotice};
+
+    change_and_return(MembersNotice::RoleChanged, async |state, actor| {
+        service::change_role(state, actor, &user_id, parse_role(&role)?).await
+    })
+    .await
+}

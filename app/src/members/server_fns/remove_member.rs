@@ -1,0 +1,15 @@
+use crate::members::MembersError;
+use leptos::prelude::*;
+
+/// Removes someone from the workspace; their sessions end at once. The
+/// workspace keeps at least one admin.
+#[server(endpoint = "members/remove")]
+pub async fn remove_member(user_id: String) -> Result<(), MembersError> {
+    use super::ssr::change_and_return;
+    use crate::members::{service, MembersNotice};
+
+    change_and_return(MembersNotice::Removed, async |state, actor| {
+        service::remove(state, actor, &user_id).await
+    })
+    .await
+}

@@ -1,0 +1,332 @@
+//! Membership rules: only admins change who belongs and with which role,
+//! a workspace always keeps an admin, every change is audited in the same
+//! transaction. Storage failures are logged here and leave as
+//! `Unavailable`.
+
+use super::{
+    store, InvitationSummary, Member, MembersError, PendingInvitation, INVITATION_LIFETIME_SECS,
+};
+use crate::accounts::{password, session::Actor, store as accounts, tokens, AuthError};
+use crate::audit::store as audit;
+use crate::domain::credentials::{check_email, check_new_account, normalize_email};
+use crate::domain::membership::{check_change, MembershipChange, MembershipProblem};
+use crate::domain::Role;
+use crate::state::AppState;
+use sqlx::{Sqlite, Transaction};
+
+fn logged<E: std::fmt::Display>(what: &'static str) -> impl FnOnce(E) -> MembersError {
+    move |error| {
+        tracing::error!(%error, "{what} failed");
+        MembersError::Unavailable
+    }
+}
+
+fn admin(actor: &Actor) -> Result<(), MembersError> {
+    if actor.role == Role::Admin {
+        Ok(())
+    } else {
+        Err(MembersError::AdminsOnly)
+    }
+}
+
+/// Runs `change` in one transaction that first takes the workspace's
+/// membership lock; commits only when it succeeds.
+async fn in_membership_tx<T>(
+    state: &AppState,
+    actor: &Actor,
+    what: &'static str,
+    change: impl AsyncFnOnce(
+        &mut Transaction<'_, Sqlite>,
+    ) -> Result<Result<T, MembersError>, sqlx::Error>,
+) -> Result<T, MembersError> {
+    let outcome: Result<Result<T, MembersError>, sqlx::Error> = async {
+        let mut tx = state.pool.begin().await?;
+        store::lock_membership(&mut *tx, &actor.workspace).await?;
+        let outcome = change(&mut tx).await?;
+        if outcome.is_ok() {
+            tx.commit().await?;
+        }
+        Ok(outcome)
+    }
+    .await;
+    outcome.map_err(logged(what))?
+}
+
+/// The workspace's members, and for admins its pending invitations.
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+) -> Result<(Vec<Member>, Vec<PendingInvitation>), MembersError> {
+    let members = store::members(&state.pool, &actor.workspace)
+        .await
+        .map_err(logged("listing members"))?
+        .into_iter()
+        .map(|record| Member {
+            is_you: record.id == actor.user_id,
+            id: record.id,
+            name: record.name,
+            email: record.email,
+            role: record.role,
+        })
+        .collect();
+    let invitations = if actor.role == Role::Admin {
+        store::pending_invitations(&state.pool, &actor.workspace, state.clock.now())
+            .await
+            .map_err(logged("listing invitations"))?
+            .into_iter()
+            .map(|record| PendingInvitation {
+                id: record.id,
+                email: record.email,
+                role: record.role,
+                invited_by: record.invited_by_name,
+                expires_at: record.expires_at,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok((members, invitations))
+}
+
+/// Creates an invitation for `email` to join as `role`. Returns the token
+/// (only its digest is stored) and when it expires.
+pub async fn invite(
+    state: &AppState,
+    actor: &Actor,
+    email: &str,
+    role: Role,
+) -> Result<(String, i64), MembersError> {
+    admin(actor)?;
+    check_email(email).map_err(|_| MembersError::EmailInvalid)?;
+    let email = normalize_email(email);
+    let token = tokens::random_hex(32);
+    let now = state.clock.now();
+    let expires_at = now + INVITATION_LIFETIME_SECS;
+    in_membership_tx(state, actor, "creating an invitation", async |tx| {
+        if accounts::find_by_email(&mut **tx, &email).await?.is_some() {
+            return Ok(Err(MembersError::AlreadyMember));
+        }
+        store::delete_unused_invitations_for(&mut **tx, &actor.workspace, &email).await?;
+        store::insert_invitation(
+            &mut **tx,
+            store::NewInvitation {
+                id: &tokens::random_hex(16),
+                token_hash: &tokens::digest(&token),
+                workspace: &actor.workspace,
+                email: &email,
+                role,
+                invited_by_name: &actor.name,
+                created_at: now,
+                expires_at,
+            },
+        )
+        .await?;
+        let what = format!("{email} invited as {}", role.label());
+        record(tx, actor, now, "Members", None, &what).await?;
+        Ok(Ok(()))
+    })
+    .await?;
+    Ok((token, expires_at))
+}
+
+/// Gives `user_id` the role `role`. Keeping the same role changes nothing.
+pub async fn change_role(
+    state: &AppState,
+    actor: &Actor,
+    user_id: &str,
+    role: Role,
+) -> Result<(), MembersError> {
+    admin(actor)?;
+    in_membership_tx(state, actor, "changing a role", async |tx| {
+        let Some(target) = store::member(&mut **tx, &actor.workspace, user_id).await? else {
+            return Ok(Err(MembersError::NoSuchMember));
+        };
+        if target.role == role {
+            return Ok(Ok(()));
+        }
+        let admins = store::count_admins(&mut **tx, &actor.workspace).await?;
+        if let Err(problem) = check_change(target.role, MembershipChange::SetRole(role), admins) {
+            return Ok(Err(problem.into()));
+        }
+        store::set_role(&mut **tx, user_id, role).await?;
+        let subject = format!("Role of {}", target.name);
+        let now = state.clock.now();
+        record(
+            tx,
+            actor,
+            now,
+            &subject,
+            Some(target.role.label()),
+            role.label(),
+        )
+        .await?;
+        Ok(Ok(()))
+    })
+    .await
+}
+
+/// Removes `user_id` from the workspace; their sessions end with it.
+pub async fn remove(state: &AppState, actor: &Actor, user_id: &str) -> Result<(), MembersError> {
+    admin(actor)?;
+    in_membership_tx(state, actor, "removing a member", async |tx| {
+        let Some(target) = store::member(&mut **tx, &actor.workspace, user_id).await? else {
+            return Ok(Err(MembersError::NoSuchMember));
+        };
+        let admins = store::count_admins(&mut **tx, &actor.workspace).await?;
+        if let Err(problem) = check_change(target.role, MembershipChange::Remove, admins) {
+            return Ok(Err(problem.into()));
+        }
+        store::delete_user(&mut **tx, user_id).await?;
+        let what = format!("{} <{}> removed", target.name, target.email);
+        record(tx, actor, state.clock.now(), "Members", None, &what).await?;
+        Ok(Ok(()))
+    })
+    .await
+}
+
+/// Withdraws an unused invitation; its link stops working.
+pub async fn revoke_invitation(
+    state: &AppState,
+    actor: &Actor,
+    invitation_id: &str,
+) -> Result<(), MembersError> {
+    admin(actor)?;
+    in_membership_tx(state, actor, "withdrawing an invitation", async |tx| {
+        let Some(invitation) =
+            store::delete_invitation(&mut **tx, &actor.workspace, invitation_id).await?
+        else {
+            return Ok(Err(MembersError::NoSuchInvitation));
+        };
+        let what = format!("invitation of {} withdrawn", invitation.email);
+        record(tx, actor, state.clock.now(), "Members", None, &what).await?;
+        Ok(Ok(()))
+    })
+    .await
+}
+
+async fn record(
+    tx: &mut Transaction<'_, Sqlite>,
+    actor: &Actor,
+    at: i64,
+    subject: &str,
+    old: Option<&str>,
+    new: &str,
+) -> Result<(), sqlx::Error> {
+    audit::record(
+        &mut **tx,
+        audit::NewEntry {
+            workspace: &actor.workspace,
+            at,
+            actor_id: Some(&actor.user_id),
+            actor_name: &actor.name,
+            subject,
+            old_value: old,
+            new_value: Some(new),
+        },
+    )
+    .await
+}
+
+impl From<MembershipProblem> for MembersError {
+    fn from(problem: MembershipProblem) -> Self {
+        match problem {
+            MembershipProblem::LastAdmin => MembersError::LastAdmin,
+        }
+    }
+}
+
+fn auth_unavailable(what: &'static str) -> impl FnOnce(sqlx::Error) -> AuthError {
+    move |error| {
+        tracing::error!(%error, "{what} failed");
+        AuthError::Unavailable
+    }
+}
+
+/// What an invitation link offers, while it can be used.
+pub async fn invitation_summary(
+    state: &AppState,
+    token: &str,
+) -> Result<InvitationSummary, AuthError> {
+    let invitation =
+        store::usable_invitation(&state.pool, &tokens::digest(token), state.clock.now())
+            .await
+            .map_err(auth_unavailable("reading an invitation"))?
+            .ok_or(AuthError::InvitationInvalid)?;
+    let workspace_name = store::workspace_name(&state.pool, &invitation.workspace)
+        .await
+        .map_err(auth_unavailable("reading a workspace"))?
+        .unwrap_or_default();
+    Ok(InvitationSummary {
+        email: invitation.email,
+        role: invitation.role,
+        workspace_name,
+        invited_by: invitation.invited_by_name,
+    })
+}
+
+/// Creates the invited person's account, using the invitation up. Returns
+/// the new user's id.
+pub async fn accept_invitation(
+    state: &AppState,
+    token: &str,
+    name: &str,
+    password: &str,
+    password_again: &str,
+) -> Result<String, AuthError> {
+    let summary = invitation_summary(state, token).await?;
+    check_new_account(name, &summary.email, password, password_again)?;
+    let password_hash = password::hash(password.to_string())
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "hashing a password failed");
+            AuthError::Unavailable
+        })?;
+    let now = state.clock.now();
+    let user_id = tokens::random_hex(16);
+    let name = name.trim();
+    let outcome: Result<Result<(), AuthError>, sqlx::Error> = async {
+        let mut tx = state.pool.begin().await?;
+        let Some(invitation) =
+            store::consume_invitation(&mut *tx, &tokens::digest(token), now).await?
+        else {
+            return Ok(Err(AuthError::InvitationInvalid));
+        };
+        store::lock_membership(&mut *tx, &invitation.workspace).await?;
+        let inserted = accounts::insert_user(
+            &mut *tx,
+            accounts::NewUser {
+                id: &user_id,
+                workspace: &invitation.workspace,
+                email: &invitation.email,
+                name,
+                password_hash: &password_hash,
+                role: invitation.role,
+                created_at: now,
+            },
+        )
+        .await;
+        match inserted {
+            Err(error) if accounts::is_unique_violation(&error) => {
+                return Ok(Err(AuthError::EmailTaken))
+            }
+            other => other?,
+        }
+        let newcomer = Actor {
+            user_id: user_id.clone(),
+            workspace: invitation.workspace.clone(),
+            name: name.to_string(),
+            role: invitation.role,
+        };
+        let what = format!(
+            "{name} <{}> joined as {}",
+            invitation.email,
+            invitation.role.label()
+        );
+        record(&mut tx, &newcomer, now, "Members", None, &what).await?;
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+    .await;
+    outcome.map_err(auth_unavailable("accepting an invitation"))??;
+    Ok(user_id)
+}

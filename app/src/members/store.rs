@@ -1,0 +1,264 @@
+//! SQL for memberships and invitations. Schema: `app/migrations/0002_*`
+//! (users) and `0006_*` (invitations, membership version).
+
+use crate::domain::Role;
+use crate::workspace::WorkspaceId;
+use sqlx::SqliteExecutor;
+
+#[derive(Debug, Clone)]
+pub struct MemberRecord {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone)]
+pub struct InvitationRecord {
+    pub id: String,
+    pub workspace: WorkspaceId,
+    pub email: String,
+    pub role: Role,
+    pub invited_by_name: String,
+    pub expires_at: i64,
+}
+
+/// The first write of every membership change: concurrent changes to one
+/// workspace wait for each other here, so each sees the other's outcome.
+pub async fn lock_membership(
+    db: impl SqliteExecutor<'_>,
+    workspace: &WorkspaceId,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE workspaces SET membership_version = membership_version + 1 WHERE id = $1")
+        .bind(workspace.as_str())
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn members(
+    db: impl SqliteExecutor<'_>,
+    workspace: &WorkspaceId,
+) -> Result<Vec<MemberRecord>, sqlx::Error> {
+    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT id, name, email, role FROM users WHERE workspace_id = $1 ORDER BY name, email",
+    )
+    .bind(workspace.as_str())
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, name, email, role)| {
+            Some(MemberRecord {
+                id,
+                name,
+                email,
+                role: Role::from_key(&role)?,
+            })
+        })
+        .collect())
+}
+
+/// The member `user_id`, if they belong to `workspace`.
+pub async fn member(
+    db: impl SqliteExecutor<'_>,
+    workspace: &WorkspaceId,
+    user_id: &str,
+) -> Result<Option<MemberRecord>, sqlx::Error> {
+    let row: Option<(String, String, String, String)> = sqlx::query_as(
+        "SELECT id, name, email, role FROM users WHERE workspace_id = $1 AND id = $2",
+    )
+    .bind(workspace.as_str())
+    .bind(user_id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.and_then(|(id, name, email, role)| {
+        Some(MemberRecord {
+            id,
+            name,
+            email,
+            role: Role::from_key(&role)?,
+        })
+    }))
+}
+
+pub async fn count_admins(
+    db: impl SqliteExecutor<'_>,
+    workspace: &WorkspaceId,
+) -> Result<usize, sqlx::Error> {
+    let count: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE workspace_id = $1 AND role = 'admin'")
+            .bind(workspace.as_str())
+            .fetch_one(db)
+            .await?;
+    Ok(usize::try_from(count).unwrap_or_default())
+}
+
+pub async fn set_role(
+    db: impl SqliteExecutor<'_>,
+    user_id: &str,
+    role: Role,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET role = $2 WHERE id = $1")
+        .bind(user_id)
+        .bind(role.key())
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Their sessions end with the account: each request re-reads it.
+pub async fn delete_user(db: impl SqliteExecutor<'_>, user_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM users WHERE id = $1")
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+pub struct NewInvitation<'a> {
+    pub id: &'a str,
+    pub token_hash: &'a str,
+    pub workspace: &'a WorkspaceId,
+    pub email: &'a str,
+    pub role: Role,
+    pub invited_by_name: &'a str,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+pub async fn insert_invitation(
+    db: impl SqliteExecutor<'_>,
+    invitation: NewInvitation<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO invitations
+           (id, token_hash, workspace_id, email, role, invited_by_name, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(invitation.id)
+    .bind(invitation.token_hash)
+    .bind(invitation.workspace.as_str())
+    .bind(invitation.email)
+    .bind(invitation.role.key())
+    .bind(invitation.invited_by_name)
+    .bind(invitation.created_at)
+    .bind(invitation.expires_at)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// A new invitation replaces earlier unused ones for the same address.
+pub async fn delete_unused_invitations_for(
+    db: impl SqliteExecutor<'_>,
+    workspace: &WorkspaceId,
+    email: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "DELETE FROM invitations WHERE workspace_id = $1 AND email = $2 AND used_at IS NULL",
+    )
+    .bind(workspace.as_str())
+    .bind(email)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+type InvitationRow = (String, String, String, String, String, i64);
+
+fn invitation_from_row(
+    (id, workspace, email, role, invited_by_name, expires_at): InvitationRow,
+) -> Option<InvitationRecord> {
+    Some(InvitationRecord {
+        id,
+        workspace: WorkspaceId::new(workspace),
+        email,
+        role: Role::from_key(&role)?,
+        invited_by_name,
+        expires_at,
+    })
+}
+
+const INVITATION_COLUMNS: &str = "id, workspace_id, email, role, invited_by_name, expires_at";
+
+/// Invitations of `workspace` that can still be used, soonest to expire
+/// last.
+pub async fn pending_invitations(
+    db: impl SqliteExecutor<'_>,
+    workspace: &WorkspaceId,
+    now: i64,
+) -> Result<Vec<InvitationRecord>, sqlx::Error> {
+    let rows: Vec<InvitationRow> = sqlx::query_as(&format!(
+        "SELECT {INVITATION_COLUMNS} FROM invitations
+         WHERE workspace_id = $1 AND used_at IS NULL AND expires_at > $2
+         ORDER BY created_at DESC, email"
+    ))
+    .bind(workspace.as_str())
+    .bind(now)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().filter_map(invitation_from_row).collect())
+}
+
+/// Deletes an unused invitation of `workspace`; returns it if it existed.
+pub async fn delete_invitation(
+    db: impl SqliteExecutor<'_>,
+    workspace: &WorkspaceId,
+    id: &str,
+) -> Result<Option<InvitationRecord>, sqlx::Error> {
+    let row: Option<InvitationRow> = sqlx::query_as(&format!(
+        "DELETE FROM invitations WHERE workspace_id = $1 AND id = $2 AND used_at IS NULL
+         RETURNING {INVITATION_COLUMNS}"
+    ))
+    .bind(workspace.as_str())
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.and_then(invitation_from_row))
+}
+
+/// The invitation behind a token, while it can still be used.
+pub async fn usable_invitation(
+    db: impl SqliteExecutor<'_>,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<InvitationRecord>, sqlx::Error> {
+    let row: Option<InvitationRow> = sqlx::query_as(&format!(
+        "SELECT {INVITATION_COLUMNS} FROM invitations
+         WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2"
+    ))
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.and_then(invitation_from_row))
+}
+
+/// Marks the invitation used; of two concurrent uses only one gets it.
+pub async fn consume_invitation(
+    db: impl SqliteExecutor<'_>,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<InvitationRecord>, sqlx::Error> {
+    let row: Option<InvitationRow> = sqlx::query_as(&format!(
+        "UPDATE invitations SET used_at = $2
+         WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2
+         RETURNING {INVITATION_COLUMNS}"
+    ))
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.and_then(invitation_from_row))
+}
+
+pub async fn workspace_name(
+    db: impl SqliteExecutor<'_>,
+    workspace: &WorkspaceId,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT name FROM workspaces WHERE id = $1")
+        .bind(workspace.as_str())
+        .fetch_optional(db)
+        .await
+}

@@ -1,0 +1,45 @@
+//! A fresh SQLite database per test, migrated, with one workspace and a
+//! clock the test moves.
+#![allow(dead_code)] // each test file uses a different part
+
+use app::clock::ManualClock;
+use app::db;
+use app::domain::Plan;
+use app::state::{AppState, Deployment};
+use app::workspace::{self, WorkspaceId};
+use std::sync::Arc;
+
+pub const PASSWORD: &str = "a long enough password";
+
+pub struct Fresh {
+    pub state: AppState,
+    pub clock: ManualClock,
+    /// Keeps the database file alive for the test's duration.
+    pub dir: tempfile::TempDir,
+}
+
+pub async fn fresh_state(plan: Plan) -> Fresh {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let pool = db::connect(&url)
+        .await
+        .expect("database opens and migrates");
+    let workspace = WorkspaceId::new("acme");
+    workspace::store::ensure(&pool, &workspace, "Acme")
+        .await
+        .unwrap();
+    let clock = ManualClock::at(1_700_000_000);
+    Fresh {
+        state: AppState {
+            pool,
+            deployment: Deployment {
+                plan,
+                workspace,
+                public_url: None,
+            },
+            clock: Arc::new(clock.clone()),
+        },
+        clock,
+        dir,
+    }
+}
