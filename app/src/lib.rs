@@ -12,6 +12,7 @@ pub mod domain;
 pub mod members;
 pub mod outcome;
 pub mod pages;
+pub mod providers;
 pub mod settings;
 pub mod url;
 pub mod workspace;

@@ -2,7 +2,9 @@
 //! deployment fixes. Provided as Leptos context to pages and server fns.
 
 use crate::clock::Clock;
+use crate::domain::provider::{ProviderEndpoints, Region};
 use crate::domain::Plan;
+use crate::providers::cipher::MasterKeys;
 use crate::workspace::WorkspaceId;
 use sqlx::SqlitePool;
 use std::sync::Arc;
@@ -12,6 +14,8 @@ pub struct AppState {
     pub pool: SqlitePool,
     pub deployment: Deployment,
     pub clock: Arc<dyn Clock>,
+    /// Seals and opens workspaces' provider keys.
+    pub master_keys: Arc<MasterKeys>,
 }
 
 /// Settings that belong to the operator, not to the page's admins.
@@ -23,6 +27,29 @@ pub struct Deployment {
     /// serves it (`AI_CONSOLE_PUBLIC_URL`); links the console hands out
     /// start with it.
     pub public_url: Option<String>,
+    pub providers: ProviderConfig,
+}
+
+/// How the deployment reaches model providers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderConfig {
+    pub region: Region,
+    pub endpoints: ProviderEndpoints,
+    /// How long a replaced key keeps working, so running jobs finish.
+    pub grace_secs: i64,
+    /// How long verifying a key may take.
+    pub verify_timeout: std::time::Duration,
+}
+
+impl Default for ProviderConfig {
+    fn default() -> Self {
+        ProviderConfig {
+            region: Region::Us,
+            endpoints: ProviderEndpoints::default(),
+            grace_secs: 24 * 60 * 60,
+            verify_timeout: std::time::Duration::from_secs(10),
+        }
+    }
 }
 
 impl Deployment {

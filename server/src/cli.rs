@@ -11,6 +11,8 @@ pub const USAGE: &str = "usage:
   server                                            run the console
   server create-admin --email E --name N            create an admin account
   server create-user --email E --name N [--role admin|member]
+  server rotate-master-key                          new master key in the key file; re-seal every provider key
+  server reseal-provider-keys                       re-seal every provider key under the current master key
 The password is read from AI_CONSOLE_NEW_PASSWORD, or else from the first line of standard input.";
 
 #[derive(Debug, PartialEq, Eq)]
@@ -24,6 +26,8 @@ pub struct CreateUser {
 pub enum Command {
     Serve,
     CreateUser(CreateUser),
+    RotateMasterKey,
+    ResealProviderKeys,
 }
 
 pub fn parse(args: &[String]) -> Result<Command, String> {
@@ -31,6 +35,8 @@ pub fn parse(args: &[String]) -> Result<Command, String> {
         return Ok(Command::Serve);
     };
     let default_role = match command.as_str() {
+        "rotate-master-key" if rest.is_empty() => return Ok(Command::RotateMasterKey),
+        "reseal-provider-keys" if rest.is_empty() => return Ok(Command::ResealProviderKeys),
         "create-admin" => Role::Admin,
         "create-user" => Role::Admin,
         "--help" | "-h" | "help" => return Err(USAGE.to_string()),

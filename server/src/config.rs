@@ -2,20 +2,37 @@
 //! A bad value stops the server with a message naming the variable and what
 //! it accepts, before anything is served.
 
+use app::domain::provider::{ProviderEndpoints, Region};
 use app::domain::{Plan, PlanParseError};
+use app::state::ProviderConfig;
+use secrecy::SecretString;
 use std::path::PathBuf;
+use std::time::Duration;
 
 pub const DEFAULT_DATA_DIR: &str = "data";
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Config {
-    /// Where the embedded database (and later, key files) live.
+    /// Where the embedded database and the master key file live.
     pub data_dir: PathBuf,
     pub database_url: String,
     pub plan: Plan,
     /// The address admins open, when the server sits behind a proxy. An
     /// `https://` address means the console is served over TLS.
     pub public_url: Option<String>,
+    pub providers: ProviderConfig,
+    pub master_key: MasterKeySource,
+}
+
+/// Where the master keys that seal provider keys come from.
+#[derive(Debug, Clone)]
+pub enum MasterKeySource {
+    /// `AI_CONSOLE_MASTER_KEY`: `id:hex` entries, the first one current.
+    Env(SecretString),
+    /// A file of such entries, one a line; created on first start if
+    /// missing (`AI_CONSOLE_MASTER_KEY_FILE`, default
+    /// `<data dir>/master.keys`).
+    File(PathBuf),
 }
 
 impl Config {
@@ -34,6 +51,16 @@ pub enum ConfigError {
     Empty(&'static str),
     #[error("AI_CONSOLE_PUBLIC_URL: \"{0}\" is not an origin; expected http(s)://host[:port], with no path")]
     PublicUrl(String),
+    #[error("AI_REGION: unknown region \"{0}\"; expected one of: us, eu")]
+    Region(String),
+    #[error("{name}: \"{value}\" is not a base URL; expected http(s)://host[:port][/path]")]
+    BaseUrl { name: &'static str, value: String },
+    #[error("{name}: \"{value}\" is not a whole number from 1 to {max}")]
+    Number {
+        name: &'static str,
+        value: String,
+        max: i64,
+    },
 }
 
 impl Config {
@@ -61,11 +88,54 @@ impl Config {
         let public_url = value("AI_CONSOLE_PUBLIC_URL")?
             .map(|url| parse_origin(&url).ok_or(ConfigError::PublicUrl(url)))
             .transpose()?;
+        let region = match value("AI_REGION")? {
+            Some(region) => Region::from_config(&region).ok_or(ConfigError::Region(region))?,
+            None => Region::default(),
+        };
+        let defaults = ProviderEndpoints::default();
+        let base_url = |name: &'static str, default: String| -> Result<String, ConfigError> {
+            match value(name)? {
+                Some(url) => parse_base_url(&url).ok_or(ConfigError::BaseUrl { name, value: url }),
+                None => Ok(default),
+            }
+        };
+        let number = |name: &'static str, default: i64, max: i64| -> Result<i64, ConfigError> {
+            match value(name)? {
+                Some(text) => text
+                    .trim()
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=max).contains(n))
+                    .ok_or(ConfigError::Number {
+                        name,
+                        value: text,
+                        max,
+                    }),
+                None => Ok(default),
+            }
+        };
+        let providers = ProviderConfig {
+            region,
+            endpoints: ProviderEndpoints {
+                openai: base_url("AI_OPENAI_BASE_URL", defaults.openai)?,
+                openai_eu: base_url("AI_OPENAI_EU_BASE_URL", defaults.openai_eu)?,
+                anthropic: base_url("AI_ANTHROPIC_BASE_URL", defaults.anthropic)?,
+            },
+            grace_secs: number("AI_KEY_GRACE_HOURS", 24, 24 * 30)? * 3600,
+            verify_timeout: Duration::from_secs(number("AI_PROVIDER_TIMEOUT_SECS", 10, 60)? as u64),
+        };
+        let master_key = match (value("AI_CONSOLE_MASTER_KEY")?, value("AI_CONSOLE_MASTER_KEY_FILE")?) {
+            (Some(key), _) => MasterKeySource::Env(SecretString::from(key)),
+            (None, Some(file)) => MasterKeySource::File(PathBuf::from(file)),
+            (None, None) => MasterKeySource::File(data_dir.join("master.keys")),
+        };
         Ok(Config {
             data_dir,
             database_url,
             plan,
             public_url,
+            providers,
+            master_key,
         })
     }
 }
@@ -77,6 +147,17 @@ fn parse_origin(url: &str) -> Option<String> {
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))?;
     let valid = !authority.is_empty() && !authority.contains(['/', '?', '#', '@', ' ']);
+    valid.then(|| url.to_string())
+}
+
+/// `https://api.example.com/v1/` → `https://api.example.com/v1`.
+fn parse_base_url(url: &str) -> Option<String> {
+    let url = url.trim().trim_end_matches('/');
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let host = rest.split('/').next().unwrap_or_default();
+    let valid = !host.is_empty() && !url.contains(['?', '#', '@', ' ']);
     valid.then(|| url.to_string())
 }
 
@@ -130,17 +211,49 @@ mod tests {
     #[test]
     fn a_public_url_with_a_path_is_refused() {
         assert_eq!(
-            config(&[("AI_CONSOLE_PUBLIC_URL", "https://example.com/console")]),
-            Err(ConfigError::PublicUrl("https://example.com/console".into()))
+            config(&[("AI_CONSOLE_PUBLIC_URL", "https://example.com/console")]).unwrap_err(),
+            ConfigError::PublicUrl("https://example.com/console".into())
         );
         assert!(config(&[("AI_CONSOLE_PUBLIC_URL", "console.example.com")]).is_err());
     }
 
     #[test]
+    fn providers_default_to_the_public_endpoints_in_the_us() {
+        let config = config(&[]).unwrap();
+        assert_eq!(config.providers, ProviderConfig::default());
+        assert!(matches!(
+            config.master_key,
+            MasterKeySource::File(path) if path == PathBuf::from("data/master.keys")
+        ));
+    }
+
+    #[test]
+    fn provider_settings_are_read_and_checked() {
+        let config = config(&[
+            ("AI_REGION", "EU"),
+            ("AI_OPENAI_EU_BASE_URL", "http://127.0.0.1:9000/openai/v1/"),
+            ("AI_KEY_GRACE_HOURS", "2"),
+        ])
+        .unwrap();
+        assert_eq!(config.providers.region, Region::Eu);
+        assert_eq!(config.providers.endpoints.openai_eu, "http://127.0.0.1:9000/openai/v1");
+        assert_eq!(config.providers.grace_secs, 7200);
+        assert_eq!(
+            self::config(&[("AI_REGION", "mars")]).unwrap_err().to_string(),
+            "AI_REGION: unknown region \"mars\"; expected one of: us, eu"
+        );
+        assert_eq!(
+            self::config(&[("AI_KEY_GRACE_HOURS", "0")]).unwrap_err().to_string(),
+            "AI_KEY_GRACE_HOURS: \"0\" is not a whole number from 1 to 720"
+        );
+        assert!(self::config(&[("AI_ANTHROPIC_BASE_URL", "api.anthropic.com")]).is_err());
+    }
+
+    #[test]
     fn an_empty_variable_is_an_error_not_a_silent_default() {
         assert_eq!(
-            config(&[("AI_PLAN", " ")]),
-            Err(ConfigError::Empty("AI_PLAN"))
+            config(&[("AI_PLAN", " ")]).unwrap_err(),
+            ConfigError::Empty("AI_PLAN")
         );
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod master_keys;
 pub mod security;
 mod sign_in_required;
 
@@ -66,6 +67,8 @@ pub enum StartupError {
     Database(#[from] db::DbError),
     #[error("could not prepare the database: {0}")]
     Prepare(#[source] sqlx::Error),
+    #[error(transparent)]
+    MasterKey(#[from] master_keys::MasterKeyLoadError),
 }
 
 /// Everything the router needs, made once at start-up.
@@ -75,6 +78,8 @@ pub struct Console {
     /// While nobody can sign in: the one-time link that creates the first
     /// admin, and when it expires (Unix seconds).
     pub setup_token: Option<(String, i64)>,
+    /// Set when this start created the master key file.
+    pub created_master_key_file: Option<std::path::PathBuf>,
 }
 
 impl Console {
@@ -97,6 +102,7 @@ pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Console, 
             source,
         })?;
     }
+    let master = master_keys::load(&config.master_key)?;
     let pool = db::connect(&config.database_url).await?;
     let sessions = SqliteStore::new(pool.clone());
     sessions.migrate().await.map_err(StartupError::Prepare)?;
@@ -107,8 +113,10 @@ pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Console, 
             plan: config.plan,
             workspace: WorkspaceId::new(DEFAULT_WORKSPACE),
             public_url: config.public_url.clone(),
+            providers: config.providers.clone(),
         },
         clock,
+        master_keys: Arc::new(master.keys),
     };
     workspace::store::ensure(&state.pool, &state.deployment.workspace, "Workspace")
         .await
@@ -120,6 +128,7 @@ pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Console, 
         state,
         sessions,
         setup_token,
+        created_master_key_file: master.created,
     })
 }
 
@@ -198,6 +207,23 @@ async fn undecodable_arguments_are_bad_requests(request: Request<Body>, next: Ne
         parts.status = StatusCode::BAD_REQUEST;
     }
     Response::from_parts(parts, Body::from(body))
+}
+
+/// Deletes replaced provider keys once their grace period is over (each
+/// save also does), checking every minute.
+pub fn spawn_key_cleanup(console: &Console) {
+    let state = console.state.clone();
+    tokio::spawn(async move {
+        let mut every_minute = tokio::time::interval(tokio::time::Duration::from_secs(60));
+        loop {
+            every_minute.tick().await;
+            match app::providers::service::delete_expired_keys(&state).await {
+                Ok(0) => {}
+                Ok(deleted) => tracing::info!(deleted, "deleted provider keys past their grace period"),
+                Err(error) => tracing::error!(%error, "deleting expired provider keys failed"),
+            }
+        }
+    });
 }
 
 /// Keeps the session table small: expired sessions are deleted hourly.

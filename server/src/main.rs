@@ -2,7 +2,7 @@ use app::clock::SystemClock;
 use leptos::config::get_configuration;
 use server::{
     cli::{self, Command},
-    config::Config,
+    config::{Config, MasterKeySource},
     StartupError,
 };
 use std::{process::ExitCode, sync::Arc};
@@ -49,6 +49,35 @@ async fn run() -> Result<(), RunError> {
     let console = server::prepare(&config, Arc::new(SystemClock)).await?;
     match command {
         Command::Serve => serve(config, console).await,
+        Command::RotateMasterKey => {
+            let MasterKeySource::File(path) = &config.master_key else {
+                return Err(RunError::Cli(
+                    "AI_CONSOLE_MASTER_KEY is set, so there is no key file to add to: put a new \
+                     `id:64-hex` entry first in that variable (keep the old ones after it), \
+                     restart, then run `server reseal-provider-keys`."
+                        .into(),
+                ));
+            };
+            let id = server::master_keys::prepend_new_key(path).map_err(StartupError::from)?;
+            let keys = server::master_keys::load(&config.master_key)
+                .map_err(StartupError::from)?
+                .keys;
+            let count = reseal(&console, &keys).await?;
+            println!(
+                "Master key {id} now seals provider keys; {count} key(s) re-sealed with it. \
+                 Restart every server process that uses {}.",
+                path.display()
+            );
+            Ok(())
+        }
+        Command::ResealProviderKeys => {
+            let count = reseal(&console, &console.state.master_keys).await?;
+            println!(
+                "{count} provider key(s) re-sealed under master key {}.",
+                console.state.master_keys.current_id()
+            );
+            Ok(())
+        }
         Command::CreateUser(request) => {
             let password = cli::read_password().map_err(RunError::Cli)?;
             cli::create_user(&console.state, &request, &password)
@@ -62,6 +91,15 @@ async fn run() -> Result<(), RunError> {
             Ok(())
         }
     }
+}
+
+async fn reseal(
+    console: &server::Console,
+    keys: &app::providers::cipher::MasterKeys,
+) -> Result<usize, RunError> {
+    app::providers::service::reseal_all(&console.state.pool, keys)
+        .await
+        .map_err(|error| RunError::Cli(format!("re-sealing provider keys failed: {error}")))
 }
 
 async fn serve(config: Config, console: server::Console) -> Result<(), RunError> {
@@ -89,7 +127,13 @@ async fn serve(config: Config, console: server::Console) -> Result<(), RunError>
         println!("    {link}");
         println!("The link works once. Restarting the server before it is used prints a new one.");
     }
+    if let Some(path) = &console.created_master_key_file {
+        println!();
+        println!("Created the master key file {} (readable by this user only).", path.display());
+        println!("It seals workspaces' provider keys: back it up, and keep it out of database backups.");
+    }
     server::spawn_session_cleanup(&console);
+    server::spawn_key_cleanup(&console);
 
     let app = server::app(&console, options, &config);
     // The peer address feeds sign-in throttling.

@@ -1,5 +1,6 @@
 mod activity;
 mod error_callout;
+mod model_provider;
 mod new_password_fields;
 mod setting_switch;
 mod settings_shell;
@@ -7,6 +8,7 @@ mod training_fixed;
 
 pub use activity::Activity;
 pub use error_callout::ErrorCallout;
+pub use model_provider::ModelProvider;
 pub use new_password_fields::NewPasswordFields;
 pub use setting_switch::SettingSwitch;
 pub use settings_shell::{Section, SettingsShell};

@@ -6,6 +6,7 @@ mod ai_settings;
 pub mod credentials;
 pub mod membership;
 mod plan;
+pub mod provider;
 mod role;
 pub mod throttle;
 pub mod time;

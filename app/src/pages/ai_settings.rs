@@ -1,6 +1,8 @@
 use crate::components::{
-    Activity, ErrorCallout, Section, SettingSwitch, SettingsShell, TrainingFixedByPlan,
+    Activity, ErrorCallout, ModelProvider, Section, SettingSwitch, SettingsShell,
+    TrainingFixedByPlan,
 };
+use crate::providers::{ProviderError, ProviderNotice};
 use crate::domain::{SwitchSetting, TrainingControl};
 use crate::outcome::SaveNotice;
 use crate::settings::server_fns::{load_ai_settings, SettingsSnapshot};
@@ -19,6 +21,12 @@ pub fn AiSettingsPage() -> impl IntoView {
             .and_then(|page| page.parse::<u32>().ok())
             .unwrap_or(0)
     });
+    let provider_outcome = query.with_untracked(|q| {
+        (
+            q.get("provider").and_then(|code| ProviderNotice::from_code(&code)),
+            q.get("provider_error").and_then(|code| ProviderError::from_code(&code)),
+        )
+    });
     let snapshot = Resource::new_blocking(|| (), |_| load_ai_settings());
 
     view! {
@@ -26,13 +34,14 @@ pub fn AiSettingsPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || {
                 let notice = notice.clone();
+                let provider_outcome = provider_outcome.clone();
                 Suspend::new(async move {
                 match snapshot.await {
                     Ok(snapshot) => {
                         view! {
                             <SettingsShell viewer=Some(snapshot.viewer.clone()) current=Section::AiSettings>
                                 <PageHeader />
-                                <Sections snapshot notice activity_page />
+                                <Sections snapshot notice provider_outcome activity_page />
                             </SettingsShell>
                         }
                             .into_any()
@@ -69,6 +78,7 @@ fn PageHeader() -> impl IntoView {
 fn Sections(
     snapshot: SettingsSnapshot,
     notice: Option<SaveNotice>,
+    provider_outcome: (Option<ProviderNotice>, Option<ProviderError>),
     activity_page: u32,
 ) -> impl IntoView {
     let SettingsSnapshot {
@@ -119,6 +129,7 @@ fn Sections(
             notice=notice_for(SwitchSetting::AiEnabled)
         />
         {training}
+        <ModelProvider notice=provider_outcome.0 error=provider_outcome.1 />
         <Activity page=activity_page />
     }
 }

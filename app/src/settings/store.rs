@@ -7,7 +7,7 @@ use crate::domain::{
     on_off, AiSettings, LastChange, SavedSwitch, SettingVersion, SwitchSetting, SwitchVersions,
 };
 use crate::workspace::WorkspaceId;
-use sqlx::{SqliteExecutor, SqlitePool};
+use sqlx::{Sqlite, SqliteExecutor, SqlitePool, Transaction};
 
 pub async fn load(
     db: impl SqliteExecutor<'_>,
@@ -72,41 +72,19 @@ pub async fn change_switch(
     pool: &SqlitePool,
     change: SwitchChange<'_>,
 ) -> Result<Result<SavedSwitch, Option<LastChange>>, sqlx::Error> {
-    let key = change.setting.key();
     let mut tx = pool.begin().await?;
-    // Writing first takes SQLite's write lock at once, so concurrent saves
-    // queue here instead of failing to upgrade a read lock later.
-    sqlx::query(
-        "INSERT INTO setting_versions (workspace_id, setting, version) VALUES ($1, $2, 0)
-         ON CONFLICT (workspace_id, setting) DO NOTHING",
+    let claimed = claim_version(
+        &mut tx,
+        change.workspace,
+        change.setting.key(),
+        change.based_on,
+        change.actor_name,
+        change.at,
     )
-    .bind(change.workspace.as_str())
-    .bind(key)
-    .execute(&mut *tx)
     .await?;
-    let won = sqlx::query(
-        "UPDATE setting_versions SET version = version + 1, changed_by_name = $4, changed_at = $5
-         WHERE workspace_id = $1 AND setting = $2 AND version = $3",
-    )
-    .bind(change.workspace.as_str())
-    .bind(key)
-    .bind(change.based_on)
-    .bind(change.actor_name)
-    .bind(change.at)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected()
-        == 1;
-    if !won {
-        let (by, at): (Option<String>, Option<i64>) = sqlx::query_as(
-            "SELECT changed_by_name, changed_at FROM setting_versions WHERE workspace_id = $1 AND setting = $2",
-        )
-        .bind(change.workspace.as_str())
-        .bind(key)
-        .fetch_one(&mut *tx)
-        .await?;
+    if let Err(last_change) = claimed {
         tx.rollback().await?;
-        return Ok(Err(by.zip(at).map(|(by, at)| LastChange { by, at })));
+        return Ok(Err(last_change));
     }
 
     let old = change
@@ -131,6 +109,75 @@ pub async fn change_switch(
         value: change.value,
         version: change.based_on + 1,
     }))
+}
+
+/// Moves `setting` from version `based_on` to the next, recording who
+/// changed it. If another change came first, changes nothing and says who
+/// made that one. The caller's transaction holds the write from here on.
+pub async fn claim_version(
+    tx: &mut Transaction<'_, Sqlite>,
+    workspace: &WorkspaceId,
+    setting: &str,
+    based_on: i64,
+    actor_name: &str,
+    at: i64,
+) -> Result<Result<(), Option<LastChange>>, sqlx::Error> {
+    // Writing first takes SQLite's write lock at once, so concurrent saves
+    // queue here instead of failing to upgrade a read lock later.
+    sqlx::query(
+        "INSERT INTO setting_versions (workspace_id, setting, version) VALUES ($1, $2, 0)
+         ON CONFLICT (workspace_id, setting) DO NOTHING",
+    )
+    .bind(workspace.as_str())
+    .bind(setting)
+    .execute(&mut **tx)
+    .await?;
+    let won = sqlx::query(
+        "UPDATE setting_versions SET version = version + 1, changed_by_name = $4, changed_at = $5
+         WHERE workspace_id = $1 AND setting = $2 AND version = $3",
+    )
+    .bind(workspace.as_str())
+    .bind(setting)
+    .bind(based_on)
+    .bind(actor_name)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if won {
+        return Ok(Ok(()));
+    }
+    let (by, at): (Option<String>, Option<i64>) = sqlx::query_as(
+        "SELECT changed_by_name, changed_at FROM setting_versions WHERE workspace_id = $1 AND setting = $2",
+    )
+    .bind(workspace.as_str())
+    .bind(setting)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(Err(by.zip(at).map(|(by, at)| LastChange { by, at })))
+}
+
+/// The version of one setting (0 if it never changed).
+pub async fn version_of(
+    db: impl SqliteExecutor<'_>,
+    workspace: &WorkspaceId,
+    setting: &str,
+) -> Result<SettingVersion, sqlx::Error> {
+    let row: Option<(i64, Option<String>, Option<i64>)> = sqlx::query_as(
+        "SELECT version, changed_by_name, changed_at FROM setting_versions WHERE workspace_id = $1 AND setting = $2",
+    )
+    .bind(workspace.as_str())
+    .bind(setting)
+    .fetch_optional(db)
+    .await?;
+    Ok(match row {
+        Some((version, by, at)) => SettingVersion {
+            version,
+            last_change: by.zip(at).map(|(by, at)| LastChange { by, at }),
+        },
+        None => SettingVersion::default(),
+    })
 }
 
 /// Stores one switch. Only that column changes, so two admins flipping

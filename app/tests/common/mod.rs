@@ -4,6 +4,7 @@
 
 use app::clock::ManualClock;
 use app::db;
+use app::providers::cipher::MasterKeys;
 use app::domain::Plan;
 use app::state::{AppState, Deployment};
 use app::workspace::{self, WorkspaceId};
@@ -36,8 +37,12 @@ pub async fn fresh_state(plan: Plan) -> Fresh {
                 plan,
                 workspace,
                 public_url: None,
+                providers: Default::default(),
             },
             clock: Arc::new(clock.clone()),
+            master_keys: Arc::new(
+                MasterKeys::parse(&MasterKeys::generate_entry()).expect("a fresh master key"),
+            ),
         },
         clock,
         dir,

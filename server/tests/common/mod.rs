@@ -38,6 +38,8 @@ pub async fn server_with(plan: Plan, public_url: Option<&str>) -> TestServer {
         database_url: format!("sqlite://{}", dir.path().join("console.db").display()),
         plan,
         public_url: public_url.map(str::to_string),
+        providers: Default::default(),
+        master_key: server::config::MasterKeySource::File(dir.path().join("master.keys")),
     };
     let clock = ManualClock::at(1_700_000_000);
     let console = server::prepare(&config, Arc::new(clock.clone()))
