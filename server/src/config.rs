@@ -124,7 +124,10 @@ impl Config {
             grace_secs: number("AI_KEY_GRACE_HOURS", 24, 24 * 30)? * 3600,
             verify_timeout: Duration::from_secs(number("AI_PROVIDER_TIMEOUT_SECS", 10, 60)? as u64),
         };
-        let master_key = match (value("AI_CONSOLE_MASTER_KEY")?, value("AI_CONSOLE_MASTER_KEY_FILE")?) {
+        let master_key = match (
+            value("AI_CONSOLE_MASTER_KEY")?,
+            value("AI_CONSOLE_MASTER_KEY_FILE")?,
+        ) {
             (Some(key), _) => MasterKeySource::Env(SecretString::from(key)),
             (None, Some(file)) => MasterKeySource::File(PathBuf::from(file)),
             (None, None) => MasterKeySource::File(data_dir.join("master.keys")),
@@ -223,7 +226,7 @@ mod tests {
         assert_eq!(config.providers, ProviderConfig::default());
         assert!(matches!(
             config.master_key,
-            MasterKeySource::File(path) if path == PathBuf::from("data/master.keys")
+            MasterKeySource::File(path) if path == std::path::Path::new("data/master.keys")
         ));
     }
 
@@ -236,14 +239,21 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(config.providers.region, Region::Eu);
-        assert_eq!(config.providers.endpoints.openai_eu, "http://127.0.0.1:9000/openai/v1");
+        assert_eq!(
+            config.providers.endpoints.openai_eu,
+            "http://127.0.0.1:9000/openai/v1"
+        );
         assert_eq!(config.providers.grace_secs, 7200);
         assert_eq!(
-            self::config(&[("AI_REGION", "mars")]).unwrap_err().to_string(),
+            self::config(&[("AI_REGION", "mars")])
+                .unwrap_err()
+                .to_string(),
             "AI_REGION: unknown region \"mars\"; expected one of: us, eu"
         );
         assert_eq!(
-            self::config(&[("AI_KEY_GRACE_HOURS", "0")]).unwrap_err().to_string(),
+            self::config(&[("AI_KEY_GRACE_HOURS", "0")])
+                .unwrap_err()
+                .to_string(),
             "AI_KEY_GRACE_HOURS: \"0\" is not a whole number from 1 to 720"
         );
         assert!(self::config(&[("AI_ANTHROPIC_BASE_URL", "api.anthropic.com")]).is_err());

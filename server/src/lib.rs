@@ -219,7 +219,9 @@ pub fn spawn_key_cleanup(console: &Console) {
             every_minute.tick().await;
             match app::providers::service::delete_expired_keys(&state).await {
                 Ok(0) => {}
-                Ok(deleted) => tracing::info!(deleted, "deleted provider keys past their grace period"),
+                Ok(deleted) => {
+                    tracing::info!(deleted, "deleted provider keys past their grace period")
+                }
                 Err(error) => tracing::error!(%error, "deleting expired provider keys failed"),
             }
         }

@@ -129,8 +129,13 @@ async fn serve(config: Config, console: server::Console) -> Result<(), RunError>
     }
     if let Some(path) = &console.created_master_key_file {
         println!();
-        println!("Created the master key file {} (readable by this user only).", path.display());
-        println!("It seals workspaces' provider keys: back it up, and keep it out of database backups.");
+        println!(
+            "Created the master key file {} (readable by this user only).",
+            path.display()
+        );
+        println!(
+            "It seals workspaces' provider keys: back it up, and keep it out of database backups."
+        );
     }
     server::spawn_session_cleanup(&console);
     server::spawn_key_cleanup(&console);

@@ -143,7 +143,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("master.keys");
         std::fs::write(&path, "not a key\n").unwrap();
-        let error = load(&MasterKeySource::File(path)).err().unwrap().to_string();
+        let error = load(&MasterKeySource::File(path))
+            .err()
+            .unwrap()
+            .to_string();
         assert!(error.starts_with("master key file "), "{error}");
         assert!(error.contains("entry 1"), "{error}");
     }

@@ -31,6 +31,15 @@ const CALLERS: [Caller; 4] = [
 const SERVER_FNS: &[(&str, &str, [u16; 4])] = &[
     ("/api/settings/ai/load", "", [401, 200, 200, 200]),
     ("/api/activity/load", "page=0", [401, 200, 200, 200]),
+    ("/api/settings/ai/provider/load", "", [401, 200, 200, 200]),
+    // This server is on the Team plan: no workspace keys, even for admins
+    // (and the provider is never called).
+    (
+        "/api/settings/ai/provider/key",
+        "provider=openai&key=sk-test-12345678&version=0",
+        [401, 403, 403, 403],
+    ),
+    ("/api/settings/ai/provider/remove", "version=0", [401, 403, 409, 409]),
     ("/api/account/me", "", [401, 200, 200, 200]),
     (
         "/api/account/password",

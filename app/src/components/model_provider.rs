@@ -2,9 +2,7 @@ use super::ErrorCallout;
 use crate::domain::provider::{KeyProvider, Processing, Route};
 use crate::domain::time::format_utc;
 use crate::providers::server_fns::{load_model_provider, RemoveProviderKey, SaveProviderKey};
-use crate::providers::{
-    OwnKey, ProviderError, ProviderNotice, ProviderSnapshot, PROVIDER_SETTING,
-};
+use crate::providers::{OwnKey, ProviderError, ProviderNotice, ProviderSnapshot, PROVIDER_SETTING};
 use leptos::{prelude::*, server_fn::ServerFn};
 
 /// The Model provider setting: who serves the workspace's AI, with which

@@ -115,7 +115,10 @@ impl Default for ProviderEndpoints {
 pub enum Processing {
     InRegion(Region),
     /// The provider processes requests in another region.
-    LeavesRegion { from: Region, to: Region },
+    LeavesRegion {
+        from: Region,
+        to: Region,
+    },
     /// A custom endpoint: we cannot know where it processes requests.
     Unknown,
 }
@@ -173,9 +176,7 @@ impl Plan {
 pub const MIN_KEY_CHARS: usize = 8;
 pub const MAX_KEY_CHARS: usize = 512;
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum KeyProblem {
     #[error("paste the API key")]
     Missing,
@@ -262,24 +263,65 @@ mod tests {
     fn the_residency_routing_table() {
         use KeyProvider::*;
         let table = [
-            (None, Region::Us, "https://api.openai.com/v1", Processing::InRegion(Region::Us)),
-            (None, Region::Eu, "https://eu.api.openai.com/v1", Processing::InRegion(Region::Eu)),
-            (Some(OpenAi), Region::Us, "https://api.openai.com/v1", Processing::InRegion(Region::Us)),
-            (Some(OpenAi), Region::Eu, "https://eu.api.openai.com/v1", Processing::InRegion(Region::Eu)),
-            (Some(Anthropic), Region::Us, "https://api.anthropic.com/v1", Processing::InRegion(Region::Us)),
+            (
+                None,
+                Region::Us,
+                "https://api.openai.com/v1",
+                Processing::InRegion(Region::Us),
+            ),
+            (
+                None,
+                Region::Eu,
+                "https://eu.api.openai.com/v1",
+                Processing::InRegion(Region::Eu),
+            ),
+            (
+                Some(OpenAi),
+                Region::Us,
+                "https://api.openai.com/v1",
+                Processing::InRegion(Region::Us),
+            ),
+            (
+                Some(OpenAi),
+                Region::Eu,
+                "https://eu.api.openai.com/v1",
+                Processing::InRegion(Region::Eu),
+            ),
+            (
+                Some(Anthropic),
+                Region::Us,
+                "https://api.anthropic.com/v1",
+                Processing::InRegion(Region::Us),
+            ),
             (
                 Some(Anthropic),
                 Region::Eu,
                 "https://api.anthropic.com/v1",
-                Processing::LeavesRegion { from: Region::Eu, to: Region::Us },
+                Processing::LeavesRegion {
+                    from: Region::Eu,
+                    to: Region::Us,
+                },
             ),
-            (Some(OpenAiCompatible), Region::Us, "https://gw.example.com/v1", Processing::Unknown),
-            (Some(OpenAiCompatible), Region::Eu, "https://gw.example.com/v1", Processing::Unknown),
+            (
+                Some(OpenAiCompatible),
+                Region::Us,
+                "https://gw.example.com/v1",
+                Processing::Unknown,
+            ),
+            (
+                Some(OpenAiCompatible),
+                Region::Eu,
+                "https://gw.example.com/v1",
+                Processing::Unknown,
+            ),
         ];
         for (provider, region, base_url, processing) in table {
             assert_eq!(
                 routed(provider, region),
-                Route { base_url: base_url.into(), processing },
+                Route {
+                    base_url: base_url.into(),
+                    processing
+                },
                 "{provider:?} in {region:?}"
             );
         }
@@ -328,7 +370,11 @@ mod tests {
             "gw.example.com",
             "https:///v1",
         ] {
-            assert_eq!(check_base_url(bad), Err(KeyProblem::BaseUrlInvalid), "{bad}");
+            assert_eq!(
+                check_base_url(bad),
+                Err(KeyProblem::BaseUrlInvalid),
+                "{bad}"
+            );
         }
     }
 }

@@ -2,9 +2,9 @@ use crate::components::{
     Activity, ErrorCallout, ModelProvider, Section, SettingSwitch, SettingsShell,
     TrainingFixedByPlan,
 };
-use crate::providers::{ProviderError, ProviderNotice};
 use crate::domain::{SwitchSetting, TrainingControl};
 use crate::outcome::SaveNotice;
+use crate::providers::{ProviderError, ProviderNotice};
 use crate::settings::server_fns::{load_ai_settings, SettingsSnapshot};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -23,8 +23,10 @@ pub fn AiSettingsPage() -> impl IntoView {
     });
     let provider_outcome = query.with_untracked(|q| {
         (
-            q.get("provider").and_then(|code| ProviderNotice::from_code(&code)),
-            q.get("provider_error").and_then(|code| ProviderError::from_code(&code)),
+            q.get("provider")
+                .and_then(|code| ProviderNotice::from_code(&code)),
+            q.get("provider_error")
+                .and_then(|code| ProviderError::from_code(&code)),
         )
     });
     let snapshot = Resource::new_blocking(|| (), |_| load_ai_settings());

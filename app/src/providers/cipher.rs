@@ -41,7 +41,9 @@ pub struct Sealed {
 pub enum MasterKeyError {
     #[error("no master key given")]
     Empty,
-    #[error("master key entry {0} is not `id:64-hex-digits` (id: letters, digits, '-', at most 32)")]
+    #[error(
+        "master key entry {0} is not `id:64-hex-digits` (id: letters, digits, '-', at most 32)"
+    )]
     Malformed(usize),
     #[error("master key id \"{0}\" appears twice")]
     DuplicateId(String),
@@ -247,7 +249,10 @@ mod tests {
         let before = keys(&one());
         let sealed = before.seal(&SecretString::from("sk-old".to_string()), "aad");
         let after = keys(&format!("{}\n{}", two(), one()));
-        assert_eq!(after.open(&sealed, "aad").unwrap().expose_secret(), "sk-old");
+        assert_eq!(
+            after.open(&sealed, "aad").unwrap().expose_secret(),
+            "sk-old"
+        );
         let resealed = after.seal(&SecretString::from("sk-new".to_string()), "aad");
         assert_eq!(resealed.master_key_id, "two");
         assert_eq!(
@@ -258,8 +263,14 @@ mod tests {
 
     #[test]
     fn master_key_text_is_checked() {
-        assert_eq!(MasterKeys::parse(" # nothing\n").unwrap_err(), MasterKeyError::Empty);
-        assert_eq!(MasterKeys::parse("one:abc").unwrap_err(), MasterKeyError::Malformed(1));
+        assert_eq!(
+            MasterKeys::parse(" # nothing\n").unwrap_err(),
+            MasterKeyError::Empty
+        );
+        assert_eq!(
+            MasterKeys::parse("one:abc").unwrap_err(),
+            MasterKeyError::Malformed(1)
+        );
         assert_eq!(
             MasterKeys::parse(&format!("{},{}", one(), one())).unwrap_err(),
             MasterKeyError::DuplicateId("one".into())

@@ -26,7 +26,9 @@ pub enum ProviderError {
     ProviderUnreachable,
     #[error("The provider did not answer in time. Nothing was saved; try again in a moment.")]
     ProviderTimedOut,
-    #[error("There is no workspace key to remove: the managed provider already serves this workspace.")]
+    #[error(
+        "There is no workspace key to remove: the managed provider already serves this workspace."
+    )]
     NoKey,
     #[error("{}", conflict_message(.0.as_ref()))]
     Conflict(Option<LastChange>),

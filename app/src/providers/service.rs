@@ -53,12 +53,7 @@ pub async fn snapshot(state: &AppState, actor: &Actor) -> Result<ProviderSnapsho
     let choices = KeyProvider::ALL
         .into_iter()
         .map(|provider| {
-            let routed = route(
-                Some(provider),
-                None,
-                config.region,
-                &config.endpoints,
-            );
+            let routed = route(Some(provider), None, config.region, &config.endpoints);
             (provider, routed)
         })
         .collect();
@@ -206,9 +201,15 @@ pub async fn remove_key(
     let now = state.clock.now();
     let removed: Result<Result<(), ProviderError>, sqlx::Error> = async {
         let mut tx = state.pool.begin().await?;
-        let claimed =
-            claim_version(&mut tx, &actor.workspace, PROVIDER_SETTING, based_on, &actor.name, now)
-                .await?;
+        let claimed = claim_version(
+            &mut tx,
+            &actor.workspace,
+            PROVIDER_SETTING,
+            based_on,
+            &actor.name,
+            now,
+        )
+        .await?;
         if let Err(last_change) = claimed {
             tx.rollback().await?;
             return Ok(Err(ProviderError::Conflict(last_change)));
@@ -274,13 +275,13 @@ pub async fn reseal_all(pool: &SqlitePool, keys: &MasterKeys) -> Result<usize, R
     for record in &records {
         let associated =
             associated_data(record.workspace.as_str(), record.provider.key(), &record.id);
-        let secret = keys
-            .open(&record.sealed, &associated)
-            .map_err(|source| ResealError::Open {
-                row: record.id.clone(),
-                workspace: record.workspace.as_str().to_string(),
-                source,
-            })?;
+        let secret =
+            keys.open(&record.sealed, &associated)
+                .map_err(|source| ResealError::Open {
+                    row: record.id.clone(),
+                    workspace: record.workspace.as_str().to_string(),
+                    source,
+                })?;
         store::reseal(&mut *tx, &record.id, &keys.seal(&secret, &associated)).await?;
     }
     tx.commit().await?;

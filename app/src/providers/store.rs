@@ -34,12 +34,25 @@ type KeyRow = (
     Option<i64>,
 );
 
-const KEY_COLUMNS: &str = "id, workspace_id, provider, base_url, master_key_id, nonce, ciphertext, \
+const KEY_COLUMNS: &str =
+    "id, workspace_id, provider, base_url, master_key_id, nonce, ciphertext, \
      last4, added_by_name, added_at, verified_at, usable_until";
 
 fn from_row(row: KeyRow) -> Option<KeyRecord> {
-    let (id, workspace, provider, base_url, master_key_id, nonce, ciphertext, last4, by, at, verified, until) =
-        row;
+    let (
+        id,
+        workspace,
+        provider,
+        base_url,
+        master_key_id,
+        nonce,
+        ciphertext,
+        last4,
+        by,
+        at,
+        verified,
+        until,
+    ) = row;
     Some(KeyRecord {
         id,
         workspace: WorkspaceId::new(workspace),
@@ -152,13 +165,13 @@ pub async fn delete_all(
 
 /// Deletes replaced keys whose grace period is over. Returns how many.
 pub async fn delete_expired(db: impl SqliteExecutor<'_>, now: i64) -> Result<u64, sqlx::Error> {
-    Ok(
-        sqlx::query("DELETE FROM provider_keys WHERE usable_until IS NOT NULL AND usable_until <= $1")
-            .bind(now)
-            .execute(db)
-            .await?
-            .rows_affected(),
+    Ok(sqlx::query(
+        "DELETE FROM provider_keys WHERE usable_until IS NOT NULL AND usable_until <= $1",
     )
+    .bind(now)
+    .execute(db)
+    .await?
+    .rows_affected())
 }
 
 /// Every stored key, for re-sealing under a new master key.
@@ -174,12 +187,14 @@ pub async fn reseal(
     id: &str,
     sealed: &Sealed,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE provider_keys SET master_key_id = $2, nonce = $3, ciphertext = $4 WHERE id = $1")
-        .bind(id)
-        .bind(&sealed.master_key_id)
-        .bind(&sealed.nonce)
-        .bind(&sealed.ciphertext)
-        .execute(db)
-        .await?;
+    sqlx::query(
+        "UPDATE provider_keys SET master_key_id = $2, nonce = $3, ciphertext = $4 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(&sealed.master_key_id)
+    .bind(&sealed.nonce)
+    .bind(&sealed.ciphertext)
+    .execute(db)
+    .await?;
     Ok(())
 }

@@ -2,10 +2,12 @@
 //! clock the test moves.
 #![allow(dead_code)] // each test file uses a different part
 
+pub mod fake_provider;
+
 use app::clock::ManualClock;
 use app::db;
-use app::providers::cipher::MasterKeys;
 use app::domain::Plan;
+use app::providers::cipher::MasterKeys;
 use app::state::{AppState, Deployment};
 use app::workspace::{self, WorkspaceId};
 use std::sync::Arc;
