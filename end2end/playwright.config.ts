@@ -12,11 +12,12 @@ const root = resolve(__dirname, '..');
 const bin = process.env.AI_CONSOLE_BIN ?? join(root, 'target/release/server');
 const siteRoot = process.env.AI_CONSOLE_SITE_ROOT ?? join(root, 'target/site');
 
-type ServerName = 'team' | 'teamNoJs' | 'enterprise';
-const servers: Record<ServerName, { plan: string }> = {
-  team: { plan: 'team' },
-  teamNoJs: { plan: 'team' },
-  enterprise: { plan: 'enterprise' },
+type ServerName = 'team' | 'teamNoJs' | 'enterprise' | 'enterpriseEu';
+const servers: Record<ServerName, { plan: string; region: string }> = {
+  team: { plan: 'team', region: 'us' },
+  teamNoJs: { plan: 'team', region: 'us' },
+  enterprise: { plan: 'enterprise', region: 'us' },
+  enterpriseEu: { plan: 'enterprise', region: 'eu' },
 };
 const names = Object.keys(servers) as ServerName[];
 
@@ -26,7 +27,7 @@ if (!process.env.E2E_PORTS) {
   const script = `
     const net = require('node:net');
     const take = () => new Promise((ok) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => ok(s)); });
-    Promise.all(Array.from({ length: ${names.length} }, take)).then((all) => {
+    Promise.all(Array.from({ length: ${names.length + 1} }, take)).then((all) => {
       console.log(all.map((s) => s.address().port).join(','));
       all.forEach((s) => s.close());
     });`;
@@ -34,6 +35,15 @@ if (!process.env.E2E_PORTS) {
 }
 const ports = process.env.E2E_PORTS.split(',').map(Number);
 const url = (name: ServerName) => `http://127.0.0.1:${ports[names.indexOf(name)]}`;
+const fakeProvider = `http://127.0.0.1:${ports[names.length]}`;
+
+// Each server's data directory (database, master key file, server.log),
+// under one root chosen once, like the ports; the secrets-at-rest spec
+// searches them (E2E_DATA_ROOT/<server name>).
+if (!process.env.E2E_DATA_ROOT) {
+  process.env.E2E_DATA_ROOT = mkdtempSync(join(tmpdir(), 'ai-console-e2e-'));
+}
+const dataDir = (name: ServerName) => join(process.env.E2E_DATA_ROOT!, name);
 
 // Each server first creates the e2e accounts with its own CLI, then runs.
 const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
@@ -41,23 +51,38 @@ const createPeople = Object.values(people)
   .map((p) => `${quote(bin)} create-user --email ${quote(p.email)} --name ${quote(p.name)} --role ${p.role}`)
   .join(' && ');
 
-const webServer: PlaywrightTestConfig['webServer'] = names.map((name) => ({
-  command: `${createPeople} && exec ${quote(bin)}`,
-  url: `${url(name)}/settings/ai`,
-  reuseExistingServer: false,
-  timeout: 60_000,
-  stdout: 'pipe',
-  stderr: 'pipe',
-  env: {
-    LEPTOS_SITE_ADDR: `127.0.0.1:${ports[names.indexOf(name)]}`,
-    LEPTOS_SITE_ROOT: siteRoot,
-    LEPTOS_ENV: 'PROD',
-    AI_PLAN: servers[name].plan,
-    AI_CONSOLE_DATA_DIR: mkdtempSync(join(tmpdir(), `ai-console-e2e-${name}-`)),
-    RUST_LOG: 'warn',
-    AI_CONSOLE_NEW_PASSWORD: PASSWORD,
+const consoleServers: NonNullable<PlaywrightTestConfig['webServer']> = names.map((name) => {
+  const log = quote(join(dataDir(name), 'server.log'));
+  return {
+    command: `mkdir -p ${quote(dataDir(name))} && (${createPeople}) >> ${log} 2>&1 && exec ${quote(bin)} >> ${log} 2>&1`,
+    url: `${url(name)}/settings/ai`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    env: {
+      LEPTOS_SITE_ADDR: `127.0.0.1:${ports[names.indexOf(name)]}`,
+      LEPTOS_SITE_ROOT: siteRoot,
+      LEPTOS_ENV: 'PROD',
+      AI_PLAN: servers[name].plan,
+      AI_REGION: servers[name].region,
+      AI_OPENAI_BASE_URL: `${fakeProvider}/openai/v1`,
+      AI_OPENAI_EU_BASE_URL: `${fakeProvider}/openai-eu/v1`,
+      AI_ANTHROPIC_BASE_URL: `${fakeProvider}/anthropic/v1`,
+      AI_PROVIDER_TIMEOUT_SECS: '2',
+      AI_CONSOLE_DATA_DIR: dataDir(name),
+      RUST_LOG: 'info',
+      AI_CONSOLE_NEW_PASSWORD: PASSWORD,
+    },
+  };
+});
+const webServer = [
+  {
+    command: `exec node ${quote(join(__dirname, 'fake-provider.mjs'))} ${ports[names.length]}`,
+    url: `${fakeProvider}/health`,
+    reuseExistingServer: false,
+    timeout: 10_000,
   },
-}));
+  ...consoleServers,
+];
 
 export default defineConfig({
   testDir: './tests',
@@ -89,7 +114,7 @@ export default defineConfig({
   projects: [
     {
       name: 'team',
-      testMatch: /switches|accessibility|page-weight|accounts|first-admin|conflict|members/,
+      testMatch: /switches|accessibility|page-weight|accounts|first-admin|conflict|members|provider-plan/,
       use: { baseURL: url('team') },
     },
     {
@@ -97,6 +122,14 @@ export default defineConfig({
       testMatch: /without-javascript/,
       use: { baseURL: url('teamNoJs'), javaScriptEnabled: false },
     },
-    { name: 'enterprise', testMatch: /enterprise/, use: { baseURL: url('enterprise') } },
+    { name: 'enterprise', testMatch: /enterprise|provider-keys/, use: { baseURL: url('enterprise') } },
+    { name: 'enterprise-eu', testMatch: /residency/, use: { baseURL: url('enterpriseEu') } },
+    {
+      // Runs after the specs that add keys, and searches those servers'
+      // databases and logs for them.
+      name: 'secrets-at-rest',
+      testMatch: /secrets-at-rest/,
+      dependencies: ['enterprise', 'enterprise-eu'],
+    },
   ],
 });

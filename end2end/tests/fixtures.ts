@@ -120,3 +120,32 @@ export const test = guardedTest.extend<{ settings: AiSettingsPage }>({
 });
 
 export { expect };
+
+/** The Model provider setting on the AI page. */
+export class ModelProviderSection {
+  readonly section: Locator;
+
+  constructor(readonly page: Page) {
+    this.section = page.locator('#model_provider');
+  }
+
+  /** Opens the key form ("Add an API key" or "Replace key") if it is closed. */
+  async openKeyForm() {
+    const form = this.section.locator('details.key-form');
+    if ((await form.getAttribute('open')) === null) {
+      await form.locator('summary').click();
+    }
+  }
+
+  async addKey(provider: 'OpenAI' | 'Anthropic' | 'OpenAI-compatible endpoint', key: string) {
+    await this.openKeyForm();
+    await this.section.getByLabel(provider, { exact: true }).check();
+    await this.section.getByLabel('API key').fill(key);
+    await this.section.getByRole('button', { name: 'Verify and save key' }).click();
+  }
+
+  async removeKey() {
+    await this.section.getByText('Remove key…').click();
+    await this.section.getByRole('button', { name: 'Remove key and use the managed provider' }).click();
+  }
+}

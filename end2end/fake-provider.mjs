@@ -1,0 +1,28 @@
+// A model provider on loopback for the e2e suite (the real ones are out of
+// reach, and tests must not spend money): GET /{flavour}/v1/models answers
+// 200 for the keys in tests/keys.ts and 401 for any other; `slow` answers
+// after 10 s, `broken` with 500. OpenAI flavours read `Authorization:
+// Bearer`, Anthropic `x-api-key`. Usage: node fake-provider.mjs PORT
+import { createServer } from 'node:http';
+
+const GOOD_KEYS = new Set(['sk-e2e-good-key-1111', 'sk-e2e-good-key-2222']);
+const port = Number(process.argv[2]);
+
+createServer((request, response) => {
+  const answer = (status, body) => {
+    response.writeHead(status, { 'content-type': 'application/json' });
+    response.end(JSON.stringify(body));
+  };
+  if (request.url === '/health') return answer(200, { ok: true });
+  const match = /^\/([a-z-]+)\/v1\/models$/.exec(request.url ?? '');
+  if (!match || request.method !== 'GET') return answer(404, { error: 'not found' });
+  const flavour = match[1];
+  if (flavour === 'slow') return setTimeout(() => answer(200, { data: [] }), 10_000);
+  if (flavour === 'broken') return answer(500, { error: 'broken on purpose' });
+  const key =
+    flavour === 'anthropic'
+      ? request.headers['x-api-key']
+      : (request.headers.authorization ?? '').replace(/^Bearer /, '');
+  if (GOOD_KEYS.has(key)) return answer(200, { object: 'list', data: [{ id: 'fake-model' }] });
+  return answer(401, { error: { message: 'invalid api key' } });
+}).listen(port, '127.0.0.1');

@@ -1,0 +1,28 @@
+import { expect, ModelProviderSection, test } from './fixtures';
+import { GOOD_KEYS } from './keys';
+
+// This project's server is an Enterprise workspace in the EU.
+
+test('an EU workspace is served from the EU endpoint and warned before an Anthropic key takes requests out', async ({
+  page,
+  settings,
+}) => {
+  await settings.goto();
+  const provider = new ModelProviderSection(page);
+  await expect(provider.section.getByText('In the EU', { exact: true })).toBeVisible();
+  await expect(provider.section.locator('code', { hasText: '/openai-eu/v1' })).toBeVisible();
+
+  await provider.openKeyForm();
+  const anthropicNote = provider.section.locator('#provider-anthropic-note');
+  await expect(anthropicNote).toHaveText('Requests leave the EU: Anthropic processes them in the United States');
+  await expect(provider.section.locator('#provider-openai-note')).toContainText('Processed in the EU');
+
+  await provider.addKey('Anthropic', GOOD_KEYS[1]);
+  await expect(provider.section.getByRole('status')).toContainText('Key verified and saved.');
+  await expect(
+    provider.section.getByText('Outside the EU: requests leave it and are processed in the United States'),
+  ).toBeVisible();
+  // Back to the EU endpoint, for a clean server.
+  await provider.removeKey();
+  await expect(provider.section.getByText('In the EU', { exact: true })).toBeVisible();
+});
