@@ -32,3 +32,31 @@ pub async fn connect(url: &str) -> Result<SqlitePool, DbError> {
     MIGRATOR.run(&pool).await.map_err(DbError::Migrate)?;
     Ok(pool)
 }
+
+/// Whether the database answers and has every migration this build knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Readiness {
+    pub reachable: bool,
+    pub migrated: bool,
+}
+
+pub async fn readiness(pool: &SqlitePool) -> Readiness {
+    let newest_known = MIGRATOR.iter().map(|migration| migration.version).max();
+    let applied: Result<Option<i64>, sqlx::Error> =
+        sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = TRUE")
+            .fetch_one(pool)
+            .await;
+    match applied {
+        Ok(applied) => Readiness {
+            reachable: true,
+            migrated: applied >= newest_known,
+        },
+        Err(error) => {
+            tracing::warn!(%error, "readiness check: the database did not answer");
+            Readiness {
+                reachable: false,
+                migrated: false,
+            }
+        }
+    }
+}

@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod config;
 pub mod master_keys;
+pub mod operations;
 pub mod security;
 mod sign_in_required;
 
@@ -165,8 +166,11 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
         .precompressed_br()
         .precompressed_gzip();
 
+    let pool = console.state.pool.clone();
     Router::new()
         .route("/", get(|| async { Redirect::to(SETTINGS_PAGE) }))
+        .route("/healthz", get(operations::healthz))
+        .route("/readyz", get(move || operations::readyz(pool.clone())))
         .nest_service(&format!("/{}", options.site_pkg_dir), bundle)
         .leptos_routes_with_context(&options, routes, provide_state, {
             let options = options.clone();
@@ -187,6 +191,7 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
             REQUEST_TIMEOUT,
         ))
         .layer(CompressionLayer::new())
+        .layer(from_fn(operations::log_request))
         .with_state(options)
 }
 

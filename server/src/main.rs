@@ -10,11 +10,18 @@ use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
-        )
-        .init();
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let logs = tracing_subscriber::fmt().with_env_filter(filter);
+    // One JSON object a line for log collectors; readable text otherwise.
+    match std::env::var("AI_CONSOLE_LOG_FORMAT").as_deref() {
+        Ok("json") => logs.json().init(),
+        Ok("text") | Err(_) => logs.init(),
+        Ok(other) => {
+            eprintln!("error: AI_CONSOLE_LOG_FORMAT: unknown format \"{other}\"; expected one of: text, json");
+            return ExitCode::FAILURE;
+        }
+    }
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -148,7 +155,11 @@ async fn serve(config: Config, console: server::Console) -> Result<(), RunError>
     )
     .with_graceful_shutdown(shutdown_signal())
     .await
-    .map_err(RunError::Serve)
+    .map_err(RunError::Serve)?;
+    // In-flight requests have finished; let the database see a clean close.
+    console.state.pool.close().await;
+    tracing::info!("stopped");
+    Ok(())
 }
 
 /// A database URL may carry a password; only its scheme and host are logged.

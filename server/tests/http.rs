@@ -215,3 +215,27 @@ async fn an_unknown_address_is_a_404_page() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(html.contains("Page not found"));
 }
+
+#[tokio::test]
+async fn health_and_readiness_answer_without_signing_in() {
+    let server = common::server(Plan::Team).await;
+    let (status, body) = server.get("/healthz").await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, "ok\n"));
+    let (status, body) = server.get("/readyz").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, r#"{"database":"ok","migrations":"applied"}"#);
+}
+
+#[tokio::test]
+async fn a_database_missing_a_migration_is_not_ready() {
+    let server = common::server(Plan::Team).await;
+    sqlx::query(
+        "DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)",
+    )
+    .execute(&server.console.state.pool)
+    .await
+    .unwrap();
+    let (status, body) = server.get("/readyz").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(body, r#"{"database":"ok","migrations":"pending"}"#);
+}

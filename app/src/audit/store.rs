@@ -2,6 +2,7 @@
 //! exists exactly when the change it describes does.
 
 use super::{AuditEntry, PER_PAGE};
+use crate::accounts::session::Actor;
 use crate::workspace::WorkspaceId;
 use sqlx::SqliteExecutor;
 
@@ -30,6 +31,30 @@ pub async fn record(db: impl SqliteExecutor<'_>, entry: NewEntry<'_>) -> Result<
     .execute(db)
     .await?;
     Ok(())
+}
+
+/// An entry for a change the signed-in `actor` made.
+pub async fn record_change(
+    db: impl SqliteExecutor<'_>,
+    actor: &Actor,
+    at: i64,
+    subject: &str,
+    old_value: Option<&str>,
+    new_value: &str,
+) -> Result<(), sqlx::Error> {
+    record(
+        db,
+        NewEntry {
+            workspace: &actor.workspace,
+            at,
+            actor_id: Some(&actor.user_id),
+            actor_name: &actor.name,
+            subject,
+            old_value,
+            new_value: Some(new_value),
+        },
+    )
+    .await
 }
 
 /// Page `page` (0 = newest) of the workspace's entries, and whether older

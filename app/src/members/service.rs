@@ -122,7 +122,7 @@ pub async fn invite(
         )
         .await?;
         let what = format!("{email} invited as {}", role.label());
-        record(tx, actor, now, "Members", None, &what).await?;
+        audit::record_change(&mut **tx, actor, now, "Members", None, &what).await?;
         Ok(Ok(()))
     })
     .await?;
@@ -151,8 +151,8 @@ pub async fn change_role(
         store::set_role(&mut **tx, user_id, role).await?;
         let subject = format!("Role of {}", target.name);
         let now = state.clock.now();
-        record(
-            tx,
+        audit::record_change(
+            &mut **tx,
             actor,
             now,
             &subject,
@@ -178,7 +178,7 @@ pub async fn remove(state: &AppState, actor: &Actor, user_id: &str) -> Result<()
         }
         store::delete_user(&mut **tx, user_id).await?;
         let what = format!("{} <{}> removed", target.name, target.email);
-        record(tx, actor, state.clock.now(), "Members", None, &what).await?;
+        audit::record_change(&mut **tx, actor, state.clock.now(), "Members", None, &what).await?;
         Ok(Ok(()))
     })
     .await
@@ -198,32 +198,9 @@ pub async fn revoke_invitation(
             return Ok(Err(MembersError::NoSuchInvitation));
         };
         let what = format!("invitation of {} withdrawn", invitation.email);
-        record(tx, actor, state.clock.now(), "Members", None, &what).await?;
+        audit::record_change(&mut **tx, actor, state.clock.now(), "Members", None, &what).await?;
         Ok(Ok(()))
     })
-    .await
-}
-
-async fn record(
-    tx: &mut Transaction<'_, Sqlite>,
-    actor: &Actor,
-    at: i64,
-    subject: &str,
-    old: Option<&str>,
-    new: &str,
-) -> Result<(), sqlx::Error> {
-    audit::record(
-        &mut **tx,
-        audit::NewEntry {
-            workspace: &actor.workspace,
-            at,
-            actor_id: Some(&actor.user_id),
-            actor_name: &actor.name,
-            subject,
-            old_value: old,
-            new_value: Some(new),
-        },
-    )
     .await
 }
 
@@ -322,7 +299,7 @@ pub async fn accept_invitation(
             invitation.email,
             invitation.role.label()
         );
-        record(&mut tx, &newcomer, now, "Members", None, &what).await?;
+        audit::record_change(&mut *tx, &newcomer, now, "Members", None, &what).await?;
         tx.commit().await?;
         Ok(Ok(()))
     }

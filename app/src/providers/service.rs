@@ -136,18 +136,9 @@ pub async fn save_key(
     let last4 = last4(key.expose_secret());
     let saved: Result<Result<ProviderNotice, ProviderError>, sqlx::Error> = async {
         let mut tx = state.pool.begin().await?;
-        let claimed = claim_version(
-            &mut tx,
-            &actor.workspace,
-            PROVIDER_SETTING,
-            form.based_on,
-            &actor.name,
-            now,
-        )
-        .await?;
-        if let Err(last_change) = claimed {
+        if let Err(conflict) = claim(&mut tx, actor, form.based_on, now).await? {
             tx.rollback().await?;
-            return Ok(Err(ProviderError::Conflict(last_change)));
+            return Ok(Err(conflict));
         }
         let previous = store::current(&mut *tx, &actor.workspace).await?;
         store::replace_current(
@@ -175,7 +166,7 @@ pub async fn save_key(
             ),
             None => format!("{} key added …{last4}", form.provider.label()),
         };
-        record(&mut tx, actor, now, &old, &new).await?;
+        audit::record_change(&mut *tx, actor, now, "Model provider", Some(&old), &new).await?;
         tx.commit().await?;
         Ok(Ok(if previous.is_some() {
             ProviderNotice::KeyReplaced
@@ -201,18 +192,9 @@ pub async fn remove_key(
     let now = state.clock.now();
     let removed: Result<Result<(), ProviderError>, sqlx::Error> = async {
         let mut tx = state.pool.begin().await?;
-        let claimed = claim_version(
-            &mut tx,
-            &actor.workspace,
-            PROVIDER_SETTING,
-            based_on,
-            &actor.name,
-            now,
-        )
-        .await?;
-        if let Err(last_change) = claimed {
+        if let Err(conflict) = claim(&mut tx, actor, based_on, now).await? {
             tx.rollback().await?;
-            return Ok(Err(ProviderError::Conflict(last_change)));
+            return Ok(Err(conflict));
         }
         let Some(current) = store::current(&mut *tx, &actor.workspace).await? else {
             tx.rollback().await?;
@@ -220,7 +202,8 @@ pub async fn remove_key(
         };
         store::delete_all(&mut *tx, &actor.workspace).await?;
         let new = "Managed provider; workspace keys deleted";
-        record(&mut tx, actor, now, &describe(Some(&current)), new).await?;
+        let old = describe(Some(&current));
+        audit::record_change(&mut *tx, actor, now, "Model provider", Some(&old), new).await?;
         tx.commit().await?;
         Ok(Ok(()))
     }
@@ -228,26 +211,24 @@ pub async fn remove_key(
     removed.map_err(unavailable("removing a provider key"))?
 }
 
-async fn record(
+/// Moves the provider setting on from version `based_on`, or says who
+/// changed it first.
+async fn claim(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
     actor: &Actor,
+    based_on: i64,
     at: i64,
-    old: &str,
-    new: &str,
-) -> Result<(), sqlx::Error> {
-    audit::record(
-        &mut **tx,
-        audit::NewEntry {
-            workspace: &actor.workspace,
-            at,
-            actor_id: Some(&actor.user_id),
-            actor_name: &actor.name,
-            subject: "Model provider",
-            old_value: Some(old),
-            new_value: Some(new),
-        },
+) -> Result<Result<(), ProviderError>, sqlx::Error> {
+    let claimed = claim_version(
+        tx,
+        &actor.workspace,
+        PROVIDER_SETTING,
+        based_on,
+        &actor.name,
+        at,
     )
-    .await
+    .await?;
+    Ok(claimed.map_err(ProviderError::Conflict))
 }
 
 /// Deletes replaced keys whose grace period is over.

@@ -1,0 +1,56 @@
+//! What operators and their orchestrators ask of a running console:
+//! `/healthz` (the process answers), `/readyz` (the database answers and
+//! is migrated), and one log line per request.
+
+use axum::{
+    body::Body,
+    http::{header, Request, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use sqlx::SqlitePool;
+use std::time::Instant;
+
+pub async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+pub async fn readyz(pool: SqlitePool) -> Response {
+    let readiness = app::db::readiness(&pool).await;
+    let status = if readiness.reachable && readiness.migrated {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let body = format!(
+        r#"{{"database":"{}","migrations":"{}"}}"#,
+        if readiness.reachable {
+            "ok"
+        } else {
+            "unreachable"
+        },
+        if readiness.migrated {
+            "applied"
+        } else {
+            "pending"
+        },
+    );
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// Logs method, path, status and latency of every request. Never the
+/// query string, which can carry one-time tokens, nor any body.
+pub async fn log_request(request: Request<Body>, next: Next) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    let started = Instant::now();
+    let response = next.run(request).await;
+    tracing::info!(
+        target: "request",
+        %method,
+        path,
+        status = response.status().as_u16(),
+        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+    );
+    response
+}
