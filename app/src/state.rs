@@ -2,6 +2,7 @@
 //! deployment fixes. Provided as Leptos context to pages and server fns.
 
 use crate::clock::Clock;
+use crate::domain::fixed::FixedSettings;
 use crate::domain::provider::{ProviderEndpoints, Region};
 use crate::domain::Plan;
 use crate::providers::cipher::MasterKeys;
@@ -28,6 +29,8 @@ pub struct Deployment {
     /// start with it.
     pub public_url: Option<String>,
     pub providers: ProviderConfig,
+    /// Settings the operator fixed in the configuration.
+    pub fixed: FixedSettings,
 }
 
 /// How the deployment reaches model providers.

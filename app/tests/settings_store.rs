@@ -437,3 +437,20 @@ async fn concurrent_saves_of_one_setting_each_win_or_conflict_and_none_is_lost()
     }
     assert_eq!(logged, wins, "every win, and only wins, were logged");
 }
+
+#[tokio::test]
+async fn a_setting_fixed_by_the_server_configuration_applies_and_cannot_be_saved() {
+    let mut db = fresh_db(Plan::Team).await;
+    db.state.deployment.fixed.ai_enabled = Some(false);
+    let (settings, _) = service::load(&db.state, &db.admin).await.unwrap();
+    assert!(!settings.ai_enabled, "the operator's value is what applies");
+    assert_eq!(
+        save(&db, &db.admin, SwitchSetting::AiEnabled, true).await,
+        Err(SaveError::FixedByServer)
+    );
+    // The other setting is still the admins' to choose.
+    assert_eq!(
+        save(&db, &db.admin, SwitchSetting::TrainingAllowed, true).await,
+        Ok(true)
+    );
+}

@@ -2,8 +2,9 @@
 //! A bad value stops the server with a message naming the variable and what
 //! it accepts, before anything is served.
 
+use app::domain::fixed::FixedSettings;
 use app::domain::provider::{ProviderEndpoints, Region};
-use app::domain::{Plan, PlanParseError};
+use app::domain::{Plan, PlanParseError, TrainingControl};
 use app::state::ProviderConfig;
 use secrecy::SecretString;
 use std::path::PathBuf;
@@ -22,6 +23,9 @@ pub struct Config {
     pub public_url: Option<String>,
     pub providers: ProviderConfig,
     pub master_key: MasterKeySource,
+    /// Settings fixed here rather than on the page (`AI_FEATURES`,
+    /// `AI_TRAINING`).
+    pub fixed: FixedSettings,
 }
 
 /// Where the master keys that seal provider keys come from.
@@ -53,6 +57,10 @@ pub enum ConfigError {
     PublicUrl(String),
     #[error("AI_REGION: unknown region \"{0}\"; expected one of: us, eu")]
     Region(String),
+    #[error("{name}: \"{value}\" is not a setting; expected one of: on, off")]
+    Switch { name: &'static str, value: String },
+    #[error("AI_TRAINING=on contradicts AI_PLAN=enterprise, which never uses AI sessions for training; unset AI_TRAINING or set it to off")]
+    TrainingOnEnterprise,
     #[error("{name}: \"{value}\" is not a base URL; expected http(s)://host[:port][/path]")]
     BaseUrl { name: &'static str, value: String },
     #[error("{name}: \"{value}\" is not a whole number from 1 to {max}")]
@@ -132,6 +140,25 @@ impl Config {
             (None, Some(file)) => MasterKeySource::File(PathBuf::from(file)),
             (None, None) => MasterKeySource::File(data_dir.join("master.keys")),
         };
+        let switch = |name: &'static str| -> Result<Option<bool>, ConfigError> {
+            match value(name)? {
+                None => Ok(None),
+                Some(text) => match text.trim().to_lowercase().as_str() {
+                    "on" => Ok(Some(true)),
+                    "off" => Ok(Some(false)),
+                    _ => Err(ConfigError::Switch { name, value: text }),
+                },
+            }
+        };
+        let fixed = FixedSettings {
+            ai_enabled: switch("AI_FEATURES")?,
+            training_allowed: switch("AI_TRAINING")?,
+        };
+        if fixed.training_allowed == Some(true)
+            && plan.training_control() == TrainingControl::NeverUsed
+        {
+            return Err(ConfigError::TrainingOnEnterprise);
+        }
         Ok(Config {
             data_dir,
             database_url,
@@ -139,6 +166,7 @@ impl Config {
             public_url,
             providers,
             master_key,
+            fixed,
         })
     }
 }
@@ -257,6 +285,24 @@ mod tests {
             "AI_KEY_GRACE_HOURS: \"0\" is not a whole number from 1 to 720"
         );
         assert!(self::config(&[("AI_ANTHROPIC_BASE_URL", "api.anthropic.com")]).is_err());
+    }
+
+    #[test]
+    fn settings_can_be_fixed_on_or_off_and_nothing_else() {
+        let config = config(&[("AI_FEATURES", "off"), ("AI_TRAINING", "On")]).unwrap();
+        assert_eq!(config.fixed.ai_enabled, Some(false));
+        assert_eq!(config.fixed.training_allowed, Some(true));
+        assert_eq!(self::config(&[]).unwrap().fixed, FixedSettings::default());
+        assert_eq!(
+            self::config(&[("AI_FEATURES", "disabled")])
+                .unwrap_err()
+                .to_string(),
+            "AI_FEATURES: \"disabled\" is not a setting; expected one of: on, off"
+        );
+        assert_eq!(
+            self::config(&[("AI_TRAINING", "on"), ("AI_PLAN", "enterprise")]).unwrap_err(),
+            ConfigError::TrainingOnEnterprise
+        );
     }
 
     #[test]

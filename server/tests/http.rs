@@ -239,3 +239,23 @@ async fn a_database_missing_a_migration_is_not_ready() {
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(body, r#"{"database":"ok","migrations":"pending"}"#);
 }
+
+#[tokio::test]
+async fn a_setting_fixed_by_the_operator_shows_read_only_and_is_refused() {
+    let server = common::server_configured(Plan::Team, |config| {
+        config.fixed.ai_enabled = Some(false);
+    })
+    .await;
+    server.sign_in_as(app::domain::Role::Admin).await;
+    let (_, html) = server.get("/settings/ai").await;
+    assert_eq!(switch_state(&html, "ai_enabled"), Some(false));
+    assert!(html.contains("Set by the server configuration"));
+    assert!(
+        html.contains("<code>AI_FEATURES</code>"),
+        "names the variable"
+    );
+    let (status, body) = server
+        .call("/api/settings/ai/enabled", "enabled=true&version=0")
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+}

@@ -81,6 +81,8 @@ pub fn SettingSwitch(
     version: i64,
     /// False for members: the switch shows the value but cannot change it.
     editable: bool,
+    /// The configuration variable that fixes this setting, if one does.
+    fixed_by: Option<String>,
     /// The outcome of a save posted without JavaScript, read from the URL.
     notice: Option<Result<(), SaveError>>,
 ) -> impl IntoView {
@@ -163,6 +165,15 @@ pub fn SettingSwitch(
                     {copy.label}
                 </span>
             </form>
+            {fixed_by
+                .map(|variable| {
+                    view! {
+                        <p class="fixed-value">
+                            <span class="badge">"Set by the server configuration"</span>
+                            " (" <code>{variable}</code> "). An operator changes it there."
+                        </p>
+                    }
+                })}
             <p class="save-status" class:save-failed=failed role="status">
                 {move || status.with(SaveStatus::message)}
             </p>

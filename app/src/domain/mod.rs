@@ -4,6 +4,7 @@
 
 mod ai_settings;
 pub mod credentials;
+pub mod fixed;
 pub mod membership;
 mod plan;
 pub mod provider;

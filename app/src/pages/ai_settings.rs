@@ -88,6 +88,7 @@ fn Sections(
         versions,
         plan,
         viewer,
+        fixed,
     } = snapshot;
     let editable = viewer.role.can_change_settings();
     let notice_for = move |setting: SwitchSetting| {
@@ -102,7 +103,8 @@ fn Sections(
                 setting=SwitchSetting::TrainingAllowed
                 initial=settings.training_allowed
                 version=versions.training_allowed.version
-                editable
+                editable=editable && fixed.training_allowed.is_none()
+                fixed_by=fixed.fixed_by(SwitchSetting::TrainingAllowed).map(str::to_string)
                 notice=notice_for(SwitchSetting::TrainingAllowed)
             />
         }
@@ -113,7 +115,7 @@ fn Sections(
     view! {
         <p class="plan-line">
             "Plan: " <strong>{plan.to_string()}</strong>
-            <span class="muted">" · set by your deployment"</span>
+            <span class="muted">" · set by the server configuration (AI_PLAN)"</span>
         </p>
         {(!editable)
             .then(|| {
@@ -127,7 +129,8 @@ fn Sections(
             setting=SwitchSetting::AiEnabled
             initial=settings.ai_enabled
             version=versions.ai_enabled.version
-            editable
+            editable=editable && fixed.ai_enabled.is_none()
+            fixed_by=fixed.fixed_by(SwitchSetting::AiEnabled).map(str::to_string)
             notice=notice_for(SwitchSetting::AiEnabled)
         />
         {training}

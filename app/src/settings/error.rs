@@ -21,6 +21,8 @@ pub enum SaveError {
     Conflict(Option<LastChange>),
     #[error("only admins can change AI settings")]
     AdminOnly,
+    #[error("the server configuration fixes this setting; an operator can change it there")]
+    FixedByServer,
     #[error("your session has ended; sign in again")]
     SignInRequired,
     #[error("the change was not understood; reload the page and try again")]
@@ -45,8 +47,9 @@ fn conflict_message(change: Option<&LastChange>) -> String {
 }
 
 impl SaveError {
-    const ALL: [SaveError; 7] = [
+    const ALL: [SaveError; 8] = [
         SaveError::TrainingFixedByPlan,
+        SaveError::FixedByServer,
         SaveError::Conflict(None),
         SaveError::AdminOnly,
         SaveError::SignInRequired,
@@ -62,6 +65,7 @@ impl SaveError {
             SaveError::TrainingFixedByPlan => "training-fixed-by-plan",
             SaveError::Conflict(_) => "conflict",
             SaveError::AdminOnly => "admin-only",
+            SaveError::FixedByServer => "fixed-by-server",
             SaveError::SignInRequired => "sign-in-required",
             SaveError::BadRequest => "bad-request",
             SaveError::Unavailable => "unavailable",
@@ -81,7 +85,9 @@ impl crate::http_status::HasStatus for SaveError {
     fn status(&self) -> http::StatusCode {
         use http::StatusCode;
         match self {
-            SaveError::TrainingFixedByPlan | SaveError::Conflict(_) => StatusCode::CONFLICT,
+            SaveError::TrainingFixedByPlan | SaveError::FixedByServer | SaveError::Conflict(_) => {
+                StatusCode::CONFLICT
+            }
             SaveError::AdminOnly => StatusCode::FORBIDDEN,
             SaveError::SignInRequired => StatusCode::UNAUTHORIZED,
             SaveError::BadRequest => StatusCode::BAD_REQUEST,

@@ -8,13 +8,15 @@ use crate::accounts::session::Actor;
 use crate::domain::{AiSettings, SavedSwitch, SwitchSetting, SwitchVersions, TrainingControl};
 use crate::state::AppState;
 
-/// Any signed-in person of the workspace may see its settings.
+/// Any signed-in person of the workspace may see its settings: what
+/// applies, so values the operator fixed show as they are in force.
 pub async fn load(
     state: &AppState,
     actor: &Actor,
 ) -> Result<(AiSettings, SwitchVersions), LoadError> {
     let loaded = async {
-        let settings = store::load(&state.pool, &actor.workspace).await?;
+        let stored = store::load(&state.pool, &actor.workspace).await?;
+        let settings = state.deployment.fixed.apply(stored);
         let versions = store::load_versions(&state.pool, &actor.workspace).await?;
         Ok::<_, sqlx::Error>((settings, versions))
     }
@@ -36,6 +38,9 @@ pub async fn set_switch(
 ) -> Result<SavedSwitch, SaveError> {
     if !actor.role.can_change_settings() {
         return Err(SaveError::AdminOnly);
+    }
+    if state.deployment.fixed.value_of(setting).is_some() {
+        return Err(SaveError::FixedByServer);
     }
     if setting == SwitchSetting::TrainingAllowed
         && state.deployment.plan.training_control() == TrainingControl::NeverUsed

@@ -40,6 +40,7 @@ pub async fn fresh_state(plan: Plan) -> Fresh {
                 workspace,
                 public_url: None,
                 providers: Default::default(),
+                fixed: Default::default(),
             },
             clock: Arc::new(clock.clone()),
             master_keys: Arc::new(

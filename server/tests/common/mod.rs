@@ -32,15 +32,25 @@ pub async fn server(plan: Plan) -> TestServer {
 }
 
 pub async fn server_with(plan: Plan, public_url: Option<&str>) -> TestServer {
+    server_configured(plan, |config| {
+        config.public_url = public_url.map(str::to_string)
+    })
+    .await
+}
+
+/// A server on `plan` whose configuration `adjust` changes first.
+pub async fn server_configured(plan: Plan, adjust: impl FnOnce(&mut Config)) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
-    let config = Config {
+    let mut config = Config {
         data_dir: dir.path().to_path_buf(),
         database_url: format!("sqlite://{}", dir.path().join("console.db").display()),
         plan,
-        public_url: public_url.map(str::to_string),
+        public_url: None,
         providers: Default::default(),
         master_key: server::config::MasterKeySource::File(dir.path().join("master.keys")),
+        fixed: Default::default(),
     };
+    adjust(&mut config);
     let clock = ManualClock::at(1_700_000_000);
     let console = server::prepare(&config, Arc::new(clock.clone()))
         .await

@@ -1,3 +1,4 @@
+use crate::domain::fixed::FixedSettings;
 use crate::domain::{AiSettings, Plan, SwitchVersions, Viewer};
 use crate::settings::LoadError;
 use leptos::prelude::*;
@@ -10,6 +11,8 @@ pub struct SettingsSnapshot {
     pub versions: SwitchVersions,
     pub plan: Plan,
     pub viewer: Viewer,
+    /// Settings the server configuration fixes; shown read-only.
+    pub fixed: FixedSettings,
 }
 
 #[server(endpoint = "settings/ai/load")]
@@ -25,6 +28,7 @@ pub async fn load_ai_settings() -> Result<SettingsSnapshot, LoadError> {
             versions,
             plan: state.deployment.plan,
             viewer: actor.viewer(),
+            fixed: state.deployment.fixed,
         })
     }
     .await;
