@@ -12,6 +12,7 @@ pub mod domain;
 pub mod members;
 pub mod outcome;
 pub mod pages;
+pub mod policy;
 pub mod providers;
 pub mod settings;
 pub mod url;
@@ -79,6 +80,7 @@ pub fn App() -> impl IntoView {
                     view=pages::MembersPage
                     ssr=SsrMode::Async
                 />
+                <Route path=path!("/settings/api") view=pages::ApiAccessPage ssr=SsrMode::Async />
                 <Route path=path!("/join") view=pages::JoinPage ssr=SsrMode::Async />
                 <Route path=path!("/login") view=pages::SignInPage />
                 <Route path=path!("/setup") view=pages::SetupPage ssr=SsrMode::Async />

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod master_keys;
 pub mod operations;
+pub mod policy_api;
 pub mod security;
 mod sign_in_required;
 
@@ -21,6 +22,8 @@ use app::{
 };
 use axum::{
     body::Body,
+    extract::Path,
+    http::HeaderMap,
     http::{Request, StatusCode},
     middleware::{from_fn, from_fn_with_state, Next},
     response::{Redirect, Response},
@@ -168,10 +171,18 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
         .precompressed_gzip();
 
     let pool = console.state.pool.clone();
+    let policy_state = console.state.clone();
     Router::new()
         .route("/", get(|| async { Redirect::to(SETTINGS_PAGE) }))
         .route("/healthz", get(operations::healthz))
         .route("/readyz", get(move || operations::readyz(pool.clone())))
+        .route("/api/v1/openapi.json", get(policy_api::openapi))
+        .route(
+            app::policy::POLICY_PATH,
+            get(move |Path(id): Path<String>, headers: HeaderMap| {
+                policy_api::ai_policy(policy_state.clone(), id, headers)
+            }),
+        )
         .nest_service(&format!("/{}", options.site_pkg_dir), bundle)
         .leptos_routes_with_context(&options, routes, provide_state, {
             let options = options.clone();

@@ -57,6 +57,10 @@ const SERVER_FNS: &[(&str, &str, [u16; 4])] = &[
     ("/api/members/role", "user_id={target}&role=admin", [401, 403, 200, 404]),
     ("/api/members/revoke", "invitation_id={invitation}", [401, 403, 200, 404]),
     ("/api/members/remove", "user_id={target}", [401, 403, 200, 404]),
+    ("/api/api-access/load", "", [401, 200, 200, 200]),
+    ("/api/api-access/create", "name=Matrix", [401, 403, 200, 200]),
+    // `{token}` is a live service token of this workspace.
+    ("/api/api-access/revoke", "token_id={token}", [401, 403, 200, 404]),
     ("/api/join/invitation", "token=0000", [410, 410, 410, 410]),
     (
         "/api/join/accept",
@@ -77,6 +81,13 @@ const PAGES: &[(&str, [u16; 4])] = &[
     ("/settings/ai", [303, 200, 200, 200]),
     ("/settings/account", [303, 200, 200, 200]),
     ("/settings/members", [303, 200, 200, 200]),
+    ("/settings/api", [303, 200, 200, 200]),
+    // Routes outside Leptos: the policy API wants a service token, never a
+    // session; operations' checks and the API description are public.
+    ("/api/v1/workspaces/default/ai-policy", [401, 401, 401, 401]),
+    ("/api/v1/openapi.json", [200, 200, 200, 200]),
+    ("/healthz", [200, 200, 200, 200]),
+    ("/readyz", [200, 200, 200, 200]),
     // A dead invitation link shows its page, saying so, as 410 Gone.
     ("/join?token=0000", [410, 410, 410, 410]),
     ("/login", [200, 200, 200, 200]),
@@ -161,6 +172,15 @@ async fn each_caller_gets_the_expected_answer_from_every_server_function_and_pag
         .remove(0)
         .id;
 
+    app::policy::service::create(state, &admin_actor, "Matrix worker", false)
+        .await
+        .unwrap();
+    let token = app::policy::store::live(&state.pool, workspace)
+        .await
+        .unwrap()
+        .remove(0)
+        .id;
+
     let cookie_of = |caller: Caller| match caller {
         Caller::Anonymous => None,
         Caller::Member => member.clone(),
@@ -193,6 +213,7 @@ async fn each_caller_gets_the_expected_answer_from_every_server_function_and_pag
             } else {
                 body.replace("{target}", &target)
                     .replace("{invitation}", &invitation)
+                    .replace("{token}", &token)
             };
             let (got, text) = server.call(path, &body).await;
             assert_eq!(got.as_u16(), *status, "POST {path} as {caller:?}: {text}");

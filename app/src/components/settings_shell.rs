@@ -2,6 +2,7 @@ use crate::accounts::{server_fns::SignOut, ACCOUNT_PAGE};
 use crate::domain::Viewer;
 use crate::members::MEMBERS_PAGE;
 use crate::outcome::SETTINGS_PAGE;
+use crate::policy::API_PAGE;
 use leptos::{prelude::*, server_fn::ServerFn};
 
 /// The frame of every settings page: a skip link, the top bar with the
@@ -12,6 +13,7 @@ use leptos::{prelude::*, server_fn::ServerFn};
 pub enum Section {
     AiSettings,
     Members,
+    ApiAccess,
     Account,
     /// A page outside the navigation (not found).
     None,
@@ -57,6 +59,11 @@ pub fn SettingsShell(
                     <li>
                         <a href=MEMBERS_PAGE aria-current=marked(Section::Members)>
                             "Members"
+                        </a>
+                    </li>
+                    <li>
+                        <a href=API_PAGE aria-current=marked(Section::ApiAccess)>
+                            "API access"
                         </a>
                     </li>
                     <li>
