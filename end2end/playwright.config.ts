@@ -114,7 +114,7 @@ export default defineConfig({
   projects: [
     {
       name: 'team',
-      testMatch: /switches|accessibility|page-weight|accounts|first-admin|conflict|members|provider-plan/,
+      testMatch: /switches|accessibility|page-weight|accounts|first-admin|conflict|members|provider-plan|api-access/,
       use: { baseURL: url('team') },
     },
     {
