@@ -1,4 +1,4 @@
-use crate::components::{ErrorCallout, Section, SettingsShell};
+use crate::components::{form_page, FormOutcome, Section};
 use crate::domain::time::format_utc;
 use crate::policy::server_fns::{load_service_tokens, CreateServiceToken, RevokeServiceToken};
 use crate::policy::{
@@ -12,51 +12,26 @@ use leptos_router::hooks::use_query_map;
 /// services read this workspace's AI policy. Plain forms.
 #[component]
 pub fn ApiAccessPage() -> impl IntoView {
-    let query = use_query_map();
-    let (notice, error) = query.with_untracked(|q| {
-        (
-            q.get("done")
-                .and_then(|code| TokensNotice::from_code(&code)),
-            q.get("error")
-                .and_then(|code| TokensError::from_code(&code)),
-        )
+    let outcome = use_query_map().with_untracked(|q| FormOutcome {
+        done: q
+            .get("done")
+            .and_then(|code| TokensNotice::from_code(&code))
+            .map(TokensNotice::message),
+        error: q
+            .get("error")
+            .and_then(|code| TokensError::from_code(&code))
+            .map(|error| error.to_string()),
     });
-    let snapshot = Resource::new_blocking(|| (), |_| load_service_tokens());
     view! {
         <Title text="API access · Workspace settings" />
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match snapshot.await {
-                    Ok(snapshot) => {
-                        view! {
-                            <SettingsShell viewer=Some(snapshot.viewer.clone()) current=Section::ApiAccess>
-                                <Header />
-                                {notice
-                                    .map(|notice| {
-                                        view! {
-                                            <p class="callout" role="status">
-                                                {notice.message()}
-                                            </p>
-                                        }
-                                    })}
-                                {error.map(|error| view! { <ErrorCallout message=error.to_string() /> })}
-                                <Tokens snapshot />
-                            </SettingsShell>
-                        }
-                            .into_any()
-                    }
-                    Err(error) => {
-                        view! {
-                            <SettingsShell viewer=None current=Section::ApiAccess>
-                                <Header />
-                                <ErrorCallout message=error.to_string() />
-                            </SettingsShell>
-                        }
-                            .into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        {form_page(
+            Section::ApiAccess,
+            || view! { <Header /> }.into_any(),
+            load_service_tokens,
+            |snapshot: &TokensSnapshot| snapshot.viewer.clone(),
+            outcome,
+            |snapshot| view! { <Tokens snapshot /> }.into_any(),
+        )}
     }
 }
 

@@ -1,4 +1,4 @@
-use crate::components::{ErrorCallout, Section, SettingsShell};
+use crate::components::{form_page, FormOutcome, Section};
 use crate::domain::{time::format_utc, Role};
 use crate::members::server_fns::{
     load_members, ChangeRole, InviteMember, RemoveMember, RevokeInvitation,
@@ -14,52 +14,26 @@ use leptos_router::hooks::use_query_map;
 /// without JavaScript; members see the list without the controls.
 #[component]
 pub fn MembersPage() -> impl IntoView {
-    let query = use_query_map();
-    let (notice, error) = query.with_untracked(|q| {
-        (
-            q.get("done")
-                .and_then(|code| MembersNotice::from_code(&code)),
-            q.get("error")
-                .and_then(|code| MembersError::from_code(&code)),
-        )
+    let outcome = use_query_map().with_untracked(|q| FormOutcome {
+        done: q
+            .get("done")
+            .and_then(|code| MembersNotice::from_code(&code))
+            .map(MembersNotice::message),
+        error: q
+            .get("error")
+            .and_then(|code| MembersError::from_code(&code))
+            .map(|error| error.to_string()),
     });
-    let snapshot = Resource::new_blocking(|| (), |_| load_members());
-
     view! {
         <Title text="Members · Workspace settings" />
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match snapshot.await {
-                    Ok(snapshot) => {
-                        view! {
-                            <SettingsShell viewer=Some(snapshot.viewer.clone()) current=Section::Members>
-                                <Header />
-                                {notice
-                                    .map(|notice| {
-                                        view! {
-                                            <p class="callout" role="status">
-                                                {notice.message()}
-                                            </p>
-                                        }
-                                    })}
-                                {error.map(|error| view! { <ErrorCallout message=error.to_string() /> })}
-                                <Members snapshot />
-                            </SettingsShell>
-                        }
-                            .into_any()
-                    }
-                    Err(error) => {
-                        view! {
-                            <SettingsShell viewer=None current=Section::Members>
-                                <Header />
-                                <ErrorCallout message=error.to_string() />
-                            </SettingsShell>
-                        }
-                            .into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        {form_page(
+            Section::Members,
+            || view! { <Header /> }.into_any(),
+            load_members,
+            |snapshot: &MembersSnapshot| snapshot.viewer.clone(),
+            outcome,
+            |snapshot| view! { <Members snapshot /> }.into_any(),
+        )}
     }
 }
 
