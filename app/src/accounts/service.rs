@@ -286,19 +286,8 @@ pub async fn change_password(
     let changed: Result<(), sqlx::Error> = async {
         let mut tx = state.pool.begin().await?;
         store::replace_password(&mut *tx, &actor.user_id, &password_hash).await?;
-        audit::record(
-            &mut *tx,
-            audit::NewEntry {
-                workspace: &actor.workspace,
-                at: now,
-                actor_id: Some(&actor.user_id),
-                actor_name: &actor.name,
-                subject: "Own password",
-                old_value: None,
-                new_value: Some("changed; other sessions signed out"),
-            },
-        )
-        .await?;
+        let what = "changed; other sessions signed out";
+        audit::record_change(&mut *tx, actor, now, "Own password", None, what).await?;
         tx.commit().await
     }
     .await;
