@@ -1,6 +1,7 @@
 use super::{ErrorCallout, Section, SettingsShell};
 use crate::domain::Viewer;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 use serde::{de::DeserializeOwned, Serialize};
 use std::fmt::Display;
 use std::future::Future;
@@ -11,6 +12,20 @@ use std::future::Future;
 pub struct FormOutcome {
     pub done: Option<&'static str>,
     pub error: Option<String>,
+}
+
+impl FormOutcome {
+    /// Reads `?done=<code>` and `?error=<code>` of the current URL through
+    /// the page's own notice and error codes; unknown codes show nothing.
+    pub fn from_query(
+        done: impl Fn(&str) -> Option<&'static str>,
+        error: impl Fn(&str) -> Option<String>,
+    ) -> Self {
+        use_query_map().with_untracked(|q| FormOutcome {
+            done: q.get("done").and_then(|code| done(&code)),
+            error: q.get("error").and_then(|code| error(&code)),
+        })
+    }
 }
 
 /// A settings page of plain forms around one snapshot the server loads:

@@ -6,22 +6,15 @@ use crate::policy::{
 };
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 /// `/settings/api`: the service tokens with which the product's AI
 /// services read this workspace's AI policy. Plain forms.
 #[component]
 pub fn ApiAccessPage() -> impl IntoView {
-    let outcome = use_query_map().with_untracked(|q| FormOutcome {
-        done: q
-            .get("done")
-            .and_then(|code| TokensNotice::from_code(&code))
-            .map(TokensNotice::message),
-        error: q
-            .get("error")
-            .and_then(|code| TokensError::from_code(&code))
-            .map(|error| error.to_string()),
-    });
+    let outcome = FormOutcome::from_query(
+        |code| TokensNotice::from_code(code).map(TokensNotice::message),
+        |code| TokensError::from_code(code).map(|error| error.to_string()),
+    );
     view! {
         <Title text="API access · Workspace settings" />
         {form_page(

@@ -8,22 +8,15 @@ use crate::members::{
 };
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 /// `/settings/members`: who belongs to the workspace. Plain forms, complete
 /// without JavaScript; members see the list without the controls.
 #[component]
 pub fn MembersPage() -> impl IntoView {
-    let outcome = use_query_map().with_untracked(|q| FormOutcome {
-        done: q
-            .get("done")
-            .and_then(|code| MembersNotice::from_code(&code))
-            .map(MembersNotice::message),
-        error: q
-            .get("error")
-            .and_then(|code| MembersError::from_code(&code))
-            .map(|error| error.to_string()),
-    });
+    let outcome = FormOutcome::from_query(
+        |code| MembersNotice::from_code(code).map(MembersNotice::message),
+        |code| MembersError::from_code(code).map(|error| error.to_string()),
+    );
     view! {
         <Title text="Members · Workspace settings" />
         {form_page(
