@@ -3,8 +3,9 @@
 # skipping whatever is already installed at the right version. Sourced by
 # run.sh and test.sh; safe to run on its own and to run again.
 #
-#   scripts/setup.sh            build tools only
-#   scripts/setup.sh --browser  also Playwright, axe-core and Debian Chromium
+#   scripts/setup.sh             build tools only
+#   scripts/setup.sh --browser   also Playwright, axe-core and Debian Chromium
+#   scripts/setup.sh --postgres  also Debian's PostgreSQL (tests, benchmark)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -88,7 +89,20 @@ setup_browser_tests() {
   fi
 }
 
+# Only the server programs are needed: test.sh and bench.sh start their own
+# throwaway cluster (scripts/postgres.sh), never Debian's default one.
+setup_postgres() {
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    say "installing Debian PostgreSQL for the tests"
+    apt_install postgresql
+  fi
+}
+
 setup_build_tools
-if [ "${1:-}" = "--browser" ]; then
-  setup_browser_tests
-fi
+for option in "$@"; do
+  case "$option" in
+    --browser) setup_browser_tests ;;
+    --postgres) setup_postgres ;;
+    *) die "unknown option $option (expected --browser or --postgres)" ;;
+  esac
+done

@@ -2,17 +2,17 @@
 //! deployment fixes. Provided as Leptos context to pages and server fns.
 
 use crate::clock::Clock;
+use crate::db::Pool;
 use crate::domain::fixed::FixedSettings;
 use crate::domain::provider::{ProviderEndpoints, Region};
 use crate::domain::Plan;
 use crate::providers::cipher::MasterKeys;
 use crate::workspace::WorkspaceId;
-use sqlx::SqlitePool;
 use std::sync::Arc;
 
 #[derive(Debug, Clone)]
 pub struct AppState {
-    pub pool: SqlitePool,
+    pub pool: Pool,
     pub deployment: Deployment,
     pub clock: Arc<dyn Clock>,
     /// Seals and opens workspaces' provider keys.

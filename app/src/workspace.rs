@@ -17,14 +17,10 @@ impl WorkspaceId {
 #[cfg(feature = "ssr")]
 pub mod store {
     use super::WorkspaceId;
-    use sqlx::SqlitePool;
+    use crate::db::Pool;
 
     /// Creates the workspace on first start; later starts leave it as it is.
-    pub async fn ensure(
-        pool: &SqlitePool,
-        id: &WorkspaceId,
-        name: &str,
-    ) -> Result<(), sqlx::Error> {
+    pub async fn ensure(pool: &Pool, id: &WorkspaceId, name: &str) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO workspaces (id, name) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING",
         )

@@ -2,6 +2,7 @@
 //! A bad value stops the server with a message naming the variable and what
 //! it accepts, before anything is served.
 
+use app::db::Backend;
 use app::domain::fixed::FixedSettings;
 use app::domain::provider::{ProviderEndpoints, Region};
 use app::domain::{Plan, PlanParseError, TrainingControl};
@@ -49,6 +50,9 @@ impl Config {
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ConfigError {
+    // The value is not repeated: it may hold a password.
+    #[error("DATABASE_URL: expected sqlite://<file> or postgres://<user>@<host>/<database>")]
+    DatabaseUrl,
     #[error("AI_PLAN: {0}")]
     Plan(#[source] PlanParseError),
     #[error("{0} is set but empty; unset it to use the default, or give it a value")]
@@ -86,6 +90,7 @@ impl Config {
         let data_dir =
             PathBuf::from(value("AI_CONSOLE_DATA_DIR")?.unwrap_or_else(|| DEFAULT_DATA_DIR.into()));
         let database_url = match value("DATABASE_URL")? {
+            Some(url) if Backend::of_url(&url).is_none() => return Err(ConfigError::DatabaseUrl),
             Some(url) => url,
             None => format!("sqlite://{}", data_dir.join("console.db").display()),
         };
@@ -217,6 +222,19 @@ mod tests {
     fn the_database_follows_the_data_directory() {
         let config = config(&[("AI_CONSOLE_DATA_DIR", "/var/lib/console")]).unwrap();
         assert_eq!(config.database_url, "sqlite:///var/lib/console/console.db");
+    }
+
+    #[test]
+    fn a_postgres_url_is_taken_and_another_database_refused_without_echoing_it() {
+        let url = "postgres://console:secret@db.internal/console";
+        assert_eq!(config(&[("DATABASE_URL", url)]).unwrap().database_url, url);
+        let error = config(&[("DATABASE_URL", "mysql://console:secret@db/console")]).unwrap_err();
+        let message = error.to_string();
+        assert!(
+            message.starts_with("DATABASE_URL: expected sqlite://"),
+            "{message}"
+        );
+        assert!(!message.contains("secret"), "{message}");
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod policy_api;
 pub mod security;
 mod sign_in_required;
 
+use app::accounts::session_store::DatabaseSessionStore;
 use app::{
     accounts::{service as accounts, SETUP_PAGE},
     clock::Clock,
@@ -46,7 +47,6 @@ use tower_sessions::{
     cookie::{time::Duration, SameSite},
     Expiry, SessionManagerLayer,
 };
-use tower_sessions_sqlx_store::SqliteStore;
 
 /// The workspace this deployment serves until workspaces can be created.
 pub const DEFAULT_WORKSPACE: &str = "default";
@@ -78,7 +78,7 @@ pub enum StartupError {
 /// Everything the router needs, made once at start-up.
 pub struct Console {
     pub state: AppState,
-    sessions: SqliteStore,
+    pub sessions: DatabaseSessionStore,
     /// While nobody can sign in: the one-time link that creates the first
     /// admin, and when it expires (Unix seconds).
     pub setup_token: Option<(String, i64)>,
@@ -108,8 +108,7 @@ pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Console, 
     }
     let master = master_keys::load(&config.master_key)?;
     let pool = db::connect(&config.database_url).await?;
-    let sessions = SqliteStore::new(pool.clone());
-    sessions.migrate().await.map_err(StartupError::Prepare)?;
+    let sessions = DatabaseSessionStore::new(pool.clone());
 
     let state = AppState {
         pool,
@@ -226,10 +225,12 @@ async fn undecodable_arguments_are_bad_requests(request: Request<Body>, next: Ne
     Response::from_parts(parts, Body::from(body))
 }
 
-/// Deletes replaced provider keys once their grace period is over (each
-/// save also does), checking every minute.
-pub fn spawn_key_cleanup(console: &Console) {
+/// Every minute, on every replica: deletes provider keys past their grace
+/// period and sessions that have ended. Both deletions are idempotent, so
+/// replicas doing the same work at once is harmless.
+pub fn spawn_housekeeping(console: &Console) {
     let state = console.state.clone();
+    let sessions = console.sessions.clone();
     tokio::spawn(async move {
         let mut every_minute = tokio::time::interval(tokio::time::Duration::from_secs(60));
         loop {
@@ -241,20 +242,9 @@ pub fn spawn_key_cleanup(console: &Console) {
                 }
                 Err(error) => tracing::error!(%error, "deleting expired provider keys failed"),
             }
-        }
-    });
-}
-
-/// Keeps the session table small: expired sessions are deleted hourly.
-pub fn spawn_session_cleanup(console: &Console) {
-    use tower_sessions::session_store::ExpiredDeletion;
-    let sessions = console.sessions.clone();
-    tokio::spawn(async move {
-        if let Err(error) = sessions
-            .continuously_delete_expired(tokio::time::Duration::from_secs(3600))
-            .await
-        {
-            tracing::error!(%error, "deleting expired sessions stopped");
+            if let Err(error) = sessions.delete_expired(state.clock.now()).await {
+                tracing::error!(%error, "deleting expired sessions failed");
+            }
         }
     });
 }

@@ -144,8 +144,7 @@ async fn serve(config: Config, console: server::Console) -> Result<(), RunError>
             "It seals workspaces' provider keys: back it up, and keep it out of database backups."
         );
     }
-    server::spawn_session_cleanup(&console);
-    server::spawn_key_cleanup(&console);
+    server::spawn_housekeeping(&console);
 
     let app = server::app(&console, options, &config);
     // The peer address feeds sign-in throttling.

@@ -2,20 +2,20 @@
 //! `/healthz` (the process answers), `/readyz` (the database answers and
 //! is migrated), and one log line per request.
 
+use app::db::Pool;
 use axum::{
     body::Body,
     http::{header, Request, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
 };
-use sqlx::SqlitePool;
 use std::time::Instant;
 
 pub async fn healthz() -> &'static str {
     "ok\n"
 }
 
-pub async fn readyz(pool: SqlitePool) -> Response {
+pub async fn readyz(pool: Pool) -> Response {
     let readiness = app::db::readiness(&pool).await;
     let status = if readiness.reachable && readiness.migrated {
         StatusCode::OK

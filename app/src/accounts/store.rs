@@ -1,8 +1,9 @@
 //! SQL for users and setup tokens. Schema: `app/migrations/0002_*`.
 
+use crate::db::Tx;
 use crate::domain::Role;
 use crate::workspace::WorkspaceId;
-use sqlx::{Sqlite, SqliteExecutor, Transaction};
+use sqlx::AnyExecutor;
 
 #[derive(Debug, Clone)]
 pub struct UserRecord {
@@ -37,7 +38,7 @@ const USER_COLUMNS: &str = "id, workspace_id, email, name, password_hash, role, 
 /// Stores a new password hash and moves the user to a new session
 /// generation, voiding every existing session.
 pub async fn replace_password(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     user_id: &str,
     password_hash: &str,
 ) -> Result<(), sqlx::Error> {
@@ -52,7 +53,7 @@ pub async fn replace_password(
 }
 
 pub async fn find_by_email(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     email: &str,
 ) -> Result<Option<UserRecord>, sqlx::Error> {
     let row: Option<UserRow> = sqlx::query_as(&format!(
@@ -65,7 +66,7 @@ pub async fn find_by_email(
 }
 
 pub async fn find_by_id(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     id: &str,
 ) -> Result<Option<UserRecord>, sqlx::Error> {
     let row: Option<UserRow> =
@@ -76,7 +77,7 @@ pub async fn find_by_id(
     Ok(row.and_then(from_row))
 }
 
-pub async fn count_users(db: impl SqliteExecutor<'_>) -> Result<i64, sqlx::Error> {
+pub async fn count_users(db: impl AnyExecutor<'_>) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM users")
         .fetch_one(db)
         .await
@@ -93,10 +94,7 @@ pub struct NewUser<'a> {
 }
 
 /// Fails with a unique-constraint error when the e-mail is taken.
-pub async fn insert_user(
-    db: impl SqliteExecutor<'_>,
-    user: NewUser<'_>,
-) -> Result<(), sqlx::Error> {
+pub async fn insert_user(db: impl AnyExecutor<'_>, user: NewUser<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO users (id, workspace_id, email, name, password_hash, role, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -115,7 +113,7 @@ pub async fn insert_user(
 
 /// Makes `token_hash` the only usable setup token.
 pub async fn replace_setup_token(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Tx<'_>,
     workspace: &WorkspaceId,
     token_hash: &str,
     expires_at: i64,
@@ -136,7 +134,7 @@ pub async fn replace_setup_token(
 
 /// The workspace of a usable (unused, unexpired) setup token.
 pub async fn usable_setup_token(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     token_hash: &str,
     now: i64,
 ) -> Result<Option<WorkspaceId>, sqlx::Error> {
@@ -152,7 +150,7 @@ pub async fn usable_setup_token(
 
 /// Marks the token used; of two concurrent uses only one gets `Some`.
 pub async fn consume_setup_token(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     token_hash: &str,
     now: i64,
 ) -> Result<Option<WorkspaceId>, sqlx::Error> {
@@ -174,7 +172,7 @@ pub fn is_unique_violation(error: &sqlx::Error) -> bool {
 
 /// Times of failed sign-ins for `account` since `since`, newest first.
 pub async fn failures_of_account(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     account: &str,
     since: i64,
 ) -> Result<Vec<i64>, sqlx::Error> {
@@ -189,7 +187,7 @@ pub async fn failures_of_account(
 
 /// Times of failed sign-ins from `client` since `since`, newest first.
 pub async fn failures_of_client(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     client: &str,
     since: i64,
 ) -> Result<Vec<i64>, sqlx::Error> {
@@ -204,7 +202,7 @@ pub async fn failures_of_client(
 
 /// Records a failure and drops those older than `forget_before`.
 pub async fn record_failure(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Tx<'_>,
     account: &str,
     client: &str,
     at: i64,
@@ -225,7 +223,7 @@ pub async fn record_failure(
 
 /// After a successful sign-in the account's count starts afresh.
 pub async fn forget_failures_of_account(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     account: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM sign_in_failures WHERE account = $1")

@@ -4,7 +4,7 @@
 use super::{AuditEntry, PER_PAGE};
 use crate::accounts::session::Actor;
 use crate::workspace::WorkspaceId;
-use sqlx::SqliteExecutor;
+use sqlx::AnyExecutor;
 
 pub struct NewEntry<'a> {
     pub workspace: &'a WorkspaceId,
@@ -16,7 +16,7 @@ pub struct NewEntry<'a> {
     pub new_value: Option<&'a str>,
 }
 
-pub async fn record(db: impl SqliteExecutor<'_>, entry: NewEntry<'_>) -> Result<(), sqlx::Error> {
+pub async fn record(db: impl AnyExecutor<'_>, entry: NewEntry<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO audit_log (workspace_id, at, actor_id, actor_name, subject, old_value, new_value)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -35,7 +35,7 @@ pub async fn record(db: impl SqliteExecutor<'_>, entry: NewEntry<'_>) -> Result<
 
 /// An entry for a change the signed-in `actor` made.
 pub async fn record_change(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     actor: &Actor,
     at: i64,
     subject: &str,
@@ -60,7 +60,7 @@ pub async fn record_change(
 /// Page `page` (0 = newest) of the workspace's entries, and whether older
 /// ones exist.
 pub async fn page(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     workspace: &WorkspaceId,
     page: u32,
 ) -> Result<(Vec<AuditEntry>, bool), sqlx::Error> {

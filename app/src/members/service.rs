@@ -8,11 +8,11 @@ use super::{
 };
 use crate::accounts::{password, session::Actor, store as accounts, tokens, AuthError};
 use crate::audit::store as audit;
+use crate::db::Tx;
 use crate::domain::credentials::{check_email, check_new_account, normalize_email};
 use crate::domain::membership::{check_change, MembershipChange, MembershipProblem};
 use crate::domain::Role;
 use crate::state::AppState;
-use sqlx::{Sqlite, Transaction};
 
 fn logged<E: std::fmt::Display>(what: &'static str) -> impl FnOnce(E) -> MembersError {
     move |error| {
@@ -35,9 +35,7 @@ async fn in_membership_tx<T>(
     state: &AppState,
     actor: &Actor,
     what: &'static str,
-    change: impl AsyncFnOnce(
-        &mut Transaction<'_, Sqlite>,
-    ) -> Result<Result<T, MembersError>, sqlx::Error>,
+    change: impl AsyncFnOnce(&mut Tx<'_>) -> Result<Result<T, MembersError>, sqlx::Error>,
 ) -> Result<T, MembersError> {
     let outcome: Result<Result<T, MembersError>, sqlx::Error> = async {
         let mut tx = state.pool.begin().await?;

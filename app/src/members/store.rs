@@ -3,7 +3,7 @@
 
 use crate::domain::Role;
 use crate::workspace::WorkspaceId;
-use sqlx::SqliteExecutor;
+use sqlx::AnyExecutor;
 
 #[derive(Debug, Clone)]
 pub struct MemberRecord {
@@ -26,7 +26,7 @@ pub struct InvitationRecord {
 /// The first write of every membership change: concurrent changes to one
 /// workspace wait for each other here, so each sees the other's outcome.
 pub async fn lock_membership(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     workspace: &WorkspaceId,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE workspaces SET membership_version = membership_version + 1 WHERE id = $1")
@@ -37,7 +37,7 @@ pub async fn lock_membership(
 }
 
 pub async fn members(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     workspace: &WorkspaceId,
 ) -> Result<Vec<MemberRecord>, sqlx::Error> {
     let rows: Vec<(String, String, String, String)> = sqlx::query_as(
@@ -61,7 +61,7 @@ pub async fn members(
 
 /// The member `user_id`, if they belong to `workspace`.
 pub async fn member(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     workspace: &WorkspaceId,
     user_id: &str,
 ) -> Result<Option<MemberRecord>, sqlx::Error> {
@@ -83,7 +83,7 @@ pub async fn member(
 }
 
 pub async fn count_admins(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     workspace: &WorkspaceId,
 ) -> Result<usize, sqlx::Error> {
     let count: i64 =
@@ -95,7 +95,7 @@ pub async fn count_admins(
 }
 
 pub async fn set_role(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     user_id: &str,
     role: Role,
 ) -> Result<(), sqlx::Error> {
@@ -108,7 +108,7 @@ pub async fn set_role(
 }
 
 /// Their sessions end with the account: each request re-reads it.
-pub async fn delete_user(db: impl SqliteExecutor<'_>, user_id: &str) -> Result<(), sqlx::Error> {
+pub async fn delete_user(db: impl AnyExecutor<'_>, user_id: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM users WHERE id = $1")
         .bind(user_id)
         .execute(db)
@@ -128,7 +128,7 @@ pub struct NewInvitation<'a> {
 }
 
 pub async fn insert_invitation(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     invitation: NewInvitation<'_>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
@@ -151,7 +151,7 @@ pub async fn insert_invitation(
 
 /// A new invitation replaces earlier unused ones for the same address.
 pub async fn delete_unused_invitations_for(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     workspace: &WorkspaceId,
     email: &str,
 ) -> Result<(), sqlx::Error> {
@@ -185,7 +185,7 @@ const INVITATION_COLUMNS: &str = "id, workspace_id, email, role, invited_by_name
 /// Invitations of `workspace` that can still be used, soonest to expire
 /// last.
 pub async fn pending_invitations(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     workspace: &WorkspaceId,
     now: i64,
 ) -> Result<Vec<InvitationRecord>, sqlx::Error> {
@@ -203,7 +203,7 @@ pub async fn pending_invitations(
 
 /// Deletes an unused invitation of `workspace`; returns it if it existed.
 pub async fn delete_invitation(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     workspace: &WorkspaceId,
     id: &str,
 ) -> Result<Option<InvitationRecord>, sqlx::Error> {
@@ -220,7 +220,7 @@ pub async fn delete_invitation(
 
 /// The invitation behind a token, while it can still be used.
 pub async fn usable_invitation(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     token_hash: &str,
     now: i64,
 ) -> Result<Option<InvitationRecord>, sqlx::Error> {
@@ -237,7 +237,7 @@ pub async fn usable_invitation(
 
 /// Marks the invitation used; of two concurrent uses only one gets it.
 pub async fn consume_invitation(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     token_hash: &str,
     now: i64,
 ) -> Result<Option<InvitationRecord>, sqlx::Error> {
@@ -254,7 +254,7 @@ pub async fn consume_invitation(
 }
 
 pub async fn workspace_name(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     workspace: &WorkspaceId,
 ) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT name FROM workspaces WHERE id = $1")

@@ -1,8 +1,9 @@
 //! SQL for service tokens. Schema: `app/migrations/0008_*`.
 
 use super::ServiceToken;
+use crate::db::Flag;
 use crate::workspace::WorkspaceId;
-use sqlx::SqliteExecutor;
+use sqlx::AnyExecutor;
 
 #[derive(Debug, Clone)]
 pub struct TokenRecord {
@@ -22,7 +23,7 @@ pub struct NewToken<'a> {
     pub created_at: i64,
 }
 
-pub async fn insert(db: impl SqliteExecutor<'_>, token: NewToken<'_>) -> Result<(), sqlx::Error> {
+pub async fn insert(db: impl AnyExecutor<'_>, token: NewToken<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO service_tokens
            (id, workspace_id, name, token_hash, may_receive_keys, created_by_name, created_at)
@@ -42,10 +43,10 @@ pub async fn insert(db: impl SqliteExecutor<'_>, token: NewToken<'_>) -> Result<
 
 /// The workspace's tokens that still work, newest first.
 pub async fn live(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     workspace: &WorkspaceId,
 ) -> Result<Vec<ServiceToken>, sqlx::Error> {
-    type Row = (String, String, bool, String, i64, Option<i64>);
+    type Row = (String, String, Flag, String, i64, Option<i64>);
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT id, name, may_receive_keys, created_by_name, created_at, last_used_at
          FROM service_tokens WHERE workspace_id = $1 AND revoked_at IS NULL
@@ -60,7 +61,7 @@ pub async fn live(
             |(id, name, may_receive_keys, created_by, created_at, last_used_at)| ServiceToken {
                 id,
                 name,
-                may_receive_keys,
+                may_receive_keys: may_receive_keys.into(),
                 created_by,
                 created_at,
                 last_used_at,
@@ -71,7 +72,7 @@ pub async fn live(
 
 /// Revokes a live token of `workspace`; returns its name if there was one.
 pub async fn revoke(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     workspace: &WorkspaceId,
     id: &str,
     at: i64,
@@ -89,10 +90,10 @@ pub async fn revoke(
 
 /// The live token whose digest is `token_hash`.
 pub async fn by_hash(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     token_hash: &str,
 ) -> Result<Option<TokenRecord>, sqlx::Error> {
-    let row: Option<(String, String, String, bool)> = sqlx::query_as(
+    let row: Option<(String, String, String, Flag)> = sqlx::query_as(
         "SELECT id, workspace_id, name, may_receive_keys FROM service_tokens
          WHERE token_hash = $1 AND revoked_at IS NULL",
     )
@@ -104,14 +105,14 @@ pub async fn by_hash(
             id,
             workspace: WorkspaceId::new(workspace),
             name,
-            may_receive_keys,
+            may_receive_keys: may_receive_keys.into(),
         }),
     )
 }
 
 /// Notes that the token was used, at most once a minute per token so
 /// reading the policy stays a read.
-pub async fn touch(db: impl SqliteExecutor<'_>, id: &str, at: i64) -> Result<(), sqlx::Error> {
+pub async fn touch(db: impl AnyExecutor<'_>, id: &str, at: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE service_tokens SET last_used_at = $2
          WHERE id = $1 AND (last_used_at IS NULL OR last_used_at <= $2 - 60)",

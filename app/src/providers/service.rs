@@ -10,12 +10,12 @@ use super::{
 };
 use crate::accounts::{session::Actor, tokens};
 use crate::audit::store as audit;
+use crate::db::{Pool, Tx};
 use crate::domain::provider::{check_base_url, check_key, last4, route, KeyProvider};
 use crate::domain::Role;
 use crate::settings::store::{claim_version, version_of};
 use crate::state::AppState;
 use secrecy::{ExposeSecret, SecretString};
-use sqlx::SqlitePool;
 
 fn unavailable(what: &'static str) -> impl FnOnce(sqlx::Error) -> ProviderError {
     move |error| {
@@ -214,7 +214,7 @@ pub async fn remove_key(
 /// Moves the provider setting on from version `based_on`, or says who
 /// changed it first.
 async fn claim(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     based_on: i64,
     at: i64,
@@ -250,7 +250,7 @@ pub enum ResealError {
 
 /// Seals every stored key afresh under the current master key, so older
 /// master keys can be retired. Returns how many keys were re-sealed.
-pub async fn reseal_all(pool: &SqlitePool, keys: &MasterKeys) -> Result<usize, ResealError> {
+pub async fn reseal_all(pool: &Pool, keys: &MasterKeys) -> Result<usize, ResealError> {
     let mut tx = pool.begin().await?;
     let records = store::all(&mut *tx).await?;
     for record in &records {

@@ -1,9 +1,10 @@
 //! SQL for sealed provider keys. Schema: `app/migrations/0007_*`.
 
 use super::cipher::Sealed;
+use crate::db::Tx;
 use crate::domain::provider::KeyProvider;
 use crate::workspace::WorkspaceId;
-use sqlx::{Sqlite, SqliteExecutor, Transaction};
+use sqlx::AnyExecutor;
 
 #[derive(Debug, Clone)]
 pub struct KeyRecord {
@@ -73,7 +74,7 @@ fn from_row(row: KeyRow) -> Option<KeyRecord> {
 
 /// The key serving the workspace now, if it has one.
 pub async fn current(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     workspace: &WorkspaceId,
 ) -> Result<Option<KeyRecord>, sqlx::Error> {
     let row: Option<KeyRow> = sqlx::query_as(&format!(
@@ -87,7 +88,7 @@ pub async fn current(
 
 /// The most recently replaced key still within its grace period.
 pub async fn retiring(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     workspace: &WorkspaceId,
     now: i64,
 ) -> Result<Option<KeyRecord>, sqlx::Error> {
@@ -117,7 +118,7 @@ pub struct NewKey<'a> {
 /// Retires the current key (usable until `usable_until`) and stores the
 /// new one as current.
 pub async fn replace_current(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Tx<'_>,
     key: NewKey<'_>,
     usable_until: i64,
 ) -> Result<(), sqlx::Error> {
@@ -153,7 +154,7 @@ pub async fn replace_current(
 
 /// Deletes every key of the workspace, current and retiring.
 pub async fn delete_all(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     workspace: &WorkspaceId,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM provider_keys WHERE workspace_id = $1")
@@ -164,7 +165,7 @@ pub async fn delete_all(
 }
 
 /// Deletes replaced keys whose grace period is over. Returns how many.
-pub async fn delete_expired(db: impl SqliteExecutor<'_>, now: i64) -> Result<u64, sqlx::Error> {
+pub async fn delete_expired(db: impl AnyExecutor<'_>, now: i64) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query(
         "DELETE FROM provider_keys WHERE usable_until IS NOT NULL AND usable_until <= $1",
     )
@@ -175,7 +176,7 @@ pub async fn delete_expired(db: impl SqliteExecutor<'_>, now: i64) -> Result<u64
 }
 
 /// Every stored key, for re-sealing under a new master key.
-pub async fn all(db: impl SqliteExecutor<'_>) -> Result<Vec<KeyRecord>, sqlx::Error> {
+pub async fn all(db: impl AnyExecutor<'_>) -> Result<Vec<KeyRecord>, sqlx::Error> {
     let rows: Vec<KeyRow> = sqlx::query_as(&format!("SELECT {KEY_COLUMNS} FROM provider_keys"))
         .fetch_all(db)
         .await?;
@@ -183,7 +184,7 @@ pub async fn all(db: impl SqliteExecutor<'_>) -> Result<Vec<KeyRecord>, sqlx::Er
 }
 
 pub async fn reseal(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     id: &str,
     sealed: &Sealed,
 ) -> Result<(), sqlx::Error> {

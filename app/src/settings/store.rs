@@ -3,17 +3,18 @@
 //! setting and has the defaults.
 
 use crate::audit::store as audit;
+use crate::db::{Flag, Pool, Tx};
 use crate::domain::{
     on_off, AiSettings, LastChange, SavedSwitch, SettingVersion, SwitchSetting, SwitchVersions,
 };
 use crate::workspace::WorkspaceId;
-use sqlx::{Sqlite, SqliteExecutor, SqlitePool, Transaction};
+use sqlx::AnyExecutor;
 
 pub async fn load(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     workspace: &WorkspaceId,
 ) -> Result<AiSettings, sqlx::Error> {
-    let row: Option<(bool, bool)> = sqlx::query_as(
+    let row: Option<(Flag, Flag)> = sqlx::query_as(
         "SELECT ai_enabled, training_allowed FROM workspace_ai_settings WHERE workspace_id = $1",
     )
     .bind(workspace.as_str())
@@ -21,15 +22,15 @@ pub async fn load(
     .await?;
     Ok(match row {
         Some((ai_enabled, training_allowed)) => AiSettings {
-            ai_enabled,
-            training_allowed,
+            ai_enabled: ai_enabled.into(),
+            training_allowed: training_allowed.into(),
         },
         None => AiSettings::default(),
     })
 }
 
 pub async fn load_versions(
-    pool: &SqlitePool,
+    pool: &Pool,
     workspace: &WorkspaceId,
 ) -> Result<SwitchVersions, sqlx::Error> {
     let rows: Vec<(String, i64, Option<String>, Option<i64>)> = sqlx::query_as(
@@ -69,7 +70,7 @@ pub struct SwitchChange<'a> {
 /// bumps the version, stores the value and writes the audit entry, all in
 /// one transaction. Otherwise changes nothing and says who changed it.
 pub async fn change_switch(
-    pool: &SqlitePool,
+    pool: &Pool,
     change: SwitchChange<'_>,
 ) -> Result<Result<SavedSwitch, Option<LastChange>>, sqlx::Error> {
     let mut tx = pool.begin().await?;
@@ -115,7 +116,7 @@ pub async fn change_switch(
 /// changed it. If another change came first, changes nothing and says who
 /// made that one. The caller's transaction holds the write from here on.
 pub async fn claim_version(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Tx<'_>,
     workspace: &WorkspaceId,
     setting: &str,
     based_on: i64,
@@ -160,7 +161,7 @@ pub async fn claim_version(
 
 /// The version of one setting (0 if it never changed).
 pub async fn version_of(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     workspace: &WorkspaceId,
     setting: &str,
 ) -> Result<SettingVersion, sqlx::Error> {
@@ -184,7 +185,7 @@ pub async fn version_of(
 /// different switches at the same moment never undo each other. A workspace
 /// without a row gets one, with the defaults for every other setting.
 pub async fn save_switch(
-    db: impl SqliteExecutor<'_>,
+    db: impl AnyExecutor<'_>,
     workspace: &WorkspaceId,
     setting: SwitchSetting,
     value: bool,

@@ -1,7 +1,9 @@
-//! A fresh SQLite database per test, migrated, with one workspace and a
-//! clock the test moves.
+//! A fresh database per test (SQLite, or PostgreSQL on the test script's
+//! second pass; see database.rs), migrated, with one workspace and a clock
+//! the test moves.
 #![allow(dead_code)] // each test file uses a different part
 
+pub mod database;
 pub mod fake_provider;
 
 use app::clock::ManualClock;
@@ -17,13 +19,13 @@ pub const PASSWORD: &str = "a long enough password";
 pub struct Fresh {
     pub state: AppState,
     pub clock: ManualClock,
-    /// Keeps the database file alive for the test's duration.
+    /// Keeps an SQLite database file alive for the test's duration.
     pub dir: tempfile::TempDir,
 }
 
 pub async fn fresh_state(plan: Plan) -> Fresh {
     let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let url = database::fresh_database_url(dir.path()).await;
     let pool = db::connect(&url)
         .await
         .expect("database opens and migrates");

@@ -1,6 +1,10 @@
-//! A console served in-process over a fresh SQLite file, driven with
+//! A console served in-process over a fresh database, driven with
 //! `oneshot` as a browser would, cookie included.
 #![allow(dead_code)] // each test file uses a different part of the harness
+
+// The app's tests choose the database the same way.
+#[path = "../../../app/tests/common/database.rs"]
+pub mod database;
 
 use app::accounts::service::{self, NewAccount};
 use app::clock::ManualClock;
@@ -43,7 +47,7 @@ pub async fn server_configured(plan: Plan, adjust: impl FnOnce(&mut Config)) -> 
     let dir = tempfile::tempdir().unwrap();
     let mut config = Config {
         data_dir: dir.path().to_path_buf(),
-        database_url: format!("sqlite://{}", dir.path().join("console.db").display()),
+        database_url: database::fresh_database_url(dir.path()).await,
         plan,
         public_url: None,
         providers: Default::default(),

@@ -1,0 +1,154 @@
+//! Opening the database. SQLite is the embedded default (its file is
+//! created on first start); `postgres://` URLs select PostgreSQL, for
+//! several replicas sharing one database. Both are reached through sqlx's
+//! `Any` driver, so every query is written once, with `$1` placeholders and
+//! SQL that both understand; only the migrations differ by database.
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::Any;
+use std::str::FromStr;
+
+mod flag;
+pub use flag::Flag;
+
+/// A connection pool onto either database.
+pub type Pool = sqlx::AnyPool;
+/// A transaction on either database.
+pub type Tx<'c> = sqlx::Transaction<'c, Any>;
+
+static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// The database a URL names, by its scheme; `None` for anything else.
+    pub fn of_url(url: &str) -> Option<Self> {
+        let scheme = url.split_once(':')?.0;
+        match scheme {
+            "sqlite" => Some(Self::Sqlite),
+            "postgres" | "postgresql" => Some(Self::Postgres),
+            _ => None,
+        }
+    }
+
+    pub fn of_pool(pool: &Pool) -> Self {
+        match pool.connect_options().database_url.scheme() {
+            "sqlite" => Self::Sqlite,
+            _ => Self::Postgres,
+        }
+    }
+
+    fn migrator(self) -> &'static sqlx::migrate::Migrator {
+        match self {
+            Self::Sqlite => &SQLITE_MIGRATOR,
+            Self::Postgres => &POSTGRES_MIGRATOR,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("DATABASE_URL must start with sqlite:// or postgres://")]
+    UnknownScheme,
+    #[error("could not open the database: {0}")]
+    Open(#[source] sqlx::Error),
+    #[error("could not apply the database migrations: {0}")]
+    Migrate(#[source] sqlx::migrate::MigrateError),
+}
+
+/// Opens the database at `url` (creating an SQLite file if needed) and
+/// migrates it. Replicas starting together on PostgreSQL take turns: the
+/// migrator holds an advisory lock.
+pub async fn connect(url: &str) -> Result<Pool, DbError> {
+    sqlx::any::install_default_drivers();
+    let backend = Backend::of_url(url).ok_or(DbError::UnknownScheme)?;
+    let url = match backend {
+        Backend::Sqlite if !url.contains("mode=") => {
+            let separator = if url.contains('?') { '&' } else { '?' };
+            format!("{url}{separator}mode=rwc")
+        }
+        _ => url.to_string(),
+    };
+    let options = AnyConnectOptions::from_str(&url).map_err(DbError::Open)?;
+    let pool = AnyPoolOptions::new()
+        .max_connections(8)
+        .after_connect(move |connection, _| {
+            Box::pin(async move {
+                if backend == Backend::Sqlite {
+                    // WAL lets the page read while a save is being written;
+                    // sqlx already waits 5 s for a busy database and turns
+                    // foreign keys on.
+                    sqlx::query("PRAGMA journal_mode = WAL")
+                        .execute(&mut *connection)
+                        .await?;
+                }
+                Ok(())
+            })
+        })
+        .connect_with(options)
+        .await
+        .map_err(DbError::Open)?;
+    backend
+        .migrator()
+        .run(&pool)
+        .await
+        .map_err(DbError::Migrate)?;
+    Ok(pool)
+}
+
+/// Whether the database answers and has every migration this build knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Readiness {
+    pub reachable: bool,
+    pub migrated: bool,
+}
+
+pub async fn readiness(pool: &Pool) -> Readiness {
+    let migrator = Backend::of_pool(pool).migrator();
+    let newest_known = migrator.iter().map(|migration| migration.version).max();
+    let applied: Result<Option<i64>, sqlx::Error> =
+        sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = TRUE")
+            .fetch_one(pool)
+            .await;
+    match applied {
+        Ok(applied) => Readiness {
+            reachable: true,
+            migrated: applied >= newest_known,
+        },
+        Err(error) => {
+            tracing::warn!(%error, "readiness check: the database did not answer");
+            Readiness {
+                reachable: false,
+                migrated: false,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Backend;
+
+    #[test]
+    fn the_url_scheme_selects_the_database() {
+        assert_eq!(
+            Backend::of_url("sqlite://data/console.db"),
+            Some(Backend::Sqlite)
+        );
+        assert_eq!(
+            Backend::of_url("postgres://u@db/console"),
+            Some(Backend::Postgres)
+        );
+        assert_eq!(
+            Backend::of_url("postgresql://db/console"),
+            Some(Backend::Postgres)
+        );
+        assert_eq!(Backend::of_url("mysql://db/console"), None);
+        assert_eq!(Backend::of_url("console.db"), None);
+    }
+}
