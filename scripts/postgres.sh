@@ -4,14 +4,15 @@
 # `setup.sh --postgres` installed Debian's PostgreSQL.
 #
 #   start_throwaway_postgres   sets POSTGRES_URL (…/postgres, user "console")
-#   stop_throwaway_postgres    stops the server and deletes its files
+#   stop_throwaway_postgres    stops the server and deletes its files; the
+#                              caller's EXIT trap should call it too
 
 POSTGRES_DIR=""
 POSTGRES_URL=""
 
 postgres_bin() {
   local bin
-  bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  bin="$( (ls -d /usr/lib/postgresql/*/bin 2>/dev/null || true) | sort -V | tail -n 1)"
   [ -x "$bin/initdb" ] || { echo "error: PostgreSQL is not installed (scripts/setup.sh --postgres)" >&2; return 1; }
   echo "$bin"
 }
@@ -38,7 +39,6 @@ start_throwaway_postgres() {
     -o "-c listen_addresses=127.0.0.1 -p $port -k $POSTGRES_DIR -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
     start >/dev/null
   POSTGRES_URL="postgres://console@127.0.0.1:$port/postgres"
-  trap stop_throwaway_postgres EXIT
 }
 
 stop_throwaway_postgres() {

@@ -1,20 +1,28 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds the console and runs every test: the Rust
-# suites, then the Playwright suite in Debian Chromium against release
-# servers it starts on free loopback ports with fresh databases, then the
-# page-weight budget. Exits non-zero on the first failure.
+# suites twice, on SQLite and on a throwaway PostgreSQL cluster, then the
+# Playwright suite in Debian Chromium against release servers it starts on
+# free loopback ports with fresh databases, then the page-weight budget.
+# Exits non-zero on the first failure.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
-bash "$ROOT/scripts/setup.sh" --browser
+bash "$ROOT/scripts/setup.sh" --browser --postgres
+source "$ROOT/scripts/postgres.sh"
 
 step "Building the release server and browser bundle"
 build_release
 
-step "Rust tests"
+step "Rust tests on SQLite"
 (cd "$ROOT" && cargo test --release -p app -p server --features app/ssr)
+
+step "Rust tests on PostgreSQL (a throwaway cluster, stopped afterwards)"
+trap stop_throwaway_postgres EXIT
+start_throwaway_postgres
+(cd "$ROOT" && TEST_DATABASE_URL="$POSTGRES_URL" cargo test --release -p app -p server --features app/ssr)
+stop_throwaway_postgres
 
 step "Browser tests (Playwright, Debian Chromium)"
 export AI_CONSOLE_BIN="$SERVER_BIN" AI_CONSOLE_SITE_ROOT="$SITE_ROOT"
