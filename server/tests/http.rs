@@ -163,7 +163,7 @@ async fn a_save_from_a_stale_page_is_refused_over_http_with_and_without_javascri
 async fn the_activity_panel_lists_changes_newest_first() {
     let server = server(Plan::Team).await;
     let (_, html) = server.get("/settings/ai").await;
-    assert!(html.contains("No changes yet."));
+    assert!(html.contains("No changes yet."), "{html}");
     server
         .post_form("/api/settings/ai/enabled", "enabled=false&version=0")
         .await;

@@ -1,5 +1,5 @@
-//! Upgrading an existing SQLite database: what admins chose before the
-//! schema changed is still what they see after.
+//! The embedded SQLite database: how it is opened, and upgrading an
+//! existing file keeps what admins chose before the schema changed.
 #![cfg(feature = "ssr")]
 
 use app::db;
@@ -68,5 +68,35 @@ async fn switches_and_token_rights_survive_the_move_to_portable_flags() {
             ("gateway".to_string(), true),
             ("reports".to_string(), false)
         ]
+    );
+}
+
+#[tokio::test]
+async fn the_embedded_database_uses_wal_foreign_keys_and_waits_when_busy() {
+    let dir = tempfile::tempdir().unwrap();
+    let pool = db::connect(&format!(
+        "sqlite://{}",
+        dir.path().join("console.db").display()
+    ))
+    .await
+    .unwrap();
+    let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(journal, "wal", "pages read while a save is written");
+    let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(foreign_keys, 1);
+    let busy_timeout_ms: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(busy_timeout_ms >= 1000, "{busy_timeout_ms} ms");
+    assert!(
+        dir.path().join("console.db").exists(),
+        "the file is created"
     );
 }
