@@ -3,25 +3,26 @@
 //! `hydrate` into the browser bundle, where only `#[island]` components
 //! ship.
 
+// One folder per screen, named as the UI names it: its page or section,
+// server functions (one a file), rules, storage and refusals.
 pub mod accounts;
-pub mod audit;
-#[cfg(feature = "ssr")]
-pub mod clock;
+pub mod activity;
+pub mod ai_settings;
+pub mod api_access;
+pub mod members;
+pub mod model_provider;
+
+// Shared by every screen.
+pub mod boundary;
 pub mod components;
 pub mod domain;
-pub mod members;
-pub mod outcome;
-pub mod pages;
-pub mod policy;
-pub mod providers;
-pub mod settings;
-pub mod url;
+pub mod routes;
 pub mod workspace;
 
 #[cfg(feature = "ssr")]
-pub mod db;
+pub mod clock;
 #[cfg(feature = "ssr")]
-pub mod http_status;
+pub mod db;
 #[cfg(feature = "ssr")]
 pub mod security;
 #[cfg(feature = "ssr")]
@@ -29,10 +30,7 @@ pub mod state;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags};
-use leptos_router::{
-    components::{Route, Router, Routes},
-    path, SsrMode,
-};
+use leptos_router::components::Router;
 
 /// The HTML document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -57,34 +55,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The whole console: the router around every page.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
         <Router>
-            <Routes fallback=pages::NotFound>
-                // Async: the whole page is rendered before it is sent, so it
-                // is complete without JavaScript.
-                <Route
-                    path=path!("/settings/ai")
-                    view=pages::AiSettingsPage
-                    ssr=SsrMode::Async
-                />
-                <Route
-                    path=path!("/settings/account")
-                    view=pages::AccountPage
-                    ssr=SsrMode::Async
-                />
-                <Route
-                    path=path!("/settings/members")
-                    view=pages::MembersPage
-                    ssr=SsrMode::Async
-                />
-                <Route path=path!("/settings/api") view=pages::ApiAccessPage ssr=SsrMode::Async />
-                <Route path=path!("/join") view=pages::JoinPage ssr=SsrMode::Async />
-                <Route path=path!("/login") view=pages::SignInPage />
-                <Route path=path!("/setup") view=pages::SetupPage ssr=SsrMode::Async />
-            </Routes>
+            <routes::Pages />
         </Router>
     }
 }

@@ -1,12 +1,12 @@
 //! What the server hands every request: the database and the facts the
 //! deployment fixes. Provided as Leptos context to pages and server fns.
 
+use crate::ai_settings::fixed::FixedSettings;
 use crate::clock::Clock;
 use crate::db::Pool;
-use crate::domain::fixed::FixedSettings;
-use crate::domain::provider::{ProviderEndpoints, Region};
 use crate::domain::Plan;
-use crate::providers::cipher::MasterKeys;
+use crate::model_provider::cipher::MasterKeys;
+use crate::model_provider::rules::{ProviderEndpoints, Region};
 use crate::workspace::WorkspaceId;
 use std::sync::Arc;
 

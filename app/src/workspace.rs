@@ -4,6 +4,12 @@
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkspaceId(String);
 
+impl From<String> for WorkspaceId {
+    fn from(id: String) -> Self {
+        WorkspaceId(id)
+    }
+}
+
 impl WorkspaceId {
     pub fn new(id: impl Into<String>) -> Self {
         WorkspaceId(id.into())

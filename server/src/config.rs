@@ -2,10 +2,10 @@
 //! A bad value stops the server with a message naming the variable and what
 //! it accepts, before anything is served.
 
+use app::ai_settings::fixed::FixedSettings;
 use app::db::Backend;
-use app::domain::fixed::FixedSettings;
-use app::domain::provider::{ProviderEndpoints, Region};
 use app::domain::{Plan, PlanParseError, TrainingControl};
+use app::model_provider::rules::{ProviderEndpoints, Region};
 use app::state::ProviderConfig;
 use secrecy::SecretString;
 use std::path::PathBuf;

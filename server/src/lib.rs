@@ -12,22 +12,21 @@ mod sign_in_required;
 
 use app::accounts::session_store::DatabaseSessionStore;
 use app::{
-    accounts::{service as accounts, SETUP_PAGE},
+    accounts::service as accounts,
     clock::Clock,
     db,
-    outcome::SETTINGS_PAGE,
+    routes::{self, AI_SETTINGS, SETUP},
     shell,
     state::{AppState, Deployment},
     workspace::{self, WorkspaceId},
     App,
 };
 use axum::{
-    body::Body,
     extract::Path,
     http::HeaderMap,
-    http::{Request, StatusCode},
-    middleware::{from_fn, from_fn_with_state, Next},
-    response::{Redirect, Response},
+    http::StatusCode,
+    middleware::{from_fn, from_fn_with_state},
+    response::Redirect,
     routing::get,
     Router,
 };
@@ -88,12 +87,9 @@ pub struct Console {
 
 impl Console {
     pub fn setup_link(&self, base_url: &str) -> Option<String> {
-        self.setup_token.as_ref().map(|(token, _)| {
-            format!(
-                "{}{SETUP_PAGE}?token={token}",
-                base_url.trim_end_matches('/')
-            )
-        })
+        self.setup_token
+            .as_ref()
+            .map(|(token, _)| format!("{}{SETUP}?token={token}", base_url.trim_end_matches('/')))
     }
 }
 
@@ -144,6 +140,8 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
         move || provide_context(state.clone())
     };
     // Registers the pages and every server function (under /api/).
+    // Undecodable arguments answer 400 through each refusal type's
+    // conversion (see `app::boundary`).
     let routes = generate_route_list(App);
     let tls = config.served_over_tls();
     // `__Host-` makes browsers refuse the cookie unless it is Secure, set
@@ -172,12 +170,15 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
     let pool = console.state.pool.clone();
     let policy_state = console.state.clone();
     Router::new()
-        .route("/", get(|| async { Redirect::to(SETTINGS_PAGE) }))
-        .route("/healthz", get(operations::healthz))
-        .route("/readyz", get(move || operations::readyz(pool.clone())))
-        .route("/api/v1/openapi.json", get(policy_api::openapi))
+        .route("/", get(|| async { Redirect::to(AI_SETTINGS) }))
+        .route(routes::HEALTHZ, get(operations::healthz))
         .route(
-            app::policy::POLICY_PATH,
+            routes::READYZ,
+            get(move || operations::readyz(pool.clone())),
+        )
+        .route(routes::OPENAPI, get(policy_api::openapi))
+        .route(
+            routes::POLICY_API,
             get(move |Path(id): Path<String>, headers: HeaderMap| {
                 policy_api::ai_policy(policy_state.clone(), id, headers)
             }),
@@ -188,7 +189,6 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler(shell))
-        .layer(from_fn(undecodable_arguments_are_bad_requests))
         .layer(from_fn_with_state(state, sign_in_required::require_sign_in))
         .layer(sessions)
         .layer(from_fn_with_state(
@@ -206,25 +206,6 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
         .with_state(options)
 }
 
-/// Leptos answers server-function arguments it cannot decode with 500, as
-/// if the server had failed. They are the caller's mistake: 400. (Errors
-/// raised inside a function set their own status; see `app::http_status`.)
-async fn undecodable_arguments_are_bad_requests(request: Request<Body>, next: Next) -> Response {
-    let is_server_fn = request.uri().path().starts_with("/api/");
-    let response = next.run(request).await;
-    if !is_server_fn || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
-        return response;
-    }
-    let (mut parts, body) = response.into_parts();
-    let body = axum::body::to_bytes(body, MAX_REQUEST_BYTES)
-        .await
-        .unwrap_or_default();
-    if body.as_ref() == br#""BadRequest""# {
-        parts.status = StatusCode::BAD_REQUEST;
-    }
-    Response::from_parts(parts, Body::from(body))
-}
-
 /// Every minute, on every replica: deletes provider keys past their grace
 /// period and sessions that have ended. Both deletions are idempotent, so
 /// replicas doing the same work at once is harmless.
@@ -235,7 +216,7 @@ pub fn spawn_housekeeping(console: &Console) {
         let mut every_minute = tokio::time::interval(tokio::time::Duration::from_secs(60));
         loop {
             every_minute.tick().await;
-            match app::providers::service::delete_expired_keys(&state).await {
+            match app::model_provider::service::delete_expired_keys(&state).await {
                 Ok(0) => {}
                 Ok(deleted) => {
                     tracing::info!(deleted, "deleted provider keys past their grace period")

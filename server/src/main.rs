@@ -102,9 +102,9 @@ async fn run() -> Result<(), RunError> {
 
 async fn reseal(
     console: &server::Console,
-    keys: &app::providers::cipher::MasterKeys,
+    keys: &app::model_provider::cipher::MasterKeys,
 ) -> Result<usize, RunError> {
-    app::providers::service::reseal_all(&console.state.pool, keys)
+    app::model_provider::service::reseal_all(&console.state.pool, keys)
         .await
         .map_err(|error| RunError::Cli(format!("re-sealing provider keys failed: {error}")))
 }

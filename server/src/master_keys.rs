@@ -3,7 +3,7 @@
 //! creates, readable by the server's user only.
 
 use crate::config::MasterKeySource;
-use app::providers::cipher::{MasterKeyError, MasterKeys};
+use app::model_provider::cipher::{MasterKeyError, MasterKeys};
 use secrecy::ExposeSecret;
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -3,7 +3,7 @@
 //! cached, so a change on the page applies to the next request; answers
 //! carry an ETag, and a matching `If-None-Match` gets 304.
 
-use app::policy::service::{self, PolicyError};
+use app::api_access::service::{self, PolicyError};
 use app::state::AppState;
 use axum::{
     http::{header, HeaderMap, HeaderValue, StatusCode},

@@ -1,8 +1,10 @@
-//! Accounts: who may sign in, with which role, and the first admin's
-//! one-time setup.
+//! Accounts: the sign-in page, the first admin's one-time setup page and
+//! "Your account"; users, passwords, sessions and who may sign in.
 
+mod account_page;
 #[cfg(feature = "ssr")]
 pub mod client;
+pub mod credentials;
 mod error;
 #[cfg(feature = "ssr")]
 pub mod password;
@@ -13,27 +15,20 @@ pub mod service;
 pub mod session;
 #[cfg(feature = "ssr")]
 pub mod session_store;
+mod setup_page;
+mod sign_in_page;
 #[cfg(feature = "ssr")]
 pub mod store;
+pub mod throttle;
 #[cfg(feature = "ssr")]
 pub mod tokens;
 
+pub use account_page::AccountPage;
 pub use error::AuthError;
+pub use setup_page::SetupPage;
+pub use sign_in_page::SignInPage;
 
-/// Why a server function has nobody to act for. Each boundary error turns
-/// it into its own words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NoActorReason {
-    SignedOut,
-    /// The session could not be read (logged where it happened).
-    Unavailable,
-}
-
-/// Where sign-in sends people when they were not heading anywhere.
-pub const HOME: &str = crate::outcome::SETTINGS_PAGE;
-pub const LOGIN_PAGE: &str = "/login";
-pub const SETUP_PAGE: &str = "/setup";
-pub const ACCOUNT_PAGE: &str = "/settings/account";
+use crate::routes::HOME;
 
 /// Only our own absolute paths are followed after sign-in, so a crafted
 /// link cannot send someone to another site (`//evil.example`, `https:…`).

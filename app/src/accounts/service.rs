@@ -2,14 +2,15 @@
 //! failures are logged here and leave as `AuthError::Unavailable`.
 
 use super::{password, store, tokens, AuthError};
-use crate::audit::store as audit;
-use crate::domain::credentials::{
+use crate::accounts::credentials::{
     check_email, check_new_account, normalize_email, MAX_PASSWORD_CHARS,
 };
-use crate::domain::throttle::{self, HORIZON_SECS, PER_ACCOUNT, PER_CLIENT};
+use crate::accounts::throttle::{self, HORIZON_SECS, PER_ACCOUNT, PER_CLIENT};
+use crate::activity::log as audit;
 use crate::domain::Role;
 use crate::state::AppState;
 use crate::workspace::WorkspaceId;
+use sqlx::AnyExecutor;
 
 /// How long a printed setup link stays usable.
 pub const SETUP_LINK_LIFETIME_SECS: i64 = 24 * 60 * 60;
@@ -263,7 +264,7 @@ pub async fn change_password(
     new: &str,
     new_again: &str,
 ) -> Result<(), AuthError> {
-    crate::domain::credentials::check_new_password(new, new_again)?;
+    crate::accounts::credentials::check_new_password(new, new_again)?;
     let user = store::find_by_id(&state.pool, &actor.user_id)
         .await
         .map_err(|e| unavailable("looking up an account", e))?
@@ -292,4 +293,25 @@ pub async fn change_password(
     }
     .await;
     changed.map_err(|e| unavailable("changing a password", e))
+}
+
+pub use super::store::NewUser;
+
+/// Whether an account uses `email` (already normalised), in the caller's
+/// transaction: for screens that create people (invitations).
+pub async fn email_in_use(db: impl AnyExecutor<'_>, email: &str) -> Result<bool, sqlx::Error> {
+    Ok(store::find_by_email(db, email).await?.is_some())
+}
+
+/// Creates an account in the caller's transaction. `Ok(false)`: the e-mail
+/// address is taken.
+pub async fn insert_account(
+    db: impl AnyExecutor<'_>,
+    user: NewUser<'_>,
+) -> Result<bool, sqlx::Error> {
+    match store::insert_user(db, user).await {
+        Ok(()) => Ok(true),
+        Err(error) if store::is_unique_violation(&error) => Ok(false),
+        Err(error) => Err(error),
+    }
 }

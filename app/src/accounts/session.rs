@@ -3,11 +3,13 @@
 //! not know: which user a session belongs to and the 8-hour limit from
 //! sign-in, whatever the activity.
 
-use super::{store, NoActorReason};
+use super::store;
+use crate::boundary::{NoActor, NotAdmin};
 use crate::domain::{Role, Viewer};
 use crate::state::AppState;
 use crate::workspace::WorkspaceId;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use tower_sessions::Session;
 
 const SIGNED_IN: &str = "signed_in";
@@ -32,11 +34,72 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// The person as the page's top bar shows them.
     pub fn viewer(&self) -> Viewer {
         Viewer {
             name: self.name.clone(),
             role: self.role,
         }
+    }
+}
+
+/// A signed-in admin of the workspace. Only [`Admin::check`] makes one, so
+/// a service function that takes `&Admin` cannot run for anyone else: the
+/// role check is in its signature, not in its body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Admin(Actor);
+
+impl Admin {
+    /// The actor, if they are an admin of their workspace.
+    pub fn check(actor: Actor) -> Result<Admin, NotAdmin> {
+        match actor.role {
+            Role::Admin => Ok(Admin(actor)),
+            Role::Member => Err(NotAdmin),
+        }
+    }
+
+    /// The admin as the person they are.
+    pub fn actor(&self) -> &Actor {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Admin {
+    type Target = Actor;
+
+    fn deref(&self) -> &Actor {
+        &self.0
+    }
+}
+
+/// The signed-in person of the request being served, resolved the first
+/// time anything asks (the sign-in guard, a page's loaders, a server
+/// function) and then shared by all of them: a page reads the session and
+/// the user once, however many sections it has. The server puts one in
+/// every request's extensions.
+#[derive(Debug, Clone, Default)]
+pub struct RequestActor(Arc<tokio::sync::OnceCell<Result<Option<Actor>, SessionUnreadable>>>);
+
+/// Reading the session or the user failed (logged where it happened).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionUnreadable;
+
+impl RequestActor {
+    /// The person `session` belongs to, read on the first call only.
+    pub async fn resolve(
+        &self,
+        state: &AppState,
+        session: &Session,
+    ) -> Result<Option<Actor>, SessionUnreadable> {
+        self.0
+            .get_or_init(|| async {
+                actor(state, session).await.map_err(|error| {
+                    tracing::error!(%error, "reading the session failed");
+                    SessionUnreadable
+                })
+            })
+            .await
+            .clone()
     }
 }
 
@@ -96,6 +159,7 @@ pub async fn sign_out(session: &Session) -> Result<(), SessionError> {
 /// its absolute lifetime, and their account still exists. Their role is
 /// read afresh, so a changed role applies on the next request.
 pub async fn actor(state: &AppState, session: &Session) -> Result<Option<Actor>, SessionError> {
+    tracing::debug!("reading the signed-in person");
     let Some(signed_in) = session.get::<SignedIn>(SIGNED_IN).await? else {
         return Ok(None);
     };
@@ -128,22 +192,54 @@ pub async fn current_session() -> Option<Session> {
     }
 }
 
-/// The signed-in person of the current server-function request.
-pub async fn current_actor(state: &AppState) -> Result<Option<Actor>, SessionError> {
-    match current_session().await {
-        Some(session) => actor(state, &session).await,
-        None => Ok(None),
+/// The signed-in person of the current request, resolved once per request
+/// (see [`RequestActor`]).
+pub async fn current_actor(state: &AppState) -> Result<Option<Actor>, SessionUnreadable> {
+    let Some(session) = current_session().await else {
+        return Ok(None);
+    };
+    let shared = leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<RequestActor>().cloned());
+    match shared {
+        Some(request_actor) => request_actor.resolve(state, &session).await,
+        None => {
+            tracing::error!("no RequestActor on this request; is the sign-in layer installed?");
+            RequestActor::default().resolve(state, &session).await
+        }
     }
 }
 
 /// The signed-in person a server function acts for.
-pub async fn require_actor(state: &AppState) -> Result<Actor, NoActorReason> {
+pub async fn require_actor(state: &AppState) -> Result<Actor, NoActor> {
     match current_actor(state).await {
         Ok(Some(actor)) => Ok(actor),
-        Ok(None) => Err(NoActorReason::SignedOut),
+        Ok(None) => Err(NoActor::SignedOut),
+        Err(SessionUnreadable) => Err(NoActor::Unavailable),
+    }
+}
+
+/// Keeps `value` in the signed-in person's session until their next page
+/// shows it once (a link or token made by the request that redirects
+/// there). `None` when it could not be kept (logged).
+pub async fn keep_for_page<T: Serialize>(slot: &str, value: &T) -> Option<()> {
+    let session = current_session().await?;
+    match session.insert(slot, value).await {
+        Ok(()) => Some(()),
         Err(error) => {
-            tracing::error!(%error, "reading the session failed");
-            Err(NoActorReason::Unavailable)
+            tracing::error!(%error, slot, "keeping a value for the next page failed");
+            None
+        }
+    }
+}
+
+/// Takes what [`keep_for_page`] kept in `slot`, so it is shown only once.
+pub async fn take_for_page<T: serde::de::DeserializeOwned>(slot: &str) -> Option<T> {
+    let session = current_session().await?;
+    match session.remove::<T>(slot).await {
+        Ok(value) => value,
+        Err(error) => {
+            tracing::error!(%error, slot, "reading a value kept for this page failed");
+            None
         }
     }
 }

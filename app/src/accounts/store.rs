@@ -5,32 +5,19 @@ use crate::domain::Role;
 use crate::workspace::WorkspaceId;
 use sqlx::AnyExecutor;
 
-#[derive(Debug, Clone)]
+/// An account as stored. A role this build does not know fails to decode.
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct UserRecord {
     pub id: String,
+    #[sqlx(rename = "workspace_id", try_from = "String")]
     pub workspace: WorkspaceId,
     pub email: String,
     pub name: String,
     pub password_hash: String,
+    #[sqlx(try_from = "String")]
     pub role: Role,
     /// Sessions signed in under an older generation are void.
     pub session_generation: i64,
-}
-
-type UserRow = (String, String, String, String, String, String, i64);
-
-fn from_row(
-    (id, workspace, email, name, password_hash, role, session_generation): UserRow,
-) -> Option<UserRecord> {
-    Some(UserRecord {
-        id,
-        workspace: WorkspaceId::new(workspace),
-        email,
-        name,
-        password_hash,
-        role: Role::from_key(&role)?,
-        session_generation,
-    })
 }
 
 const USER_COLUMNS: &str = "id, workspace_id, email, name, password_hash, role, session_generation";
@@ -56,25 +43,22 @@ pub async fn find_by_email(
     db: impl AnyExecutor<'_>,
     email: &str,
 ) -> Result<Option<UserRecord>, sqlx::Error> {
-    let row: Option<UserRow> = sqlx::query_as(&format!(
+    sqlx::query_as(&format!(
         "SELECT {USER_COLUMNS} FROM users WHERE email = $1"
     ))
     .bind(email)
     .fetch_optional(db)
-    .await?;
-    Ok(row.and_then(from_row))
+    .await
 }
 
 pub async fn find_by_id(
     db: impl AnyExecutor<'_>,
     id: &str,
 ) -> Result<Option<UserRecord>, sqlx::Error> {
-    let row: Option<UserRow> =
-        sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(db)
-            .await?;
-    Ok(row.and_then(from_row))
+    sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
 }
 
 pub async fn count_users(db: impl AnyExecutor<'_>) -> Result<i64, sqlx::Error> {

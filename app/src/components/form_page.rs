@@ -1,5 +1,6 @@
-use super::{ErrorCallout, Section, SettingsShell};
+use super::{ErrorCallout, SettingsShell};
 use crate::domain::Viewer;
+use crate::routes::Section;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use serde::{de::DeserializeOwned, Serialize};

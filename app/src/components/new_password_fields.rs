@@ -1,4 +1,4 @@
-use crate::domain::credentials::MIN_PASSWORD_CHARS;
+use crate::accounts::credentials::MIN_PASSWORD_CHARS;
 use leptos::prelude::*;
 
 /// A new password typed twice, with the length rule stated and checked by

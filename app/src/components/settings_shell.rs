@@ -1,24 +1,11 @@
-use crate::accounts::{server_fns::SignOut, ACCOUNT_PAGE};
+use crate::accounts::server_fns::SignOut;
 use crate::domain::Viewer;
-use crate::members::MEMBERS_PAGE;
-use crate::outcome::SETTINGS_PAGE;
-use crate::policy::API_PAGE;
+use crate::routes::Section;
 use leptos::{prelude::*, server_fn::ServerFn};
 
 /// The frame of every settings page: a skip link, the top bar with the
-/// signed-in person, and the left navigation with the current section
-/// marked.
-/// The settings pages, as the left navigation lists them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Section {
-    AiSettings,
-    Members,
-    ApiAccess,
-    Account,
-    /// A page outside the navigation (not found).
-    None,
-}
-
+/// signed-in person, and the left navigation (from the routes table) with
+/// the current section marked.
 #[component]
 pub fn SettingsShell(
     viewer: Option<Viewer>,
@@ -51,26 +38,18 @@ pub fn SettingsShell(
         <div class="layout">
             <nav class="side-nav" aria-label="Settings">
                 <ul>
-                    <li>
-                        <a href=SETTINGS_PAGE aria-current=marked(Section::AiSettings)>
-                            "AI & agents"
-                        </a>
-                    </li>
-                    <li>
-                        <a href=MEMBERS_PAGE aria-current=marked(Section::Members)>
-                            "Members"
-                        </a>
-                    </li>
-                    <li>
-                        <a href=API_PAGE aria-current=marked(Section::ApiAccess)>
-                            "API access"
-                        </a>
-                    </li>
-                    <li>
-                        <a href=ACCOUNT_PAGE aria-current=marked(Section::Account)>
-                            "Your account"
-                        </a>
-                    </li>
+                    {Section::NAV
+                        .into_iter()
+                        .map(|section| {
+                            view! {
+                                <li>
+                                    <a href=section.path() aria-current=marked(section)>
+                                        {section.label()}
+                                    </a>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
                 </ul>
             </nav>
             <main id="main" class="content" tabindex="-1">

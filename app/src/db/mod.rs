@@ -9,7 +9,10 @@ use sqlx::Any;
 use std::str::FromStr;
 
 mod flag;
+mod stored_names;
+pub mod versions;
 pub use flag::Flag;
+pub use stored_names::UnknownName;
 
 /// A connection pool onto either database.
 pub type Pool = sqlx::AnyPool;

@@ -1,19 +1,12 @@
-//! The rules of the "AI & agents" settings, free of I/O so tests reach them
-//! without a database or a browser. Server functions and the page only ask
-//! these types what is allowed and what a setting means.
+//! Rules shared by several screens, free of I/O so tests reach them without
+//! a database or a browser: plans, roles, timestamps and setting versions.
+//! Each screen's own rules live in its folder (`rules.rs`).
 
-mod ai_settings;
-pub mod credentials;
-pub mod fixed;
-pub mod membership;
 mod plan;
-pub mod provider;
 mod role;
-pub mod throttle;
 pub mod time;
+mod versions;
 
-pub use ai_settings::{
-    on_off, AiSettings, LastChange, SavedSwitch, SettingVersion, SwitchSetting, SwitchVersions,
-};
 pub use plan::{Plan, PlanParseError, TrainingControl};
 pub use role::{Role, Viewer};
+pub use versions::{LastChange, SettingVersion};

@@ -1,8 +1,11 @@
-//! Who belongs to the workspace: the Members page, where admins invite
-//! people, change roles and remove members, and the join page an
-//! invitation link leads to.
+//! The Members page, where admins invite people, change roles and remove
+//! members, and the join page an invitation link leads to. The rule that
+//! a workspace keeps an admin is in `rules.rs`.
 
 mod error;
+mod join_page;
+mod page;
+pub mod rules;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod service;
@@ -10,12 +13,12 @@ pub mod service;
 pub mod store;
 
 pub use error::MembersError;
+pub use join_page::JoinPage;
+pub use page::MembersPage;
 
 use crate::domain::{Role, Viewer};
+use crate::notices;
 use serde::{Deserialize, Serialize};
-
-pub const MEMBERS_PAGE: &str = "/settings/members";
-pub const JOIN_PAGE: &str = "/join";
 
 /// How long an invitation link stays usable.
 pub const INVITATION_LIFETIME_SECS: i64 = 7 * 24 * 60 * 60;
@@ -76,44 +79,14 @@ pub struct InvitationSummary {
     pub invited_by: String,
 }
 
-/// A change on the Members page that worked, carried through the redirect
-/// back to the page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MembersNotice {
-    Invited,
-    RoleChanged,
-    Removed,
-    Revoked,
-}
-
-impl MembersNotice {
-    const ALL: [MembersNotice; 4] = [
-        MembersNotice::Invited,
-        MembersNotice::RoleChanged,
-        MembersNotice::Removed,
-        MembersNotice::Revoked,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            MembersNotice::Invited => "invited",
-            MembersNotice::RoleChanged => "role-changed",
-            MembersNotice::Removed => "removed",
-            MembersNotice::Revoked => "revoked",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|notice| notice.code() == code)
-    }
-
-    pub fn message(self) -> &'static str {
-        match self {
-            MembersNotice::Invited => "Invitation created.",
-            MembersNotice::RoleChanged => "Role changed. It applies from their next click.",
-            MembersNotice::Removed => "Removed from the workspace and signed out.",
-            MembersNotice::Revoked => "Invitation withdrawn; its link no longer works.",
-        }
+notices! {
+    /// A change on the Members page that worked, carried through the
+    /// redirect back to the page.
+    pub enum MembersNotice {
+        Invited = "invited" => "Invitation created.",
+        RoleChanged = "role-changed" => "Role changed. It applies from their next click.",
+        Removed = "removed" => "Removed from the workspace and signed out.",
+        Revoked = "revoked" => "Invitation withdrawn; its link no longer works.",
     }
 }
 
@@ -124,7 +97,7 @@ mod tests {
     #[test]
     fn notices_read_back_from_their_codes() {
         for notice in MembersNotice::ALL {
-            assert_eq!(MembersNotice::from_code(notice.code()), Some(notice));
+            assert_eq!(MembersNotice::from_code(notice.code()), Some(*notice));
         }
         assert_eq!(MembersNotice::from_code("deleted-everyone"), None);
     }

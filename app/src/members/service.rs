@@ -3,14 +3,15 @@
 //! transaction. Storage failures are logged here and leave as
 //! `Unavailable`.
 
+use super::rules::{check_change, MembershipChange, MembershipProblem};
 use super::{
     store, InvitationSummary, Member, MembersError, PendingInvitation, INVITATION_LIFETIME_SECS,
 };
-use crate::accounts::{password, session::Actor, store as accounts, tokens, AuthError};
-use crate::audit::store as audit;
+use crate::accounts::credentials::{check_email, check_new_account, normalize_email};
+use crate::accounts::session::{Actor, Admin};
+use crate::accounts::{password, service as accounts, tokens, AuthError};
+use crate::activity::log as audit;
 use crate::db::Tx;
-use crate::domain::credentials::{check_email, check_new_account, normalize_email};
-use crate::domain::membership::{check_change, MembershipChange, MembershipProblem};
 use crate::domain::Role;
 use crate::state::AppState;
 
@@ -21,19 +22,11 @@ fn logged<E: std::fmt::Display>(what: &'static str) -> impl FnOnce(E) -> Members
     }
 }
 
-fn admin(actor: &Actor) -> Result<(), MembersError> {
-    if actor.role == Role::Admin {
-        Ok(())
-    } else {
-        Err(MembersError::AdminsOnly)
-    }
-}
-
 /// Runs `change` in one transaction that first takes the workspace's
 /// membership lock; commits only when it succeeds.
 async fn in_membership_tx<T>(
     state: &AppState,
-    actor: &Actor,
+    actor: &Admin,
     what: &'static str,
     change: impl AsyncFnOnce(&mut Tx<'_>) -> Result<Result<T, MembersError>, sqlx::Error>,
 ) -> Result<T, MembersError> {
@@ -50,11 +43,8 @@ async fn in_membership_tx<T>(
     outcome.map_err(logged(what))?
 }
 
-/// The workspace's members, and for admins its pending invitations.
-pub async fn list(
-    state: &AppState,
-    actor: &Actor,
-) -> Result<(Vec<Member>, Vec<PendingInvitation>), MembersError> {
+/// The workspace's members, for anyone in it.
+pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<Member>, MembersError> {
     let members = store::members(&state.pool, &actor.workspace)
         .await
         .map_err(logged("listing members"))?
@@ -67,41 +57,44 @@ pub async fn list(
             role: record.role,
         })
         .collect();
-    let invitations = if actor.role == Role::Admin {
-        store::pending_invitations(&state.pool, &actor.workspace, state.clock.now())
-            .await
-            .map_err(logged("listing invitations"))?
-            .into_iter()
-            .map(|record| PendingInvitation {
-                id: record.id,
-                email: record.email,
-                role: record.role,
-                invited_by: record.invited_by_name,
-                expires_at: record.expires_at,
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    Ok((members, invitations))
+    Ok(members)
+}
+
+/// The workspace's invitations that can still be used, for its admins.
+pub async fn pending_invitations(
+    state: &AppState,
+    admin: &Admin,
+) -> Result<Vec<PendingInvitation>, MembersError> {
+    let invitations = store::pending_invitations(&state.pool, &admin.workspace, state.clock.now())
+        .await
+        .map_err(logged("listing invitations"))?
+        .into_iter()
+        .map(|record| PendingInvitation {
+            id: record.id,
+            email: record.email,
+            role: record.role,
+            invited_by: record.invited_by_name,
+            expires_at: record.expires_at,
+        })
+        .collect();
+    Ok(invitations)
 }
 
 /// Creates an invitation for `email` to join as `role`. Returns the token
 /// (only its digest is stored) and when it expires.
 pub async fn invite(
     state: &AppState,
-    actor: &Actor,
+    actor: &Admin,
     email: &str,
     role: Role,
 ) -> Result<(String, i64), MembersError> {
-    admin(actor)?;
     check_email(email).map_err(|_| MembersError::EmailInvalid)?;
     let email = normalize_email(email);
     let token = tokens::random_hex(32);
     let now = state.clock.now();
     let expires_at = now + INVITATION_LIFETIME_SECS;
     in_membership_tx(state, actor, "creating an invitation", async |tx| {
-        if accounts::find_by_email(&mut **tx, &email).await?.is_some() {
+        if accounts::email_in_use(&mut **tx, &email).await? {
             return Ok(Err(MembersError::AlreadyMember));
         }
         store::delete_unused_invitations_for(&mut **tx, &actor.workspace, &email).await?;
@@ -120,7 +113,7 @@ pub async fn invite(
         )
         .await?;
         let what = format!("{email} invited as {}", role.label());
-        audit::record_change(&mut **tx, actor, now, "Members", None, &what).await?;
+        audit::record_change(&mut **tx, actor.actor(), now, "Members", None, &what).await?;
         Ok(Ok(()))
     })
     .await?;
@@ -130,11 +123,10 @@ pub async fn invite(
 /// Gives `user_id` the role `role`. Keeping the same role changes nothing.
 pub async fn change_role(
     state: &AppState,
-    actor: &Actor,
+    actor: &Admin,
     user_id: &str,
     role: Role,
 ) -> Result<(), MembersError> {
-    admin(actor)?;
     in_membership_tx(state, actor, "changing a role", async |tx| {
         let Some(target) = store::member(&mut **tx, &actor.workspace, user_id).await? else {
             return Ok(Err(MembersError::NoSuchMember));
@@ -151,7 +143,7 @@ pub async fn change_role(
         let now = state.clock.now();
         audit::record_change(
             &mut **tx,
-            actor,
+            actor.actor(),
             now,
             &subject,
             Some(target.role.label()),
@@ -164,8 +156,7 @@ pub async fn change_role(
 }
 
 /// Removes `user_id` from the workspace; their sessions end with it.
-pub async fn remove(state: &AppState, actor: &Actor, user_id: &str) -> Result<(), MembersError> {
-    admin(actor)?;
+pub async fn remove(state: &AppState, actor: &Admin, user_id: &str) -> Result<(), MembersError> {
     in_membership_tx(state, actor, "removing a member", async |tx| {
         let Some(target) = store::member(&mut **tx, &actor.workspace, user_id).await? else {
             return Ok(Err(MembersError::NoSuchMember));
@@ -176,7 +167,15 @@ pub async fn remove(state: &AppState, actor: &Actor, user_id: &str) -> Result<()
         }
         store::delete_user(&mut **tx, user_id).await?;
         let what = format!("{} <{}> removed", target.name, target.email);
-        audit::record_change(&mut **tx, actor, state.clock.now(), "Members", None, &what).await?;
+        audit::record_change(
+            &mut **tx,
+            actor.actor(),
+            state.clock.now(),
+            "Members",
+            None,
+            &what,
+        )
+        .await?;
         Ok(Ok(()))
     })
     .await
@@ -185,10 +184,9 @@ pub async fn remove(state: &AppState, actor: &Actor, user_id: &str) -> Result<()
 /// Withdraws an unused invitation; its link stops working.
 pub async fn revoke_invitation(
     state: &AppState,
-    actor: &Actor,
+    actor: &Admin,
     invitation_id: &str,
 ) -> Result<(), MembersError> {
-    admin(actor)?;
     in_membership_tx(state, actor, "withdrawing an invitation", async |tx| {
         let Some(invitation) =
             store::delete_invitation(&mut **tx, &actor.workspace, invitation_id).await?
@@ -196,7 +194,15 @@ pub async fn revoke_invitation(
             return Ok(Err(MembersError::NoSuchInvitation));
         };
         let what = format!("invitation of {} withdrawn", invitation.email);
-        audit::record_change(&mut **tx, actor, state.clock.now(), "Members", None, &what).await?;
+        audit::record_change(
+            &mut **tx,
+            actor.actor(),
+            state.clock.now(),
+            "Members",
+            None,
+            &what,
+        )
+        .await?;
         Ok(Ok(()))
     })
     .await
@@ -267,7 +273,7 @@ pub async fn accept_invitation(
             return Ok(Err(AuthError::InvitationInvalid));
         };
         store::lock_membership(&mut *tx, &invitation.workspace).await?;
-        let inserted = accounts::insert_user(
+        let inserted = accounts::insert_account(
             &mut *tx,
             accounts::NewUser {
                 id: &user_id,
@@ -279,12 +285,9 @@ pub async fn accept_invitation(
                 created_at: now,
             },
         )
-        .await;
-        match inserted {
-            Err(error) if accounts::is_unique_violation(&error) => {
-                return Ok(Err(AuthError::EmailTaken))
-            }
-            other => other?,
+        .await?;
+        if !inserted {
+            return Ok(Err(AuthError::EmailTaken));
         }
         let newcomer = Actor {
             user_id: user_id.clone(),

@@ -5,19 +5,24 @@ use crate::domain::Role;
 use crate::workspace::WorkspaceId;
 use sqlx::AnyExecutor;
 
-#[derive(Debug, Clone)]
+/// A person of the workspace as the Members page lists them.
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct MemberRecord {
     pub id: String,
     pub name: String,
     pub email: String,
+    #[sqlx(try_from = "String")]
     pub role: Role,
 }
 
-#[derive(Debug, Clone)]
+/// An invitation as stored (never its token).
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct InvitationRecord {
     pub id: String,
+    #[sqlx(rename = "workspace_id", try_from = "String")]
     pub workspace: WorkspaceId,
     pub email: String,
+    #[sqlx(try_from = "String")]
     pub role: Role,
     pub invited_by_name: String,
     pub expires_at: i64,
@@ -40,23 +45,12 @@ pub async fn members(
     db: impl AnyExecutor<'_>,
     workspace: &WorkspaceId,
 ) -> Result<Vec<MemberRecord>, sqlx::Error> {
-    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+    sqlx::query_as(
         "SELECT id, name, email, role FROM users WHERE workspace_id = $1 ORDER BY name, email",
     )
     .bind(workspace.as_str())
     .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(id, name, email, role)| {
-            Some(MemberRecord {
-                id,
-                name,
-                email,
-                role: Role::from_key(&role)?,
-            })
-        })
-        .collect())
+    .await
 }
 
 /// The member `user_id`, if they belong to `workspace`.
@@ -65,21 +59,11 @@ pub async fn member(
     workspace: &WorkspaceId,
     user_id: &str,
 ) -> Result<Option<MemberRecord>, sqlx::Error> {
-    let row: Option<(String, String, String, String)> = sqlx::query_as(
-        "SELECT id, name, email, role FROM users WHERE workspace_id = $1 AND id = $2",
-    )
-    .bind(workspace.as_str())
-    .bind(user_id)
-    .fetch_optional(db)
-    .await?;
-    Ok(row.and_then(|(id, name, email, role)| {
-        Some(MemberRecord {
-            id,
-            name,
-            email,
-            role: Role::from_key(&role)?,
-        })
-    }))
+    sqlx::query_as("SELECT id, name, email, role FROM users WHERE workspace_id = $1 AND id = $2")
+        .bind(workspace.as_str())
+        .bind(user_id)
+        .fetch_optional(db)
+        .await
 }
 
 pub async fn count_admins(
@@ -165,21 +149,6 @@ pub async fn delete_unused_invitations_for(
     Ok(())
 }
 
-type InvitationRow = (String, String, String, String, String, i64);
-
-fn invitation_from_row(
-    (id, workspace, email, role, invited_by_name, expires_at): InvitationRow,
-) -> Option<InvitationRecord> {
-    Some(InvitationRecord {
-        id,
-        workspace: WorkspaceId::new(workspace),
-        email,
-        role: Role::from_key(&role)?,
-        invited_by_name,
-        expires_at,
-    })
-}
-
 const INVITATION_COLUMNS: &str = "id, workspace_id, email, role, invited_by_name, expires_at";
 
 /// Invitations of `workspace` that can still be used, soonest to expire
@@ -189,7 +158,7 @@ pub async fn pending_invitations(
     workspace: &WorkspaceId,
     now: i64,
 ) -> Result<Vec<InvitationRecord>, sqlx::Error> {
-    let rows: Vec<InvitationRow> = sqlx::query_as(&format!(
+    sqlx::query_as(&format!(
         "SELECT {INVITATION_COLUMNS} FROM invitations
          WHERE workspace_id = $1 AND used_at IS NULL AND expires_at > $2
          ORDER BY created_at DESC, email"
@@ -197,8 +166,7 @@ pub async fn pending_invitations(
     .bind(workspace.as_str())
     .bind(now)
     .fetch_all(db)
-    .await?;
-    Ok(rows.into_iter().filter_map(invitation_from_row).collect())
+    .await
 }
 
 /// Deletes an unused invitation of `workspace`; returns it if it existed.
@@ -207,15 +175,14 @@ pub async fn delete_invitation(
     workspace: &WorkspaceId,
     id: &str,
 ) -> Result<Option<InvitationRecord>, sqlx::Error> {
-    let row: Option<InvitationRow> = sqlx::query_as(&format!(
+    sqlx::query_as(&format!(
         "DELETE FROM invitations WHERE workspace_id = $1 AND id = $2 AND used_at IS NULL
          RETURNING {INVITATION_COLUMNS}"
     ))
     .bind(workspace.as_str())
     .bind(id)
     .fetch_optional(db)
-    .await?;
-    Ok(row.and_then(invitation_from_row))
+    .await
 }
 
 /// The invitation behind a token, while it can still be used.
@@ -224,15 +191,14 @@ pub async fn usable_invitation(
     token_hash: &str,
     now: i64,
 ) -> Result<Option<InvitationRecord>, sqlx::Error> {
-    let row: Option<InvitationRow> = sqlx::query_as(&format!(
+    sqlx::query_as(&format!(
         "SELECT {INVITATION_COLUMNS} FROM invitations
          WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2"
     ))
     .bind(token_hash)
     .bind(now)
     .fetch_optional(db)
-    .await?;
-    Ok(row.and_then(invitation_from_row))
+    .await
 }
 
 /// Marks the invitation used; of two concurrent uses only one gets it.
@@ -241,7 +207,7 @@ pub async fn consume_invitation(
     token_hash: &str,
     now: i64,
 ) -> Result<Option<InvitationRecord>, sqlx::Error> {
-    let row: Option<InvitationRow> = sqlx::query_as(&format!(
+    sqlx::query_as(&format!(
         "UPDATE invitations SET used_at = $2
          WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2
          RETURNING {INVITATION_COLUMNS}"
@@ -249,8 +215,7 @@ pub async fn consume_invitation(
     .bind(token_hash)
     .bind(now)
     .fetch_optional(db)
-    .await?;
-    Ok(row.and_then(invitation_from_row))
+    .await
 }
 
 pub async fn workspace_name(

@@ -9,27 +9,26 @@ pub async fn change_password(
     new_password: String,
     new_password_again: String,
 ) -> Result<(), AuthError> {
-    use crate::accounts::{service, session, ACCOUNT_PAGE};
-    use crate::state;
+    use crate::accounts::{service, session};
+    use crate::boundary::{change_and_return, Refusal};
+    use crate::routes::ACCOUNT;
 
-    let outcome = async {
-        let state = state::current().ok_or(AuthError::Unavailable)?;
-        let actor = session::require_actor(&state).await?;
+    let back_to = |outcome: &Result<(), AuthError>| {
+        Some(match outcome {
+            Ok(()) => format!("{ACCOUNT}?changed=1"),
+            Err(error) => format!("{ACCOUNT}?error={}", error.code()),
+        })
+    };
+    change_and_return(back_to, async |state, actor| {
         service::change_password(
-            &state,
-            &actor,
+            state,
+            actor,
             &current_password,
             &new_password,
             &new_password_again,
         )
         .await?;
-        session::sign_in_current(&state, &actor.user_id).await
-    }
-    .await;
-    crate::http_status::answer_with(&outcome);
-    match &outcome {
-        Ok(()) => leptos_axum::redirect(&format!("{ACCOUNT_PAGE}?changed=1")),
-        Err(error) => leptos_axum::redirect(&format!("{ACCOUNT_PAGE}?error={}", error.code())),
-    }
-    outcome
+        session::sign_in_current(state, &actor.user_id).await
+    })
+    .await
 }

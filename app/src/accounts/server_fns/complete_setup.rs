@@ -10,32 +10,31 @@ pub async fn complete_setup(
     password: String,
     password_again: String,
 ) -> Result<(), AuthError> {
-    use crate::accounts::{service, session, HOME, SETUP_PAGE};
-    use crate::state;
-    use crate::url::query_value;
+    use crate::accounts::{service, session};
+    use crate::boundary::{serve, Refusal};
+    use crate::routes::{query_value, HOME, SETUP};
 
-    let outcome = async {
-        let state = state::current().ok_or(AuthError::Unavailable)?;
+    let back_to = |outcome: &Result<(), AuthError>| {
+        Some(match outcome {
+            Ok(()) => HOME.to_string(),
+            Err(error) => format!(
+                "{SETUP}?token={}&error={}&name={}&email={}",
+                query_value(&token),
+                error.code(),
+                query_value(name.trim()),
+                query_value(email.trim())
+            ),
+        })
+    };
+    serve(back_to, async |state| {
         let account = service::NewAccount {
             name: &name,
             email: &email,
             password: &password,
             password_again: &password_again,
         };
-        let user_id = service::complete_setup(&state, &token, account).await?;
-        session::sign_in_current(&state, &user_id).await
-    }
-    .await;
-    crate::http_status::answer_with(&outcome);
-    match outcome {
-        Ok(()) => leptos_axum::redirect(HOME),
-        Err(error) => leptos_axum::redirect(&format!(
-            "{SETUP_PAGE}?token={}&error={}&name={}&email={}",
-            query_value(&token),
-            error.code(),
-            query_value(name.trim()),
-            query_value(email.trim())
-        )),
-    }
-    outcome
+        let user_id = service::complete_setup(state, &token, account).await?;
+        session::sign_in_current(state, &user_id).await
+    })
+    .await
 }

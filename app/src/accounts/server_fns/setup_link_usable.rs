@@ -5,8 +5,11 @@ use leptos::prelude::*;
 /// page can explain a dead link before anyone fills in the form.
 #[server(endpoint = "account/setup-link")]
 pub async fn setup_link_usable(token: String) -> Result<bool, AuthError> {
-    use crate::{accounts::service, state};
+    use crate::accounts::service;
 
-    let state = state::current().ok_or(AuthError::Unavailable)?;
-    service::setup_link_usable(&state, &token).await
+    crate::boundary::serve(
+        |_| None,
+        async |state| service::setup_link_usable(state, &token).await,
+    )
+    .await
 }

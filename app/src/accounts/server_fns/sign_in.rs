@@ -10,27 +10,26 @@ pub async fn sign_in(
     password: String,
     next: Option<String>,
 ) -> Result<(), AuthError> {
-    use crate::accounts::{client, safe_next, service, session, LOGIN_PAGE};
-    use crate::state;
-    use crate::url::query_value;
+    use crate::accounts::{client, safe_next, service, session};
+    use crate::boundary::{serve, Refusal};
+    use crate::routes::{query_value, SIGN_IN};
 
     let next = safe_next(next.as_deref()).to_string();
-    let outcome = async {
-        let state = state::current().ok_or(AuthError::Unavailable)?;
+    let back_to = |outcome: &Result<(), AuthError>| {
+        Some(match outcome {
+            Ok(()) => next.clone(),
+            Err(error) => format!(
+                "{SIGN_IN}?error={}&email={}&next={}",
+                error.code(),
+                query_value(email.trim()),
+                query_value(&next)
+            ),
+        })
+    };
+    serve(back_to, async |state| {
         let client = client::address(state.deployment.behind_proxy());
-        let user_id = service::sign_in(&state, &email, &password, &client).await?;
-        session::sign_in_current(&state, &user_id).await
-    }
-    .await;
-    crate::http_status::answer_with(&outcome);
-    match outcome {
-        Ok(()) => leptos_axum::redirect(&next),
-        Err(error) => leptos_axum::redirect(&format!(
-            "{LOGIN_PAGE}?error={}&email={}&next={}",
-            error.code(),
-            query_value(email.trim()),
-            query_value(&next)
-        )),
-    }
-    outcome
+        let user_id = service::sign_in(state, &email, &password, &client).await?;
+        session::sign_in_current(state, &user_id).await
+    })
+    .await
 }

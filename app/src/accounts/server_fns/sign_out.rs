@@ -5,7 +5,8 @@ use leptos::prelude::*;
 /// sign-in page.
 #[server(endpoint = "account/sign-out")]
 pub async fn sign_out() -> Result<(), AuthError> {
-    use crate::accounts::{session, LOGIN_PAGE};
+    use crate::accounts::session;
+    use crate::routes::SIGN_IN;
 
     if let Some(current) = session::current_session().await {
         session::sign_out(&current).await.map_err(|error| {
@@ -13,6 +14,6 @@ pub async fn sign_out() -> Result<(), AuthError> {
             AuthError::Unavailable
         })?;
     }
-    leptos_axum::redirect(&format!("{LOGIN_PAGE}?signed_out=1"));
+    leptos_axum::redirect(&format!("{SIGN_IN}?signed_out=1"));
     Ok(())
 }

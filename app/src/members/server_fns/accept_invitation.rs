@@ -10,27 +10,26 @@ pub async fn accept_invitation(
     password: String,
     password_again: String,
 ) -> Result<(), AuthError> {
-    use crate::accounts::{session, HOME};
-    use crate::members::{service, JOIN_PAGE};
-    use crate::state;
-    use crate::url::query_value;
+    use crate::accounts::session;
+    use crate::boundary::Refusal;
+    use crate::members::service;
+    use crate::routes::{query_value, HOME, JOIN};
 
-    let outcome = async {
-        let state = state::current().ok_or(AuthError::Unavailable)?;
+    let back_to = |outcome: &Result<(), AuthError>| {
+        Some(match outcome {
+            Ok(()) => HOME.to_string(),
+            Err(error) => format!(
+                "{JOIN}?token={}&error={}&name={}",
+                query_value(&token),
+                error.code(),
+                query_value(name.trim())
+            ),
+        })
+    };
+    crate::boundary::serve(back_to, async |state| {
         let user_id =
-            service::accept_invitation(&state, &token, &name, &password, &password_again).await?;
-        session::sign_in_current(&state, &user_id).await
-    }
-    .await;
-    crate::http_status::answer_with(&outcome);
-    match &outcome {
-        Ok(()) => leptos_axum::redirect(HOME),
-        Err(error) => leptos_axum::redirect(&format!(
-            "{JOIN_PAGE}?token={}&error={}&name={}",
-            query_value(&token),
-            error.code(),
-            query_value(name.trim())
-        )),
-    }
-    outcome
+            service::accept_invitation(state, &token, &name, &password, &password_again).await?;
+        session::sign_in_current(state, &user_id).await
+    })
+    .await
 }

@@ -5,21 +5,24 @@ use leptos::prelude::*;
 /// `member`). The page then shows its link once, for the admin to send.
 #[server(endpoint = "members/invite")]
 pub async fn invite_member(email: String, role: String) -> Result<(), MembersError> {
-    use super::ssr::{change_and_return, keep_link_for_page, parse_role};
-    use crate::accounts::client;
-    use crate::domain::credentials::normalize_email;
-    use crate::members::{service, MembersNotice, NewInvitationLink, JOIN_PAGE};
+    use super::ssr::{change_as_admin, parse_role, NEW_LINK};
+    use crate::accounts::credentials::normalize_email;
+    use crate::accounts::{client, session};
+    use crate::members::{service, MembersNotice, NewInvitationLink};
+    use crate::routes::JOIN;
 
-    change_and_return(MembersNotice::Invited, async |state, actor| {
+    change_as_admin(MembersNotice::Invited, async |state, admin| {
         let role = parse_role(&role)?;
-        let (token, expires_at) = service::invite(state, actor, &email, role).await?;
+        let (token, expires_at) = service::invite(state, admin, &email, role).await?;
         let origin = client::origin(state.deployment.public_url.as_deref()).unwrap_or_default();
-        keep_link_for_page(&NewInvitationLink {
+        let link = NewInvitationLink {
             email: normalize_email(&email),
-            link: format!("{origin}{JOIN_PAGE}?token={token}"),
+            link: format!("{origin}{JOIN}?token={token}"),
             expires_at,
-        })
-        .await
+        };
+        session::keep_for_page(NEW_LINK, &link)
+            .await
+            .ok_or(MembersError::Unavailable)
     })
     .await
 }

@@ -6,13 +6,11 @@ use leptos::prelude::*;
 /// the link is dead) before anyone fills in the form.
 #[server(endpoint = "join/invitation")]
 pub async fn load_invitation(token: String) -> Result<InvitationSummary, AuthError> {
-    use crate::{members::service, state};
+    use crate::members::service;
 
-    let outcome = async {
-        let state = state::current().ok_or(AuthError::Unavailable)?;
-        service::invitation_summary(&state, &token).await
-    }
-    .await;
-    crate::http_status::answer_with(&outcome);
-    outcome
+    crate::boundary::serve(
+        |_| None,
+        async |state| service::invitation_summary(state, &token).await,
+    )
+    .await
 }

@@ -5,30 +5,27 @@ use leptos::prelude::*;
 /// invitation the viewer just created.
 #[server(endpoint = "members/load")]
 pub async fn load_members() -> Result<MembersSnapshot, MembersError> {
-    use crate::accounts::session;
-    use crate::domain::Role;
-    use crate::members::service;
-    use crate::state;
+    use crate::accounts::session::{self, Admin};
+    use crate::boundary::load_for_actor;
+    use crate::members::{service, NewInvitationLink};
 
-    let outcome = async {
-        let state = state::current().ok_or(MembersError::Unavailable)?;
-        let actor = session::require_actor(&state).await?;
-        let (members, invitations) = service::list(&state, &actor).await?;
-        let can_manage = actor.role == Role::Admin;
-        let new_link = if can_manage {
-            super::ssr::take_link_for_page().await
-        } else {
-            None
+    load_for_actor(async |state, actor| {
+        let members = service::list(state, actor).await?;
+        let admin = Admin::check(actor.clone()).ok();
+        let (invitations, new_link) = match &admin {
+            Some(admin) => (
+                service::pending_invitations(state, admin).await?,
+                session::take_for_page::<NewInvitationLink>(super::ssr::NEW_LINK).await,
+            ),
+            None => (Vec::new(), None),
         };
         Ok(MembersSnapshot {
             viewer: actor.viewer(),
-            can_manage,
+            can_manage: admin.is_some(),
             members,
             invitations,
             new_link,
         })
-    }
-    .await;
-    crate::http_status::answer_with(&outcome);
-    outcome
+    })
+    .await
 }

@@ -20,57 +20,31 @@ pub use revoke_invitation::{revoke_invitation, RevokeInvitation};
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    use crate::accounts::session::{self, Actor};
+    use crate::accounts::session::Admin;
+    use crate::boundary::{change_and_return, done_or_error};
     use crate::domain::Role;
-    use crate::members::{MembersError, MembersNotice, NewInvitationLink, MEMBERS_PAGE};
-    use crate::state::{self, AppState};
+    use crate::members::{MembersError, MembersNotice};
+    use crate::routes::MEMBERS;
+    use crate::state::AppState;
 
     /// Where the link of a just-created invitation waits, in the creating
     /// admin's session, until the Members page shows it once.
     pub const NEW_LINK: &str = "members.new_invitation_link";
 
-    /// Runs a change as the signed-in person, then sends the browser back
+    /// Runs a change as the request's admin, then sends the browser back
     /// to the Members page with `notice` or the reason it failed.
-    pub async fn change_and_return<T>(
+    pub async fn change_as_admin<T>(
         notice: MembersNotice,
-        change: impl AsyncFnOnce(&AppState, &Actor) -> Result<T, MembersError>,
+        change: impl AsyncFnOnce(&AppState, &Admin) -> Result<T, MembersError>,
     ) -> Result<T, MembersError> {
-        let outcome = async {
-            let state = state::current().ok_or(MembersError::Unavailable)?;
-            let actor = session::require_actor(&state).await?;
-            change(&state, &actor).await
-        }
-        .await;
-        crate::http_status::answer_with(&outcome);
-        match &outcome {
-            Ok(_) => leptos_axum::redirect(&format!("{MEMBERS_PAGE}?done={}", notice.code())),
-            Err(error) => leptos_axum::redirect(&format!("{MEMBERS_PAGE}?error={}", error.code())),
-        }
-        outcome
+        change_and_return(
+            done_or_error(MEMBERS, notice.code()),
+            async |state, actor| change(state, &Admin::check(actor.clone())?).await,
+        )
+        .await
     }
 
     pub fn parse_role(role: &str) -> Result<Role, MembersError> {
         Role::from_key(role).ok_or(MembersError::BadRequest)
-    }
-
-    pub async fn keep_link_for_page(link: &NewInvitationLink) -> Result<(), MembersError> {
-        let session = session::current_session()
-            .await
-            .ok_or(MembersError::Unavailable)?;
-        session.insert(NEW_LINK, link).await.map_err(|error| {
-            tracing::error!(%error, "keeping an invitation link failed");
-            MembersError::Unavailable
-        })
-    }
-
-    pub async fn take_link_for_page() -> Option<NewInvitationLink> {
-        let session = session::current_session().await?;
-        match session.remove::<NewInvitationLink>(NEW_LINK).await {
-            Ok(link) => link,
-            Err(error) => {
-                tracing::error!(%error, "reading an invitation link failed");
-                None
-            }
-        }
     }
 }

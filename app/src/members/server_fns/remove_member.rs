@@ -5,11 +5,11 @@ use leptos::prelude::*;
 /// workspace keeps at least one admin.
 #[server(endpoint = "members/remove")]
 pub async fn remove_member(user_id: String) -> Result<(), MembersError> {
-    use super::ssr::change_and_return;
+    use super::ssr::change_as_admin;
     use crate::members::{service, MembersNotice};
 
-    change_and_return(MembersNotice::Removed, async |state, actor| {
-        service::remove(state, actor, &user_id).await
+    change_as_admin(MembersNotice::Removed, async |state, admin| {
+        service::remove(state, admin, &user_id).await
     })
     .await
 }

@@ -1,0 +1,81 @@
+//! The audit log: entries written by every screen, read a page at a time. Writers pass their own transaction, so an entry
+//! exists exactly when the change it describes does.
+
+use super::{AuditEntry, PER_PAGE};
+use crate::accounts::session::Actor;
+use crate::workspace::WorkspaceId;
+use sqlx::AnyExecutor;
+
+/// An entry to write.
+pub struct NewEntry<'a> {
+    pub workspace: &'a WorkspaceId,
+    pub at: i64,
+    pub actor_id: Option<&'a str>,
+    pub actor_name: &'a str,
+    pub subject: &'a str,
+    pub old_value: Option<&'a str>,
+    pub new_value: Option<&'a str>,
+}
+
+/// Writes `entry`, in the caller's transaction.
+pub async fn record(db: impl AnyExecutor<'_>, entry: NewEntry<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO audit_log (workspace_id, at, actor_id, actor_name, subject, old_value, new_value)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(entry.workspace.as_str())
+    .bind(entry.at)
+    .bind(entry.actor_id)
+    .bind(entry.actor_name)
+    .bind(entry.subject)
+    .bind(entry.old_value)
+    .bind(entry.new_value)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// An entry for a change the signed-in `actor` made.
+pub async fn record_change(
+    db: impl AnyExecutor<'_>,
+    actor: &Actor,
+    at: i64,
+    subject: &str,
+    old_value: Option<&str>,
+    new_value: &str,
+) -> Result<(), sqlx::Error> {
+    record(
+        db,
+        NewEntry {
+            workspace: &actor.workspace,
+            at,
+            actor_id: Some(&actor.user_id),
+            actor_name: &actor.name,
+            subject,
+            old_value,
+            new_value: Some(new_value),
+        },
+    )
+    .await
+}
+
+/// Page `page` (0 = newest) of the workspace's entries, and whether older
+/// ones exist.
+pub async fn page(
+    db: impl AnyExecutor<'_>,
+    workspace: &WorkspaceId,
+    page: u32,
+) -> Result<(Vec<AuditEntry>, bool), sqlx::Error> {
+    let rows: Vec<AuditEntry> = sqlx::query_as(
+        "SELECT at, actor_name, subject, old_value, new_value FROM audit_log
+         WHERE workspace_id = $1 ORDER BY at DESC, id DESC LIMIT $2 OFFSET $3",
+    )
+    .bind(workspace.as_str())
+    .bind(i64::from(PER_PAGE) + 1)
+    .bind(i64::from(page) * i64::from(PER_PAGE))
+    .fetch_all(db)
+    .await?;
+    let has_older = rows.len() > PER_PAGE as usize;
+    let entries = rows.into_iter().take(PER_PAGE as usize).collect();
+    Ok((entries, has_older))
+}

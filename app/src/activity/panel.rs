@@ -1,0 +1,67 @@
+use super::{load_activity, AuditEntry};
+use crate::components::ErrorCallout;
+use crate::domain::time::format_utc;
+use crate::routes::AI_SETTINGS;
+use leptos::prelude::*;
+
+/// The workspace's latest changes, newest first, one page at a time.
+/// Server-rendered: paging is plain links, so it needs no JavaScript.
+#[component]
+pub fn Activity(page: u32) -> impl IntoView {
+    let activity = Resource::new_blocking(move || page, load_activity);
+    view! {
+        <section class="setting activity" aria-labelledby="activity-title">
+            <h2 id="activity-title">"Activity"</h2>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match activity.await {
+                        Ok(activity) if activity.entries.is_empty() && activity.page == 0 => {
+                            view! { <p class="muted">"No changes yet."</p> }.into_any()
+                        }
+                        Ok(activity) => {
+                            let newer = activity.page.checked_sub(1);
+                            let older = activity.has_older.then_some(activity.page + 1);
+                            view! {
+                                <ol class="activity-list">
+                                    {activity.entries.into_iter().map(entry_view).collect_view()}
+                                </ol>
+                                <nav class="pager" aria-label="Activity pages">
+                                    {newer.map(|page| view! { <a href=page_url(page)>"Newer"</a> })}
+                                    {older.map(|page| view! { <a href=page_url(page)>"Older"</a> })}
+                                </nav>
+                            }
+                                .into_any()
+                        }
+                        Err(error) => {
+                            view! { <ErrorCallout message=error.to_string() /> }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+fn page_url(page: u32) -> String {
+    if page == 0 {
+        format!("{AI_SETTINGS}#activity-title")
+    } else {
+        format!("{AI_SETTINGS}?activity={page}#activity-title")
+    }
+}
+
+fn entry_view(entry: AuditEntry) -> impl IntoView {
+    let change = match (entry.old_value, entry.new_value) {
+        (Some(old), Some(new)) => format!("{}: {old} → {new}", entry.subject),
+        (None, Some(new)) => format!("{}: {new}", entry.subject),
+        (Some(old), None) => format!("{}: {old} removed", entry.subject),
+        (None, None) => entry.subject,
+    };
+    let byline = format!(" · {} · {}", entry.actor_name, format_utc(entry.at));
+    view! {
+        <li>
+            <span class="activity-change">{change}</span>
+            <span class="muted">{byline}</span>
+        </li>
+    }
+}

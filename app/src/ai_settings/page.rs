@@ -1,0 +1,143 @@
+use super::notice::SaveNotice;
+use super::server_fns::{load_ai_settings, SettingsSnapshot};
+use super::switch::SettingSwitch;
+use super::training_notice::TrainingFixedByPlan;
+use super::SwitchSetting;
+use crate::activity::Activity;
+use crate::boundary::Refusal;
+use crate::components::{ErrorCallout, SettingsShell};
+use crate::domain::TrainingControl;
+use crate::model_provider::{ModelProvider, ProviderError, ProviderNotice};
+use crate::routes::Section;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// `/settings/ai`. Rendered on the server; only the switches are islands
+/// that run in the browser.
+#[component]
+pub fn AiSettingsPage() -> impl IntoView {
+    let query = use_query_map();
+    let notice = query.with_untracked(|q| SaveNotice::from_query(|key| q.get(key)));
+    let activity_page = query.with_untracked(|q| {
+        q.get("activity")
+            .and_then(|page| page.parse::<u32>().ok())
+            .unwrap_or(0)
+    });
+    let provider_outcome = query.with_untracked(|q| {
+        (
+            q.get("provider")
+                .and_then(|code| ProviderNotice::from_code(&code)),
+            q.get("provider_error")
+                .and_then(|code| ProviderError::from_code(&code)),
+        )
+    });
+    let snapshot = Resource::new_blocking(|| (), |_| load_ai_settings());
+
+    view! {
+        <Title text="AI & agents · Workspace settings" />
+        <Suspense fallback=|| ()>
+            {move || {
+                let notice = notice.clone();
+                let provider_outcome = provider_outcome.clone();
+                Suspend::new(async move {
+                match snapshot.await {
+                    Ok(snapshot) => {
+                        view! {
+                            <SettingsShell viewer=Some(snapshot.viewer.clone()) current=Section::AiSettings>
+                                <PageHeader />
+                                <Sections snapshot notice provider_outcome activity_page />
+                            </SettingsShell>
+                        }
+                            .into_any()
+                    }
+                    Err(error) => {
+                        view! {
+                            <SettingsShell viewer=None current=Section::AiSettings>
+                                <PageHeader />
+                                <ErrorCallout message=error.to_string() />
+                            </SettingsShell>
+                        }
+                            .into_any()
+                    }
+                }
+            })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PageHeader() -> impl IntoView {
+    view! {
+        <header class="page-header">
+            <h1>"AI & agents"</h1>
+            <p class="lead">
+                "Decide whether AI runs in this workspace and how its AI sessions may be used."
+            </p>
+        </header>
+    }
+}
+
+#[component]
+fn Sections(
+    snapshot: SettingsSnapshot,
+    notice: Option<SaveNotice>,
+    provider_outcome: (Option<ProviderNotice>, Option<ProviderError>),
+    activity_page: u32,
+) -> impl IntoView {
+    let SettingsSnapshot {
+        settings,
+        versions,
+        plan,
+        viewer,
+        fixed,
+    } = snapshot;
+    let editable = viewer.role.can_change_settings();
+    let notice_for = move |setting: SwitchSetting| {
+        notice
+            .as_ref()
+            .filter(|notice| notice.setting == setting)
+            .map(|notice| notice.result.clone())
+    };
+    let training = match plan.training_control() {
+        TrainingControl::AdminChoice => view! {
+            <SettingSwitch
+                setting=SwitchSetting::TrainingAllowed
+                initial=settings.training_allowed
+                version=versions.training_allowed.version
+                editable=editable && fixed.training_allowed.is_none()
+                fixed_by=fixed.fixed_by(SwitchSetting::TrainingAllowed).map(str::to_string)
+                notice=notice_for(SwitchSetting::TrainingAllowed)
+            />
+        }
+        .into_any(),
+        TrainingControl::NeverUsed => view! { <TrainingFixedByPlan plan /> }.into_any(),
+    };
+
+    view! {
+        <p class="plan-line">
+            "Plan: " <strong>{plan.to_string()}</strong>
+            <span class="muted">" · set by the server configuration (AI_PLAN)"</span>
+        </p>
+        {(!editable)
+            .then(|| {
+                view! {
+                    <p class="callout" id="read-only-note">
+                        "You can see these settings, but only admins can change them. Ask an admin of this workspace if something should change."
+                    </p>
+                }
+            })}
+        <SettingSwitch
+            setting=SwitchSetting::AiEnabled
+            initial=settings.ai_enabled
+            version=versions.ai_enabled.version
+            editable=editable && fixed.ai_enabled.is_none()
+            fixed_by=fixed.fixed_by(SwitchSetting::AiEnabled).map(str::to_string)
+            notice=notice_for(SwitchSetting::AiEnabled)
+        />
+        {training}
+        <ModelProvider notice=provider_outcome.0 error=provider_outcome.1 />
+        <Activity page=activity_page />
+    }
+}

@@ -1,0 +1,163 @@
+//! SQL for the workspace's AI switches. The schema lives in
+//! `app/migrations`; a missing row means the workspace never changed a
+//! setting and has the defaults.
+
+use super::{on_off, AiSettings, SavedSwitch, SwitchSetting, SwitchVersions};
+use crate::activity::log as audit;
+use crate::db::versions::{claim_version, LastChangeRow};
+use crate::db::{Flag, Pool};
+use crate::domain::{LastChange, SettingVersion};
+
+use crate::workspace::WorkspaceId;
+use sqlx::AnyExecutor;
+
+#[derive(Debug, sqlx::FromRow)]
+struct SettingsRow {
+    ai_enabled: Flag,
+    training_allowed: Flag,
+}
+
+#[derive(Debug, sqlx::FromRow)]
+struct SwitchVersionRow {
+    setting: String,
+    version: i64,
+    #[sqlx(flatten)]
+    last_change: LastChangeRow,
+}
+
+pub async fn load(
+    db: impl AnyExecutor<'_>,
+    workspace: &WorkspaceId,
+) -> Result<AiSettings, sqlx::Error> {
+    let row: Option<SettingsRow> = sqlx::query_as(
+        "SELECT ai_enabled, training_allowed FROM workspace_ai_settings WHERE workspace_id = $1",
+    )
+    .bind(workspace.as_str())
+    .fetch_optional(db)
+    .await?;
+    Ok(match row {
+        Some(row) => AiSettings {
+            ai_enabled: row.ai_enabled.into(),
+            training_allowed: row.training_allowed.into(),
+        },
+        None => AiSettings::default(),
+    })
+}
+
+pub async fn load_versions(
+    pool: &Pool,
+    workspace: &WorkspaceId,
+) -> Result<SwitchVersions, sqlx::Error> {
+    let rows: Vec<SwitchVersionRow> = sqlx::query_as(
+        "SELECT setting, version, changed_by_name, changed_at FROM setting_versions WHERE workspace_id = $1",
+    )
+    .bind(workspace.as_str())
+    .fetch_all(pool)
+    .await?;
+    let mut versions = SwitchVersions::default();
+    // Other screens' settings (the model provider) share the table.
+    for row in rows {
+        let entry = SettingVersion {
+            version: row.version,
+            last_change: row.last_change.into_last_change(),
+        };
+        match SwitchSetting::from_key(&row.setting) {
+            Some(SwitchSetting::AiEnabled) => versions.ai_enabled = entry,
+            Some(SwitchSetting::TrainingAllowed) => versions.training_allowed = entry,
+            None => {}
+        }
+    }
+    Ok(versions)
+}
+
+/// One admin's change of one switch.
+pub struct SwitchChange<'a> {
+    pub workspace: &'a WorkspaceId,
+    pub setting: SwitchSetting,
+    pub value: bool,
+    /// The version the admin's page showed.
+    pub based_on: i64,
+    pub actor_id: &'a str,
+    pub actor_name: &'a str,
+    pub at: i64,
+}
+
+/// Applies `change` if the switch is still at the version it was based on:
+/// bumps the version, stores the value and writes the audit entry, all in
+/// one transaction. Otherwise changes nothing and says who changed it.
+pub async fn change_switch(
+    pool: &Pool,
+    change: SwitchChange<'_>,
+) -> Result<Result<SavedSwitch, Option<LastChange>>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let claimed = claim_version(
+        &mut tx,
+        change.workspace,
+        change.setting.key(),
+        change.based_on,
+        change.actor_name,
+        change.at,
+    )
+    .await?;
+    if let Err(last_change) = claimed {
+        tx.rollback().await?;
+        return Ok(Err(last_change));
+    }
+
+    let old = change
+        .setting
+        .value_in(&load(&mut *tx, change.workspace).await?);
+    save_switch(&mut *tx, change.workspace, change.setting, change.value).await?;
+    audit::record(
+        &mut *tx,
+        audit::NewEntry {
+            workspace: change.workspace,
+            at: change.at,
+            actor_id: Some(change.actor_id),
+            actor_name: change.actor_name,
+            subject: change.setting.title(),
+            old_value: Some(on_off(old)),
+            new_value: Some(on_off(change.value)),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(SavedSwitch {
+        value: change.value,
+        version: change.based_on + 1,
+    }))
+}
+
+/// Stores one switch. Only that column changes, so two admins flipping
+/// different switches at the same moment never undo each other. A workspace
+/// without a row gets one, with the defaults for every other setting.
+pub async fn save_switch(
+    db: impl AnyExecutor<'_>,
+    workspace: &WorkspaceId,
+    setting: SwitchSetting,
+    value: bool,
+) -> Result<(), sqlx::Error> {
+    let mut row = AiSettings::default();
+    let update = match setting {
+        SwitchSetting::AiEnabled => {
+            row.ai_enabled = value;
+            "ai_enabled = excluded.ai_enabled"
+        }
+        SwitchSetting::TrainingAllowed => {
+            row.training_allowed = value;
+            "training_allowed = excluded.training_allowed"
+        }
+    };
+    let sql = format!(
+        "INSERT INTO workspace_ai_settings (workspace_id, ai_enabled, training_allowed, updated_at)
+         VALUES ($1, $2, $3, CURRENT_TIMESTAMP)
+         ON CONFLICT (workspace_id) DO UPDATE SET {update}, updated_at = excluded.updated_at"
+    );
+    sqlx::query(&sql)
+        .bind(workspace.as_str())
+        .bind(row.ai_enabled)
+        .bind(row.training_allowed)
+        .execute(db)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,158 @@
+use super::server_fns::{load_service_tokens, CreateServiceToken, RevokeServiceToken};
+use super::{NewServiceToken, ServiceToken, TokensError, TokensNotice, TokensSnapshot};
+use crate::boundary::Refusal;
+use crate::components::{form_page, FormOutcome};
+use crate::domain::time::format_utc;
+use crate::routes::{Section, OPENAPI, POLICY_API};
+use leptos::{prelude::*, server_fn::ServerFn};
+use leptos_meta::Title;
+
+/// `/settings/api`: the service tokens with which the product's AI
+/// services read this workspace's AI policy. Plain forms.
+#[component]
+pub fn ApiAccessPage() -> impl IntoView {
+    let outcome = FormOutcome::from_query(
+        |code| TokensNotice::from_code(code).map(TokensNotice::message),
+        |code| TokensError::from_code(code).map(|error| error.to_string()),
+    );
+    view! {
+        <Title text="API access · Workspace settings" />
+        {form_page(
+            Section::ApiAccess,
+            || view! { <Header /> }.into_any(),
+            load_service_tokens,
+            |snapshot: &TokensSnapshot| snapshot.viewer.clone(),
+            outcome,
+            |snapshot| view! { <Tokens snapshot /> }.into_any(),
+        )}
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    view! {
+        <header class="page-header">
+            <h1>"API access"</h1>
+            <p class="lead">
+                "The product's AI services ask this console, before each model call, whether AI may run for this workspace and which provider to use. Each service identifies itself with a token made here."
+            </p>
+        </header>
+    }
+}
+
+#[component]
+fn Tokens(snapshot: TokensSnapshot) -> impl IntoView {
+    let path = POLICY_API.replace("{id}", &snapshot.workspace_id);
+    if !snapshot.can_manage {
+        return view! {
+            <p class="callout">"Only admins can see, create or revoke service tokens."</p>
+        }
+        .into_any();
+    }
+    view! {
+        {snapshot.new_token.map(|token| view! { <NewToken token /> })}
+        <section class="setting" aria-labelledby="policy-title">
+            <h2 id="policy-title">"The policy endpoint"</h2>
+            <p class="setting-description">
+                "GET " <code>{path}</code> " with " <code>"Authorization: Bearer <token>"</code>
+                ". Answers are never cached, so a change made here applies to the next request. Described in "
+                <a href=OPENAPI>"OpenAPI"</a> "."
+            </p>
+        </section>
+        <section class="setting" aria-labelledby="create-token-title">
+            <h2 id="create-token-title">"Create a service token"</h2>
+            <form class="stacked-form" method="post" action=CreateServiceToken::PATH>
+                <label for="token-name">"Name of the service that will use it"</label>
+                <input id="token-name" name="name" type="text" required maxlength="80" />
+                <div class="choice">
+                    <input id="token-keys" name="may_receive_keys" type="checkbox" value="on" />
+                    <label for="token-keys">"May receive the workspace's provider key"</label>
+                    <p class="hint">
+                        "Only for services that call the provider themselves. Every answer that contains the key is recorded in the Activity panel."
+                    </p>
+                </div>
+                <button type="submit" class="button-primary">
+                    "Create token"
+                </button>
+            </form>
+        </section>
+        <TokenList tokens=snapshot.tokens />
+    }
+    .into_any()
+}
+
+#[component]
+fn NewToken(token: NewServiceToken) -> impl IntoView {
+    view! {
+        <section class="callout new-link" aria-labelledby="new-token-title">
+            <h2 id="new-token-title">{format!("Token for {}", token.name)}</h2>
+            <p>
+                "Copy it into the service's configuration now: it is shown only this once and stored here only as a fingerprint. If it gets lost, revoke it and create another."
+            </p>
+            <label for="new-token">"Service token"</label>
+            <input id="new-token" type="text" readonly value=token.token />
+        </section>
+    }
+}
+
+#[component]
+fn TokenList(tokens: Vec<ServiceToken>) -> impl IntoView {
+    if tokens.is_empty() {
+        return view! { <p class="muted">"No service tokens yet."</p> }.into_any();
+    }
+    view! {
+        <section class="setting" aria-labelledby="tokens-title">
+            <h2 id="tokens-title">"Service tokens"</h2>
+            <table class="members">
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Provider key"</th>
+                        <th scope="col">"Created"</th>
+                        <th scope="col">"Last used"</th>
+                        <th scope="col">"Actions"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {tokens
+                        .into_iter()
+                        .map(|token| {
+                            view! {
+                                <tr>
+                                    <td>{token.name.clone()}</td>
+                                    <td>{if token.may_receive_keys { "Receives it" } else { "Never" }}</td>
+                                    <td>
+                                        {format!(
+                                            "{} by {}",
+                                            format_utc(token.created_at),
+                                            token.created_by,
+                                        )}
+                                    </td>
+                                    <td>
+                                        {token
+                                            .last_used_at
+                                            .map(format_utc)
+                                            .unwrap_or_else(|| "Never".into())}
+                                    </td>
+                                    <td>
+                                        <form method="post" action=RevokeServiceToken::PATH>
+                                            <input type="hidden" name="token_id" value=token.id />
+                                            <button
+                                                type="submit"
+                                                class="button-secondary"
+                                                aria-label=format!("Revoke {}", token.name)
+                                            >
+                                                "Revoke"
+                                            </button>
+                                        </form>
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+    .into_any()
+}

@@ -1,0 +1,91 @@
+use super::rules::KeyProblem;
+use crate::domain::{time::format_utc, LastChange};
+use crate::{code_parts, refusals};
+use serde::{Deserialize, Serialize};
+
+refusals! {
+    /// Why the model provider was not changed. It never carries the key, a
+    /// provider's answer or internals.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+    pub enum ProviderError {
+        #[error("Your session has ended. Sign in again.")]
+        SignInRequired = "sign-in-required" => 401,
+        #[error("Only admins can change the model provider.")]
+        AdminOnly = "admin-only" => 403,
+        #[error("Using your own API key is part of the Enterprise plan. Nothing was saved.")]
+        NotOnPlan = "not-on-plan" => 403,
+        #[error("Please {0}. Nothing was saved.")]
+        Key(KeyProblem) = "key" => 422,
+        #[error("The provider refused this key (it may be revoked, mistyped or lack permission to list models). Nothing was saved; the previous setting stays.")]
+        KeyRejected = "key-rejected" => 422,
+        #[error("The provider answered with an error ({0}) instead of accepting or refusing the key. Nothing was saved; try again in a moment.")]
+        ProviderFailed(u16) = "provider-failed" => 502,
+        #[error("The provider could not be reached at that address. Nothing was saved; check the base URL and try again.")]
+        ProviderUnreachable = "provider-unreachable" => 502,
+        #[error("The provider did not answer in time. Nothing was saved; try again in a moment.")]
+        ProviderTimedOut = "provider-timed-out" => 504,
+        #[error(
+            "There is no workspace key to remove: the managed provider already serves this workspace."
+        )]
+        NoKey = "no-key" => 409,
+        #[error("{}", conflict_message(.0.as_ref()))]
+        Conflict(Option<LastChange>) = "conflict" => 409,
+        #[error("The form was not understood. Reload the page and try again.")]
+        BadRequest = "bad-request" => 400,
+        #[error("Something went wrong on the server. Nothing was changed; try again in a moment.")]
+        Unavailable = "unavailable" => 503,
+    }
+    signed_out: SignInRequired,
+    undecodable: BadRequest,
+    failed: Unavailable,
+    not_admin: AdminOnly,
+}
+
+code_parts!(KeyProblem {
+    Missing = "missing",
+    TooShort = "tooshort",
+    TooLong = "toolong",
+    BadCharacters = "badcharacters",
+    BaseUrlMissing = "baseurlmissing",
+    BaseUrlInvalid = "baseurlinvalid",
+});
+
+fn conflict_message(change: Option<&LastChange>) -> String {
+    match change {
+        Some(change) => format!(
+            "{} changed the model provider at {} \u{2014} reload to see it. Nothing was saved.",
+            change.by,
+            format_utc(change.at)
+        ),
+        None => "Another admin changed the model provider meanwhile. Nothing was saved; the page now shows their change.".into(),
+    }
+}
+
+impl From<KeyProblem> for ProviderError {
+    fn from(problem: KeyProblem) -> Self {
+        ProviderError::Key(problem)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::boundary::{CodePart, Refusal};
+
+    #[test]
+    fn codes_read_back_as_their_errors() {
+        crate::boundary::assert_codes_round_trip::<ProviderError>();
+        for problem in [
+            "missing",
+            "tooshort",
+            "toolong",
+            "badcharacters",
+            "baseurlmissing",
+            "baseurlinvalid",
+        ] {
+            let error = ProviderError::Key(KeyProblem::from_code_part(problem).unwrap());
+            assert_eq!(ProviderError::from_code(&error.code()), Some(error));
+        }
+        assert_eq!(ProviderError::from_code("provider-failed-x"), None);
+    }
+}

@@ -1,0 +1,12 @@
+use crate::model_provider::{ProviderError, ProviderSnapshot};
+use leptos::prelude::*;
+
+/// The workspace's model provider as the page shows it: provider, the
+/// key's last four characters, where requests are processed. Never a key.
+#[server(endpoint = "settings/ai/provider/load")]
+pub async fn load_model_provider() -> Result<ProviderSnapshot, ProviderError> {
+    use crate::model_provider::service;
+
+    crate::boundary::load_for_actor(async |state, actor| service::snapshot(state, actor).await)
+        .await
+}

@@ -1,0 +1,14 @@
+use crate::model_provider::ProviderError;
+use leptos::prelude::*;
+
+/// Deletes the workspace's keys; the managed provider serves it again.
+#[server(endpoint = "settings/ai/provider/remove")]
+pub async fn remove_provider_key(version: i64) -> Result<(), ProviderError> {
+    use crate::model_provider::{service, ProviderNotice};
+
+    super::ssr::change_as_admin(async |state, admin| {
+        service::remove_key(state, admin, version).await?;
+        Ok(ProviderNotice::KeyRemoved)
+    })
+    .await
+}

@@ -1,0 +1,289 @@
+//! Model-provider rules: who may change it, on which plan, verified before
+//! saved, sealed at rest, the previous key kept through a grace period,
+//! every change audited in its transaction. Storage failures are logged
+//! here and leave as `Unavailable`; the key itself is never logged.
+
+use super::cipher::{associated_data, MasterKeys, OpenError};
+use super::rules::{check_base_url, check_key, last4, route, KeyProvider, Route};
+use super::verify::{verify, Verdict};
+use super::{
+    store, OwnKey, ProviderError, ProviderNotice, ProviderSnapshot, RetiringKey, PROVIDER_SETTING,
+};
+use crate::accounts::session::{Actor, Admin};
+use crate::accounts::tokens;
+use crate::activity::log as audit;
+use crate::db::versions::{claim_version, version_of};
+use crate::db::{Pool, Tx};
+use crate::domain::Role;
+use crate::state::AppState;
+use crate::workspace::WorkspaceId;
+use secrecy::{ExposeSecret, SecretString};
+
+fn unavailable(what: &'static str) -> impl FnOnce(sqlx::Error) -> ProviderError {
+    move |error| {
+        tracing::error!(%error, "{what} failed");
+        ProviderError::Unavailable
+    }
+}
+
+fn describe(key: Option<&store::KeyRecord>) -> String {
+    match key {
+        Some(key) => format!("{} key …{}", key.provider.label(), key.last4),
+        None => "Managed provider".into(),
+    }
+}
+
+/// What the page shows of the workspace's model provider.
+pub async fn snapshot(state: &AppState, actor: &Actor) -> Result<ProviderSnapshot, ProviderError> {
+    let config = &state.deployment.providers;
+    let now = state.clock.now();
+    let current = store::current(&state.pool, &actor.workspace)
+        .await
+        .map_err(unavailable("loading the provider key"))?;
+    let retiring = store::retiring(&state.pool, &actor.workspace, now)
+        .await
+        .map_err(unavailable("loading the replaced provider key"))?;
+    let version = version_of(&state.pool, &actor.workspace, PROVIDER_SETTING)
+        .await
+        .map_err(unavailable("loading the provider version"))?;
+    let serving = route(
+        current.as_ref().map(|key| key.provider),
+        current.as_ref().and_then(|key| key.base_url.as_deref()),
+        config.region,
+        &config.endpoints,
+    );
+    let choices = KeyProvider::ALL
+        .into_iter()
+        .map(|provider| {
+            let routed = route(Some(provider), None, config.region, &config.endpoints);
+            (provider, routed)
+        })
+        .collect();
+    Ok(ProviderSnapshot {
+        plan: state.deployment.plan,
+        region: config.region,
+        current: current.map(|key| OwnKey {
+            provider: key.provider,
+            base_url: key.base_url,
+            last4: key.last4,
+            added_by: key.added_by_name,
+            added_at: key.added_at,
+            verified_at: key.verified_at,
+        }),
+        route: serving,
+        retiring: retiring.and_then(|key| {
+            Some(RetiringKey {
+                last4: key.last4,
+                usable_until: key.usable_until?,
+            })
+        }),
+        choices,
+        version: version.version,
+        last_change: version.last_change,
+        can_change: actor.role == Role::Admin,
+        grace_hours: config.grace_secs / 3600,
+    })
+}
+
+/// A key an admin pasted into the form.
+pub struct KeyForm<'a> {
+    pub provider: KeyProvider,
+    pub key: SecretString,
+    pub base_url: Option<&'a str>,
+    /// The provider setting's version the admin's page showed.
+    pub based_on: i64,
+}
+
+/// Verifies the key with the provider, then makes it the workspace's key.
+/// A key already in place stays usable for the grace period.
+pub async fn save_key(
+    state: &AppState,
+    actor: &Admin,
+    form: KeyForm<'_>,
+) -> Result<ProviderNotice, ProviderError> {
+    if !state.deployment.plan.allows_own_key() {
+        return Err(ProviderError::NotOnPlan);
+    }
+    let key = form.key.expose_secret().trim();
+    check_key(key)?;
+    let key = SecretString::from(key.to_string());
+    let base_url = match form.provider {
+        KeyProvider::OpenAiCompatible => Some(check_base_url(form.base_url.unwrap_or_default())?),
+        KeyProvider::OpenAi | KeyProvider::Anthropic => None,
+    };
+    let config = &state.deployment.providers;
+    let target = route(
+        Some(form.provider),
+        base_url.as_deref(),
+        config.region,
+        &config.endpoints,
+    );
+    match verify(form.provider, &target.base_url, &key, config.verify_timeout).await {
+        Verdict::Accepted => {}
+        Verdict::Rejected => return Err(ProviderError::KeyRejected),
+        Verdict::Failed(status) => return Err(ProviderError::ProviderFailed(status)),
+        Verdict::Unreachable => return Err(ProviderError::ProviderUnreachable),
+        Verdict::TimedOut => return Err(ProviderError::ProviderTimedOut),
+    }
+
+    let now = state.clock.now();
+    let id = tokens::random_hex(16);
+    let sealed = state.master_keys.seal(
+        &key,
+        &associated_data(actor.workspace.as_str(), form.provider.key(), &id),
+    );
+    let last4 = last4(key.expose_secret());
+    let saved: Result<Result<ProviderNotice, ProviderError>, sqlx::Error> = async {
+        let mut tx = state.pool.begin().await?;
+        if let Err(conflict) = claim(&mut tx, actor, form.based_on, now).await? {
+            tx.rollback().await?;
+            return Ok(Err(conflict));
+        }
+        let previous = store::current(&mut *tx, &actor.workspace).await?;
+        store::replace_current(
+            &mut tx,
+            store::NewKey {
+                id: &id,
+                workspace: &actor.workspace,
+                provider: form.provider,
+                base_url: base_url.as_deref(),
+                sealed: &sealed,
+                last4: &last4,
+                added_by_name: &actor.name,
+                at: now,
+            },
+            now + config.grace_secs,
+        )
+        .await?;
+        store::delete_expired(&mut *tx, now).await?;
+        let old = describe(previous.as_ref());
+        let new = match &previous {
+            Some(_) => format!(
+                "{} key added …{last4}; the previous key works for {} more hours",
+                form.provider.label(),
+                config.grace_secs / 3600
+            ),
+            None => format!("{} key added …{last4}", form.provider.label()),
+        };
+        audit::record_change(&mut *tx, actor, now, "Model provider", Some(&old), &new).await?;
+        tx.commit().await?;
+        Ok(Ok(if previous.is_some() {
+            ProviderNotice::KeyReplaced
+        } else {
+            ProviderNotice::KeyAdded
+        }))
+    }
+    .await;
+    saved.map_err(unavailable("saving a provider key"))?
+}
+
+/// Deletes the workspace's keys (the current one and any still in their
+/// grace period); the managed provider serves it again. Allowed on every
+/// plan, so a workspace that left Enterprise can still delete its key.
+pub async fn remove_key(
+    state: &AppState,
+    actor: &Admin,
+    based_on: i64,
+) -> Result<(), ProviderError> {
+    let now = state.clock.now();
+    let removed: Result<Result<(), ProviderError>, sqlx::Error> = async {
+        let mut tx = state.pool.begin().await?;
+        if let Err(conflict) = claim(&mut tx, actor, based_on, now).await? {
+            tx.rollback().await?;
+            return Ok(Err(conflict));
+        }
+        let Some(current) = store::current(&mut *tx, &actor.workspace).await? else {
+            tx.rollback().await?;
+            return Ok(Err(ProviderError::NoKey));
+        };
+        store::delete_all(&mut *tx, &actor.workspace).await?;
+        let new = "Managed provider; workspace keys deleted";
+        let old = describe(Some(&current));
+        audit::record_change(&mut *tx, actor, now, "Model provider", Some(&old), new).await?;
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+    .await;
+    removed.map_err(unavailable("removing a provider key"))?
+}
+
+/// Moves the provider setting on from version `based_on`, or says who
+/// changed it first.
+async fn claim(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    based_on: i64,
+    at: i64,
+) -> Result<Result<(), ProviderError>, sqlx::Error> {
+    let claimed = claim_version(
+        tx,
+        &actor.workspace,
+        PROVIDER_SETTING,
+        based_on,
+        &actor.name,
+        at,
+    )
+    .await?;
+    Ok(claimed.map_err(ProviderError::Conflict))
+}
+
+/// The key that serves `workspace` now, if it has one of its own, and
+/// where its requests go: what the policy API hands to services.
+pub async fn serving(
+    state: &AppState,
+    workspace: &WorkspaceId,
+) -> Result<(Option<store::KeyRecord>, Route), sqlx::Error> {
+    let config = &state.deployment.providers;
+    let current = store::current(&state.pool, workspace).await?;
+    let routed = route(
+        current.as_ref().map(|key| key.provider),
+        current.as_ref().and_then(|key| key.base_url.as_deref()),
+        config.region,
+        &config.endpoints,
+    );
+    Ok((current, routed))
+}
+
+/// Opens `record`'s sealed key, for one answer to a trusted service.
+pub fn open_key(state: &AppState, record: &store::KeyRecord) -> Result<SecretString, OpenError> {
+    let associated = associated_data(record.workspace.as_str(), record.provider.key(), &record.id);
+    state.master_keys.open(&record.sealed, &associated)
+}
+
+/// Deletes replaced keys whose grace period is over.
+pub async fn delete_expired_keys(state: &AppState) -> Result<u64, sqlx::Error> {
+    store::delete_expired(&state.pool, state.clock.now()).await
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ResealError {
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("key {row} of workspace {workspace}: {source}")]
+    Open {
+        row: String,
+        workspace: String,
+        source: OpenError,
+    },
+}
+
+/// Seals every stored key afresh under the current master key, so older
+/// master keys can be retired. Returns how many keys were re-sealed.
+pub async fn reseal_all(pool: &Pool, keys: &MasterKeys) -> Result<usize, ResealError> {
+    let mut tx = pool.begin().await?;
+    let records = store::all(&mut *tx).await?;
+    for record in &records {
+        let associated =
+            associated_data(record.workspace.as_str(), record.provider.key(), &record.id);
+        let secret =
+            keys.open(&record.sealed, &associated)
+                .map_err(|source| ResealError::Open {
+                    row: record.id.clone(),
+                    workspace: record.workspace.as_str().to_string(),
+                    source,
+                })?;
+        store::reseal(&mut *tx, &record.id, &keys.seal(&secret, &associated)).await?;
+    }
+    tx.commit().await?;
+    Ok(records.len())
+}

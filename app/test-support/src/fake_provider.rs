@@ -1,0 +1,64 @@
+//! A model provider on loopback for tests: `/openai/v1`, `/openai-eu/v1`
+//! and `/anthropic/v1` list models for the keys in `GOOD_KEYS` (Bearer, or
+//! `x-api-key` for Anthropic) and answer 401 otherwise; `/slow/v1` answers
+//! after 5 s, `/broken/v1` with 500.
+
+use app::model_provider::rules::ProviderEndpoints;
+use axum::{
+    extract::Path,
+    http::{HeaderMap, StatusCode},
+    routing::get,
+    Router,
+};
+
+pub const GOOD_KEYS: [&str; 2] = ["sk-test-good-key-1111", "sk-test-good-key-2222"];
+
+pub struct FakeProvider {
+    pub base: String,
+}
+
+impl FakeProvider {
+    pub async fn start() -> Self {
+        let app = Router::new().route("/{flavour}/v1/models", get(models));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        FakeProvider { base }
+    }
+
+    pub fn endpoints(&self) -> ProviderEndpoints {
+        ProviderEndpoints {
+            openai: format!("{}/openai/v1", self.base),
+            openai_eu: format!("{}/openai-eu/v1", self.base),
+            anthropic: format!("{}/anthropic/v1", self.base),
+        }
+    }
+
+    pub fn url(&self, flavour: &str) -> String {
+        format!("{}/{flavour}/v1", self.base)
+    }
+}
+
+async fn models(Path(flavour): Path<String>, headers: HeaderMap) -> (StatusCode, &'static str) {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    };
+    let key = match flavour.as_str() {
+        "anthropic" => header("x-api-key").to_string(),
+        _ => header("authorization")
+            .trim_start_matches("Bearer ")
+            .to_string(),
+    };
+    match flavour.as_str() {
+        "slow" => {
+            tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+            (StatusCode::OK, r#"{"data":[]}"#)
+        }
+        "broken" => (StatusCode::INTERNAL_SERVER_ERROR, "oops"),
+        _ if GOOD_KEYS.contains(&key.as_str()) => (StatusCode::OK, r#"{"data":[]}"#),
+        _ => (StatusCode::UNAUTHORIZED, r#"{"error":"invalid key"}"#),
+    }
+}

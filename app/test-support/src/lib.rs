@@ -1,0 +1,64 @@
+//! What the app's and the server's tests share: a fresh database per test
+//! (SQLite, or PostgreSQL on the test script's second pass; see
+//! `database`), migrated, with one workspace and a clock the test moves;
+//! and a model provider on loopback.
+
+pub mod database;
+pub mod fake_provider;
+
+use app::clock::ManualClock;
+use app::db;
+use app::domain::Plan;
+use app::model_provider::cipher::MasterKeys;
+use app::state::{AppState, Deployment};
+use app::workspace::{self, WorkspaceId};
+use std::sync::Arc;
+
+/// The password every test account has.
+pub const PASSWORD: &str = "a long enough password";
+
+/// A console's state on a fresh database.
+pub struct Fresh {
+    pub state: AppState,
+    pub clock: ManualClock,
+    /// Keeps an SQLite database file alive for the test's duration.
+    pub dir: tempfile::TempDir,
+}
+
+/// A fresh, migrated database with workspace `acme` on `plan`.
+pub async fn fresh_state(plan: Plan) -> Fresh {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = database::fresh_database_url(dir.path()).await;
+    let pool = db::connect(&url)
+        .await
+        .expect("database opens and migrates");
+    let workspace = WorkspaceId::new("acme");
+    workspace::store::ensure(&pool, &workspace, "Acme")
+        .await
+        .unwrap();
+    let clock = ManualClock::at(1_700_000_000);
+    Fresh {
+        state: AppState {
+            pool,
+            deployment: Deployment {
+                plan,
+                workspace,
+                public_url: None,
+                providers: Default::default(),
+                fixed: Default::default(),
+            },
+            clock: Arc::new(clock.clone()),
+            master_keys: Arc::new(
+                MasterKeys::parse(&MasterKeys::generate_entry()).expect("a fresh master key"),
+            ),
+        },
+        clock,
+        dir,
+    }
+}
+
+/// `actor` as the admin they are; panics for a member, so a test cannot
+/// quietly act as an admin it did not make.
+pub fn admin(actor: &app::accounts::session::Actor) -> app::accounts::session::Admin {
+    app::accounts::session::Admin::check(actor.clone()).expect("the actor is an admin")
+}

@@ -1,0 +1,102 @@
+//! The embedded SQLite database: how it is opened, and upgrading an
+//! existing file keeps what admins chose before the schema changed.
+#![cfg(feature = "ssr")]
+
+use app::ai_settings::store as settings;
+use app::api_access::store as tokens;
+use app::db;
+use app::workspace::WorkspaceId;
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::SqlitePool;
+use std::path::Path;
+
+/// The SQLite migrations as a release that knew only those up to `last`.
+async fn migrations_up_to(last: &str, into: &Path) -> Migrator {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
+    for entry in std::fs::read_dir(folder).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_name().to_string_lossy().as_ref() <= last {
+            std::fs::copy(entry.path(), into.join(entry.file_name())).unwrap();
+        }
+    }
+    Migrator::new(into).await.unwrap()
+}
+
+#[tokio::test]
+async fn switches_and_token_rights_survive_the_move_to_portable_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let old_release = dir.path().join("old-migrations");
+    std::fs::create_dir(&old_release).unwrap();
+    let path = dir.path().join("console.db");
+    {
+        let pool = SqlitePool::connect(&format!("sqlite://{}?mode=rwc", path.display()))
+            .await
+            .unwrap();
+        migrations_up_to("0008_~", &old_release)
+            .await
+            .run(&pool)
+            .await
+            .unwrap();
+        for statement in [
+            "INSERT INTO workspaces (id, name) VALUES ('acme', 'Acme')",
+            "INSERT INTO workspace_ai_settings VALUES ('acme', FALSE, TRUE, CURRENT_TIMESTAMP)",
+            "INSERT INTO service_tokens (id, workspace_id, name, token_hash, may_receive_keys, created_by_name, created_at)
+             VALUES ('t1', 'acme', 'gateway', 'h1', TRUE, 'Ada', 1), ('t2', 'acme', 'reports', 'h2', FALSE, 'Ada', 2)",
+        ] {
+            sqlx::query(statement).execute(&pool).await.unwrap();
+        }
+        pool.close().await;
+    }
+
+    let pool = db::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    let workspace = WorkspaceId::new("acme");
+    let saved = settings::load(&pool, &workspace).await.unwrap();
+    assert!(!saved.ai_enabled);
+    assert!(saved.training_allowed);
+    let mut rights: Vec<(String, bool)> = tokens::live(&pool, &workspace)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|token| (token.name, token.may_receive_keys))
+        .collect();
+    rights.sort();
+    assert_eq!(
+        rights,
+        [
+            ("gateway".to_string(), true),
+            ("reports".to_string(), false)
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_embedded_database_uses_wal_foreign_keys_and_waits_when_busy() {
+    let dir = tempfile::tempdir().unwrap();
+    let pool = db::connect(&format!(
+        "sqlite://{}",
+        dir.path().join("console.db").display()
+    ))
+    .await
+    .unwrap();
+    let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(journal, "wal", "pages read while a save is written");
+    let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(foreign_keys, 1);
+    let busy_timeout_ms: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(busy_timeout_ms >= 1000, "{busy_timeout_ms} ms");
+    assert!(
+        dir.path().join("console.db").exists(),
+        "the file is created"
+    );
+}

@@ -1,0 +1,9 @@
+//! The app's integration tests: the services and stores of each screen on
+//! a fresh database (SQLite, or PostgreSQL when `TEST_DATABASE_URL` is set),
+//! without HTTP. One test binary; shared set-up is in `test-support`.
+
+mod accounts;
+mod ai_settings;
+mod database;
+mod members;
+mod model_provider;

@@ -1,0 +1,12 @@
+//! The server's integration tests: the router driven with `oneshot` as a
+//! browser or a service would, and real server processes for replicas.
+//! One test binary; `support` is the in-process console harness.
+
+mod accounts;
+mod authorization;
+mod http;
+mod members;
+mod policy_api;
+mod replicas;
+mod security;
+mod support;

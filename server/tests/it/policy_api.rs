@@ -1,0 +1,207 @@
+//! The policy API as the product's AI services use it: service tokens
+//! made on the API access page, the policy that applies now, ETags, and
+//! the provider key only for tokens allowed to receive it.
+
+use crate::support::{body_text, location, server, TestServer};
+use app::ai_settings::SwitchSetting;
+use app::domain::{Plan, Role};
+use app::model_provider::cipher::associated_data;
+use app::model_provider::rules::KeyProvider;
+use app::model_provider::store as keys;
+use axum::{
+    body::Body,
+    http::{header, Request, StatusCode},
+};
+use secrecy::SecretString;
+
+const PATH: &str = "/api/v1/workspaces/default/ai-policy";
+
+async fn policy(
+    server: &TestServer,
+    token: Option<&str>,
+    if_none_match: Option<&str>,
+) -> (StatusCode, String, Option<String>) {
+    let mut request = Request::get(PATH);
+    if let Some(token) = token {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    if let Some(etag) = if_none_match {
+        request = request.header(header::IF_NONE_MATCH, etag);
+    }
+    let response = server.send(request.body(Body::empty()).unwrap()).await;
+    let status = response.status();
+    let etag = response
+        .headers()
+        .get(header::ETAG)
+        .map(|value| value.to_str().unwrap().to_string());
+    (status, body_text(response).await, etag)
+}
+
+/// Creates a token through the page's form, as an admin would, and reads
+/// it from the page, where it is shown once.
+async fn create_token(server: &TestServer, name: &str, with_keys: bool) -> String {
+    let body = if with_keys {
+        format!("name={name}&may_receive_keys=on")
+    } else {
+        format!("name={name}")
+    };
+    let response = server.post_form("/api/api-access/create", &body).await;
+    assert_eq!(location(&response), "/settings/api?done=created");
+    let (_, html) = server.get("/settings/api").await;
+    let start = html.find("aic_").expect("the new token is shown");
+    let token: String = html[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    let (_, again) = server.get("/settings/api").await;
+    assert!(!again.contains(&token), "shown only once");
+    token
+}
+
+#[tokio::test]
+async fn requests_without_a_valid_token_are_refused() {
+    let server = server(Plan::Team).await;
+    server.sign_in_as(Role::Admin).await;
+    let (status, body, _) = policy(&server, None, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    let (status, _, _) = policy(&server, Some("aic_wrong"), None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let token = create_token(&server, "Worker", false).await;
+    assert_eq!(policy(&server, Some(&token), None).await.0, StatusCode::OK);
+    let id = app::api_access::store::live(
+        &server.console.state.pool,
+        &server.console.state.deployment.workspace,
+    )
+    .await
+    .unwrap()[0]
+        .id
+        .clone();
+    let response = server
+        .post_form("/api/api-access/revoke", &format!("token_id={id}"))
+        .await;
+    assert_eq!(location(&response), "/settings/api?done=revoked");
+    assert_eq!(
+        policy(&server, Some(&token), None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn the_policy_is_what_applies_now_and_etags_follow_changes() {
+    let server = server(Plan::Team).await;
+    server.sign_in_as(Role::Admin).await;
+    let token = create_token(&server, "Worker", false).await;
+    let (status, body, etag) = policy(&server, Some(&token), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        body,
+        r#"{"workspace_id":"default","ai_enabled":true,"training_allowed":false,"provider":{"kind":"managed","endpoint":"https://api.openai.com/v1","region":"us","processed_in":"us","key_last4":null}}"#
+    );
+    let etag = etag.expect("an ETag");
+    let (status, body, _) = policy(&server, Some(&token), Some(&etag)).await;
+    assert_eq!((status, body.as_str()), (StatusCode::NOT_MODIFIED, ""));
+
+    // An admin turns AI off on the page: the next request sees it.
+    let state = &server.console.state;
+    let admin = app::accounts::session::Actor {
+        user_id: "x".into(),
+        workspace: state.deployment.workspace.clone(),
+        name: "Admin".into(),
+        role: Role::Admin,
+    };
+    app::ai_settings::service::set_switch(
+        state,
+        &test_support::admin(&admin),
+        SwitchSetting::AiEnabled,
+        false,
+        0,
+    )
+    .await
+    .unwrap();
+    let (status, body, new_etag) = policy(&server, Some(&token), Some(&etag)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains(r#""ai_enabled":false"#), "{body}");
+    assert_ne!(new_etag.as_deref(), Some(etag.as_str()));
+}
+
+#[tokio::test]
+async fn another_workspace_is_not_found_for_this_token() {
+    let server = server(Plan::Team).await;
+    server.sign_in_as(Role::Admin).await;
+    let token = create_token(&server, "Worker", false).await;
+    let response = server
+        .send(
+            Request::get("/api/v1/workspaces/other/ai-policy")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn only_trusted_tokens_receive_the_key_and_each_disclosure_is_audited() {
+    let server = server(Plan::Enterprise).await;
+    server.sign_in_as(Role::Admin).await;
+    let state = &server.console.state;
+    let workspace = state.deployment.workspace.clone();
+    // A key as the page would have stored it after verification.
+    let secret = "sk-test-policy-key-4242";
+    let mut tx = state.pool.begin().await.unwrap();
+    let sealed = state.master_keys.seal(
+        &SecretString::from(secret.to_string()),
+        &associated_data(workspace.as_str(), "openai", "row1"),
+    );
+    keys::replace_current(
+        &mut tx,
+        keys::NewKey {
+            id: "row1",
+            workspace: &workspace,
+            provider: KeyProvider::OpenAi,
+            base_url: None,
+            sealed: &sealed,
+            last4: "4242",
+            added_by_name: "Admin",
+            at: 1_700_000_000,
+        },
+        1_700_000_000,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    let plain = create_token(&server, "Router", false).await;
+    let trusted = create_token(&server, "Gateway", true).await;
+    let (_, body, _) = policy(&server, Some(&plain), None).await;
+    assert!(
+        body.contains(r#""kind":"openai""#) && body.contains(r#""key_last4":"4242""#),
+        "{body}"
+    );
+    assert!(
+        !body.contains(secret) && !body.contains(r#""key":"#),
+        "{body}"
+    );
+
+    let (status, body, _) = policy(&server, Some(&trusted), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains(&format!(r#""key":"{secret}""#)), "{body}");
+    let (entries, _) = app::activity::log::page(&state.pool, &workspace, 0)
+        .await
+        .unwrap();
+    assert_eq!(entries[0].actor_name, "Service token “Gateway”");
+    assert_eq!(
+        entries[0].new_value.as_deref(),
+        Some("…4242 sent to service token “Gateway”")
+    );
+}
+
+#[tokio::test]
+async fn the_api_is_described_in_openapi() {
+    let server = server(Plan::Team).await;
+    let (status, body) = server.get("/api/v1/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    let described: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(described["paths"][app::routes::POLICY_API]["get"].is_object());
+}

@@ -1,0 +1,258 @@
+//! Two server processes on one database behave as one console: the
+//! session made through one is honoured by the other, a change saved
+//! through one is what the other shows and serves on its next request.
+//! The database is PostgreSQL on the test script's second pass (see
+//! common/database.rs), and an SQLite file shared by both otherwise.
+
+use app::model_provider::cipher::MasterKeys;
+use reqwest::{header, redirect, StatusCode};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const PASSWORD: &str = "a long enough password";
+
+/// A server process, killed when the test ends however it ends.
+struct Replica {
+    process: Child,
+    base: String,
+}
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+fn server_command(data_dir: &Path, database_url: &str, master_key: &str) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+    command
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("AI_CONSOLE_DATA_DIR", data_dir)
+        .env("DATABASE_URL", database_url)
+        .env("AI_CONSOLE_MASTER_KEY", master_key)
+        .env("LEPTOS_OUTPUT_NAME", "ai-console")
+        .env("LEPTOS_SITE_ROOT", data_dir.join("site"))
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null());
+    command
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn start_replica(data_dir: &Path, database_url: &str, master_key: &str) -> Replica {
+    std::fs::create_dir_all(data_dir).unwrap();
+    let port = free_port();
+    let process = server_command(data_dir, database_url, master_key)
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .spawn()
+        .expect("the server binary starts");
+    let replica = Replica {
+        process,
+        base: format!("http://127.0.0.1:{port}"),
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let ready = reqwest::get(format!("{}/readyz", replica.base)).await;
+        if matches!(&ready, Ok(response) if response.status() == StatusCode::OK) {
+            return replica;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{} never became ready",
+            replica.base
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// A browser that moves between replicas, as behind a load balancer.
+struct Browser {
+    client: reqwest::Client,
+    cookie: Option<String>,
+}
+
+impl Browser {
+    fn new() -> Self {
+        let client = reqwest::Client::builder()
+            .redirect(redirect::Policy::none())
+            .build()
+            .unwrap();
+        Self {
+            client,
+            cookie: None,
+        }
+    }
+
+    fn keep_cookie(&mut self, response: &reqwest::Response) {
+        if let Some(set) = response.headers().get(header::SET_COOKIE) {
+            let pair = set.to_str().unwrap().split(';').next().unwrap();
+            self.cookie = (!pair.ends_with('=')).then(|| pair.to_string());
+        }
+    }
+
+    async fn get(&mut self, replica: &Replica, path: &str) -> String {
+        let mut request = self.client.get(format!("{}{path}", replica.base));
+        if let Some(cookie) = &self.cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
+        self.keep_cookie(&response);
+        response.text().await.unwrap()
+    }
+
+    /// A form posted by one of the console's own pages; returns where the
+    /// answer sends the browser.
+    async fn post(&mut self, replica: &Replica, path: &str, form: &str) -> String {
+        let mut request = self
+            .client
+            .post(format!("{}{path}", replica.base))
+            .header(header::ORIGIN, &replica.base)
+            .header("sec-fetch-site", "same-origin")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "text/html")
+            .header(header::REFERER, format!("{}/settings/ai", replica.base))
+            .body(form.to_string());
+        if let Some(cookie) = &self.cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        let response = request.send().await.unwrap();
+        assert!(
+            response.status().is_redirection(),
+            "POST {path}: {}",
+            response.status()
+        );
+        self.keep_cookie(&response);
+        response.headers()[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .to_string()
+    }
+}
+
+fn ai_switch_is_on(html: &str) -> bool {
+    let at = html
+        .find("aria-labelledby=\"ai_enabled-label\"")
+        .expect("the AI switch is on the page");
+    let button = &html[html[..at].rfind("<button").unwrap()..at];
+    button.contains("aria-checked=\"true\"")
+}
+
+async fn policy(replica: &Replica, token: &str) -> (serde_json::Value, String) {
+    let response = reqwest::Client::new()
+        .get(format!(
+            "{}/api/v1/workspaces/default/ai-policy",
+            replica.base
+        ))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let etag = response.headers()[header::ETAG]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let body = response.text().await.unwrap();
+    (serde_json::from_str(&body).unwrap(), etag)
+}
+
+#[tokio::test]
+async fn two_server_processes_on_one_database_act_as_one_console() {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = crate::support::database::fresh_database_url(dir.path()).await;
+    let master_key = MasterKeys::generate_entry();
+
+    let created = server_command(&dir.path().join("admin"), &database_url, &master_key)
+        .args([
+            "create-admin",
+            "--email",
+            "ada@example.com",
+            "--name",
+            "Ada",
+        ])
+        .env("AI_CONSOLE_NEW_PASSWORD", PASSWORD)
+        .status()
+        .unwrap();
+    assert!(created.success(), "create-admin");
+    let first = start_replica(&dir.path().join("first"), &database_url, &master_key).await;
+    let second = start_replica(&dir.path().join("second"), &database_url, &master_key).await;
+
+    // Signed in through the first, recognised by the second.
+    let mut browser = Browser::new();
+    let sign_in = format!(
+        "email=ada@example.com&password={}&next=/settings/ai",
+        PASSWORD.replace(' ', "+")
+    );
+    assert_eq!(
+        browser.post(&first, "/api/account/sign-in", &sign_in).await,
+        "/settings/ai"
+    );
+    let page = browser.get(&second, "/settings/ai").await;
+    assert!(page.contains("Sign out"), "signed in on the second replica");
+    assert!(ai_switch_is_on(&page));
+
+    // A token made through the second is shown once by the first (the
+    // session carries it), and both answer to it.
+    assert_eq!(
+        browser
+            .post(&second, "/api/api-access/create", "name=Gateway")
+            .await,
+        "/settings/api?done=created"
+    );
+    let tokens_page = browser.get(&first, "/settings/api").await;
+    let start = tokens_page.find("aic_").expect("the new token is shown");
+    let token: String = tokens_page[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    let (before, etag_before) = policy(&first, &token).await;
+    assert_eq!(before["ai_enabled"], true);
+
+    // Turned off through the first: the second's page, activity and API
+    // say so on their next request.
+    let saved = browser
+        .post(
+            &first,
+            "/api/settings/ai/enabled",
+            "enabled=false&version=0",
+        )
+        .await;
+    assert!(!saved.contains("failed"), "{saved}");
+    let page = browser.get(&second, "/settings/ai").await;
+    assert!(
+        !ai_switch_is_on(&page),
+        "the second replica shows the change"
+    );
+    assert!(
+        page.contains("AI features: On → Off"),
+        "and its audit entry"
+    );
+    let (after, etag_after) = policy(&second, &token).await;
+    assert_eq!(after["ai_enabled"], false);
+    assert_ne!(etag_before, etag_after);
+
+    // The second knows the version the first wrote: its save of the next
+    // version goes through, and the first serves it.
+    let saved = browser
+        .post(
+            &second,
+            "/api/settings/ai/enabled",
+            "enabled=true&version=1",
+        )
+        .await;
+    assert!(!saved.contains("failed"), "{saved}");
+    assert!(ai_switch_is_on(&browser.get(&first, "/settings/ai").await));
+    assert_eq!(policy(&first, &token).await.0["ai_enabled"], true);
+}

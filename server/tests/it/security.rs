@@ -1,0 +1,187 @@
+//! Protections a self-hosted admin console needs, checked over HTTP.
+
+use crate::support::{admin_server as server, body_text};
+use app::domain::Plan;
+use axum::{
+    body::Body,
+    http::{header, Request, StatusCode},
+};
+
+/// Every server function (all are POST), with a body that would succeed
+/// for the settings switches; the guard must refuse before reading it.
+fn state_changing_endpoints() -> Vec<(String, &'static str)> {
+    leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| {
+            let body = match path {
+                "/api/settings/ai/enabled" => "enabled=false&version=0",
+                "/api/settings/ai/training" => "allowed=true&version=0",
+                _ => "",
+            };
+            (path.to_string(), body)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn requests_from_another_site_are_refused_and_change_nothing() {
+    let server = server(Plan::Team).await;
+    let attacks: [&[(&str, &str)]; 4] = [
+        &[("host", "localhost"), ("origin", "https://evil.example")],
+        &[("host", "localhost"), ("sec-fetch-site", "cross-site")],
+        &[
+            ("host", "localhost"),
+            ("origin", "http://localhost"),
+            ("sec-fetch-site", "same-site"),
+        ],
+        &[("host", "localhost")],
+    ];
+    let endpoints = state_changing_endpoints();
+    assert!(
+        endpoints.len() >= 8,
+        "all server functions are covered: {endpoints:?}"
+    );
+    for (path, body) in &endpoints {
+        for headers in attacks {
+            let mut request = Request::post(path.as_str())
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::ACCEPT, "text/html");
+            for (name, value) in headers {
+                request = request.header(*name, *value);
+            }
+            let response = server.send(request.body(Body::from(*body)).unwrap()).await;
+            assert_eq!(
+                response.status(),
+                StatusCode::FORBIDDEN,
+                "{path} with {headers:?}"
+            );
+            assert!(body_text(response)
+                .await
+                .contains("did not come from the console's own pages"));
+        }
+    }
+    let (_, html) = server.get("/settings/ai").await;
+    assert!(
+        !html.contains("turned off for every member"),
+        "nothing was saved"
+    );
+}
+
+#[tokio::test]
+async fn pages_carry_a_nonce_based_content_security_policy() {
+    let server = server(Plan::Team).await;
+    let response = server
+        .send(Request::get("/settings/ai").body(Body::empty()).unwrap())
+        .await;
+    let policy = response.headers()[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(policy.contains("'wasm-unsafe-eval'"), "{policy}");
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+    assert!(!policy.contains("unsafe-inline"), "{policy}");
+
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in script-src")
+        .to_string();
+    let html = body_text(response).await;
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "the inline script carries the same nonce"
+    );
+
+    // A second response gets a different nonce.
+    let again = server
+        .send(Request::get("/settings/ai").body(Body::empty()).unwrap())
+        .await;
+    let second = again.headers()[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap();
+    assert!(!second.contains(&nonce));
+}
+
+#[tokio::test]
+async fn every_response_carries_the_protective_headers() {
+    let server = server(Plan::Team).await;
+    for path in ["/settings/ai", "/favicon-missing", "/"] {
+        let response = server
+            .send(Request::get(path).body(Body::empty()).unwrap())
+            .await;
+        let headers = response.headers();
+        assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{path}");
+        assert_eq!(headers[header::REFERRER_POLICY], "same-origin", "{path}");
+        assert!(
+            headers.contains_key(header::CONTENT_SECURITY_POLICY),
+            "{path}"
+        );
+        assert!(
+            !headers.contains_key(header::STRICT_TRANSPORT_SECURITY),
+            "no HSTS without TLS"
+        );
+    }
+    let page = server
+        .send(Request::get("/settings/ai").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(page.headers()[header::CACHE_CONTROL], "no-store");
+}
+
+#[tokio::test]
+async fn malformed_input_is_a_client_error_with_a_clear_message() {
+    let server = server(Plan::Team).await;
+    for (path, body) in [
+        ("/api/settings/ai/enabled", "enabled=perhaps&version=0"),
+        ("/api/settings/ai/enabled", ""),
+        ("/api/settings/ai/training", "allowed=%ff%fe"),
+    ] {
+        let (status, text) = server.call(path, body).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path} {body} -> {text}");
+        assert_eq!(text, "\"BadRequest\"");
+    }
+}
+
+#[tokio::test]
+async fn oversized_input_is_refused_before_it_is_read() {
+    let server = server(Plan::Team).await;
+    let huge = format!(
+        "enabled=false&padding={}",
+        "x".repeat(server::MAX_REQUEST_BYTES)
+    );
+    let (status, _) = server.call("/api/settings/ai/enabled", &huge).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    let (_, html) = server.get("/settings/ai").await;
+    assert!(
+        !html.contains("turned off for every member"),
+        "nothing was saved"
+    );
+}
+
+#[tokio::test]
+async fn refusals_carry_statuses_that_say_why() {
+    let server = server(Plan::Enterprise).await;
+    assert_eq!(
+        server
+            .call("/api/settings/ai/training", "allowed=true&version=0")
+            .await
+            .0,
+        StatusCode::CONFLICT
+    );
+    let member = crate::support::server(Plan::Team).await;
+    member.sign_in_as(app::domain::Role::Member).await;
+    assert_eq!(
+        member
+            .call("/api/settings/ai/enabled", "enabled=false&version=0")
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    let anonymous = crate::support::server(Plan::Team).await;
+    assert_eq!(
+        anonymous
+            .call("/api/settings/ai/enabled", "enabled=false&version=0")
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED
+    );
+}
