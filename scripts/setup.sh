@@ -57,6 +57,15 @@ setup_build_tools() {
   require npm "install Node.js and npm (apt-get install nodejs npm)"
   command -v cc >/dev/null || apt_install build-essential
 
+  # The test command checks formatting and lints.
+  local component
+  for component in rustfmt clippy; do
+    if ! rustup component list --installed | grep -q "^${component}"; then
+      say "adding the ${component} component"
+      rustup component add "$component"
+    fi
+  done
+
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     say "adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown

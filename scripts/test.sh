@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds the console and runs every test: the Rust
-# suites twice, on SQLite and on a throwaway PostgreSQL cluster, then the
-# Playwright suite in Debian Chromium against release servers it starts on
-# free loopback ports with fresh databases, then the page-weight budget.
-# Exits non-zero on the first failure.
+# Installs what is missing, builds the console and runs every test:
+# formatting and lints (clippy, warnings denied, for the server build and
+# for the browser bundle), the Rust suites twice, on SQLite and on a
+# throwaway PostgreSQL cluster, then the Playwright suite in Debian Chromium
+# against release servers it starts on free loopback ports with fresh
+# databases, then the page-weight budget. Exits non-zero on the first
+# failure.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
@@ -11,6 +13,15 @@ step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
 bash "$ROOT/scripts/setup.sh" --browser --postgres
 source "$ROOT/scripts/postgres.sh"
+
+step "Formatting (cargo fmt --check)"
+(cd "$ROOT" && cargo fmt --all --check)
+
+step "Lints (clippy, warnings denied): the server build, then the browser bundle"
+(cd "$ROOT" && cargo clippy --release -p app -p server -p test-support --features app/ssr --all-targets -- -D warnings)
+# ssr and hydrate never meet in one build: the browser side per package.
+(cd "$ROOT" && cargo clippy --release -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings)
+(cd "$ROOT" && cargo clippy --release -p frontend --target wasm32-unknown-unknown -- -D warnings)
 
 step "Building the release server and browser bundle"
 build_release

@@ -343,8 +343,8 @@ refusals! {
 /// instead, as every other outcome of a form is.
 pub fn arguments_undecodable() {
     #[cfg(feature = "ssr")]
-    if !ssr::is_plain_form_post() {
-        ssr::set_status(400);
+    if !is_plain_form_post() {
+        set_status(400);
     }
 }
 
@@ -360,7 +360,7 @@ mod ssr {
     use leptos::prelude::use_context;
     use leptos_axum::ResponseOptions;
 
-    pub(super) fn set_status(status: u16) {
+    pub(crate) fn set_status(status: u16) {
         let status = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::BAD_REQUEST);
         match use_context::<ResponseOptions>() {
             Some(response) => response.set_status(status),
@@ -445,6 +445,9 @@ mod ssr {
 }
 
 #[cfg(test)]
+pub(crate) use tests::assert_codes_round_trip;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -480,5 +483,3 @@ mod tests {
     }
 }
 
-#[cfg(test)]
-pub(crate) use tests::assert_codes_round_trip;

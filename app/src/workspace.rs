@@ -27,11 +27,14 @@ pub mod store {
 
     /// Creates the workspace on first start; later starts leave it as it is.
     pub async fn ensure(pool: &Pool, id: &WorkspaceId, name: &str) -> Result<(), sqlx::Error> {
+        use crate::clock::{Clock, SystemClock};
         sqlx::query(
-            "INSERT INTO workspaces (id, name) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO workspaces (id, name, created_at) VALUES ($1, $2, $3)
+             ON CONFLICT (id) DO NOTHING",
         )
         .bind(id.as_str())
         .bind(name)
+        .bind(SystemClock.now())
         .execute(pool)
         .await?;
         Ok(())

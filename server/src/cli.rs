@@ -1,20 +1,72 @@
-//! `server create-admin` / `server create-user`: account creation for
-//! operators, without the setup link. The password comes from
+//! The command line (clap): running the console, and the operators'
+//! commands. `server create-admin` / `server create-user` create accounts
+//! without the setup link. The password comes from
 //! `AI_CONSOLE_NEW_PASSWORD` or, if that is unset, the first line of
 //! standard input, so it never appears in the process list.
 
 use app::accounts::service::{self, NewAccount};
 use app::domain::Role;
 use app::state::AppState;
+use clap::{Parser, Subcommand, ValueEnum};
 
-pub const USAGE: &str = "usage:
-  server                                            run the console
-  server create-admin --email E --name N            create an admin account
-  server create-user --email E --name N [--role admin|member]
-  server rotate-master-key                          new master key in the key file; re-seal every provider key
-  server reseal-provider-keys                       re-seal every provider key under the current master key
-The password is read from AI_CONSOLE_NEW_PASSWORD, or else from the first line of standard input.";
+/// The AI & agents console. Without a command it runs the console; the
+/// commands are for operators.
+#[derive(Debug, Parser)]
+#[command(
+    name = "server",
+    version,
+    after_help = "Passwords for new accounts are read from AI_CONSOLE_NEW_PASSWORD, or else from \
+                  the first line of standard input. Configuration: see the README."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
 
+#[derive(Debug, PartialEq, Eq, Subcommand)]
+pub enum Command {
+    /// Run the console (what happens without a command).
+    Serve,
+    /// Create an admin account.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// Create an account: a member unless `--role admin`.
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum, default_value_t = RoleArg::Member)]
+        role: RoleArg,
+    },
+    /// Add a new master key to the key file and re-seal every provider key
+    /// with it.
+    RotateMasterKey,
+    /// Re-seal every provider key under the current master key.
+    ResealProviderKeys,
+}
+
+/// The roles, as the command line spells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    Admin,
+    Member,
+}
+
+impl From<RoleArg> for Role {
+    fn from(role: RoleArg) -> Role {
+        match role {
+            RoleArg::Admin => Role::Admin,
+            RoleArg::Member => Role::Member,
+        }
+    }
+}
+
+/// An account an operator asked for.
 #[derive(Debug, PartialEq, Eq)]
 pub struct CreateUser {
     pub email: String,
@@ -22,47 +74,23 @@ pub struct CreateUser {
     pub role: Role,
 }
 
-#[derive(Debug, PartialEq, Eq)]
-pub enum Command {
-    Serve,
-    CreateUser(CreateUser),
-    RotateMasterKey,
-    ResealProviderKeys,
-}
-
-pub fn parse(args: &[String]) -> Result<Command, String> {
-    let Some((command, rest)) = args.split_first() else {
-        return Ok(Command::Serve);
-    };
-    let default_role = match command.as_str() {
-        "rotate-master-key" if rest.is_empty() => return Ok(Command::RotateMasterKey),
-        "reseal-provider-keys" if rest.is_empty() => return Ok(Command::ResealProviderKeys),
-        "create-admin" => Role::Admin,
-        "create-user" => Role::Admin,
-        "--help" | "-h" | "help" => return Err(USAGE.to_string()),
-        other => return Err(format!("unknown command \"{other}\"\n{USAGE}")),
-    };
-    let (mut email, mut name, mut role) = (None, None, default_role);
-    let mut flags = rest.iter();
-    while let Some(flag) = flags.next() {
-        let value = flags
-            .next()
-            .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
-        match flag.as_str() {
-            "--email" => email = Some(value.clone()),
-            "--name" => name = Some(value.clone()),
-            "--role" if command == "create-user" => {
-                role = Role::from_key(value)
-                    .ok_or_else(|| format!("--role must be admin or member, not \"{value}\""))?
-            }
-            other => return Err(format!("unknown option \"{other}\"\n{USAGE}")),
+impl Command {
+    /// The account `create-admin` or `create-user` asks for.
+    pub fn account(&self) -> Option<CreateUser> {
+        match self {
+            Command::CreateAdmin { email, name } => Some(CreateUser {
+                email: email.clone(),
+                name: name.clone(),
+                role: Role::Admin,
+            }),
+            Command::CreateUser { email, name, role } => Some(CreateUser {
+                email: email.clone(),
+                name: name.clone(),
+                role: (*role).into(),
+            }),
+            _ => None,
         }
     }
-    Ok(Command::CreateUser(CreateUser {
-        email: email.ok_or_else(|| format!("--email is required\n{USAGE}"))?,
-        name: name.ok_or_else(|| format!("--name is required\n{USAGE}"))?,
-        role,
-    }))
 }
 
 pub fn read_password() -> Result<String, String> {
@@ -96,63 +124,82 @@ pub async fn create_user(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::error::ErrorKind;
 
-    fn args(words: &[&str]) -> Vec<String> {
-        words.iter().map(|word| word.to_string()).collect()
+    fn parse(words: &[&str]) -> Result<Option<Command>, clap::Error> {
+        Cli::try_parse_from(std::iter::once("server").chain(words.iter().copied()))
+            .map(|cli| cli.command)
     }
 
     #[test]
     fn no_arguments_runs_the_console() {
-        assert_eq!(parse(&[]), Ok(Command::Serve));
+        assert_eq!(parse(&[]).unwrap(), None);
     }
 
     #[test]
     fn create_admin_and_create_user_parse_their_options() {
+        let admin = parse(&["create-admin", "--email", "a@b.c", "--name", "Ada"]).unwrap();
         assert_eq!(
-            parse(&args(&[
-                "create-admin",
-                "--email",
-                "a@b.c",
-                "--name",
-                "Ada"
-            ])),
-            Ok(Command::CreateUser(CreateUser {
+            admin.and_then(|command| command.account()),
+            Some(CreateUser {
                 email: "a@b.c".into(),
                 name: "Ada".into(),
                 role: Role::Admin
-            }))
+            })
         );
+        let member = parse(&[
+            "create-user",
+            "--name",
+            "Bo",
+            "--email",
+            "b@b.c",
+            "--role",
+            "member",
+        ])
+        .unwrap();
         assert_eq!(
-            parse(&args(&[
-                "create-user",
-                "--name",
-                "Bo",
-                "--email",
-                "b@b.c",
-                "--role",
-                "member"
-            ])),
-            Ok(Command::CreateUser(CreateUser {
+            member.and_then(|command| command.account()),
+            Some(CreateUser {
                 email: "b@b.c".into(),
                 name: "Bo".into(),
                 role: Role::Member
-            }))
+            })
+        );
+    }
+
+    #[test]
+    fn create_user_makes_a_member_unless_told_otherwise() {
+        let command = parse(&["create-user", "--name", "Bo", "--email", "b@b.c"]).unwrap();
+        assert_eq!(
+            command
+                .and_then(|command| command.account())
+                .map(|account| account.role),
+            Some(Role::Member)
         );
     }
 
     #[test]
     fn mistakes_are_explained() {
-        assert!(parse(&args(&["create-admin", "--email"]))
-            .unwrap_err()
-            .starts_with("--email needs a value"));
-        assert!(parse(&args(&["create-admin", "--name", "Ada"]))
-            .unwrap_err()
-            .starts_with("--email is required"));
-        assert!(parse(&args(&["create-admin", "--role", "member"]))
-            .unwrap_err()
-            .starts_with("unknown option"));
-        assert!(parse(&args(&["launch"]))
-            .unwrap_err()
-            .starts_with("unknown command \"launch\""));
+        let missing_value = parse(&["create-admin", "--email"]).unwrap_err();
+        assert_eq!(missing_value.kind(), ErrorKind::InvalidValue);
+        assert!(missing_value.to_string().contains("--email"));
+        let missing_email = parse(&["create-admin", "--name", "Ada"]).unwrap_err();
+        assert_eq!(missing_email.kind(), ErrorKind::MissingRequiredArgument);
+        assert!(missing_email.to_string().contains("--email"));
+        let role_on_admin = parse(&["create-admin", "--role", "member"]).unwrap_err();
+        assert_eq!(role_on_admin.kind(), ErrorKind::UnknownArgument);
+        let unknown = parse(&["launch"]).unwrap_err();
+        assert_eq!(unknown.kind(), ErrorKind::InvalidSubcommand);
+        assert!(unknown.to_string().contains("launch"));
+        let bad_role = parse(&[
+            "create-user",
+            "--email",
+            "a@b.c",
+            "--name",
+            "A",
+            "--role",
+            "owner",
+        ]);
+        assert_eq!(bad_role.unwrap_err().kind(), ErrorKind::InvalidValue);
     }
 }

@@ -176,25 +176,34 @@ impl Config {
     }
 }
 
-/// `https://console.example.com/` → `https://console.example.com`.
-fn parse_origin(url: &str) -> Option<String> {
-    let url = url.trim().trim_end_matches('/');
-    let authority = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))?;
-    let valid = !authority.is_empty() && !authority.contains(['/', '?', '#', '@', ' ']);
-    valid.then(|| url.to_string())
+/// `https://console.example.com/` → `https://console.example.com`: an
+/// http(s) origin, nothing after the host and port.
+fn parse_origin(text: &str) -> Option<String> {
+    let url = parse_http_url(text)?;
+    let bare = url.path() == "/" && url.query().is_none() && url.fragment().is_none();
+    bare.then(|| url.origin().ascii_serialization())
 }
 
 /// `https://api.example.com/v1/` → `https://api.example.com/v1`.
-fn parse_base_url(url: &str) -> Option<String> {
-    let url = url.trim().trim_end_matches('/');
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))?;
-    let host = rest.split('/').next().unwrap_or_default();
-    let valid = !host.is_empty() && !url.contains(['?', '#', '@', ' ']);
-    valid.then(|| url.to_string())
+fn parse_base_url(text: &str) -> Option<String> {
+    let url = parse_http_url(text)?;
+    let bare = url.query().is_none() && url.fragment().is_none();
+    bare.then(|| url.as_str().trim_end_matches('/').to_string())
+}
+
+/// An http(s) URL with a host and no credentials, written without
+/// anything a parser would have to forgive (spaces, backslashes).
+fn parse_http_url(text: &str) -> Option<url::Url> {
+    let text = text.trim();
+    if !text.chars().all(|c| c.is_ascii_graphic() && c != '\\') {
+        return None;
+    }
+    let url = url::Url::parse(text).ok()?;
+    let usable = matches!(url.scheme(), "http" | "https")
+        && url.host().is_some()
+        && url.username().is_empty()
+        && url.password().is_none();
+    usable.then_some(url)
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 use app::clock::SystemClock;
+use clap::Parser;
 use leptos::config::get_configuration;
 use server::{
-    cli::{self, Command},
+    cli::{self, Cli, Command},
     config::{Config, MasterKeySource},
     StartupError,
 };
@@ -50,8 +51,7 @@ enum RunError {
 }
 
 async fn run() -> Result<(), RunError> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let command = cli::parse(&args).map_err(RunError::Cli)?;
+    let command = Cli::parse().command.unwrap_or(Command::Serve);
     let config = Config::from_env().map_err(StartupError::from)?;
     let console = server::prepare(&config, Arc::new(SystemClock)).await?;
     match command {
@@ -85,7 +85,10 @@ async fn run() -> Result<(), RunError> {
             );
             Ok(())
         }
-        Command::CreateUser(request) => {
+        Command::CreateAdmin { .. } | Command::CreateUser { .. } => {
+            let Some(request) = command.account() else {
+                return Err(RunError::Cli("no account to create".into()));
+            };
             let password = cli::read_password().map_err(RunError::Cli)?;
             cli::create_user(&console.state, &request, &password)
                 .await
@@ -126,7 +129,10 @@ async fn serve(config: Config, console: server::Console) -> Result<(), RunError>
         .public_url
         .clone()
         .unwrap_or_else(|| format!("http://{local}"));
-    println!("AI & agents console is running at {base_url}/settings/ai");
+    println!(
+        "AI & agents console is running at {base_url}{}",
+        app::routes::AI_SETTINGS
+    );
     if let Some(link) = console.setup_link(&base_url) {
         // Printed, never logged: log files travel further than a terminal.
         println!();
@@ -161,14 +167,17 @@ async fn serve(config: Config, console: server::Console) -> Result<(), RunError>
     Ok(())
 }
 
-/// A database URL may carry a password; only its scheme and host are logged.
-fn redact_url(url: &str) -> String {
-    match url.split_once("://") {
-        Some((scheme, rest)) => match rest.rsplit_once('@') {
-            Some((_, host)) => format!("{scheme}://…@{host}"),
-            None => url.to_string(),
-        },
-        None => url.to_string(),
+/// A database URL may carry a user and password; only the rest is logged.
+fn redact_url(database_url: &str) -> String {
+    match url::Url::parse(database_url) {
+        Ok(mut url) if !url.username().is_empty() || url.password().is_some() => {
+            // Both only fail for URLs that cannot have credentials.
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+            url.to_string().replacen("://", "://…@", 1)
+        }
+        Ok(url) => url.to_string(),
+        Err(_) => "(unparseable URL)".to_string(),
     }
 }
 

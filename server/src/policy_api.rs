@@ -1,21 +1,95 @@
 //! `GET /api/v1/workspaces/{id}/ai-policy`: what the product's AI services
 //! ask before calling a model. Authenticated with a service token; never
 //! cached, so a change on the page applies to the next request; answers
-//! carry an ETag, and a matching `If-None-Match` gets 304.
+//! carry an ETag, and a matching `If-None-Match` gets 304. Its OpenAPI
+//! description is generated from the same types (utoipa).
 
+use app::api_access::policy_document::{PolicyDocument, ProviderPolicy};
 use app::api_access::service::{self, PolicyError};
 use app::state::AppState;
 use axum::{
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
 };
+use serde::Serialize;
+use std::sync::LazyLock;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{OpenApi, ToSchema};
 
-pub const OPENAPI: &str = include_str!("openapi.json");
+/// The description served at `/api/v1/openapi.json`.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "AI & agents console: policy API",
+        version = "1",
+        description = "What the product's AI services ask before calling a model for a workspace. \
+                       Answers are never cached by the console, so an admin's change applies to \
+                       the next request."
+    ),
+    paths(ai_policy),
+    components(schemas(PolicyDocument, ProviderPolicy, ApiError)),
+    modifiers(&ServiceTokenScheme)
+)]
+pub struct PolicyApiDescription;
 
-pub async fn openapi() -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+/// What a refused request answers with.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Error)]
+pub struct ApiError {
+    /// Why, in words.
+    pub error: String,
 }
 
+struct ServiceTokenScheme;
+
+impl utoipa::Modify for ServiceTokenScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let scheme = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .description(Some("A service token created on Settings > API access."))
+            .build();
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme("serviceToken", SecurityScheme::Http(scheme));
+    }
+}
+
+static OPENAPI_JSON: LazyLock<String> = LazyLock::new(|| {
+    PolicyApiDescription::openapi()
+        .to_json()
+        .unwrap_or_else(|error| {
+            tracing::error!(%error, "serialising the OpenAPI description failed");
+            String::from("{}")
+        })
+});
+
+pub async fn openapi() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        OPENAPI_JSON.as_str(),
+    )
+        .into_response()
+}
+
+/// The AI policy of a workspace.
+#[utoipa::path(
+    get,
+    path = "/api/v1/workspaces/{id}/ai-policy",
+    params(
+        ("id" = String, Path, description = "The workspace's id (shown on the API access page)."),
+        ("If-None-Match" = Option<String>, Header, description = "The ETag of an earlier answer; unchanged policies get 304."),
+    ),
+    security(("serviceToken" = [])),
+    responses(
+        (status = 200, description = "The policy that applies now.", body = PolicyDocument,
+            headers(("ETag" = String, description = "Changes whenever the policy does."))),
+        (status = 304, description = "Unchanged since the ETag given in If-None-Match."),
+        (status = 401, description = "No token, a wrong one, or a revoked one.", body = ApiError),
+        (status = 404, description = "No such workspace for this token.", body = ApiError),
+        (status = 503, description = "The policy cannot be read right now; do not call a model.", body = ApiError),
+    )
+)]
 pub async fn ai_policy(state: AppState, workspace_id: String, headers: HeaderMap) -> Response {
     let Some(token) = bearer_token(&headers) else {
         return refusal(PolicyError::Unauthorized);
@@ -81,7 +155,10 @@ fn refusal(error: PolicyError) -> Response {
         PolicyError::NotFound => StatusCode::NOT_FOUND,
         PolicyError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
     };
-    let body = serde_json::json!({ "error": error.to_string() }).to_string();
+    let body = serde_json::to_string(&ApiError {
+        error: error.to_string(),
+    })
+    .unwrap_or_default();
     let mut response = (
         status,
         [(

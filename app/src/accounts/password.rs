@@ -55,7 +55,7 @@ fn dummy_hash() -> Result<&'static str, HashError> {
         return Ok(hash);
     }
     let mut random = [0u8; 32];
-    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut random);
+    rand::RngCore::fill_bytes(&mut OsRng, &mut random);
     let hash = hash_now(&format!("{random:?}"))?;
     Ok(DUMMY.get_or_init(|| hash))
 }

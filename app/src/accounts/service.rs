@@ -93,7 +93,7 @@ pub async fn complete_setup(
         }
         store::insert_user(
             &mut *tx,
-            store::NewUser {
+            NewUser {
                 id: &user_id,
                 workspace: &workspace,
                 email: &email,
@@ -127,7 +127,7 @@ pub async fn create_account(
     let user_id = tokens::random_hex(16);
     let inserted = store::insert_user(
         &state.pool,
-        store::NewUser {
+        NewUser {
             id: &user_id,
             workspace,
             email: &normalize_email(account.email),

@@ -75,6 +75,7 @@ impl SessionStore for DatabaseSessionStore {
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        tracing::debug!("reading a session record");
         let now = tower_sessions::cookie::time::OffsetDateTime::now_utc().unix_timestamp();
         let data: Option<String> =
             sqlx::query_scalar("SELECT data FROM sessions WHERE id = $1 AND expires_at > $2")

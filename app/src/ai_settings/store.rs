@@ -107,7 +107,14 @@ pub async fn change_switch(
     let old = change
         .setting
         .value_in(&load(&mut *tx, change.workspace).await?);
-    save_switch(&mut *tx, change.workspace, change.setting, change.value).await?;
+    save_switch(
+        &mut *tx,
+        change.workspace,
+        change.setting,
+        change.value,
+        change.at,
+    )
+    .await?;
     audit::record(
         &mut *tx,
         audit::NewEntry {
@@ -136,6 +143,7 @@ pub async fn save_switch(
     workspace: &WorkspaceId,
     setting: SwitchSetting,
     value: bool,
+    at: i64,
 ) -> Result<(), sqlx::Error> {
     let mut row = AiSettings::default();
     let update = match setting {
@@ -150,13 +158,14 @@ pub async fn save_switch(
     };
     let sql = format!(
         "INSERT INTO workspace_ai_settings (workspace_id, ai_enabled, training_allowed, updated_at)
-         VALUES ($1, $2, $3, CURRENT_TIMESTAMP)
+         VALUES ($1, $2, $3, $4)
          ON CONFLICT (workspace_id) DO UPDATE SET {update}, updated_at = excluded.updated_at"
     );
     sqlx::query(&sql)
         .bind(workspace.as_str())
         .bind(row.ai_enabled)
         .bind(row.training_allowed)
+        .bind(at)
         .execute(db)
         .await?;
     Ok(())

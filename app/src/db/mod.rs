@@ -31,8 +31,7 @@ pub enum Backend {
 impl Backend {
     /// The database a URL names, by its scheme; `None` for anything else.
     pub fn of_url(url: &str) -> Option<Self> {
-        let scheme = url.split_once(':')?.0;
-        match scheme {
+        match url::Url::parse(url).ok()?.scheme() {
             "sqlite" => Some(Self::Sqlite),
             "postgres" | "postgresql" => Some(Self::Postgres),
             _ => None,

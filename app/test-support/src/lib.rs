@@ -3,6 +3,9 @@
 //! `database`), migrated, with one workspace and a clock the test moves;
 //! and a model provider on loopback.
 
+// Test code: a panic is a failed test, not a failed request.
+#![allow(clippy::unwrap_used)]
+
 pub mod database;
 pub mod fake_provider;
 

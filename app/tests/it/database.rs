@@ -52,6 +52,14 @@ async fn switches_and_token_rights_survive_the_move_to_portable_flags() {
         .await
         .unwrap();
     let workspace = WorkspaceId::new("acme");
+    // Text timestamps of the first release became Unix seconds.
+    for column in [
+        "SELECT created_at FROM workspaces",
+        "SELECT updated_at FROM workspace_ai_settings",
+    ] {
+        let seconds: i64 = sqlx::query_scalar(column).fetch_one(&pool).await.unwrap();
+        assert!(seconds > 1_600_000_000, "{column}: {seconds}");
+    }
     let saved = settings::load(&pool, &workspace).await.unwrap();
     assert!(!saved.ai_enabled);
     assert!(saved.training_allowed);
@@ -99,4 +107,31 @@ async fn the_embedded_database_uses_wal_foreign_keys_and_waits_when_busy() {
         dir.path().join("console.db").exists(),
         "the file is created"
     );
+}
+
+#[tokio::test]
+async fn every_timestamp_is_unix_seconds_on_either_database() {
+    let fresh = test_support::fresh_state(app::domain::Plan::Team).await;
+    let pool = &fresh.state.pool;
+    let workspace = &fresh.state.deployment.workspace;
+    settings::save_switch(
+        pool,
+        workspace,
+        app::ai_settings::SwitchSetting::AiEnabled,
+        false,
+        1_700_000_123,
+    )
+    .await
+    .unwrap();
+    let updated: i64 = sqlx::query_scalar("SELECT updated_at FROM workspace_ai_settings")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!(updated, 1_700_000_123);
+    let created: i64 = sqlx::query_scalar("SELECT created_at FROM workspaces WHERE id = $1")
+        .bind(workspace.as_str())
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert!(created > 1_700_000_000, "{created}");
 }

@@ -2,8 +2,12 @@
 //! a fresh database (SQLite, or PostgreSQL when `TEST_DATABASE_URL` is set),
 //! without HTTP. One test binary; shared set-up is in `test-support`.
 
+// Test code: a panic is a failed test, not a failed request.
+#![allow(clippy::unwrap_used)]
+
 mod accounts;
 mod ai_settings;
 mod database;
+mod layout;
 mod members;
 mod model_provider;

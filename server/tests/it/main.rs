@@ -2,11 +2,15 @@
 //! browser or a service would, and real server processes for replicas.
 //! One test binary; `support` is the in-process console harness.
 
+// Test code: a panic is a failed test, not a failed request.
+#![allow(clippy::unwrap_used)]
+
 mod accounts;
 mod authorization;
 mod http;
 mod members;
 mod policy_api;
+mod reads_per_request;
 mod replicas;
 mod security;
 mod support;

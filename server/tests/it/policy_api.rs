@@ -13,6 +13,7 @@ use axum::{
     http::{header, Request, StatusCode},
 };
 use secrecy::SecretString;
+use serde_json::{json, Value};
 
 const PATH: &str = "/api/v1/workspaces/default/ai-policy";
 
@@ -147,30 +148,7 @@ async fn only_trusted_tokens_receive_the_key_and_each_disclosure_is_audited() {
     server.sign_in_as(Role::Admin).await;
     let state = &server.console.state;
     let workspace = state.deployment.workspace.clone();
-    // A key as the page would have stored it after verification.
-    let secret = "sk-test-policy-key-4242";
-    let mut tx = state.pool.begin().await.unwrap();
-    let sealed = state.master_keys.seal(
-        &SecretString::from(secret.to_string()),
-        &associated_data(workspace.as_str(), "openai", "row1"),
-    );
-    keys::replace_current(
-        &mut tx,
-        keys::NewKey {
-            id: "row1",
-            workspace: &workspace,
-            provider: KeyProvider::OpenAi,
-            base_url: None,
-            sealed: &sealed,
-            last4: "4242",
-            added_by_name: "Admin",
-            at: 1_700_000_000,
-        },
-        1_700_000_000,
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
+    let secret = store_key(&server).await;
 
     let plain = create_token(&server, "Router", false).await;
     let trusted = create_token(&server, "Gateway", true).await;
@@ -197,11 +175,134 @@ async fn only_trusted_tokens_receive_the_key_and_each_disclosure_is_audited() {
     );
 }
 
+/// Stores an OpenAI key for the workspace as the page would have after
+/// verifying it; returns the key.
+async fn store_key(server: &TestServer) -> &'static str {
+    let state = &server.console.state;
+    let workspace = state.deployment.workspace.clone();
+    let secret = "sk-test-policy-key-4242";
+    let sealed = state.master_keys.seal(
+        &SecretString::from(secret.to_string()),
+        &associated_data(workspace.as_str(), "openai", "row1"),
+    );
+    let mut tx = state.pool.begin().await.unwrap();
+    keys::replace_current(
+        &mut tx,
+        keys::NewKey {
+            id: "row1",
+            workspace: &workspace,
+            provider: KeyProvider::OpenAi,
+            base_url: None,
+            sealed: &sealed,
+            last4: "4242",
+            added_by_name: "Admin",
+            at: 1_700_000_000,
+        },
+        1_700_000_000,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    secret
+}
+
 #[tokio::test]
 async fn the_api_is_described_in_openapi() {
     let server = server(Plan::Team).await;
-    let (status, body) = server.get("/api/v1/openapi.json").await;
+    let (status, body) = server.get(app::routes::OPENAPI).await;
     assert_eq!(status, StatusCode::OK);
-    let described: serde_json::Value = serde_json::from_str(&body).unwrap();
-    assert!(described["paths"][app::routes::POLICY_API]["get"].is_object());
+    // A valid OpenAPI document, not just JSON.
+    let parsed: Result<utoipa::openapi::OpenApi, _> = serde_json::from_str(&body);
+    assert!(parsed.is_ok(), "{body}");
+    let described: Value = serde_json::from_str(&body).unwrap();
+    let get = &described["paths"][app::routes::POLICY_API]["get"];
+    assert!(get.is_object(), "{body}");
+    for status in ["200", "304", "401", "404", "503"] {
+        assert!(get["responses"][status].is_object(), "{status} described");
+    }
+    let scheme = &described["components"]["securitySchemes"]["serviceToken"];
+    assert_eq!(scheme["scheme"], "bearer");
+}
+
+#[tokio::test]
+async fn every_answer_the_api_sends_is_what_its_description_says() {
+    let server = server(Plan::Enterprise).await;
+    server.sign_in_as(Role::Admin).await;
+    let (_, description) = server.get(app::routes::OPENAPI).await;
+    let description: Value = serde_json::from_str(&description).unwrap();
+    let schema = |name: &str| description["components"]["schemas"][name].clone();
+
+    let plain = create_token(&server, "Router", false).await;
+    let (_, managed, _) = policy(&server, Some(&plain), None).await;
+    store_key(&server).await;
+    let trusted = create_token(&server, "Gateway", true).await;
+    let (_, with_key, _) = policy(&server, Some(&trusted), None).await;
+    let (_, refused, _) = policy(&server, Some("aic_wrong"), None).await;
+    for (answer, schema) in [
+        (managed, schema("Policy")),
+        (with_key, schema("Policy")),
+        (refused, schema("Error")),
+    ] {
+        let answer: Value = serde_json::from_str(&answer).unwrap();
+        if let Err(problem) = conforms(&answer, &schema, &description) {
+            panic!("{answer} does not match its description: {problem}");
+        }
+    }
+    assert!(
+        conforms(&json!({"workspace_id": 1}), &schema("Policy"), &description).is_err(),
+        "the check itself can fail"
+    );
+}
+
+/// Whether `value` matches `schema` (the parts of JSON Schema the
+/// description uses: references, types, required and declared properties).
+/// Properties the schema does not declare are a mismatch: an answer may
+/// not carry what the description does not tell.
+fn conforms(value: &Value, schema: &Value, document: &Value) -> Result<(), String> {
+    if let Some(reference) = schema["$ref"].as_str() {
+        let name = reference.trim_start_matches("#/components/schemas/");
+        return conforms(value, &document["components"]["schemas"][name], document);
+    }
+    if let Some(choices) = schema["oneOf"].as_array() {
+        return match choices
+            .iter()
+            .any(|choice| conforms(value, choice, document).is_ok())
+        {
+            true => Ok(()),
+            false => Err(format!("{value} matches none of {schema}")),
+        };
+    }
+    let kind = match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    };
+    let allowed: Vec<&str> = match &schema["type"] {
+        Value::String(one) => vec![one.as_str()],
+        Value::Array(many) => many.iter().filter_map(Value::as_str).collect(),
+        _ => return Err(format!("no type in {schema}")),
+    };
+    if !allowed.contains(&kind) {
+        return Err(format!("{value} is {kind}, not {allowed:?}"));
+    }
+    let Value::Object(fields) = value else {
+        return Ok(());
+    };
+    for required in schema["required"].as_array().into_iter().flatten() {
+        let name = required.as_str().unwrap_or_default();
+        if !fields.contains_key(name) {
+            return Err(format!("required {name} missing"));
+        }
+    }
+    for (name, field) in fields {
+        let declared = &schema["properties"][name];
+        if declared.is_null() {
+            return Err(format!("{name} is not described"));
+        }
+        conforms(field, declared, document).map_err(|problem| format!("{name}: {problem}"))?;
+    }
+    Ok(())
 }
