@@ -110,7 +110,25 @@ macro_rules! notices {
                 }
             }
         }
+
+        impl $crate::boundary::Notice for $name {
+            fn from_code(code: &str) -> Option<Self> {
+                $name::from_code(code)
+            }
+            fn message(self) -> &'static str {
+                $name::message(self)
+            }
+        }
     };
+}
+
+/// What a page says when a change worked, read back from the redirect.
+/// Implemented by [`notices!`].
+pub trait Notice: Sized + Copy {
+    /// The notice a code names; unknown codes name none.
+    fn from_code(code: &str) -> Option<Self>;
+    /// What the page says.
+    fn message(self) -> &'static str;
 }
 
 /// Makes a payload enum of unit variants a [`CodePart`], one code each.
@@ -176,17 +194,18 @@ pub struct NotAdmin;
 
 /// Declares a screen's refusal reasons: each variant with its message
 /// (`#[error]`), code and HTTP status, then which variants stand for the
-/// boundary's own failures.
+/// boundary's own failures, or `standard` for the three every form page
+/// shares (`SignInRequired`, `BadRequest`, `Unavailable`).
 ///
 /// ```text
 /// refusals! {
 ///     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 ///     pub enum TokensError {
-///         #[error("Your session has ended. Sign in again.")]
-///         SignInRequired = "sign-in-required" => 401,
+///         #[error("Only admins can create or revoke service tokens.")]
+///         AdminsOnly = "admins-only" => 403,
 ///         ...
 ///     }
-///     signed_out: SignInRequired, undecodable: BadRequest, failed: Unavailable,
+///     standard,
 ///     not_admin: AdminsOnly,
 /// }
 /// ```
@@ -196,6 +215,37 @@ pub struct NotAdmin;
 /// could not be reached at all.
 #[macro_export]
 macro_rules! refusals {
+    // `standard`: the boundary's own three reasons, in the words every
+    // form page uses, are added to the screen's.
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $(
+                $(#[$vmeta:meta])*
+                $variant:ident $(($field:ty))? = $code:literal => $status:literal
+            ),+ $(,)?
+        }
+        standard
+        $(, not_admin: $not_admin:ident)?
+        $(,)?
+    ) => {
+        $crate::refusals! {
+            $(#[$meta])*
+            $vis enum $name {
+                $( $(#[$vmeta])* $variant $(($field))? = $code => $status, )+
+                #[error("Your session has ended. Sign in again.")]
+                SignInRequired = "sign-in-required" => 401,
+                #[error("The form was not understood. Reload the page and try again.")]
+                BadRequest = "bad-request" => 400,
+                #[error("Something went wrong on the server. Nothing was changed; try again in a moment.")]
+                Unavailable = "unavailable" => 503,
+            }
+            signed_out: SignInRequired,
+            undecodable: BadRequest,
+            failed: Unavailable
+            $(, not_admin: $not_admin)?
+        }
+    };
     (
         $(#[$meta:meta])*
         $vis:vis enum $name:ident {
@@ -429,6 +479,27 @@ mod ssr {
         .await
     }
 
+    /// For the forms that sign someone in (setup, join): home when it
+    /// worked, else back to `page` with `fields` (never a password) and
+    /// the refusal, so the form shows why and keeps what was typed.
+    pub fn home_or_back_to<E: Refusal>(
+        page: &'static str,
+        fields: Vec<(&'static str, String)>,
+    ) -> impl FnOnce(&Result<(), E>) -> Option<String> {
+        move |outcome| {
+            Some(match outcome {
+                Ok(()) => crate::routes::HOME.to_string(),
+                Err(refusal) => {
+                    let mut url = format!("{page}?error={}", refusal.code());
+                    for (name, value) in &fields {
+                        url.push_str(&format!("&{name}={}", crate::routes::query_value(value)));
+                    }
+                    url
+                }
+            })
+        }
+    }
+
     /// `page?done=<notice>` or `page?error=<refusal>`: where the plain
     /// forms of a page send the browser back to.
     pub fn done_or_error<T, E: Refusal>(
@@ -445,14 +516,11 @@ mod ssr {
 }
 
 #[cfg(test)]
-pub(crate) use tests::assert_codes_round_trip;
-
-#[cfg(test)]
 mod tests {
     use super::*;
 
     /// Every reason of `E` reads back from its code.
-    pub(crate) fn assert_codes_round_trip<E: Refusal + PartialEq + std::fmt::Debug>() {
+    fn assert_codes_round_trip<E: Refusal + PartialEq + std::fmt::Debug>() {
         for refusal in E::examples() {
             assert_eq!(E::from_code(&refusal.code()), Some(refusal.clone()));
         }
@@ -460,8 +528,13 @@ mod tests {
     }
 
     #[test]
-    fn load_errors_read_back_from_their_codes() {
+    fn every_screens_refusals_read_back_from_their_codes() {
         assert_codes_round_trip::<LoadError>();
+        assert_codes_round_trip::<crate::accounts::AuthError>();
+        assert_codes_round_trip::<crate::ai_settings::SaveError>();
+        assert_codes_round_trip::<crate::api_access::TokensError>();
+        assert_codes_round_trip::<crate::members::MembersError>();
+        assert_codes_round_trip::<crate::model_provider::ProviderError>();
     }
 
     #[test]
@@ -482,4 +555,3 @@ mod tests {
         assert_eq!(error, LoadError::BadRequest);
     }
 }
-

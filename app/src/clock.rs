@@ -6,11 +6,13 @@ use std::sync::{
     Arc,
 };
 
+/// Where the console reads the time (Unix seconds), so tests can move it.
 pub trait Clock: Send + Sync + std::fmt::Debug {
     /// Seconds since the Unix epoch.
     fn now(&self) -> i64;
 }
 
+/// The machine's clock.
 #[derive(Debug, Default)]
 pub struct SystemClock;
 
@@ -28,10 +30,12 @@ impl Clock for SystemClock {
 pub struct ManualClock(Arc<AtomicI64>);
 
 impl ManualClock {
+    /// A clock standing at `seconds`.
     pub fn at(seconds: i64) -> Self {
         ManualClock(Arc::new(AtomicI64::new(seconds)))
     }
 
+    /// Moves the clock on by `seconds`.
     pub fn advance(&self, seconds: i64) {
         self.0.fetch_add(seconds, Ordering::SeqCst);
     }

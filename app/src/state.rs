@@ -10,6 +10,7 @@ use crate::model_provider::rules::{ProviderEndpoints, Region};
 use crate::workspace::WorkspaceId;
 use std::sync::Arc;
 
+/// What every request of the console shares.
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub pool: Pool,

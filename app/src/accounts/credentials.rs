@@ -1,6 +1,7 @@
 //! What a new account's details must look like. Checked before anything is
 //! hashed or stored, with messages that say how to fix the input.
 
+/// Shortest password anyone may choose.
 pub const MIN_PASSWORD_CHARS: usize = 12;
 /// Bounds the work a single sign-in can make the server do.
 pub const MAX_PASSWORD_CHARS: usize = 256;
@@ -8,6 +9,7 @@ pub const MAX_PASSWORD_CHARS: usize = 256;
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, thiserror::Error,
 )]
+/// What is wrong with a name, e-mail or password someone typed, as an instruction.
 pub enum CredentialProblem {
     #[error("enter your name")]
     NameMissing,
@@ -28,6 +30,7 @@ pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
+/// Checks a new account's name, e-mail and password (typed twice).
 pub fn check_new_account(
     name: &str,
     email: &str,
@@ -45,6 +48,7 @@ pub fn check_new_account(
     check_new_password(password, password_again)
 }
 
+/// Checks that `email` looks like an address someone can receive mail at.
 pub fn check_email(email: &str) -> Result<(), CredentialProblem> {
     let email = email.trim();
     let valid = email.len() <= 254
@@ -62,6 +66,7 @@ pub fn check_email(email: &str) -> Result<(), CredentialProblem> {
     }
 }
 
+/// Checks a new password and its repetition.
 pub fn check_new_password(password: &str, password_again: &str) -> Result<(), CredentialProblem> {
     let length = password.chars().count();
     if length < MIN_PASSWORD_CHARS {

@@ -8,6 +8,7 @@ use argon2::{
 };
 use std::sync::OnceLock;
 
+/// Hashing or checking a password failed (not a wrong password).
 #[derive(Debug, thiserror::Error)]
 pub enum HashError {
     #[error("password hashing failed: {0}")]
@@ -16,6 +17,7 @@ pub enum HashError {
     Task(#[from] tokio::task::JoinError),
 }
 
+/// The argon2id hash of `password`, computed on the blocking pool.
 pub async fn hash(password: String) -> Result<String, HashError> {
     tokio::task::spawn_blocking(move || hash_now(&password)).await?
 }

@@ -37,6 +37,7 @@ pub async fn issue_setup_token(
     Ok(Some((token, expires_at)))
 }
 
+/// Whether a first-admin setup link can still be used.
 pub async fn setup_link_usable(state: &AppState, token: &str) -> Result<bool, AuthError> {
     store::usable_setup_token(&state.pool, &tokens::digest(token), state.clock.now())
         .await
@@ -44,6 +45,7 @@ pub async fn setup_link_usable(state: &AppState, token: &str) -> Result<bool, Au
         .map_err(|e| unavailable("checking a setup link", e))
 }
 
+/// A new account as someone typed it in a form.
 pub struct NewAccount<'a> {
     pub name: &'a str,
     pub email: &'a str,

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use tower_sessions::Session;
 
 const SIGNED_IN: &str = "signed_in";
+/// A session ends this long after sign-in, however active.
 pub const ABSOLUTE_LIFETIME_SECS: i64 = 8 * 60 * 60;
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -103,6 +104,7 @@ impl RequestActor {
     }
 }
 
+/// Reading or writing a session failed.
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
     #[error("session store: {0}")]
@@ -150,6 +152,7 @@ pub async fn sign_in_current(
     })
 }
 
+/// Ends `session` on the server, not only in the browser.
 pub async fn sign_out(session: &Session) -> Result<(), SessionError> {
     session.flush().await?;
     Ok(())

@@ -7,12 +7,14 @@ use async_trait::async_trait;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
+/// Sessions in the console's own `sessions` table, so every replica sees them.
 #[derive(Debug, Clone)]
 pub struct DatabaseSessionStore {
     pool: Pool,
 }
 
 impl DatabaseSessionStore {
+    /// A store on `pool`.
     pub fn new(pool: Pool) -> Self {
         Self { pool }
     }

@@ -39,6 +39,7 @@ pub async fn replace_password(
     Ok(())
 }
 
+/// The account with `email` (normalised), if any.
 pub async fn find_by_email(
     db: impl AnyExecutor<'_>,
     email: &str,
@@ -51,6 +52,7 @@ pub async fn find_by_email(
     .await
 }
 
+/// The account `user_id`, if it still exists.
 pub async fn find_by_id(
     db: impl AnyExecutor<'_>,
     id: &str,
@@ -61,12 +63,14 @@ pub async fn find_by_id(
         .await
 }
 
+/// How many accounts exist, in any workspace.
 pub async fn count_users(db: impl AnyExecutor<'_>) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM users")
         .fetch_one(db)
         .await
 }
 
+/// An account to insert; the password is already hashed.
 pub struct NewUser<'a> {
     pub id: &'a str,
     pub workspace: &'a WorkspaceId,
@@ -150,6 +154,7 @@ pub async fn consume_setup_token(
     Ok(workspace.map(WorkspaceId::new))
 }
 
+/// Whether `error` is a unique constraint (an e-mail address already taken).
 pub fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(db) if db.is_unique_violation())
 }

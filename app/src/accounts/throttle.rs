@@ -10,6 +10,7 @@ pub struct Window {
     pub window_secs: i64,
 }
 
+/// Failed sign-ins one account may have before it pauses.
 pub const PER_ACCOUNT: [Window; 2] = [
     Window {
         limit: 10,
@@ -21,6 +22,7 @@ pub const PER_ACCOUNT: [Window; 2] = [
     },
 ];
 
+/// Failed sign-ins one client address may have before it pauses.
 pub const PER_CLIENT: [Window; 2] = [
     Window {
         limit: 30,

@@ -54,11 +54,6 @@ mod tests {
     use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
     #[test]
-    fn codes_round_trip() {
-        crate::boundary::assert_codes_round_trip::<SaveError>();
-    }
-
-    #[test]
     fn undecodable_arguments_are_a_bad_request_not_a_server_fault() {
         let error = SaveError::from_server_fn_error(ServerFnErrorErr::Args("enabled=maybe".into()));
         assert_eq!(error, SaveError::BadRequest);

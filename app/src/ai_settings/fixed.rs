@@ -5,6 +5,7 @@
 use super::rules::{AiSettings, SwitchSetting};
 use serde::{Deserialize, Serialize};
 
+/// The switches the operator fixed, each `None` when the page decides.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FixedSettings {
     /// `AI_FEATURES=on|off`.
@@ -14,6 +15,7 @@ pub struct FixedSettings {
 }
 
 impl FixedSettings {
+    /// The value the operator fixed for `setting`, if any.
     pub fn value_of(&self, setting: SwitchSetting) -> Option<bool> {
         match setting {
             SwitchSetting::AiEnabled => self.ai_enabled,

@@ -6,6 +6,7 @@ use crate::boundary::Refusal;
 use crate::routes::AI_SETTINGS;
 use serde::{Deserialize, Serialize};
 
+/// Which switch a plain form saved, and how it went.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SaveNotice {
     pub setting: SwitchSetting,

@@ -43,6 +43,7 @@ pub enum SwitchSetting {
 }
 
 impl SwitchSetting {
+    /// Every switch, in page order.
     pub const ALL: [SwitchSetting; 2] = [SwitchSetting::AiEnabled, SwitchSetting::TrainingAllowed];
 
     /// Stable identifier used in URLs and element ids.
@@ -53,6 +54,7 @@ impl SwitchSetting {
         }
     }
 
+    /// The switch a key names.
     pub fn from_key(key: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|setting| setting.key() == key)
     }
@@ -65,6 +67,7 @@ impl SwitchSetting {
         }
     }
 
+    /// The switch's value in `settings`.
     pub fn value_in(self, settings: &AiSettings) -> bool {
         match self {
             SwitchSetting::AiEnabled => settings.ai_enabled,
@@ -90,6 +93,7 @@ pub struct SwitchVersions {
 }
 
 impl SwitchVersions {
+    /// The version of `setting`.
     pub fn of(&self, setting: SwitchSetting) -> &SettingVersion {
         match setting {
             SwitchSetting::AiEnabled => &self.ai_enabled,

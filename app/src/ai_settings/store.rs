@@ -25,6 +25,7 @@ struct SwitchVersionRow {
     last_change: LastChangeRow,
 }
 
+/// The stored switches of `workspace` (defaults if it never saved).
 pub async fn load(
     db: impl AnyExecutor<'_>,
     workspace: &WorkspaceId,
@@ -44,6 +45,7 @@ pub async fn load(
     })
 }
 
+/// The version of each switch of `workspace`.
 pub async fn load_versions(
     pool: &Pool,
     workspace: &WorkspaceId,

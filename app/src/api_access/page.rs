@@ -1,6 +1,5 @@
 use super::server_fns::{load_service_tokens, CreateServiceToken, RevokeServiceToken};
 use super::{NewServiceToken, ServiceToken, TokensError, TokensNotice, TokensSnapshot};
-use crate::boundary::Refusal;
 use crate::components::{form_page, FormOutcome};
 use crate::domain::time::format_utc;
 use crate::routes::{Section, OPENAPI, POLICY_API};
@@ -11,10 +10,7 @@ use leptos_meta::Title;
 /// services read this workspace's AI policy. Plain forms.
 #[component]
 pub fn ApiAccessPage() -> impl IntoView {
-    let outcome = FormOutcome::from_query(
-        |code| TokensNotice::from_code(code).map(TokensNotice::message),
-        |code| TokensError::from_code(code).map(|error| error.to_string()),
-    );
+    let outcome = FormOutcome::of::<TokensNotice, TokensError>();
     view! {
         <Title text="API access · Workspace settings" />
         {form_page(

@@ -15,6 +15,7 @@ pub struct TokenRecord {
     pub may_receive_keys: bool,
 }
 
+/// A token to store; only its digest is kept.
 pub struct NewToken<'a> {
     pub id: &'a str,
     pub workspace: &'a WorkspaceId,
@@ -25,6 +26,7 @@ pub struct NewToken<'a> {
     pub created_at: i64,
 }
 
+/// Stores a new token.
 pub async fn insert(db: impl AnyExecutor<'_>, token: NewToken<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO service_tokens

@@ -1,4 +1,5 @@
 use super::{ErrorCallout, SettingsShell};
+use crate::boundary::{Notice, Refusal};
 use crate::domain::Viewer;
 use crate::routes::Section;
 use leptos::prelude::*;
@@ -16,15 +17,18 @@ pub struct FormOutcome {
 }
 
 impl FormOutcome {
-    /// Reads `?done=<code>` and `?error=<code>` of the current URL through
-    /// the page's own notice and error codes; unknown codes show nothing.
-    pub fn from_query(
-        done: impl Fn(&str) -> Option<&'static str>,
-        error: impl Fn(&str) -> Option<String>,
-    ) -> Self {
+    /// Reads `?done=<code>` and `?error=<code>` of the current URL as the
+    /// page's notice `N` and refusal `E`; unknown codes show nothing.
+    pub fn of<N: Notice, E: Refusal>() -> Self {
         use_query_map().with_untracked(|q| FormOutcome {
-            done: q.get("done").and_then(|code| done(&code)),
-            error: q.get("error").and_then(|code| error(&code)),
+            done: q
+                .get("done")
+                .and_then(|code| N::from_code(&code))
+                .map(N::message),
+            error: q
+                .get("error")
+                .and_then(|code| E::from_code(&code))
+                .map(|refusal| refusal.to_string()),
         })
     }
 }

@@ -3,6 +3,7 @@ use crate::routes::{Section, AI_SETTINGS};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+/// The page for paths the console does not have.
 #[component]
 pub fn NotFound() -> impl IntoView {
     #[cfg(feature = "ssr")]

@@ -6,6 +6,7 @@ use sqlx::any::{AnyTypeInfo, AnyTypeInfoKind, AnyValueRef};
 use sqlx::error::BoxDynError;
 use sqlx::{Any, Decode, Type, ValueRef};
 
+/// A stored yes/no, whichever database stored it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Flag(pub bool);
 

@@ -22,6 +22,7 @@ pub type Tx<'c> = sqlx::Transaction<'c, Any>;
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// The database behind a pool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -38,6 +39,7 @@ impl Backend {
         }
     }
 
+    /// The database `pool` is connected to.
     pub fn of_pool(pool: &Pool) -> Self {
         match pool.connect_options().database_url.scheme() {
             "sqlite" => Self::Sqlite,
@@ -53,6 +55,7 @@ impl Backend {
     }
 }
 
+/// Opening or migrating the database failed.
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
     #[error("DATABASE_URL must start with sqlite:// or postgres://")]
@@ -110,6 +113,7 @@ pub struct Readiness {
     pub migrated: bool,
 }
 
+/// Whether the database answers and is migrated, for `/readyz`.
 pub async fn readiness(pool: &Pool) -> Readiness {
     let migrator = Backend::of_pool(pool).migrator();
     let newest_known = migrator.iter().map(|migration| migration.version).max();

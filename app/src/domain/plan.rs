@@ -22,8 +22,10 @@ pub enum TrainingControl {
 }
 
 impl Plan {
+    /// Every plan.
     pub const ALL: [Plan; 3] = [Plan::Community, Plan::Team, Plan::Enterprise];
 
+    /// Who decides whether AI sessions may be used for training.
     pub fn training_control(self) -> TrainingControl {
         match self {
             Plan::Community | Plan::Team => TrainingControl::AdminChoice,
@@ -51,6 +53,7 @@ impl fmt::Display for Plan {
     }
 }
 
+/// A plan name the configuration gave that no plan has.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown plan \"{given}\"; expected one of: community, team, enterprise")]
 pub struct PlanParseError {

@@ -10,6 +10,7 @@ pub enum Role {
 }
 
 impl Role {
+    /// Whether the role may change settings.
     pub fn can_change_settings(self) -> bool {
         self == Role::Admin
     }
@@ -22,12 +23,14 @@ impl Role {
         }
     }
 
+    /// The role a stored key names.
     pub fn from_key(key: &str) -> Option<Self> {
         [Role::Admin, Role::Member]
             .into_iter()
             .find(|role| role.key() == key)
     }
 
+    /// How the page names the role.
     pub fn label(self) -> &'static str {
         match self {
             Role::Admin => "Admin",

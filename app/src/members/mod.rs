@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 /// How long an invitation link stays usable.
 pub const INVITATION_LIFETIME_SECS: i64 = 7 * 24 * 60 * 60;
 
+/// A person of the workspace as the Members page lists them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
     pub id: String,
@@ -33,6 +34,7 @@ pub struct Member {
     pub is_you: bool,
 }
 
+/// An invitation not used yet, as admins see it (never its link).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingInvitation {
     pub id: String,
@@ -51,6 +53,7 @@ pub struct NewInvitationLink {
     pub expires_at: i64,
 }
 
+/// Everything the Members page shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MembersSnapshot {
     pub viewer: Viewer,
@@ -62,6 +65,7 @@ pub struct MembersSnapshot {
 }
 
 impl MembersSnapshot {
+    /// How many admins the workspace has.
     pub fn admins(&self) -> usize {
         self.members
             .iter()

@@ -1,4 +1,3 @@
-use crate::boundary::Refusal;
 use crate::components::{form_page, FormOutcome};
 use crate::domain::{time::format_utc, Role};
 use crate::members::server_fns::{
@@ -15,10 +14,7 @@ use leptos_meta::Title;
 /// without JavaScript; members see the list without the controls.
 #[component]
 pub fn MembersPage() -> impl IntoView {
-    let outcome = FormOutcome::from_query(
-        |code| MembersNotice::from_code(code).map(MembersNotice::message),
-        |code| MembersError::from_code(code).map(|error| error.to_string()),
-    );
+    let outcome = FormOutcome::of::<MembersNotice, MembersError>();
     view! {
         <Title text="Members · Workspace settings" />
         {form_page(

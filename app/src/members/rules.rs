@@ -11,6 +11,7 @@ pub enum MembershipChange {
     Remove,
 }
 
+/// Why a membership change would break the workspace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MembershipProblem {
     /// The change would leave the workspace without an admin.

@@ -167,15 +167,7 @@ pub async fn remove(state: &AppState, actor: &Admin, user_id: &str) -> Result<()
         }
         store::delete_user(&mut **tx, user_id).await?;
         let what = format!("{} <{}> removed", target.name, target.email);
-        audit::record_change(
-            &mut **tx,
-            actor.actor(),
-            state.clock.now(),
-            "Members",
-            None,
-            &what,
-        )
-        .await?;
+        record(tx, actor, state, &what).await?;
         Ok(Ok(()))
     })
     .await
@@ -194,17 +186,27 @@ pub async fn revoke_invitation(
             return Ok(Err(MembersError::NoSuchInvitation));
         };
         let what = format!("invitation of {} withdrawn", invitation.email);
-        audit::record_change(
-            &mut **tx,
-            actor.actor(),
-            state.clock.now(),
-            "Members",
-            None,
-            &what,
-        )
-        .await?;
+        record(tx, actor, state, &what).await?;
         Ok(Ok(()))
     })
+    .await
+}
+
+/// The audit entry of a membership change, in its transaction.
+async fn record(
+    tx: &mut Tx<'_>,
+    actor: &Admin,
+    state: &AppState,
+    what: &str,
+) -> Result<(), sqlx::Error> {
+    audit::record_change(
+        &mut **tx,
+        actor.actor(),
+        state.clock.now(),
+        "Members",
+        None,
+        what,
+    )
     .await
 }
 

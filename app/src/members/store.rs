@@ -41,6 +41,7 @@ pub async fn lock_membership(
     Ok(())
 }
 
+/// The people of `workspace`, by name.
 pub async fn members(
     db: impl AnyExecutor<'_>,
     workspace: &WorkspaceId,
@@ -66,6 +67,7 @@ pub async fn member(
         .await
 }
 
+/// How many admins `workspace` has.
 pub async fn count_admins(
     db: impl AnyExecutor<'_>,
     workspace: &WorkspaceId,
@@ -78,6 +80,7 @@ pub async fn count_admins(
     Ok(usize::try_from(count).unwrap_or_default())
 }
 
+/// Gives `user_id` the role `role`.
 pub async fn set_role(
     db: impl AnyExecutor<'_>,
     user_id: &str,
@@ -100,6 +103,7 @@ pub async fn delete_user(db: impl AnyExecutor<'_>, user_id: &str) -> Result<(), 
     Ok(())
 }
 
+/// An invitation to store; only its token's digest is kept.
 pub struct NewInvitation<'a> {
     pub id: &'a str,
     pub token_hash: &'a str,
@@ -111,6 +115,7 @@ pub struct NewInvitation<'a> {
     pub expires_at: i64,
 }
 
+/// Stores a new invitation.
 pub async fn insert_invitation(
     db: impl AnyExecutor<'_>,
     invitation: NewInvitation<'_>,
@@ -218,6 +223,7 @@ pub async fn consume_invitation(
     .await
 }
 
+/// The name of `workspace`, for the join page.
 pub async fn workspace_name(
     db: impl AnyExecutor<'_>,
     workspace: &WorkspaceId,

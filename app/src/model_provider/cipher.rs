@@ -30,6 +30,7 @@ pub struct MasterKeys {
     keys: Vec<MasterKey>,
 }
 
+/// A key sealed under a master key, as stored.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Sealed {
     pub master_key_id: String,
@@ -37,6 +38,7 @@ pub struct Sealed {
     pub ciphertext: Vec<u8>,
 }
 
+/// Master keys the configuration gave that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MasterKeyError {
     #[error("no master key given")]
@@ -49,6 +51,7 @@ pub enum MasterKeyError {
     DuplicateId(String),
 }
 
+/// Why a sealed key did not open.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OpenError {
     #[error("sealed under master key \"{0}\", which this server does not have")]
@@ -90,10 +93,12 @@ impl MasterKeys {
         format!("mk-{}:{}", hex(&id), hex(&bytes))
     }
 
+    /// The id of the master key new keys are sealed with.
     pub fn current_id(&self) -> &str {
         &self.keys[0].id
     }
 
+    /// Seals `secret` under the current master key, bound to `associated`.
     pub fn seal(&self, secret: &SecretString, associated: &str) -> Sealed {
         let current = &self.keys[0];
         let mut nonce = [0u8; NONCE_BYTES];
@@ -115,6 +120,7 @@ impl MasterKeys {
         }
     }
 
+    /// Opens `sealed`, if it was sealed with one of these master keys for `associated`.
     pub fn open(&self, sealed: &Sealed, associated: &str) -> Result<SecretString, OpenError> {
         let key = self
             .keys

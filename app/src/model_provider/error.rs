@@ -8,8 +8,6 @@ refusals! {
     /// provider's answer or internals.
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
     pub enum ProviderError {
-        #[error("Your session has ended. Sign in again.")]
-        SignInRequired = "sign-in-required" => 401,
         #[error("Only admins can change the model provider.")]
         AdminOnly = "admin-only" => 403,
         #[error("Using your own API key is part of the Enterprise plan. Nothing was saved.")]
@@ -30,14 +28,8 @@ refusals! {
         NoKey = "no-key" => 409,
         #[error("{}", conflict_message(.0.as_ref()))]
         Conflict(Option<LastChange>) = "conflict" => 409,
-        #[error("The form was not understood. Reload the page and try again.")]
-        BadRequest = "bad-request" => 400,
-        #[error("Something went wrong on the server. Nothing was changed; try again in a moment.")]
-        Unavailable = "unavailable" => 503,
     }
-    signed_out: SignInRequired,
-    undecodable: BadRequest,
-    failed: Unavailable,
+    standard,
     not_admin: AdminOnly,
 }
 
@@ -74,7 +66,6 @@ mod tests {
 
     #[test]
     fn codes_read_back_as_their_errors() {
-        crate::boundary::assert_codes_round_trip::<ProviderError>();
         for problem in [
             "missing",
             "tooshort",

@@ -47,6 +47,7 @@ pub struct RetiringKey {
     pub usable_until: i64,
 }
 
+/// Everything the Model provider section shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProviderSnapshot {
     pub plan: Plan,

@@ -17,8 +17,10 @@ pub enum Region {
 }
 
 impl Region {
+    /// Every region.
     pub const ALL: [Region; 2] = [Region::Us, Region::Eu];
 
+    /// How the configuration and the policy API name the region.
     pub fn config_name(self) -> &'static str {
         match self {
             Region::Us => "us",
@@ -26,6 +28,7 @@ impl Region {
         }
     }
 
+    /// The region a configuration value names.
     pub fn from_config(name: &str) -> Option<Self> {
         Self::ALL
             .into_iter()
@@ -61,6 +64,7 @@ pub enum KeyProvider {
 }
 
 impl KeyProvider {
+    /// Every provider a workspace key can be for.
     pub const ALL: [KeyProvider; 3] = [
         KeyProvider::OpenAi,
         KeyProvider::Anthropic,
@@ -76,10 +80,12 @@ impl KeyProvider {
         }
     }
 
+    /// The provider a stored key names.
     pub fn from_key(key: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|provider| provider.key() == key)
     }
 
+    /// How the page names the provider.
     pub fn label(self) -> &'static str {
         match self {
             KeyProvider::OpenAi => "OpenAI",
@@ -173,9 +179,12 @@ impl Plan {
     }
 }
 
+/// Shorter than any provider's keys.
 pub const MIN_KEY_CHARS: usize = 8;
+/// Longer than any provider's keys.
 pub const MAX_KEY_CHARS: usize = 512;
 
+/// What is wrong with a pasted key or base URL, as an instruction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum KeyProblem {
     #[error("paste the API key")]

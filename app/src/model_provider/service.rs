@@ -255,6 +255,7 @@ pub async fn delete_expired_keys(state: &AppState) -> Result<u64, sqlx::Error> {
     store::delete_expired(&state.pool, state.clock.now()).await
 }
 
+/// Re-sealing the stored keys failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ResealError {
     #[error("database: {0}")]

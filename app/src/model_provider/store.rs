@@ -59,6 +59,7 @@ pub async fn retiring(
     .await
 }
 
+/// A verified, sealed key to store as the workspace's current one.
 pub struct NewKey<'a> {
     pub id: &'a str,
     pub workspace: &'a WorkspaceId,
@@ -137,6 +138,7 @@ pub async fn all(db: impl AnyExecutor<'_>) -> Result<Vec<KeyRecord>, sqlx::Error
         .await
 }
 
+/// Replaces the sealed form of key `id`.
 pub async fn reseal(
     db: impl AnyExecutor<'_>,
     id: &str,

@@ -7,6 +7,7 @@ use crate::model_provider::rules::KeyProvider;
 use secrecy::{ExposeSecret, SecretString};
 use std::time::Duration;
 
+/// What the provider said about a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
     Accepted,
@@ -18,6 +19,7 @@ pub enum Verdict {
     TimedOut,
 }
 
+/// Asks the provider to list its models with `key`: accepted keys can.
 pub async fn verify(
     provider: KeyProvider,
     base_url: &str,

@@ -11,22 +11,15 @@ pub async fn complete_setup(
     password_again: String,
 ) -> Result<(), AuthError> {
     use crate::accounts::{service, session};
-    use crate::boundary::{serve, Refusal};
-    use crate::routes::{query_value, HOME, SETUP};
+    use crate::boundary::{home_or_back_to, serve};
+    use crate::routes::SETUP;
 
-    let back_to = |outcome: &Result<(), AuthError>| {
-        Some(match outcome {
-            Ok(()) => HOME.to_string(),
-            Err(error) => format!(
-                "{SETUP}?token={}&error={}&name={}&email={}",
-                query_value(&token),
-                error.code(),
-                query_value(name.trim()),
-                query_value(email.trim())
-            ),
-        })
-    };
-    serve(back_to, async |state| {
+    let fields = vec![
+        ("token", token.clone()),
+        ("name", name.trim().to_string()),
+        ("email", email.trim().to_string()),
+    ];
+    serve(home_or_back_to(SETUP, fields), async |state| {
         let account = service::NewAccount {
             name: &name,
             email: &email,

@@ -11,22 +11,12 @@ pub async fn accept_invitation(
     password_again: String,
 ) -> Result<(), AuthError> {
     use crate::accounts::session;
-    use crate::boundary::Refusal;
+    use crate::boundary::{home_or_back_to, serve};
     use crate::members::service;
-    use crate::routes::{query_value, HOME, JOIN};
+    use crate::routes::JOIN;
 
-    let back_to = |outcome: &Result<(), AuthError>| {
-        Some(match outcome {
-            Ok(()) => HOME.to_string(),
-            Err(error) => format!(
-                "{JOIN}?token={}&error={}&name={}",
-                query_value(&token),
-                error.code(),
-                query_value(name.trim())
-            ),
-        })
-    };
-    crate::boundary::serve(back_to, async |state| {
+    let fields = vec![("token", token.clone()), ("name", name.trim().to_string())];
+    serve(home_or_back_to(JOIN, fields), async |state| {
         let user_id =
             service::accept_invitation(state, &token, &name, &password, &password_again).await?;
         session::sign_in_current(state, &user_id).await

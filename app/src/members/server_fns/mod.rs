@@ -44,6 +44,7 @@ mod ssr {
         .await
     }
 
+    /// The role a form names; anything else is a request not understood.
     pub fn parse_role(role: &str) -> Result<Role, MembersError> {
         Role::from_key(role).ok_or(MembersError::BadRequest)
     }
