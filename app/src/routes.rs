@@ -31,6 +31,8 @@ pub const HOME: &str = AI_SETTINGS;
 /// The policy API the product's AI services read; `{id}` is the
 /// workspace's id.
 pub const POLICY_API: &str = "/api/v1/workspaces/{id}/ai-policy";
+/// The same policy as a stream of Server-Sent Events.
+pub const POLICY_STREAM: &str = "/api/v1/workspaces/{id}/ai-policy/stream";
 /// The OpenAPI description of the policy API.
 pub const OPENAPI: &str = "/api/v1/openapi.json";
 /// Liveness: the process answers.

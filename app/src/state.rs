@@ -2,6 +2,7 @@
 //! deployment fixes. Provided as Leptos context to pages and server fns.
 
 use crate::ai_settings::fixed::FixedSettings;
+use crate::api_access::live_policy::LivePolicy;
 use crate::clock::Clock;
 use crate::db::Pool;
 use crate::domain::Plan;
@@ -18,6 +19,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Seals and opens workspaces' provider keys.
     pub master_keys: Arc<MasterKeys>,
+    /// What the policy API answers, kept current in memory.
+    pub live_policy: Arc<LivePolicy>,
 }
 
 /// Settings that belong to the operator, not to the page's admins.

@@ -49,8 +49,6 @@ use tower_sessions::{
 
 /// The workspace this deployment serves until workspaces can be created.
 pub const DEFAULT_WORKSPACE: &str = "default";
-/// Sessions end after this long without a request.
-pub const IDLE_TIMEOUT_MINUTES: i64 = 30;
 /// Every form and server-function call of the console is far smaller.
 pub const MAX_REQUEST_BYTES: usize = 64 * 1024;
 /// A request still unanswered after this is cut off with 408.
@@ -117,6 +115,7 @@ pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Console, 
         },
         clock,
         master_keys: Arc::new(master.keys),
+        live_policy: Default::default(),
     };
     workspace::store::ensure(&state.pool, &state.deployment.workspace, "Workspace")
         .await
@@ -124,6 +123,17 @@ pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Console, 
     let setup_token = accounts::issue_setup_token(&state, &state.deployment.workspace)
         .await
         .map_err(StartupError::Prepare)?;
+    // Policy answers come from memory. On SQLite this process makes every
+    // change, so it is current from here on; on PostgreSQL only once it
+    // listens for other replicas' changes (`spawn_background`).
+    state
+        .live_policy
+        .load_all(&state)
+        .await
+        .map_err(StartupError::Prepare)?;
+    state
+        .live_policy
+        .mark_current(db::Backend::of_pool(&state.pool) == db::Backend::Sqlite);
     Ok(Console {
         state,
         sessions,
@@ -157,8 +167,8 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
         .with_http_only(true)
         .with_same_site(SameSite::Strict)
         .with_path("/")
-        .with_expiry(Expiry::OnInactivity(Duration::minutes(
-            IDLE_TIMEOUT_MINUTES,
+        .with_expiry(Expiry::OnInactivity(Duration::seconds(
+            app::accounts::session::IDLE_LIFETIME_SECS,
         )));
 
     // The browser bundle, as the build precompressed it where it could
@@ -167,20 +177,29 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
         .precompressed_br()
         .precompressed_gzip();
 
-    let pool = console.state.pool.clone();
+    let ready_state = console.state.clone();
     let policy_state = console.state.clone();
     Router::new()
         .route("/", get(|| async { Redirect::to(AI_SETTINGS) }))
         .route(routes::HEALTHZ, get(operations::healthz))
         .route(
             routes::READYZ,
-            get(move || operations::readyz(pool.clone())),
+            get(move || operations::readyz(ready_state.clone())),
         )
         .route(routes::OPENAPI, get(policy_api::openapi))
         .route(
             routes::POLICY_API,
+            get({
+                let state = policy_state.clone();
+                move |Path(id): Path<String>, headers: HeaderMap| {
+                    policy_api::ai_policy(state.clone(), id, headers)
+                }
+            }),
+        )
+        .route(
+            routes::POLICY_STREAM,
             get(move |Path(id): Path<String>, headers: HeaderMap| {
-                policy_api::ai_policy(policy_state.clone(), id, headers)
+                policy_api::ai_policy_stream(policy_state.clone(), id, headers)
             }),
         )
         .nest_service(&format!("/{}", options.site_pkg_dir), bundle)
@@ -206,16 +225,56 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
         .with_state(options)
 }
 
-/// Every minute, on every replica: deletes provider keys past their grace
-/// period and sessions that have ended. Both deletions are idempotent, so
+/// How often a process compares policy versions with the database: the
+/// safety net behind PostgreSQL's notifications.
+pub const RECONCILE_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// The background work of every replica: following other replicas' policy
+/// changes (PostgreSQL), comparing policy versions every few seconds, and
+/// every minute writing down token uses and deleting provider keys past
+/// their grace period and ended sessions. The deletions are idempotent, so
 /// replicas doing the same work at once is harmless.
-pub fn spawn_housekeeping(console: &Console) {
+pub fn spawn_background(console: &Console, config: &Config) {
     let state = console.state.clone();
+    let postgres = db::Backend::of_pool(&state.pool) == db::Backend::Postgres;
+    if postgres {
+        tokio::spawn(app::api_access::live_policy::follow_postgres(
+            state.clone(),
+            config.database_url.clone(),
+        ));
+    }
+    tokio::spawn({
+        let state = state.clone();
+        async move {
+            let live = state.live_policy.clone();
+            let mut every = tokio::time::interval(RECONCILE_EVERY);
+            loop {
+                every.tick().await;
+                let caught_up = if !postgres && !live.is_current() {
+                    // A reload failed: read everything again.
+                    live.load_all(&state).await.map(|()| {
+                        live.mark_current(true);
+                        1
+                    })
+                } else {
+                    live.reconcile(&state).await
+                };
+                match caught_up {
+                    Ok(0) => {}
+                    Ok(reloaded) => tracing::info!(reloaded, "caught up with policy changes"),
+                    Err(error) => tracing::warn!(%error, "comparing policy versions failed"),
+                }
+            }
+        }
+    });
     let sessions = console.sessions.clone();
     tokio::spawn(async move {
         let mut every_minute = tokio::time::interval(tokio::time::Duration::from_secs(60));
         loop {
             every_minute.tick().await;
+            if let Err(error) = state.live_policy.flush(&state).await {
+                tracing::error!(%error, "writing down token uses failed; kept for the next minute");
+            }
             match app::model_provider::service::delete_expired_keys(&state).await {
                 Ok(0) => {}
                 Ok(deleted) => {

@@ -150,7 +150,7 @@ async fn serve(config: Config, console: server::Console) -> Result<(), RunError>
             "It seals workspaces' provider keys: back it up, and keep it out of database backups."
         );
     }
-    server::spawn_housekeeping(&console);
+    server::spawn_background(&console, &config);
 
     let app = server::app(&console, options, &config);
     // The peer address feeds sign-in throttling.
@@ -161,7 +161,11 @@ async fn serve(config: Config, console: server::Console) -> Result<(), RunError>
     .with_graceful_shutdown(shutdown_signal())
     .await
     .map_err(RunError::Serve)?;
-    // In-flight requests have finished; let the database see a clean close.
+    // In-flight requests have finished: write down token uses, then let
+    // the database see a clean close.
+    if let Err(error) = console.state.live_policy.flush(&console.state).await {
+        tracing::error!(%error, "writing down token uses failed");
+    }
     console.state.pool.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -1,8 +1,10 @@
 //! What operators and their orchestrators ask of a running console:
 //! `/healthz` (the process answers), `/readyz` (the database answers and
-//! is migrated), and one log line per request.
+//! is migrated; whether policy answers come from memory or, while this
+//! process may have missed a change, from the database), and one log line
+//! per request.
 
-use app::db::Pool;
+use app::state::AppState;
 use axum::{
     body::Body,
     http::{header, Request, StatusCode},
@@ -15,15 +17,15 @@ pub async fn healthz() -> &'static str {
     "ok\n"
 }
 
-pub async fn readyz(pool: Pool) -> Response {
-    let readiness = app::db::readiness(&pool).await;
+pub async fn readyz(state: AppState) -> Response {
+    let readiness = app::db::readiness(&state.pool).await;
     let status = if readiness.reachable && readiness.migrated {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
     let body = format!(
-        r#"{{"database":"{}","migrations":"{}"}}"#,
+        r#"{{"database":"{}","migrations":"{}","policy":"{}"}}"#,
         if readiness.reachable {
             "ok"
         } else {
@@ -33,6 +35,11 @@ pub async fn readyz(pool: Pool) -> Response {
             "applied"
         } else {
             "pending"
+        },
+        if state.live_policy.is_current() {
+            "live"
+        } else {
+            "from-database"
         },
     );
     (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()

@@ -1,11 +1,14 @@
 //! `GET /api/v1/workspaces/{id}/ai-policy`: what the product's AI services
-//! ask before calling a model. Authenticated with a service token; never
-//! cached, so a change on the page applies to the next request; answers
-//! carry an ETag, and a matching `If-None-Match` gets 304. Its OpenAPI
-//! description is generated from the same types (utoipa).
+//! ask before calling a model, answered from memory that every change
+//! keeps current (`app::api_access::live_policy`). Authenticated with a
+//! service token; answers carry an ETag, and a matching `If-None-Match`
+//! gets 304. `…/ai-policy/stream` sends the policy at once and again at
+//! every change (Server-Sent Events). The OpenAPI description is generated
+//! from the same types (utoipa).
 
-use app::api_access::policy_document::{PolicyDocument, ProviderPolicy};
-use app::api_access::service::{self, PolicyError};
+use app::api_access::live_policy::PolicyRead;
+use app::api_access::policy_document::{PolicyDocument, ProviderPolicy, RetiringKeyPolicy};
+use app::api_access::service::PolicyError;
 use app::state::AppState;
 use axum::{
     http::{header, HeaderMap, HeaderValue, StatusCode},
@@ -26,8 +29,8 @@ use utoipa::{OpenApi, ToSchema};
                        Answers are never cached by the console, so an admin's change applies to \
                        the next request."
     ),
-    paths(ai_policy),
-    components(schemas(PolicyDocument, ProviderPolicy, ApiError)),
+    paths(ai_policy, ai_policy_stream),
+    components(schemas(PolicyDocument, ProviderPolicy, RetiringKeyPolicy, ApiError)),
     modifiers(&ServiceTokenScheme)
 )]
 pub struct PolicyApiDescription;
@@ -94,24 +97,14 @@ pub async fn ai_policy(state: AppState, workspace_id: String, headers: HeaderMap
     let Some(token) = bearer_token(&headers) else {
         return refusal(PolicyError::Unauthorized);
     };
-    let read = match service::read_policy(&state, token, &workspace_id).await {
-        Ok(read) => read,
-        Err(error) => return refusal(error),
-    };
-    let body = match serde_json::to_string(&read.document) {
+    let body = match answer(&state, token, &workspace_id).await {
         Ok(body) => body,
-        Err(error) => {
-            tracing::error!(%error, "serialising a policy failed");
-            return refusal(PolicyError::Unavailable);
-        }
+        Err(error) => return refusal(error),
     };
     let etag = format!("\"{}\"", &app::accounts::tokens::digest(&body)[..32]);
     let etag_header = HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"\""));
     if matches_etag(&headers, &etag) {
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag_header)]).into_response();
-    }
-    if let Err(error) = service::record_disclosure(&state, &read).await {
-        return refusal(error);
     }
     (
         StatusCode::OK,
@@ -127,6 +120,101 @@ pub async fn ai_policy(state: AppState, workspace_id: String, headers: HeaderMap
         body,
     )
         .into_response()
+}
+
+/// The policy for `token`, as the JSON sent.
+async fn answer(state: &AppState, token: &str, workspace_id: &str) -> Result<String, PolicyError> {
+    let PolicyRead { document, .. } = state.live_policy.answer(state, token, workspace_id).await?;
+    serde_json::to_string(&document).map_err(|error| {
+        tracing::error!(%error, "serialising a policy failed");
+        PolicyError::Unavailable
+    })
+}
+
+/// The AI policy of a workspace, as a stream: the current policy at once,
+/// then again each time it changes. Keep-alive comments every 15 seconds;
+/// the stream ends when the token is revoked.
+#[utoipa::path(
+    get,
+    path = "/api/v1/workspaces/{id}/ai-policy/stream",
+    params(("id" = String, Path, description = "The workspace's id.")),
+    security(("serviceToken" = [])),
+    responses(
+        (status = 200, description = "Server-Sent Events: each `policy` event carries a Policy document, the first one at once.",
+            content_type = "text/event-stream", body = PolicyDocument),
+        (status = 401, description = "No token, a wrong one, or a revoked one.", body = ApiError),
+        (status = 404, description = "No such workspace for this token.", body = ApiError),
+        (status = 503, description = "The policy cannot be read right now; do not call a model.", body = ApiError),
+    )
+)]
+pub async fn ai_policy_stream(
+    state: AppState,
+    workspace_id: String,
+    headers: HeaderMap,
+) -> Response {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    let Some(token) = bearer_token(&headers).map(str::to_string) else {
+        return refusal(PolicyError::Unauthorized);
+    };
+    // Subscribed first, so a change during the first answer is not missed.
+    let changes = state.live_policy.subscribe();
+    let first = match answer(&state, &token, &workspace_id).await {
+        Ok(body) => body,
+        Err(error) => return refusal(error),
+    };
+    let follower = Follower {
+        state,
+        token,
+        workspace_id,
+        changes,
+        sent: None,
+        pending: Some(first),
+    };
+    let events = futures_util::stream::unfold(follower, |mut follower| async move {
+        let body = follower.next_change().await?;
+        let event = Event::default().event("policy").data(body);
+        Some((Ok::<_, std::convert::Infallible>(event), follower))
+    });
+    let mut response = Sse::new(events)
+        .keep_alive(KeepAlive::new().interval(std::time::Duration::from_secs(15)))
+        .into_response();
+    // It may carry a key: no cache keeps a copy.
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// One stream's view of the policy: what it sent last, and the changes
+/// still to look at.
+struct Follower {
+    state: AppState,
+    token: String,
+    workspace_id: String,
+    changes: tokio::sync::watch::Receiver<u64>,
+    sent: Option<String>,
+    pending: Option<String>,
+}
+
+impl Follower {
+    /// The next policy to send; `None` ends the stream (token revoked,
+    /// server stopping).
+    async fn next_change(&mut self) -> Option<String> {
+        loop {
+            if let Some(body) = self.pending.take() {
+                if self.sent.as_ref() != Some(&body) {
+                    self.sent = Some(body.clone());
+                    return Some(body);
+                }
+            }
+            self.changes.changed().await.ok()?;
+            match answer(&self.state, &self.token, &self.workspace_id).await {
+                Ok(body) => self.pending = Some(body),
+                Err(PolicyError::Unavailable) => {}
+                Err(PolicyError::Unauthorized | PolicyError::NotFound) => return None,
+            }
+        }
+    }
 }
 
 fn bearer_token(headers: &HeaderMap) -> Option<&str> {

@@ -15,14 +15,22 @@ use tower_sessions::Session;
 const SIGNED_IN: &str = "signed_in";
 /// A session ends this long after sign-in, however active.
 pub const ABSOLUTE_LIFETIME_SECS: i64 = 8 * 60 * 60;
+/// A session ends after this long without a request.
+pub const IDLE_LIFETIME_SECS: i64 = 30 * 60;
+/// Activity is written down at most this often: a page view is a read,
+/// not a write, yet the idle limit slides with every request.
+pub const ACTIVITY_NOTED_EVERY_SECS: i64 = 60;
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct SignedIn {
     user_id: String,
     signed_in_at: i64,
     /// The user's session generation at sign-in.
     #[serde(default)]
     generation: i64,
+    /// The latest noted request (at most a minute old while active).
+    #[serde(default)]
+    last_seen: i64,
 }
 
 /// A signed-in person acting on their workspace.
@@ -132,6 +140,7 @@ pub async fn sign_in(
                 user_id: user_id.to_string(),
                 signed_in_at: state.clock.now(),
                 generation,
+                last_seen: state.clock.now(),
             },
         )
         .await?;
@@ -166,7 +175,11 @@ pub async fn actor(state: &AppState, session: &Session) -> Result<Option<Actor>,
     let Some(signed_in) = session.get::<SignedIn>(SIGNED_IN).await? else {
         return Ok(None);
     };
-    if state.clock.now() - signed_in.signed_in_at >= ABSOLUTE_LIFETIME_SECS {
+    let now = state.clock.now();
+    let last_seen = signed_in.last_seen.max(signed_in.signed_in_at);
+    if now - signed_in.signed_in_at >= ABSOLUTE_LIFETIME_SECS
+        || now - last_seen >= IDLE_LIFETIME_SECS
+    {
         session.flush().await?;
         return Ok(None);
     }
@@ -176,6 +189,15 @@ pub async fn actor(state: &AppState, session: &Session) -> Result<Option<Actor>,
         session.flush().await?;
         return Ok(None);
     };
+    if now - last_seen >= ACTIVITY_NOTED_EVERY_SECS {
+        // Saved with the response: the stored expiry and the cookie's
+        // Max-Age move on too.
+        let noted = SignedIn {
+            last_seen: now,
+            ..signed_in
+        };
+        session.insert(SIGNED_IN, noted).await?;
+    }
     Ok(Some(Actor {
         user_id: user.id,
         workspace: user.workspace,

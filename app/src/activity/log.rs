@@ -35,6 +35,28 @@ pub async fn record(db: impl AnyExecutor<'_>, entry: NewEntry<'_>) -> Result<(),
     Ok(())
 }
 
+/// Writes `entry` as the first of a run of like events it will count
+/// (`answers` starts at 1); returns its id, for adding to the count.
+pub async fn record_counted(
+    db: impl AnyExecutor<'_>,
+    entry: NewEntry<'_>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO audit_log
+           (workspace_id, at, actor_id, actor_name, subject, old_value, new_value, answers)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1) RETURNING id",
+    )
+    .bind(entry.workspace.as_str())
+    .bind(entry.at)
+    .bind(entry.actor_id)
+    .bind(entry.actor_name)
+    .bind(entry.subject)
+    .bind(entry.old_value)
+    .bind(entry.new_value)
+    .fetch_one(db)
+    .await
+}
+
 /// An entry for a change the signed-in `actor` made.
 pub async fn record_change(
     db: impl AnyExecutor<'_>,
@@ -67,7 +89,7 @@ pub async fn page(
     page: u32,
 ) -> Result<(Vec<AuditEntry>, bool), sqlx::Error> {
     let rows: Vec<AuditEntry> = sqlx::query_as(
-        "SELECT at, actor_name, subject, old_value, new_value FROM audit_log
+        "SELECT at, actor_name, subject, old_value, new_value, answers FROM audit_log
          WHERE workspace_id = $1 ORDER BY at DESC, id DESC LIMIT $2 OFFSET $3",
     )
     .bind(workspace.as_str())

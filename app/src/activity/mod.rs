@@ -25,6 +25,9 @@ pub struct AuditEntry {
     pub subject: String,
     pub old_value: Option<String>,
     pub new_value: Option<String>,
+    /// For an event that repeats (a key handed to a service), how many
+    /// times it happened since this entry was written.
+    pub answers: Option<i64>,
 }
 
 /// One page of the panel.

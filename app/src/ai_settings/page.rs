@@ -3,15 +3,17 @@ use super::server_fns::{load_ai_settings, SettingsSnapshot};
 use super::switch::SettingSwitch;
 use super::training_notice::TrainingFixedByPlan;
 use super::SwitchSetting;
-use crate::activity::Activity;
-use crate::boundary::Refusal;
+use crate::activity::{load_activity, Activity, ActivityPage};
+use crate::boundary::{LoadError, Refusal};
 use crate::components::{ErrorCallout, SettingsShell};
 use crate::domain::TrainingControl;
-use crate::model_provider::{ModelProvider, ProviderError, ProviderNotice};
+use crate::model_provider::server_fns::load_model_provider;
+use crate::model_provider::{ModelProvider, ProviderError, ProviderNotice, ProviderSnapshot};
 use crate::routes::Section;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
 
 /// `/settings/ai`. Rendered on the server; only the switches are islands
 /// that run in the browser.
@@ -32,7 +34,23 @@ pub fn AiSettingsPage() -> impl IntoView {
                 .and_then(|code| ProviderError::from_code(&code)),
         )
     });
-    let snapshot = Resource::new_blocking(|| (), |_| load_ai_settings());
+    // Every section's data in one resource, loaded side by side: the page
+    // renders once it all arrived, with no Suspense nested in another.
+    let snapshot = Resource::new_blocking(
+        move || activity_page,
+        |activity_page| async move {
+            let (settings, provider, activity) = futures_util::join!(
+                load_ai_settings(),
+                load_model_provider(),
+                load_activity(activity_page),
+            );
+            settings.map(|settings| PageData {
+                settings,
+                provider,
+                activity,
+            })
+        },
+    );
 
     view! {
         <Title text="AI & agents · Workspace settings" />
@@ -44,9 +62,9 @@ pub fn AiSettingsPage() -> impl IntoView {
                 match snapshot.await {
                     Ok(snapshot) => {
                         view! {
-                            <SettingsShell viewer=Some(snapshot.viewer.clone()) current=Section::AiSettings>
+                            <SettingsShell viewer=Some(snapshot.settings.viewer.clone()) current=Section::AiSettings>
                                 <PageHeader />
-                                <Sections snapshot notice provider_outcome activity_page />
+                                <Sections data=snapshot notice provider_outcome />
                             </SettingsShell>
                         }
                             .into_any()
@@ -67,6 +85,14 @@ pub fn AiSettingsPage() -> impl IntoView {
     }
 }
 
+/// What the page shows, loaded together.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct PageData {
+    settings: SettingsSnapshot,
+    provider: Result<ProviderSnapshot, ProviderError>,
+    activity: Result<ActivityPage, LoadError>,
+}
+
 #[component]
 fn PageHeader() -> impl IntoView {
     view! {
@@ -81,11 +107,15 @@ fn PageHeader() -> impl IntoView {
 
 #[component]
 fn Sections(
-    snapshot: SettingsSnapshot,
+    data: PageData,
     notice: Option<SaveNotice>,
     provider_outcome: (Option<ProviderNotice>, Option<ProviderError>),
-    activity_page: u32,
 ) -> impl IntoView {
+    let PageData {
+        settings: snapshot,
+        provider,
+        activity,
+    } = data;
     let SettingsSnapshot {
         settings,
         versions,
@@ -137,7 +167,7 @@ fn Sections(
             notice=notice_for(SwitchSetting::AiEnabled)
         />
         {training}
-        <ModelProvider notice=provider_outcome.0 error=provider_outcome.1 />
-        <Activity page=activity_page />
+        <ModelProvider snapshot=provider notice=provider_outcome.0 error=provider_outcome.1 />
+        <Activity activity />
     }
 }

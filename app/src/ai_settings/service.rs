@@ -65,7 +65,10 @@ pub async fn set_switch(
         at: state.clock.now(),
     };
     match store::change_switch(&state.pool, change).await {
-        Ok(Ok(saved)) => Ok(saved),
+        Ok(Ok(saved)) => {
+            state.live_policy.reload(state, &admin.workspace).await;
+            Ok(saved)
+        }
         Ok(Err(last_change)) => Err(SaveError::Conflict(last_change)),
         Err(error) => {
             tracing::error!(%error, setting = setting.key(), "saving an AI setting failed");

@@ -130,6 +130,7 @@ pub async fn change_switch(
         },
     )
     .await?;
+    crate::db::changes::policy_changed(&mut tx, change.workspace).await?;
     tx.commit().await?;
     Ok(Ok(SavedSwitch {
         value: change.value,

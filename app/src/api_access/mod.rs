@@ -3,6 +3,8 @@
 //! read. The HTTP adapter of the policy API lives in the server crate.
 
 mod error;
+#[cfg(feature = "ssr")]
+pub mod live_policy;
 mod page;
 #[cfg(feature = "ssr")]
 pub mod policy_document;

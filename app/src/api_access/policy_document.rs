@@ -45,6 +45,29 @@ pub struct ProviderPolicy {
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "expose_key")]
     #[schema(value_type = Option<String>)]
     pub key: Option<SecretString>,
+    /// A key the workspace replaced that still works until its grace
+    /// period ends, so jobs begun with it can finish. Only for tokens
+    /// allowed to receive keys.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retiring_key: Option<RetiringKeyPolicy>,
+}
+
+/// A replaced key in its grace period.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = RetiringKey)]
+pub struct RetiringKeyPolicy {
+    /// The replaced key.
+    #[serde(serialize_with = "expose")]
+    #[schema(value_type = String)]
+    pub key: SecretString,
+    /// Its last four characters.
+    pub key_last4: String,
+    /// When it stops working (Unix seconds).
+    pub usable_until: i64,
+}
+
+fn expose<S: Serializer>(key: &SecretString, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(key.expose_secret())
 }
 
 fn expose_key<S: Serializer>(key: &Option<SecretString>, serializer: S) -> Result<S::Ok, S::Error> {

@@ -92,15 +92,121 @@ pub async fn by_hash(
     .await
 }
 
-/// Notes that the token was used, at most once a minute per token so
-/// reading the policy stays a read.
-pub async fn touch(db: impl AnyExecutor<'_>, id: &str, at: i64) -> Result<(), sqlx::Error> {
+/// A live token with the digest it is looked up by.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LiveToken {
+    pub token_hash: String,
+    #[sqlx(flatten)]
+    pub record: TokenRecord,
+}
+
+const LIVE_TOKEN_COLUMNS: &str = "token_hash, id, workspace_id, name, may_receive_keys";
+
+/// Every live token of every workspace.
+pub async fn all_live(db: impl AnyExecutor<'_>) -> Result<Vec<LiveToken>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {LIVE_TOKEN_COLUMNS} FROM service_tokens WHERE revoked_at IS NULL"
+    ))
+    .fetch_all(db)
+    .await
+}
+
+/// The live tokens of `workspace`.
+pub async fn live_of(
+    db: impl AnyExecutor<'_>,
+    workspace: &WorkspaceId,
+) -> Result<Vec<LiveToken>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {LIVE_TOKEN_COLUMNS} FROM service_tokens
+         WHERE workspace_id = $1 AND revoked_at IS NULL"
+    ))
+    .bind(workspace.as_str())
+    .fetch_all(db)
+    .await
+}
+
+/// The policy version of `workspace` (0 if it has none).
+pub async fn policy_version(
+    db: impl AnyExecutor<'_>,
+    workspace: &WorkspaceId,
+) -> Result<i64, sqlx::Error> {
+    let version: Option<i64> =
+        sqlx::query_scalar("SELECT policy_version FROM workspaces WHERE id = $1")
+            .bind(workspace.as_str())
+            .fetch_optional(db)
+            .await?;
+    Ok(version.unwrap_or_default())
+}
+
+/// Every workspace with its policy version.
+pub async fn policy_versions(db: impl AnyExecutor<'_>) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, policy_version FROM workspaces")
+        .fetch_all(db)
+        .await
+}
+
+/// Notes the token's last use, never moving it back.
+pub async fn note_last_use(db: impl AnyExecutor<'_>, id: &str, at: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE service_tokens SET last_used_at = $2
-         WHERE id = $1 AND (last_used_at IS NULL OR last_used_at <= $2 - 60)",
+         WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2)",
     )
     .bind(id)
     .bind(at)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Claims the first disclosure of `key_id` to `token_id`: true for the one
+/// caller, in any process, that must write its audit entry.
+pub async fn claim_disclosure(
+    db: impl AnyExecutor<'_>,
+    token_id: &str,
+    key_id: &str,
+) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        "INSERT INTO key_disclosures (token_id, key_id, audit_id) VALUES ($1, $2, 0)
+         ON CONFLICT (token_id, key_id) DO NOTHING",
+    )
+    .bind(token_id)
+    .bind(key_id)
+    .execute(db)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// Links a claimed disclosure to its audit entry.
+pub async fn link_disclosure(
+    db: impl AnyExecutor<'_>,
+    token_id: &str,
+    key_id: &str,
+    audit_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE key_disclosures SET audit_id = $3 WHERE token_id = $1 AND key_id = $2")
+        .bind(token_id)
+        .bind(key_id)
+        .bind(audit_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Adds `answers` to the count of the disclosure's audit entry.
+pub async fn count_disclosures(
+    db: impl AnyExecutor<'_>,
+    token_id: &str,
+    key_id: &str,
+    answers: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE audit_log SET answers = COALESCE(answers, 0) + $3
+         WHERE id = (SELECT audit_id FROM key_disclosures WHERE token_id = $1 AND key_id = $2)",
+    )
+    .bind(token_id)
+    .bind(key_id)
+    .bind(answers)
     .execute(db)
     .await?;
     Ok(())

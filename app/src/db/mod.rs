@@ -8,6 +8,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::Any;
 use std::str::FromStr;
 
+pub mod changes;
 mod flag;
 mod stored_names;
 pub mod versions;

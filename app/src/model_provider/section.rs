@@ -1,5 +1,5 @@
 use super::rules::{KeyProvider, Processing, Route};
-use super::server_fns::{load_model_provider, RemoveProviderKey, SaveProviderKey};
+use super::server_fns::{RemoveProviderKey, SaveProviderKey};
 use super::{OwnKey, ProviderError, ProviderNotice, ProviderSnapshot, PROVIDER_SETTING};
 use crate::components::ErrorCallout;
 use crate::domain::time::format_utc;
@@ -7,32 +7,25 @@ use leptos::{prelude::*, server_fn::ServerFn};
 
 /// The Model provider setting: who serves the workspace's AI, with which
 /// key, where requests are processed. Server-rendered plain forms (no
-/// wasm): the key form opens from a disclosure button.
+/// wasm): the key form opens from a disclosure button. The page loads the
+/// snapshot together with its other sections.
 #[component]
 pub fn ModelProvider(
+    snapshot: Result<ProviderSnapshot, ProviderError>,
     notice: Option<ProviderNotice>,
     error: Option<ProviderError>,
 ) -> impl IntoView {
-    let snapshot = Resource::new_blocking(|| (), |_| load_model_provider());
+    let shown = match snapshot {
+        Ok(snapshot) => view! { <Provider snapshot notice error /> }.into_any(),
+        Err(load_error) => view! {
+            <h2 id="model-provider-title">"Model provider"</h2>
+            <ErrorCallout message=load_error.to_string() />
+        }
+        .into_any(),
+    };
     view! {
         <section class="setting" id=PROVIDER_SETTING aria-labelledby="model-provider-title">
-            <Suspense fallback=|| ()>
-                {move || {
-                    let error = error.clone();
-                    Suspend::new(async move {
-                        match snapshot.await {
-                            Ok(snapshot) => view! { <Provider snapshot notice error /> }.into_any(),
-                            Err(load_error) => {
-                                view! {
-                                    <h2 id="model-provider-title">"Model provider"</h2>
-                                    <ErrorCallout message=load_error.to_string() />
-                                }
-                                    .into_any()
-                            }
-                        }
-                    })
-                }}
-            </Suspense>
+            {shown}
         </section>
         <Partners />
     }

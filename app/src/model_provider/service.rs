@@ -166,6 +166,7 @@ pub async fn save_key(
             None => format!("{} key added …{last4}", form.provider.label()),
         };
         audit::record_change(&mut *tx, actor, now, "Model provider", Some(&old), &new).await?;
+        crate::db::changes::policy_changed(&mut tx, &actor.workspace).await?;
         tx.commit().await?;
         Ok(Ok(if previous.is_some() {
             ProviderNotice::KeyReplaced
@@ -174,7 +175,9 @@ pub async fn save_key(
         }))
     }
     .await;
-    saved.map_err(unavailable("saving a provider key"))?
+    let notice = saved.map_err(unavailable("saving a provider key"))??;
+    state.live_policy.reload(state, &actor.workspace).await;
+    Ok(notice)
 }
 
 /// Deletes the workspace's keys (the current one and any still in their
@@ -200,11 +203,14 @@ pub async fn remove_key(
         let new = "Managed provider; workspace keys deleted";
         let old = describe(Some(&current));
         audit::record_change(&mut *tx, actor, now, "Model provider", Some(&old), new).await?;
+        crate::db::changes::policy_changed(&mut tx, &actor.workspace).await?;
         tx.commit().await?;
         Ok(Ok(()))
     }
     .await;
-    removed.map_err(unavailable("removing a provider key"))?
+    removed.map_err(unavailable("removing a provider key"))??;
+    state.live_policy.reload(state, &actor.workspace).await;
+    Ok(())
 }
 
 /// Moves the provider setting on from version `based_on`, or says who
@@ -250,9 +256,30 @@ pub fn open_key(state: &AppState, record: &store::KeyRecord) -> Result<SecretStr
     state.master_keys.open(&record.sealed, &associated)
 }
 
-/// Deletes replaced keys whose grace period is over.
+/// Deletes replaced keys whose grace period is over, in every workspace;
+/// returns how many.
 pub async fn delete_expired_keys(state: &AppState) -> Result<u64, sqlx::Error> {
-    store::delete_expired(&state.pool, state.clock.now()).await
+    let now = state.clock.now();
+    let mut tx = state.pool.begin().await?;
+    let workspaces = store::workspaces_with_expired_keys(&mut *tx, now).await?;
+    let deleted = store::delete_expired(&mut *tx, now).await?;
+    for workspace in &workspaces {
+        crate::db::changes::policy_changed(&mut tx, workspace).await?;
+    }
+    tx.commit().await?;
+    for workspace in &workspaces {
+        state.live_policy.reload(state, workspace).await;
+    }
+    Ok(deleted)
+}
+
+/// The key a replaced one gave way to is still usable until its grace
+/// period ends: the replaced key, if `workspace` has one now.
+pub async fn retiring(
+    state: &AppState,
+    workspace: &WorkspaceId,
+) -> Result<Option<store::KeyRecord>, sqlx::Error> {
+    store::retiring(&state.pool, workspace, state.clock.now()).await
 }
 
 /// Re-sealing the stored keys failed.

@@ -120,6 +120,21 @@ pub async fn delete_all(
     Ok(())
 }
 
+/// The workspaces that have a replaced key whose grace period is over.
+pub async fn workspaces_with_expired_keys(
+    db: impl AnyExecutor<'_>,
+    now: i64,
+) -> Result<Vec<WorkspaceId>, sqlx::Error> {
+    let ids: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT workspace_id FROM provider_keys
+         WHERE usable_until IS NOT NULL AND usable_until <= $1",
+    )
+    .bind(now)
+    .fetch_all(db)
+    .await?;
+    Ok(ids.into_iter().map(WorkspaceId::from).collect())
+}
+
 /// Deletes replaced keys whose grace period is over. Returns how many.
 pub async fn delete_expired(db: impl AnyExecutor<'_>, now: i64) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query(

@@ -54,6 +54,7 @@ pub async fn fresh_state(plan: Plan) -> Fresh {
             master_keys: Arc::new(
                 MasterKeys::parse(&MasterKeys::generate_entry()).expect("a fresh master key"),
             ),
+            live_policy: Default::default(),
         },
         clock,
         dir,

@@ -3,15 +3,16 @@
 use crate::support::{location, server, server_with};
 use app::accounts::service::{self, NewAccount};
 use app::domain::{Plan, Role};
-use axum::http::{header, StatusCode};
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
 
 #[tokio::test]
 async fn anonymous_visitors_are_sent_to_sign_in_and_come_back_afterwards() {
     let server = server(Plan::Team).await;
     let response = server
         .send(
-            axum::http::Request::get("/settings/ai?saved=ai_enabled")
-                .body(axum::body::Body::empty())
+            Request::get("/settings/ai?saved=ai_enabled")
+                .body(Body::empty())
                 .unwrap(),
         )
         .await;
@@ -98,13 +99,13 @@ async fn over_tls_the_cookie_is_secure_and_host_bound() {
     // the public one.
     let response = server
         .send(
-            axum::http::Request::post("/api/account/sign-in")
+            Request::post("/api/account/sign-in")
                 .header(header::HOST, "127.0.0.1:3000")
                 .header(header::ORIGIN, "https://console.example.com")
                 .header("sec-fetch-site", "same-origin")
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .header(header::ACCEPT, "text/html")
-                .body(axum::body::Body::from(
+                .body(Body::from(
                     "email=ada@example.com&password=a+long+enough+password",
                 ))
                 .unwrap(),
@@ -159,9 +160,36 @@ async fn signing_out_ends_the_session_on_the_server() {
 async fn a_session_ends_8_hours_after_sign_in_however_active() {
     let server = server(Plan::Team).await;
     server.sign_in_as(Role::Admin).await;
-    server.clock.advance(8 * 60 * 60 - 60);
+    // Active all day: a page every 20 minutes.
+    for _ in 0..23 {
+        server.clock.advance(20 * 60);
+        assert_eq!(server.get("/settings/ai").await.0, StatusCode::OK);
+    }
+    server.clock.advance(8 * 60 * 60 - 23 * 20 * 60 - 60);
     assert_eq!(server.get("/settings/ai").await.0, StatusCode::OK);
     server.clock.advance(60);
+    assert!(server.get("/settings/ai").await.0.is_redirection());
+}
+
+#[tokio::test]
+async fn the_idle_limit_slides_with_activity_without_a_write_per_request() {
+    let server = server(Plan::Team).await;
+    server.sign_in_as(Role::Admin).await;
+    // Requests within a minute of the last noted one change nothing: no
+    // new cookie, so nothing was written.
+    server.clock.advance(30);
+    let response = server
+        .send(Request::get("/settings/ai").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers().get(header::SET_COOKIE).is_none());
+    // Active past the first 30 minutes: still signed in.
+    for _ in 0..4 {
+        server.clock.advance(25 * 60);
+        assert_eq!(server.get("/settings/ai").await.0, StatusCode::OK);
+    }
+    // 30 minutes without a request: signed out.
+    server.clock.advance(30 * 60);
     assert!(server.get("/settings/ai").await.0.is_redirection());
 }
 

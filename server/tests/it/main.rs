@@ -8,6 +8,7 @@
 mod accounts;
 mod authorization;
 mod http;
+mod live_policy;
 mod members;
 mod policy_api;
 mod reads_per_request;

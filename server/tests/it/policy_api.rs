@@ -2,22 +2,22 @@
 //! made on the API access page, the policy that applies now, ETags, and
 //! the provider key only for tokens allowed to receive it.
 
-use crate::support::{body_text, location, server, TestServer};
+use crate::support::{body_text, location, server, server_configured, TestServer};
 use app::ai_settings::SwitchSetting;
 use app::domain::{Plan, Role};
-use app::model_provider::cipher::associated_data;
 use app::model_provider::rules::KeyProvider;
-use app::model_provider::store as keys;
+use app::model_provider::service::KeyForm;
 use axum::{
     body::Body,
     http::{header, Request, StatusCode},
 };
 use secrecy::SecretString;
 use serde_json::{json, Value};
+use test_support::fake_provider::{FakeProvider, GOOD_KEYS};
 
-const PATH: &str = "/api/v1/workspaces/default/ai-policy";
+pub(crate) const PATH: &str = "/api/v1/workspaces/default/ai-policy";
 
-async fn policy(
+pub(crate) async fn policy(
     server: &TestServer,
     token: Option<&str>,
     if_none_match: Option<&str>,
@@ -40,7 +40,7 @@ async fn policy(
 
 /// Creates a token through the page's form, as an admin would, and reads
 /// it from the page, where it is shown once.
-async fn create_token(server: &TestServer, name: &str, with_keys: bool) -> String {
+pub(crate) async fn create_token(server: &TestServer, name: &str, with_keys: bool) -> String {
     let body = if with_keys {
         format!("name={name}&may_receive_keys=on")
     } else {
@@ -144,17 +144,16 @@ async fn another_workspace_is_not_found_for_this_token() {
 
 #[tokio::test]
 async fn only_trusted_tokens_receive_the_key_and_each_disclosure_is_audited() {
-    let server = server(Plan::Enterprise).await;
-    server.sign_in_as(Role::Admin).await;
+    let (server, _fake) = enterprise().await;
     let state = &server.console.state;
     let workspace = state.deployment.workspace.clone();
-    let secret = store_key(&server).await;
+    let secret = store_key(&server, GOOD_KEYS[0]).await;
 
     let plain = create_token(&server, "Router", false).await;
     let trusted = create_token(&server, "Gateway", true).await;
     let (_, body, _) = policy(&server, Some(&plain), None).await;
     assert!(
-        body.contains(r#""kind":"openai""#) && body.contains(r#""key_last4":"4242""#),
+        body.contains(r#""kind":"openai""#) && body.contains(r#""key_last4":"1111""#),
         "{body}"
     );
     assert!(
@@ -171,39 +170,55 @@ async fn only_trusted_tokens_receive_the_key_and_each_disclosure_is_audited() {
     assert_eq!(entries[0].actor_name, "Service token “Gateway”");
     assert_eq!(
         entries[0].new_value.as_deref(),
-        Some("…4242 sent to service token “Gateway”")
+        Some("…1111 sent to service token “Gateway”")
     );
 }
 
-/// Stores an OpenAI key for the workspace as the page would have after
-/// verifying it; returns the key.
-async fn store_key(server: &TestServer) -> &'static str {
+/// An Enterprise console whose OpenAI calls go to a loopback fake, with
+/// an admin signed in.
+pub(crate) async fn enterprise() -> (TestServer, FakeProvider) {
+    let fake = FakeProvider::start().await;
+    let endpoints = fake.endpoints();
+    let server = server_configured(Plan::Enterprise, |config| {
+        config.providers.endpoints = endpoints;
+    })
+    .await;
+    server.sign_in_as(Role::Admin).await;
+    (server, fake)
+}
+
+/// The signed-in admin's `Admin`, for calling services as the page does.
+pub(crate) fn admin_of(server: &TestServer) -> app::accounts::session::Admin {
+    test_support::admin(&app::accounts::session::Actor {
+        user_id: "x".into(),
+        workspace: server.console.state.deployment.workspace.clone(),
+        name: "Admin".into(),
+        role: Role::Admin,
+    })
+}
+
+/// Makes `key` the workspace's OpenAI key, as the page's form does
+/// (verified with the fake provider, sealed, audited); returns it.
+pub(crate) async fn store_key(server: &TestServer, key: &'static str) -> &'static str {
     let state = &server.console.state;
-    let workspace = state.deployment.workspace.clone();
-    let secret = "sk-test-policy-key-4242";
-    let sealed = state.master_keys.seal(
-        &SecretString::from(secret.to_string()),
-        &associated_data(workspace.as_str(), "openai", "row1"),
-    );
-    let mut tx = state.pool.begin().await.unwrap();
-    keys::replace_current(
-        &mut tx,
-        keys::NewKey {
-            id: "row1",
-            workspace: &workspace,
-            provider: KeyProvider::OpenAi,
-            base_url: None,
-            sealed: &sealed,
-            last4: "4242",
-            added_by_name: "Admin",
-            at: 1_700_000_000,
-        },
-        1_700_000_000,
+    let version = app::db::versions::version_of(
+        &state.pool,
+        &state.deployment.workspace,
+        app::model_provider::PROVIDER_SETTING,
     )
     .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    secret
+    .unwrap()
+    .version;
+    let form = KeyForm {
+        provider: KeyProvider::OpenAi,
+        key: SecretString::from(key.to_string()),
+        base_url: None,
+        based_on: version,
+    };
+    app::model_provider::service::save_key(state, &admin_of(server), form)
+        .await
+        .unwrap();
+    key
 }
 
 #[tokio::test]
@@ -226,15 +241,15 @@ async fn the_api_is_described_in_openapi() {
 
 #[tokio::test]
 async fn every_answer_the_api_sends_is_what_its_description_says() {
-    let server = server(Plan::Enterprise).await;
-    server.sign_in_as(Role::Admin).await;
+    let (server, _fake) = enterprise().await;
     let (_, description) = server.get(app::routes::OPENAPI).await;
     let description: Value = serde_json::from_str(&description).unwrap();
     let schema = |name: &str| description["components"]["schemas"][name].clone();
 
     let plain = create_token(&server, "Router", false).await;
     let (_, managed, _) = policy(&server, Some(&plain), None).await;
-    store_key(&server).await;
+    store_key(&server, GOOD_KEYS[0]).await;
+    store_key(&server, GOOD_KEYS[1]).await;
     let trusted = create_token(&server, "Gateway", true).await;
     let (_, with_key, _) = policy(&server, Some(&trusted), None).await;
     let (_, refused, _) = policy(&server, Some("aic_wrong"), None).await;
@@ -285,7 +300,8 @@ fn conforms(value: &Value, schema: &Value, document: &Value) -> Result<(), Strin
         Value::Array(many) => many.iter().filter_map(Value::as_str).collect(),
         _ => return Err(format!("no type in {schema}")),
     };
-    if !allowed.contains(&kind) {
+    let whole = value.as_i64().is_some() && allowed.contains(&"integer");
+    if !allowed.contains(&kind) && !whole {
         return Err(format!("{value} is {kind}, not {allowed:?}"));
     }
     let Value::Object(fields) = value else {

@@ -168,6 +168,41 @@ async fn policy(replica: &Replica, token: &str) -> (serde_json::Value, String) {
     (serde_json::from_str(&body).unwrap(), etag)
 }
 
+/// How soon a change made through one replica must show on another:
+/// PostgreSQL notifies every replica at once; several processes on one
+/// SQLite file (only ever a test setup) compare policy versions every
+/// couple of seconds.
+fn propagation_limit(database_url: &str) -> Duration {
+    if database_url.starts_with("postgres") {
+        Duration::from_secs(1)
+    } else {
+        server::RECONCILE_EVERY + Duration::from_secs(1)
+    }
+}
+
+/// The replica's policy once `check` holds, failing after `limit`.
+async fn policy_within(
+    replica: &Replica,
+    token: &str,
+    limit: Duration,
+    check: impl Fn(&serde_json::Value) -> bool,
+) -> (serde_json::Value, String) {
+    let deadline = Instant::now() + limit;
+    loop {
+        let answer = policy(replica, token).await;
+        if check(&answer.0) {
+            return answer;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{} still answers {} after {limit:?}",
+            replica.base,
+            answer.0
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
 #[tokio::test]
 async fn two_server_processes_on_one_database_act_as_one_console() {
     let dir = tempfile::tempdir().unwrap();
@@ -239,7 +274,11 @@ async fn two_server_processes_on_one_database_act_as_one_console() {
         page.contains("AI features: On → Off"),
         "and its audit entry"
     );
-    let (after, etag_after) = policy(&second, &token).await;
+    let limit = propagation_limit(&database_url);
+    let (after, etag_after) = policy_within(&second, &token, limit, |policy| {
+        policy["ai_enabled"] == false
+    })
+    .await;
     assert_eq!(after["ai_enabled"], false);
     assert_ne!(etag_before, etag_after);
 
@@ -254,5 +293,191 @@ async fn two_server_processes_on_one_database_act_as_one_console() {
         .await;
     assert!(!saved.contains("failed"), "{saved}");
     assert!(ai_switch_is_on(&browser.get(&first, "/settings/ai").await));
-    assert_eq!(policy(&first, &token).await.0["ai_enabled"], true);
+    policy_within(&first, &token, limit, |policy| policy["ai_enabled"] == true).await;
+}
+
+/// A policy stream opened on a replica.
+struct Stream {
+    response: reqwest::Response,
+    buffered: String,
+}
+
+impl Stream {
+    async fn open(replica: &Replica, token: &str) -> Stream {
+        let response = reqwest::Client::new()
+            .get(format!(
+                "{}/api/v1/workspaces/default/ai-policy/stream",
+                replica.base
+            ))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        Stream {
+            response,
+            buffered: String::new(),
+        }
+    }
+
+    /// The next policy sent, waiting at most `limit`; `None` once the
+    /// stream ended.
+    async fn next(&mut self, limit: Duration) -> Option<serde_json::Value> {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Some(end) = self.buffered.find("\n\n") {
+                let event: String = self.buffered.drain(..end + 2).collect();
+                if let Some(data) = event.lines().find_map(|line| line.strip_prefix("data: ")) {
+                    return Some(serde_json::from_str(data).unwrap());
+                }
+                continue;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            let chunk = tokio::time::timeout(left, self.response.chunk())
+                .await
+                .unwrap_or_else(|_| panic!("nothing within {limit:?}"))
+                .unwrap()?;
+            self.buffered.push_str(std::str::from_utf8(&chunk).unwrap());
+        }
+    }
+}
+
+/// Switches AI through `replica`'s form, based on `version`.
+async fn switch_ai(browser: &mut Browser, replica: &Replica, on: bool, version: i64) {
+    let saved = browser
+        .post(
+            replica,
+            "/api/settings/ai/enabled",
+            &format!("enabled={on}&version={version}"),
+        )
+        .await;
+    assert!(!saved.contains("failed"), "{saved}");
+}
+
+#[tokio::test]
+async fn on_postgresql_changes_reach_the_other_replica_within_a_second_even_after_a_lost_connection(
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = crate::support::database::fresh_database_url(dir.path()).await;
+    if !database_url.starts_with("postgres") {
+        // Notifications are PostgreSQL's: the test script's second pass.
+        return;
+    }
+    let master_key = MasterKeys::generate_entry();
+    let created = server_command(&dir.path().join("admin"), &database_url, &master_key)
+        .args([
+            "create-admin",
+            "--email",
+            "ada@example.com",
+            "--name",
+            "Ada",
+        ])
+        .env("AI_CONSOLE_NEW_PASSWORD", PASSWORD)
+        .status()
+        .unwrap();
+    assert!(created.success(), "create-admin");
+    let first = start_replica(&dir.path().join("first"), &database_url, &master_key).await;
+    let second = start_replica(&dir.path().join("second"), &database_url, &master_key).await;
+    let mut browser = Browser::new();
+    let sign_in = format!(
+        "email=ada@example.com&password={}&next=/settings/ai",
+        PASSWORD.replace(' ', "+")
+    );
+    browser.post(&first, "/api/account/sign-in", &sign_in).await;
+    browser
+        .post(&first, "/api/api-access/create", "name=Gateway")
+        .await;
+    let tokens_page = browser.get(&first, "/settings/api").await;
+    let start = tokens_page.find("aic_").expect("the new token is shown");
+    let token: String = tokens_page[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    let second_follows = || async {
+        let ready = reqwest::get(format!("{}/readyz", second.base))
+            .await
+            .unwrap();
+        ready.text().await.unwrap().contains(r#""policy":"live""#)
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !second_follows().await {
+        assert!(
+            Instant::now() < deadline,
+            "the second replica never followed changes"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    // A change through the first reaches a stream on the second at once.
+    let mut stream = Stream::open(&second, &token).await;
+    assert_eq!(
+        stream.next(Duration::from_secs(1)).await.unwrap()["ai_enabled"],
+        true
+    );
+    let clicked = Instant::now();
+    switch_ai(&mut browser, &first, false, 0).await;
+    let pushed = stream.next(Duration::from_secs(1)).await.unwrap();
+    assert_eq!(pushed["ai_enabled"], false);
+    assert!(clicked.elapsed() < Duration::from_secs(1));
+
+    // The notification connections die: answers stay right meanwhile,
+    // and the replica follows changes again by itself.
+    let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(&database_url)
+        .await
+        .unwrap();
+    let killed: Vec<bool> = sqlx::query_scalar(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
+    )
+    .bind(app::api_access::live_policy::LISTENER_NAME)
+    .fetch_all(&mut admin)
+    .await
+    .unwrap();
+    assert!(!killed.is_empty(), "the replicas' listeners were found");
+    switch_ai(&mut browser, &first, true, 1).await;
+    policy_within(&second, &token, Duration::from_secs(1), |policy| {
+        policy["ai_enabled"] == true
+    })
+    .await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !second_follows().await {
+        assert!(
+            Instant::now() < deadline,
+            "the second replica did not recover"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    switch_ai(&mut browser, &first, false, 2).await;
+    policy_within(&second, &token, Duration::from_secs(1), |policy| {
+        policy["ai_enabled"] == false
+    })
+    .await;
+
+    // Revoked through the first: refused by the second within a second.
+    let page = browser.get(&first, "/settings/api").await;
+    let at = page
+        .find("name=\"token_id\" value=\"")
+        .expect("a revoke form")
+        + 23;
+    let id: String = page[at..].chars().take_while(|c| *c != '"').collect();
+    browser
+        .post(&first, "/api/api-access/revoke", &format!("token_id={id}"))
+        .await;
+    let revoked = Instant::now();
+    loop {
+        let status = reqwest::Client::new()
+            .get(format!(
+                "{}/api/v1/workspaces/default/ai-policy",
+                second.base
+            ))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .status();
+        if status == StatusCode::UNAUTHORIZED {
+            break;
+        }
+        assert!(revoked.elapsed() < Duration::from_secs(1), "still {status}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
 }

@@ -174,3 +174,58 @@ pub async fn body_text(response: Response<Body>) -> String {
 pub fn location(response: &Response<Body>) -> &str {
     response.headers()[header::LOCATION].to_str().unwrap()
 }
+
+/// Every log event of the test's thread (the test runtime has one, so
+/// every task of a request reports here), as text.
+#[derive(Clone, Default)]
+pub struct LogCapture(Arc<Mutex<Vec<(String, String)>>>);
+
+impl LogCapture {
+    /// Captures until the guard is dropped.
+    pub fn install(&self) -> tracing::subscriber::DefaultGuard {
+        use tracing_subscriber::layer::SubscriberExt;
+        tracing::subscriber::set_default(tracing_subscriber::registry().with(self.clone()))
+    }
+
+    /// How many events had `message`.
+    pub fn count(&self, message: &str) -> usize {
+        let events = self.0.lock().unwrap();
+        events.iter().filter(|(said, _)| said == message).count()
+    }
+
+    /// Everything logged: messages and every field.
+    pub fn text(&self) -> String {
+        let events = self.0.lock().unwrap();
+        events
+            .iter()
+            .map(|(_, all)| all.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+struct Fields {
+    message: String,
+    all: String,
+}
+
+impl tracing::field::Visit for Fields {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        let value = format!("{value:?}");
+        self.all.push_str(&format!(" {}={value}", field.name()));
+        if field.name() == "message" {
+            self.message = value;
+        }
+    }
+}
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for LogCapture {
+    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+        let mut fields = Fields {
+            message: String::new(),
+            all: String::new(),
+        };
+        event.record(&mut fields);
+        self.0.lock().unwrap().push((fields.message, fields.all));
+    }
+}
