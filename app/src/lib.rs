@@ -3,6 +3,10 @@
 //! `hydrate` into the browser bundle, where only `#[island]` components
 //! ship.
 
+// The AI & agents page renders its sections in one view (no nested
+// Suspense), whose type is deeper than rustc's default limit allows.
+#![recursion_limit = "256"]
+
 // One folder per screen, named as the UI names it: its page or section,
 // server functions (one a file), rules, storage and refusals.
 pub mod accounts;

@@ -26,6 +26,7 @@ pub async fn issue_setup_token(
     state: &AppState,
     workspace: &WorkspaceId,
 ) -> Result<Option<(String, i64)>, sqlx::Error> {
+    let _turn = crate::db::write_turn(&state.pool).await;
     let mut tx = state.pool.begin().await?;
     if store::count_users(&mut *tx).await? > 0 {
         return Ok(None);
@@ -83,6 +84,7 @@ pub async fn complete_setup(
     let user_id = tokens::random_hex(16);
     let email = normalize_email(account.email);
     let result: Result<Result<(), AuthError>, sqlx::Error> = async {
+        let _turn = crate::db::write_turn(&state.pool).await;
         let mut tx = state.pool.begin().await?;
         let Some(workspace) =
             store::consume_setup_token(&mut *tx, &tokens::digest(token), now).await?
@@ -224,6 +226,7 @@ pub async fn sign_in(
                 .is_some()
                 || throttle::wait_secs(&with_this(&by_client), &PER_CLIENT, now).is_some();
             let recorded: Result<(), sqlx::Error> = async {
+                let _turn = crate::db::write_turn(&state.pool).await;
                 let mut tx = state.pool.begin().await?;
                 store::record_failure(&mut tx, &account, client, now, since).await?;
                 if locks_now {
@@ -287,6 +290,7 @@ pub async fn change_password(
         .map_err(|e| unavailable("hashing a password", e))?;
     let now = state.clock.now();
     let changed: Result<(), sqlx::Error> = async {
+        let _turn = crate::db::write_turn(&state.pool).await;
         let mut tx = state.pool.begin().await?;
         store::replace_password(&mut *tx, &actor.user_id, &password_hash).await?;
         let what = "changed; other sessions signed out";

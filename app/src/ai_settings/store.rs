@@ -91,6 +91,7 @@ pub async fn change_switch(
     pool: &Pool,
     change: SwitchChange<'_>,
 ) -> Result<Result<SavedSwitch, Option<LastChange>>, sqlx::Error> {
+    let _turn = crate::db::write_turn(pool).await;
     let mut tx = pool.begin().await?;
     let claimed = claim_version(
         &mut tx,

@@ -382,6 +382,7 @@ async fn record_disclosure(
     at: i64,
 ) -> Result<(), PolicyError> {
     let written: Result<(), sqlx::Error> = async {
+        let _turn = crate::db::write_turn(&state.pool).await;
         let mut tx = state.pool.begin().await?;
         if store::claim_disclosure(&mut *tx, &token.id, &key.id).await? {
             let what = format!("…{} sent to service token “{}”", key.last4, token.name);

@@ -41,6 +41,7 @@ pub async fn create(
     let token = format!("aic_{}", tokens::random_hex(24));
     let now = state.clock.now();
     let created: Result<(), sqlx::Error> = async {
+        let _turn = crate::db::write_turn(&state.pool).await;
         let mut tx = state.pool.begin().await?;
         store::insert(
             &mut *tx,
@@ -74,6 +75,7 @@ pub async fn create(
 pub async fn revoke(state: &AppState, actor: &Admin, id: &str) -> Result<(), TokensError> {
     let now = state.clock.now();
     let revoked: Result<bool, sqlx::Error> = async {
+        let _turn = crate::db::write_turn(&state.pool).await;
         let mut tx = state.pool.begin().await?;
         let Some(name) = store::revoke(&mut *tx, &actor.workspace, id, now).await? else {
             return Ok(false);

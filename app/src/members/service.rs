@@ -31,6 +31,7 @@ async fn in_membership_tx<T>(
     change: impl AsyncFnOnce(&mut Tx<'_>) -> Result<Result<T, MembersError>, sqlx::Error>,
 ) -> Result<T, MembersError> {
     let outcome: Result<Result<T, MembersError>, sqlx::Error> = async {
+        let _turn = crate::db::write_turn(&state.pool).await;
         let mut tx = state.pool.begin().await?;
         store::lock_membership(&mut *tx, &actor.workspace).await?;
         let outcome = change(&mut tx).await?;
@@ -268,6 +269,7 @@ pub async fn accept_invitation(
     let user_id = tokens::random_hex(16);
     let name = name.trim();
     let outcome: Result<Result<(), AuthError>, sqlx::Error> = async {
+        let _turn = crate::db::write_turn(&state.pool).await;
         let mut tx = state.pool.begin().await?;
         let Some(invitation) =
             store::consume_invitation(&mut *tx, &tokens::digest(token), now).await?

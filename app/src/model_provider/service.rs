@@ -134,6 +134,7 @@ pub async fn save_key(
     );
     let last4 = last4(key.expose_secret());
     let saved: Result<Result<ProviderNotice, ProviderError>, sqlx::Error> = async {
+        let _turn = crate::db::write_turn(&state.pool).await;
         let mut tx = state.pool.begin().await?;
         if let Err(conflict) = claim(&mut tx, actor, form.based_on, now).await? {
             tx.rollback().await?;
@@ -190,6 +191,7 @@ pub async fn remove_key(
 ) -> Result<(), ProviderError> {
     let now = state.clock.now();
     let removed: Result<Result<(), ProviderError>, sqlx::Error> = async {
+        let _turn = crate::db::write_turn(&state.pool).await;
         let mut tx = state.pool.begin().await?;
         if let Err(conflict) = claim(&mut tx, actor, based_on, now).await? {
             tx.rollback().await?;
@@ -260,6 +262,7 @@ pub fn open_key(state: &AppState, record: &store::KeyRecord) -> Result<SecretStr
 /// returns how many.
 pub async fn delete_expired_keys(state: &AppState) -> Result<u64, sqlx::Error> {
     let now = state.clock.now();
+    let _turn = crate::db::write_turn(&state.pool).await;
     let mut tx = state.pool.begin().await?;
     let workspaces = store::workspaces_with_expired_keys(&mut *tx, now).await?;
     let deleted = store::delete_expired(&mut *tx, now).await?;
@@ -298,6 +301,7 @@ pub enum ResealError {
 /// Seals every stored key afresh under the current master key, so older
 /// master keys can be retired. Returns how many keys were re-sealed.
 pub async fn reseal_all(pool: &Pool, keys: &MasterKeys) -> Result<usize, ResealError> {
+    let _turn = crate::db::write_turn(pool).await;
     let mut tx = pool.begin().await?;
     let records = store::all(&mut *tx).await?;
     for record in &records {
