@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
-# Measures a release server on loopback and prints one table: SSR page
-# throughput and p99 against /healthz (a bare handler behind the same
-# layers; the ratio is the figure), and, on SQLite and on a throwaway
-# PostgreSQL cluster, page, save (16 connections) and policy API p99, idle
-# memory and time from start to ready. A report, not a test.
+# Measures release servers on loopback and prints one table, SQLite and a
+# throwaway PostgreSQL cluster side by side, each row with its goal:
+# throughput and p99 of /healthz (a bare handler behind the same layers),
+# the signed-in AI page and the policy API (plain and key-receiving token)
+# as ratios of /healthz; saves (16 admins racing on one setting, and one
+# admin alone); 1,000 policy streams held by one process (extra memory,
+# time for a change to reach all); on PostgreSQL, a second replica's stream
+# (100 changes made through the first). Idle memory and start to ready.
+# A report, not a test.
 #
-#   scripts/bench.sh            (DURATION=10s by default)
+#   scripts/bench.sh            (DURATION=10s, STREAMS=1000 by default)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 DURATION="${DURATION:-10s}"
+STREAMS="${STREAMS:-1000}"
 
 bash "$ROOT/scripts/setup.sh" --postgres
 if ! command -v wrk >/dev/null; then
@@ -17,48 +22,65 @@ if ! command -v wrk >/dev/null; then
   else sudo apt-get update -qq && sudo apt-get install -y -qq wrk; fi
 fi
 build_release
+# A thousand streams need more open files than the usual 1,024.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || ulimit -n 8192 || true
 
 source "$ROOT/scripts/postgres.sh"
 
 WORK="$(mktemp -d)"
-cleanup() { stop_console; stop_throwaway_postgres; rm -rf "$WORK"; }
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  stop_throwaway_postgres
+  rm -rf "$WORK"
+}
 trap cleanup EXIT
-export LEPTOS_SITE_ROOT="$SITE_ROOT" LEPTOS_ENV=PROD RUST_LOG=warn \
-  AI_CONSOLE_NEW_PASSWORD="bench password long enough"
-SAME_SITE=()
 
-# Starts a release server on `database_url` with a fresh admin, then signs
-# in as a browser on the page would be: sets BASE, PID, COOKIE, TOKEN,
-# READY_MS (start to ready) and RSS_KB (idle memory).
-start_console() { # label database_url
+# Provider keys are verified with a provider: a loopback fake one.
+FAKE_PORT="$(free_loopback_port)"
+node "$ROOT/end2end/fake-provider.mjs" "$FAKE_PORT" & PIDS+=($!)
+export LEPTOS_SITE_ROOT="$SITE_ROOT" LEPTOS_ENV=PROD RUST_LOG=warn AI_PLAN=enterprise \
+  AI_OPENAI_BASE_URL="http://127.0.0.1:$FAKE_PORT/openai/v1" \
+  AI_CONSOLE_MASTER_KEY="bench:$(printf '%064d' 0)" \
+  AI_CONSOLE_NEW_PASSWORD="bench password long enough"
+
+# Starts a release server on `database_url`: sets BASE, PID, READY_MS and
+# RSS_KB (idle memory).
+start_server() { # label database_url
   local data="$WORK/$1" port
   mkdir -p "$data"
   port="$(free_loopback_port)"
   BASE="http://127.0.0.1:$port"
   export AI_CONSOLE_DATA_DIR="$data" DATABASE_URL="$2" LEPTOS_SITE_ADDR="127.0.0.1:$port"
-  "$SERVER_BIN" create-admin --email bench@example.com --name Bench >/dev/null
   local start_ns; start_ns="$(date +%s%N)"
   "$SERVER_BIN" >"$data/server.log" 2>&1 &
   PID=$!
-  until curl -sf "$BASE/readyz" >/dev/null; do sleep 0.01; done
+  PIDS+=("$PID")
+  until curl -sf "$BASE/readyz" | grep -q '"policy":"live"'; do sleep 0.01; done
   READY_MS=$(( ($(date +%s%N) - start_ns) / 1000000 ))
   sleep 1
   RSS_KB="$(awk '/VmRSS/ {print $2}' "/proc/$PID/status")"
-
-  SAME_SITE=(-H "Origin: $BASE" -H "Sec-Fetch-Site: same-origin")
-  curl -sf -o /dev/null -c "$data/jar" "${SAME_SITE[@]}" \
-    --data-urlencode "email=bench@example.com" --data-urlencode "password=$AI_CONSOLE_NEW_PASSWORD" \
-    "$BASE/api/account/sign-in"
-  COOKIE="$(awk '$6 ~ /console_session/ {print $6"="$7}' "$data/jar")"
-  curl -sf -o /dev/null -b "$data/jar" -c "$data/jar" "${SAME_SITE[@]}" -H "Accept: text/html" \
-    --data "name=bench" "$BASE/api/api-access/create"
-  TOKEN="$(curl -sf -b "$data/jar" "$BASE/settings/api" | grep -o 'aic_[0-9a-f]*' | head -1)"
 }
 
-stop_console() {
-  [ -n "${PID:-}" ] || return 0
-  kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null || true
-  PID=""
+# Signs in as the admin, adds a workspace key and makes two service
+# tokens: sets COOKIE, PLAIN_TOKEN and KEY_TOKEN.
+prepare_workspace() {
+  local jar="$WORK/jar-$PID"
+  SAME_SITE=(-H "Origin: $BASE" -H "Sec-Fetch-Site: same-origin")
+  curl -sf -o /dev/null -c "$jar" "${SAME_SITE[@]}" \
+    --data-urlencode "email=bench@example.com" --data-urlencode "password=$AI_CONSOLE_NEW_PASSWORD" \
+    "$BASE/api/account/sign-in"
+  COOKIE="$(awk '$6 ~ /console_session/ {print $6"="$7}' "$jar")"
+  curl -sf -o /dev/null -b "$jar" -c "$jar" "${SAME_SITE[@]}" -H "Accept: text/html" \
+    --data "provider=openai&key=sk-e2e-good-key-1111&version=0" "$BASE/api/settings/ai/provider/key"
+  new_token() { # form
+    curl -sf -o /dev/null -b "$jar" -c "$jar" "${SAME_SITE[@]}" -H "Accept: text/html" \
+      --data "$1" "$BASE/api/api-access/create"
+    curl -sf -b "$jar" -c "$jar" "$BASE/settings/api" | grep -o 'aic_[0-9a-f]*' | head -1
+  }
+  PLAIN_TOKEN="$(new_token "name=router")"
+  KEY_TOKEN="$(new_token "name=gateway&may_receive_keys=on")"
 }
 
 cat >"$WORK/save.lua" <<'LUA'
@@ -77,42 +99,71 @@ response = function(status, headers, body)
 end
 LUA
 
-# wrk's summary: requests/s and the 99th percentile latency.
-measure() { # name connections [wrk args...]
-  local name="$1" connections="$2"; shift 2
-  local out; out="$(wrk -t2 -c"$connections" -d"$DURATION" --latency "$@")"
-  local rps p99 refused
-  rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
-  p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
-  refused="$(awk '/Non-2xx/ {print $NF}' <<<"$out")"
-  printf '%-40s %12s %10s %10s\n' "$name" "$rps" "$p99" "${refused:-0}"
-  eval "RPS_${name//[^a-zA-Z]/_}=$rps"
+ROWS=()
+# wrk's requests/s and 99th percentile (in ms) into RPS and P99.
+run_wrk() { # threads connections [wrk args...]
+  local threads="$1" connections="$2"; shift 2
+  local out; out="$(wrk -t"$threads" -c"$connections" -d"$DURATION" --latency "$@")"
+  RPS="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
+  P99="$(awk '$1 == "99%" { v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 } printf "%.2f", v }' <<<"$out")"
 }
 
 measure_console() { # database
-  measure "SSR page (/settings/ai, $1)" 16 -H "Cookie: $COOKIE" "$BASE/settings/ai"
-  measure "save (server fn, $1, races)" 16 -s "$WORK/save.lua" -H "Cookie: $COOKIE" \
-    "${SAME_SITE[@]}" -H "Content-Type: application/x-www-form-urlencoded" \
-    -H "Accept: application/json" "$BASE"
-  measure "policy API ($1)" 16 -H "Authorization: Bearer $TOKEN" \
-    "$BASE/api/v1/workspaces/default/ai-policy"
+  local db="$1" hello
+  run_wrk 2 16 "$BASE/healthz"; hello="$RPS"
+  ROWS+=("hello (/healthz), $db|$RPS|$P99 ms||")
+  run_wrk 2 16 -H "Cookie: $COOKIE" "$BASE/settings/ai"
+  ROWS+=("AI page (signed in), $db|$RPS ($(awk -v a="$RPS" -v b="$hello" 'BEGIN{printf "%.2f", a/b}')× hello)|$P99 ms|≥ 0.25× hello|")
+  for token in plain key; do
+    local value="$PLAIN_TOKEN"; [ "$token" = key ] && value="$KEY_TOKEN"
+    run_wrk 2 16 -H "Authorization: Bearer $value" "$BASE/api/v1/workspaces/default/ai-policy"
+    ROWS+=("policy API, $token token, $db|$RPS ($(awk -v a="$RPS" -v b="$hello" 'BEGIN{printf "%.2f", a/b}')× hello)|$P99 ms|≥ 0.5× hello, p99 ≤ 2 ms|")
+  done
+  local save=(-s "$WORK/save.lua" -H "Cookie: $COOKIE" "${SAME_SITE[@]}"
+    -H "Content-Type: application/x-www-form-urlencoded" -H "Accept: application/json" "$BASE")
+  run_wrk 2 16 "${save[@]}"
+  ROWS+=("save, 16 admins racing on one setting, $db|$RPS|$P99 ms|p99 ≤ 10 ms (SQLite)|")
+  run_wrk 1 1 "${save[@]}"
+  ROWS+=("save, one admin alone, $db|$RPS|$P99 ms||")
 }
 
-start_console sqlite "sqlite://$WORK/sqlite/console.db"
+streams_row() { # label stream_base save_base streams changes
+  local out
+  out="$(node "$ROOT/scripts/bench-streams.mjs" --stream-base "$2" --save-base "$3" \
+    --token "$PLAIN_TOKEN" --cookie "$COOKIE" --streams "$4" --changes "$5" --pid "$PID" \
+    --version "$(curl -sf -H "Cookie: $COOKIE" "${SAME_SITE[@]}" -X POST -H 'Accept: application/json' \
+      "$3/api/settings/ai/load" | grep -o '"ai_enabled":{"version":[0-9]*' | grep -o '[0-9]*$' || echo 0)")"
+  ROWS+=("$1|$(node -e "const r=JSON.parse(process.argv[1]); console.log(\`\${r.extra_memory_mib} MiB extra|p99 \${r.p99_ms} ms, worst \${r.worst_ms} ms\`)" "$out")|$6|")
+}
+
+mkdir -p "$WORK/sqlite"
+AI_CONSOLE_DATA_DIR="$WORK/sqlite" DATABASE_URL="sqlite://$WORK/sqlite/console.db" "$SERVER_BIN" \
+  create-admin --email bench@example.com --name Bench >/dev/null
+start_server sqlite "sqlite://$WORK/sqlite/console.db"
 SQLITE_READY_MS="$READY_MS" SQLITE_RSS_KB="$RSS_KB"
-echo
-printf '%-40s %12s %10s %10s\n' "what" "requests/s" "p99" "non-2xx"
-measure "hello (/healthz)" 16 "$BASE/healthz"
+prepare_workspace
 measure_console SQLite
-stop_console
+streams_row "$STREAMS streams on one process, SQLite" "$BASE" "$BASE" "$STREAMS" 20 "≤ 50 MB, change to all p99 ≤ 1 s"
+kill "$PID"; wait "$PID" 2>/dev/null || true
 
 start_throwaway_postgres
-start_console postgres "$POSTGRES_URL"
+AI_CONSOLE_DATA_DIR="$WORK/admin" DATABASE_URL="$POSTGRES_URL" "$SERVER_BIN" create-admin \
+  --email bench@example.com --name Bench >/dev/null
+start_server postgres "$POSTGRES_URL"
+FIRST="$BASE" FIRST_PID="$PID"
+prepare_workspace
 measure_console PostgreSQL
-stop_console
+streams_row "$STREAMS streams on one process, PostgreSQL" "$BASE" "$BASE" "$STREAMS" 20 "≤ 50 MB, change to all p99 ≤ 1 s"
+start_server postgres-second "$POSTGRES_URL"
+streams_row "second replica's stream, 100 changes via the first" "$BASE" "$FIRST" 1 100 "p99 ≤ 1 s"
 
 echo
-awk -v page="$RPS_SSR_page___settings_ai__SQLite_" -v hello="$RPS_hello___healthz_" \
-  'BEGIN { printf "SSR page / hello throughput (SQLite): %.1f%%\n", 100 * page / hello }'
-echo "idle memory (RSS after start):        SQLite $(( SQLITE_RSS_KB / 1024 )) MiB, PostgreSQL $(( RSS_KB / 1024 )) MiB"
-echo "start to ready:                       SQLite ${SQLITE_READY_MS} ms, PostgreSQL ${READY_MS} ms"
+printf '| %s | %s | %s | %s |\n' "what" "requests/s (or memory)" "p99" "goal"
+printf '|---|---:|---:|---|\n'
+for row in "${ROWS[@]}"; do
+  IFS='|' read -r what rps p99 goal _ <<<"$row"
+  printf '| %s | %s | %s | %s |\n' "$what" "$rps" "$p99" "$goal"
+done
+echo
+echo "idle memory (RSS after start): SQLite $(( SQLITE_RSS_KB / 1024 )) MiB, PostgreSQL $(( RSS_KB / 1024 )) MiB"
+echo "start to ready:                SQLite ${SQLITE_READY_MS} ms, PostgreSQL ${READY_MS} ms"

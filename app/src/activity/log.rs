@@ -19,20 +19,7 @@ pub struct NewEntry<'a> {
 
 /// Writes `entry`, in the caller's transaction.
 pub async fn record(db: impl AnyExecutor<'_>, entry: NewEntry<'_>) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO audit_log (workspace_id, at, actor_id, actor_name, subject, old_value, new_value)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(entry.workspace.as_str())
-    .bind(entry.at)
-    .bind(entry.actor_id)
-    .bind(entry.actor_name)
-    .bind(entry.subject)
-    .bind(entry.old_value)
-    .bind(entry.new_value)
-    .execute(db)
-    .await?;
-    Ok(())
+    insert(db, entry, None).await.map(|_| ())
 }
 
 /// Writes `entry` as the first of a run of like events it will count
@@ -41,10 +28,18 @@ pub async fn record_counted(
     db: impl AnyExecutor<'_>,
     entry: NewEntry<'_>,
 ) -> Result<i64, sqlx::Error> {
+    insert(db, entry, Some(1)).await
+}
+
+async fn insert(
+    db: impl AnyExecutor<'_>,
+    entry: NewEntry<'_>,
+    answers: Option<i64>,
+) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO audit_log
            (workspace_id, at, actor_id, actor_name, subject, old_value, new_value, answers)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 1) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(entry.workspace.as_str())
     .bind(entry.at)
@@ -53,6 +48,7 @@ pub async fn record_counted(
     .bind(entry.subject)
     .bind(entry.old_value)
     .bind(entry.new_value)
+    .bind(answers)
     .fetch_one(db)
     .await
 }

@@ -134,7 +134,35 @@ impl LivePolicy {
         for token in store::all_live(&state.pool).await? {
             known.tokens.insert(token.token_hash.clone(), token.record);
         }
-        self.replace(|current| *current = known);
+        self.replace(|current| {
+            // A workspace reloaded meanwhile, after a change, is newer than
+            // what this slower read found: keep it, with its tokens.
+            let newer: Vec<String> = current
+                .workspaces
+                .iter()
+                .filter(|(id, inputs)| {
+                    known
+                        .workspaces
+                        .get(*id)
+                        .is_some_and(|read| read.version < inputs.version)
+                })
+                .map(|(id, _)| id.clone())
+                .collect();
+            for id in &newer {
+                if let Some(inputs) = current.workspaces.get(id) {
+                    known.workspaces.insert(id.clone(), inputs.clone());
+                }
+                known
+                    .tokens
+                    .retain(|_, token| token.workspace.as_str() != id);
+                for (digest, token) in &current.tokens {
+                    if token.workspace.as_str() == id {
+                        known.tokens.insert(digest.clone(), token.clone());
+                    }
+                }
+            }
+            *current = std::mem::take(&mut known);
+        });
         Ok(())
     }
 

@@ -3,7 +3,9 @@
 //! tokens, and the stream that pushes changes. Across processes:
 //! replicas.rs.
 
-use crate::policy_api::{admin_of, create_token, enterprise, policy, store_key, PATH};
+use crate::policy_api::{
+    admin_of, create_token, enterprise, policy, provider_version, store_key, PATH,
+};
 use crate::support::{location, LogCapture, TestServer};
 use app::ai_settings::SwitchSetting;
 use axum::body::Body;
@@ -73,14 +75,7 @@ async fn every_change_shows_in_the_very_next_answer() {
     assert!(seen["provider"].get("retiring_key").is_none(), "{seen}");
 
     // Removed: back to the managed provider.
-    let version = app::db::versions::version_of(
-        &state.pool,
-        &state.deployment.workspace,
-        app::model_provider::PROVIDER_SETTING,
-    )
-    .await
-    .unwrap()
-    .version;
+    let version = provider_version(&server).await;
     app::model_provider::service::remove_key(state, &admin_of(&server), version)
         .await
         .unwrap();
@@ -91,15 +86,7 @@ async fn every_change_shows_in_the_very_next_answer() {
     // AI switched off, then the token revoked (the admin, idle for a
     // day, signs in again first).
     server.sign_in_as(app::domain::Role::Admin).await;
-    app::ai_settings::service::set_switch(
-        state,
-        &admin_of(&server),
-        SwitchSetting::AiEnabled,
-        false,
-        0,
-    )
-    .await
-    .unwrap();
+    turn_ai_off(&server).await;
     assert_eq!(answer(&server, &trusted).await["ai_enabled"], false);
     revoke_all(&server).await;
     assert_eq!(
@@ -145,6 +132,20 @@ async fn a_polling_service_adds_one_audit_entry_not_one_per_answer() {
     );
 }
 
+/// Turns AI off as an admin's first save of the switch.
+async fn turn_ai_off(server: &TestServer) {
+    let state = &server.console.state;
+    app::ai_settings::service::set_switch(
+        state,
+        &admin_of(server),
+        SwitchSetting::AiEnabled,
+        false,
+        0,
+    )
+    .await
+    .unwrap();
+}
+
 /// The next `policy` event of a stream, or `None` once it ended.
 async fn next_event(body: &mut Body) -> Option<Value> {
     let mut text = String::new();
@@ -168,7 +169,6 @@ async fn next_event(body: &mut Body) -> Option<Value> {
 #[tokio::test]
 async fn the_stream_sends_the_policy_at_once_then_each_change_and_ends_when_revoked() {
     let (server, _fake) = enterprise().await;
-    let state = &server.console.state;
     let token = create_token(&server, "Gateway", false).await;
     let response = server
         .send(
@@ -187,15 +187,7 @@ async fn the_stream_sends_the_policy_at_once_then_each_change_and_ends_when_revo
     let first = next_event(&mut body).await.expect("the policy at once");
     assert_eq!(first["ai_enabled"], true);
 
-    app::ai_settings::service::set_switch(
-        state,
-        &admin_of(&server),
-        SwitchSetting::AiEnabled,
-        false,
-        0,
-    )
-    .await
-    .unwrap();
+    turn_ai_off(&server).await;
     let changed = next_event(&mut body).await.expect("the change");
     assert_eq!(changed["ai_enabled"], false);
 

@@ -197,18 +197,24 @@ pub(crate) fn admin_of(server: &TestServer) -> app::accounts::session::Admin {
     })
 }
 
-/// Makes `key` the workspace's OpenAI key, as the page's form does
-/// (verified with the fake provider, sealed, audited); returns it.
-pub(crate) async fn store_key(server: &TestServer, key: &'static str) -> &'static str {
+/// The model provider setting's current version.
+pub(crate) async fn provider_version(server: &TestServer) -> i64 {
     let state = &server.console.state;
-    let version = app::db::versions::version_of(
+    app::db::versions::version_of(
         &state.pool,
         &state.deployment.workspace,
         app::model_provider::PROVIDER_SETTING,
     )
     .await
     .unwrap()
-    .version;
+    .version
+}
+
+/// Makes `key` the workspace's OpenAI key, as the page's form does
+/// (verified with the fake provider, sealed, audited); returns it.
+pub(crate) async fn store_key(server: &TestServer, key: &'static str) -> &'static str {
+    let state = &server.console.state;
+    let version = provider_version(server).await;
     let form = KeyForm {
         provider: KeyProvider::OpenAi,
         key: SecretString::from(key.to_string()),

@@ -168,6 +168,44 @@ async fn policy(replica: &Replica, token: &str) -> (serde_json::Value, String) {
     (serde_json::from_str(&body).unwrap(), etag)
 }
 
+/// An admin account (`ada@example.com`) and two replicas started on one
+/// fresh database.
+async fn two_replicas(dir: &Path, database_url: &str) -> (Replica, Replica) {
+    let master_key = MasterKeys::generate_entry();
+    let created = server_command(&dir.join("admin"), database_url, &master_key)
+        .args([
+            "create-admin",
+            "--email",
+            "ada@example.com",
+            "--name",
+            "Ada",
+        ])
+        .env("AI_CONSOLE_NEW_PASSWORD", PASSWORD)
+        .status()
+        .unwrap();
+    assert!(created.success(), "create-admin");
+    let first = start_replica(&dir.join("first"), database_url, &master_key).await;
+    let second = start_replica(&dir.join("second"), database_url, &master_key).await;
+    (first, second)
+}
+
+/// The sign-in form as the admin fills it in.
+fn sign_in_form() -> String {
+    format!(
+        "email=ada@example.com&password={}&next=/settings/ai",
+        PASSWORD.replace(' ', "+")
+    )
+}
+
+/// The service token the API access page shows once.
+fn shown_token(page: &str) -> String {
+    let start = page.find("aic_").expect("the new token is shown");
+    page[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect()
+}
+
 /// How soon a change made through one replica must show on another:
 /// PostgreSQL notifies every replica at once; several processes on one
 /// SQLite file (only ever a test setup) compare policy versions every
@@ -207,31 +245,14 @@ async fn policy_within(
 async fn two_server_processes_on_one_database_act_as_one_console() {
     let dir = tempfile::tempdir().unwrap();
     let database_url = crate::support::database::fresh_database_url(dir.path()).await;
-    let master_key = MasterKeys::generate_entry();
-
-    let created = server_command(&dir.path().join("admin"), &database_url, &master_key)
-        .args([
-            "create-admin",
-            "--email",
-            "ada@example.com",
-            "--name",
-            "Ada",
-        ])
-        .env("AI_CONSOLE_NEW_PASSWORD", PASSWORD)
-        .status()
-        .unwrap();
-    assert!(created.success(), "create-admin");
-    let first = start_replica(&dir.path().join("first"), &database_url, &master_key).await;
-    let second = start_replica(&dir.path().join("second"), &database_url, &master_key).await;
+    let (first, second) = two_replicas(dir.path(), &database_url).await;
 
     // Signed in through the first, recognised by the second.
     let mut browser = Browser::new();
-    let sign_in = format!(
-        "email=ada@example.com&password={}&next=/settings/ai",
-        PASSWORD.replace(' ', "+")
-    );
     assert_eq!(
-        browser.post(&first, "/api/account/sign-in", &sign_in).await,
+        browser
+            .post(&first, "/api/account/sign-in", &sign_in_form())
+            .await,
         "/settings/ai"
     );
     let page = browser.get(&second, "/settings/ai").await;
@@ -246,12 +267,7 @@ async fn two_server_processes_on_one_database_act_as_one_console() {
             .await,
         "/settings/api?done=created"
     );
-    let tokens_page = browser.get(&first, "/settings/api").await;
-    let start = tokens_page.find("aic_").expect("the new token is shown");
-    let token: String = tokens_page[start..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .collect();
+    let token = shown_token(&browser.get(&first, "/settings/api").await);
     let (before, etag_before) = policy(&first, &token).await;
     assert_eq!(before["ai_enabled"], true);
 
@@ -363,36 +379,15 @@ async fn on_postgresql_changes_reach_the_other_replica_within_a_second_even_afte
         // Notifications are PostgreSQL's: the test script's second pass.
         return;
     }
-    let master_key = MasterKeys::generate_entry();
-    let created = server_command(&dir.path().join("admin"), &database_url, &master_key)
-        .args([
-            "create-admin",
-            "--email",
-            "ada@example.com",
-            "--name",
-            "Ada",
-        ])
-        .env("AI_CONSOLE_NEW_PASSWORD", PASSWORD)
-        .status()
-        .unwrap();
-    assert!(created.success(), "create-admin");
-    let first = start_replica(&dir.path().join("first"), &database_url, &master_key).await;
-    let second = start_replica(&dir.path().join("second"), &database_url, &master_key).await;
+    let (first, second) = two_replicas(dir.path(), &database_url).await;
     let mut browser = Browser::new();
-    let sign_in = format!(
-        "email=ada@example.com&password={}&next=/settings/ai",
-        PASSWORD.replace(' ', "+")
-    );
-    browser.post(&first, "/api/account/sign-in", &sign_in).await;
+    browser
+        .post(&first, "/api/account/sign-in", &sign_in_form())
+        .await;
     browser
         .post(&first, "/api/api-access/create", "name=Gateway")
         .await;
-    let tokens_page = browser.get(&first, "/settings/api").await;
-    let start = tokens_page.find("aic_").expect("the new token is shown");
-    let token: String = tokens_page[start..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .collect();
+    let token = shown_token(&browser.get(&first, "/settings/api").await);
     let second_follows = || async {
         let ready = reqwest::get(format!("{}/readyz", second.base))
             .await
