@@ -10,6 +10,7 @@ use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+use test_support::fake_provider::{FakeProvider, GOOD_KEYS};
 
 const PASSWORD: &str = "a long enough password";
 
@@ -26,14 +27,23 @@ impl Drop for Replica {
     }
 }
 
-fn server_command(data_dir: &Path, database_url: &str, master_key: &str) -> Command {
+/// What every replica of a test shares besides the database.
+struct Shared {
+    master_key: String,
+    /// OpenAI's API, a loopback fake: workspace keys can be verified.
+    openai: String,
+}
+
+fn server_command(data_dir: &Path, database_url: &str, shared: &Shared) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
     command
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("AI_PLAN", "enterprise")
+        .env("AI_OPENAI_BASE_URL", &shared.openai)
         .env("AI_CONSOLE_DATA_DIR", data_dir)
         .env("DATABASE_URL", database_url)
-        .env("AI_CONSOLE_MASTER_KEY", master_key)
+        .env("AI_CONSOLE_MASTER_KEY", &shared.master_key)
         .env("LEPTOS_OUTPUT_NAME", "ai-console")
         .env("LEPTOS_SITE_ROOT", data_dir.join("site"))
         .env("RUST_LOG", "warn")
@@ -50,10 +60,10 @@ fn free_port() -> u16 {
         .port()
 }
 
-async fn start_replica(data_dir: &Path, database_url: &str, master_key: &str) -> Replica {
+async fn start_replica(data_dir: &Path, database_url: &str, shared: &Shared) -> Replica {
     std::fs::create_dir_all(data_dir).unwrap();
     let port = free_port();
-    let process = server_command(data_dir, database_url, master_key)
+    let process = server_command(data_dir, database_url, shared)
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .spawn()
         .expect("the server binary starts");
@@ -169,10 +179,15 @@ async fn policy(replica: &Replica, token: &str) -> (serde_json::Value, String) {
 }
 
 /// An admin account (`ada@example.com`) and two replicas started on one
-/// fresh database.
-async fn two_replicas(dir: &Path, database_url: &str) -> (Replica, Replica) {
-    let master_key = MasterKeys::generate_entry();
-    let created = server_command(&dir.join("admin"), database_url, &master_key)
+/// fresh database, on the Enterprise plan with a loopback fake provider
+/// (kept running by the returned value).
+async fn two_replicas(dir: &Path, database_url: &str) -> (Replica, Replica, FakeProvider) {
+    let fake = FakeProvider::start().await;
+    let shared = Shared {
+        master_key: MasterKeys::generate_entry(),
+        openai: fake.url("openai"),
+    };
+    let created = server_command(&dir.join("admin"), database_url, &shared)
         .args([
             "create-admin",
             "--email",
@@ -184,9 +199,9 @@ async fn two_replicas(dir: &Path, database_url: &str) -> (Replica, Replica) {
         .status()
         .unwrap();
     assert!(created.success(), "create-admin");
-    let first = start_replica(&dir.join("first"), database_url, &master_key).await;
-    let second = start_replica(&dir.join("second"), database_url, &master_key).await;
-    (first, second)
+    let first = start_replica(&dir.join("first"), database_url, &shared).await;
+    let second = start_replica(&dir.join("second"), database_url, &shared).await;
+    (first, second, fake)
 }
 
 /// The sign-in form as the admin fills it in.
@@ -245,7 +260,7 @@ async fn policy_within(
 async fn two_server_processes_on_one_database_act_as_one_console() {
     let dir = tempfile::tempdir().unwrap();
     let database_url = crate::support::database::fresh_database_url(dir.path()).await;
-    let (first, second) = two_replicas(dir.path(), &database_url).await;
+    let (first, second, _fake) = two_replicas(dir.path(), &database_url).await;
 
     // Signed in through the first, recognised by the second.
     let mut browser = Browser::new();
@@ -379,7 +394,7 @@ async fn on_postgresql_changes_reach_the_other_replica_within_a_second_even_afte
         // Notifications are PostgreSQL's: the test script's second pass.
         return;
     }
-    let (first, second) = two_replicas(dir.path(), &database_url).await;
+    let (first, second, _fake) = two_replicas(dir.path(), &database_url).await;
     let mut browser = Browser::new();
     browser
         .post(&first, "/api/account/sign-in", &sign_in_form())
@@ -446,6 +461,37 @@ async fn on_postgresql_changes_reach_the_other_replica_within_a_second_even_afte
         policy["ai_enabled"] == false
     })
     .await;
+
+    // A key added, replaced and removed through the first: the second's
+    // stream says so within a second each time.
+    for (key, version) in [(GOOD_KEYS[0], 0), (GOOD_KEYS[1], 1)] {
+        browser
+            .post(
+                &first,
+                "/api/settings/ai/provider/key",
+                &format!("provider=openai&key={key}&version={version}"),
+            )
+            .await;
+        let last4 = &key[key.len() - 4..];
+        let deadline = Duration::from_secs(1);
+        let seen = loop {
+            let policy = stream.next(deadline).await.unwrap();
+            if policy["provider"]["key_last4"] == last4 {
+                break policy;
+            }
+        };
+        assert_eq!(seen["provider"]["kind"], "openai");
+    }
+    browser
+        .post(&first, "/api/settings/ai/provider/remove", "version=2")
+        .await;
+    let removed = loop {
+        let policy = stream.next(Duration::from_secs(1)).await.unwrap();
+        if policy["provider"]["kind"] == "managed" {
+            break policy;
+        }
+    };
+    assert_eq!(removed["provider"]["key_last4"], serde_json::Value::Null);
 
     // Revoked through the first: refused by the second within a second.
     let page = browser.get(&first, "/settings/api").await;
