@@ -30,14 +30,28 @@ pub use sign_in_page::SignInPage;
 
 use crate::routes::HOME;
 
-/// Only our own absolute paths are followed after sign-in, so a crafted
-/// link cannot send someone to another site (`//evil.example`, `https:…`).
+/// Only our own paths are followed after sign-in, so a crafted link
+/// cannot send someone to another site. Browsers forgive a lot in a
+/// `Location` (they drop tabs and newlines, read `\` as `/`), so the path
+/// must be plain printable ASCII, start with one `/`, and stay on this
+/// origin once resolved by a URL parser.
 pub fn safe_next(next: Option<&str>) -> &str {
-    match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path
-        }
-        _ => HOME,
+    let Some(path) = next else {
+        return HOME;
+    };
+    let plain = path.starts_with('/')
+        && !path.starts_with("//")
+        && path.len() <= 2048
+        && path.chars().all(|c| c.is_ascii_graphic() && c != '\\');
+    let base = url::Url::parse("http://console.invalid/");
+    let same_origin = match (&base, base.as_ref().map(|base| base.join(path))) {
+        (Ok(base), Ok(Ok(resolved))) => resolved.origin() == base.origin(),
+        _ => false,
+    };
+    if plain && same_origin {
+        path
+    } else {
+        HOME
     }
 }
 
@@ -51,9 +65,41 @@ mod tests {
             safe_next(Some("/settings/ai?saved=x")),
             "/settings/ai?saved=x"
         );
-        assert_eq!(safe_next(Some("//evil.example/")), HOME);
-        assert_eq!(safe_next(Some("https://evil.example/")), HOME);
-        assert_eq!(safe_next(Some("/\\evil.example")), HOME);
+        assert_eq!(
+            safe_next(Some("/settings/members#top")),
+            "/settings/members#top"
+        );
         assert_eq!(safe_next(None), HOME);
+    }
+
+    #[test]
+    fn known_ways_out_of_the_origin_lead_home() {
+        for crafted in [
+            "//evil.example/",
+            "https://evil.example/",
+            "/\\evil.example",
+            "\\/evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/ /evil.example",
+            "\t//evil.example",
+            "javascript:alert(1)",
+            "/\u{0}x",
+            "/\u{7f}x",
+            "/\u{202e}x",
+            "http:/evil.example",
+            "evil.example",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(crafted)), HOME, "{crafted:?}");
+        }
+    }
+
+    #[test]
+    fn encoded_slashes_stay_paths_on_this_origin() {
+        // `/%2F/evil.example` is a path here, never a host.
+        assert_eq!(safe_next(Some("/%2F/evil.example")), "/%2F/evil.example");
+        assert_eq!(safe_next(Some("/%5C/evil.example")), "/%5C/evil.example");
     }
 }
