@@ -7,6 +7,7 @@ pub mod config;
 pub mod master_keys;
 pub mod operations;
 pub mod policy_api;
+mod private_files;
 pub mod security;
 mod sign_in_required;
 
@@ -95,9 +96,11 @@ impl Console {
 /// while there are no users, issues the first-admin setup token.
 pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Console, StartupError> {
     if config.database_url.starts_with("sqlite:") {
-        std::fs::create_dir_all(&config.data_dir).map_err(|source| StartupError::DataDir {
-            path: config.data_dir.display().to_string(),
-            source,
+        private_files::prepare(&config.data_dir, &config.database_url).map_err(|source| {
+            StartupError::DataDir {
+                path: config.data_dir.display().to_string(),
+                source,
+            }
         })?;
     }
     let master = master_keys::load(&config.master_key)?;

@@ -1,6 +1,10 @@
 //! Where signed-in sessions live: the `sessions` table of the console's own
 //! database, so every replica on one PostgreSQL sees every session, and a
 //! restart signs nobody out. Schema: `app/migrations/*/…sessions*`.
+//!
+//! Rows are keyed by a SHA-256 of the session id and the id is not in the
+//! stored data: someone who reads a copy of the database cannot take over a
+//! live session with what they find there.
 
 use crate::db::Pool;
 use async_trait::async_trait;
@@ -34,8 +38,24 @@ fn backend(error: sqlx::Error) -> session_store::Error {
     session_store::Error::Backend(error.to_string())
 }
 
+/// A record as stored: everything but its id.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Stored {
+    data: std::collections::HashMap<String, serde_json::Value>,
+    expiry_date: tower_sessions::cookie::time::OffsetDateTime,
+}
+
 fn encode(record: &Record) -> session_store::Result<String> {
-    serde_json::to_string(record).map_err(|error| session_store::Error::Encode(error.to_string()))
+    let stored = Stored {
+        data: record.data.clone(),
+        expiry_date: record.expiry_date,
+    };
+    serde_json::to_string(&stored).map_err(|error| session_store::Error::Encode(error.to_string()))
+}
+
+/// The key a session's row is stored under.
+fn key(id: &Id) -> String {
+    crate::accounts::tokens::digest(&id.to_string())
 }
 
 #[async_trait]
@@ -48,7 +68,7 @@ impl SessionStore for DatabaseSessionStore {
                 "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3)
                  ON CONFLICT (id) DO NOTHING",
             )
-            .bind(record.id.to_string())
+            .bind(key(&record.id))
             .bind(encode(record)?)
             .bind(record.expiry_date.unix_timestamp())
             .execute(&self.pool)
@@ -67,7 +87,7 @@ impl SessionStore for DatabaseSessionStore {
             "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3)
              ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
         )
-        .bind(record.id.to_string())
+        .bind(key(&record.id))
         .bind(encode(record)?)
         .bind(record.expiry_date.unix_timestamp())
         .execute(&self.pool)
@@ -81,13 +101,18 @@ impl SessionStore for DatabaseSessionStore {
         let now = tower_sessions::cookie::time::OffsetDateTime::now_utc().unix_timestamp();
         let data: Option<String> =
             sqlx::query_scalar("SELECT data FROM sessions WHERE id = $1 AND expires_at > $2")
-                .bind(id.to_string())
+                .bind(key(id))
                 .bind(now)
                 .fetch_optional(&self.pool)
                 .await
                 .map_err(backend)?;
         data.map(|data| {
-            serde_json::from_str(&data)
+            serde_json::from_str::<Stored>(&data)
+                .map(|stored| Record {
+                    id: *id,
+                    data: stored.data,
+                    expiry_date: stored.expiry_date,
+                })
                 .map_err(|error| session_store::Error::Decode(error.to_string()))
         })
         .transpose()
@@ -95,7 +120,7 @@ impl SessionStore for DatabaseSessionStore {
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         sqlx::query("DELETE FROM sessions WHERE id = $1")
-            .bind(id.to_string())
+            .bind(key(id))
             .execute(&self.pool)
             .await
             .map_err(backend)?;

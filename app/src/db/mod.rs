@@ -83,6 +83,9 @@ pub async fn connect(url: &str) -> Result<Pool, DbError> {
     let options = AnyConnectOptions::from_str(&url).map_err(DbError::Open)?;
     let pool = AnyPoolOptions::new()
         .max_connections(8)
+        // Well under the 30 s request timeout: a starved pool shows up as
+        // an error in the log and a 503, not as a hung request.
+        .acquire_timeout(std::time::Duration::from_secs(10))
         .after_connect(move |connection, _| {
             Box::pin(async move {
                 if backend == Backend::Sqlite {

@@ -398,3 +398,22 @@ async fn a_wrong_current_password_changes_nothing_and_says_so() {
         "the old password still works"
     );
 }
+
+#[tokio::test]
+async fn a_copy_of_the_database_holds_no_usable_session_id() {
+    let server = server(Plan::Team).await;
+    server.sign_in_as(Role::Admin).await;
+    let cookie = server.cookie().expect("signed in");
+    let id = cookie.split_once('=').unwrap().1.to_string();
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT id, data FROM sessions")
+        .fetch_all(&server.console.state.pool)
+        .await
+        .unwrap();
+    assert!(!rows.is_empty());
+    for (key, data) in rows {
+        assert_ne!(key, id, "the row key is not the id");
+        assert!(!data.contains(&id), "the data does not carry the id");
+    }
+    // The session still works for its browser.
+    assert_eq!(server.get("/settings/ai").await.0, StatusCode::OK);
+}
