@@ -14,7 +14,6 @@ use crate::accounts::tokens;
 use crate::activity::log as audit;
 use crate::db::versions::{claim_version, version_of};
 use crate::db::{Pool, Tx};
-use crate::domain::Role;
 use crate::state::AppState;
 use crate::workspace::WorkspaceId;
 use secrecy::{ExposeSecret, SecretString};
@@ -80,7 +79,7 @@ pub async fn snapshot(state: &AppState, actor: &Actor) -> Result<ProviderSnapsho
         choices,
         version: version.version,
         last_change: version.last_change,
-        can_change: actor.role == Role::Admin,
+        can_change: Admin::check(actor.clone()).is_ok(),
         grace_hours: config.grace_secs / 3600,
     })
 }
