@@ -159,16 +159,21 @@ fn ai_switch_is_on(html: &str) -> bool {
     button.contains("aria-checked=\"true\"")
 }
 
-async fn policy(replica: &Replica, token: &str) -> (serde_json::Value, String) {
-    let response = reqwest::Client::new()
+/// `GET` of the policy API (`suffix` "" or "/stream") with a service token.
+async fn ask(replica: &Replica, token: &str, suffix: &str) -> reqwest::Response {
+    reqwest::Client::new()
         .get(format!(
-            "{}/api/v1/workspaces/default/ai-policy",
+            "{}/api/v1/workspaces/default/ai-policy{suffix}",
             replica.base
         ))
         .bearer_auth(token)
         .send()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+async fn policy(replica: &Replica, token: &str) -> (serde_json::Value, String) {
+    let response = ask(replica, token, "").await;
     assert_eq!(response.status(), StatusCode::OK);
     let etag = response.headers()[header::ETAG]
         .to_str()
@@ -335,15 +340,7 @@ struct Stream {
 
 impl Stream {
     async fn open(replica: &Replica, token: &str) -> Stream {
-        let response = reqwest::Client::new()
-            .get(format!(
-                "{}/api/v1/workspaces/default/ai-policy/stream",
-                replica.base
-            ))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap();
+        let response = ask(replica, token, "/stream").await;
         assert_eq!(response.status(), StatusCode::OK);
         Stream {
             response,
@@ -505,16 +502,7 @@ async fn on_postgresql_changes_reach_the_other_replica_within_a_second_even_afte
         .await;
     let revoked = Instant::now();
     loop {
-        let status = reqwest::Client::new()
-            .get(format!(
-                "{}/api/v1/workspaces/default/ai-policy",
-                second.base
-            ))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .status();
+        let status = ask(&second, &token, "").await.status();
         if status == StatusCode::UNAUTHORIZED {
             break;
         }
