@@ -68,6 +68,9 @@ const consoleServers: NonNullable<PlaywrightTestConfig['webServer']> = names.map
       AI_OPENAI_EU_BASE_URL: `${fakeProvider}/openai-eu/v1`,
       AI_ANTHROPIC_BASE_URL: `${fakeProvider}/anthropic/v1`,
       AI_PROVIDER_TIMEOUT_SECS: '2',
+      // The fake provider is on loopback, like a self-hosted model server
+      // on a private network: typed base URLs may reach it.
+      AI_CONSOLE_PRIVATE_MODEL_NETWORKS: '127.0.0.0/8',
       AI_CONSOLE_DATA_DIR: dataDir(name),
       RUST_LOG: 'info',
       AI_CONSOLE_NEW_PASSWORD: PASSWORD,

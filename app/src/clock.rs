@@ -10,6 +10,12 @@ use std::sync::{
 pub trait Clock: Send + Sync + std::fmt::Debug {
     /// Seconds since the Unix epoch.
     fn now(&self) -> i64;
+
+    /// Waits `seconds` (a deliberate delay, such as slowing down guessing).
+    fn pause(&self, seconds: i64) -> futures_util::future::BoxFuture<'static, ()> {
+        let wait = std::time::Duration::from_secs(seconds.max(0) as u64);
+        Box::pin(tokio::time::sleep(wait))
+    }
 }
 
 /// The machine's clock.
@@ -44,5 +50,11 @@ impl ManualClock {
 impl Clock for ManualClock {
     fn now(&self) -> i64 {
         self.0.load(Ordering::SeqCst)
+    }
+
+    /// Moves the clock on instead of waiting, so tests stay quick.
+    fn pause(&self, seconds: i64) -> futures_util::future::BoxFuture<'static, ()> {
+        self.advance(seconds.max(0));
+        Box::pin(std::future::ready(()))
     }
 }

@@ -32,6 +32,9 @@ pub struct Deployment {
     /// serves it (`AI_CONSOLE_PUBLIC_URL`); links the console hands out
     /// start with it.
     pub public_url: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed
+    /// (`AI_CONSOLE_TRUSTED_PROXIES`); empty: nobody's.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     pub providers: ProviderConfig,
     /// Settings the operator fixed in the configuration.
     pub fixed: FixedSettings,
@@ -46,6 +49,9 @@ pub struct ProviderConfig {
     pub grace_secs: i64,
     /// How long verifying a key may take.
     pub verify_timeout: std::time::Duration,
+    /// Private ranges a typed base URL may reach (self-hosted model
+    /// servers, `AI_CONSOLE_PRIVATE_MODEL_NETWORKS`); none by default.
+    pub private_model_networks: Vec<ipnet::IpNet>,
 }
 
 impl Default for ProviderConfig {
@@ -55,14 +61,8 @@ impl Default for ProviderConfig {
             endpoints: ProviderEndpoints::default(),
             grace_secs: 24 * 60 * 60,
             verify_timeout: std::time::Duration::from_secs(10),
+            private_model_networks: Vec::new(),
         }
-    }
-}
-
-impl Deployment {
-    /// Requests arrive through the operator's reverse proxy.
-    pub fn behind_proxy(&self) -> bool {
-        self.public_url.is_some()
     }
 }
 

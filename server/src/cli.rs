@@ -48,6 +48,12 @@ pub enum Command {
     RotateMasterKey,
     /// Re-seal every provider key under the current master key.
     ResealProviderKeys,
+    /// Let sign-ins to an account be checked again at once: clears its
+    /// failed attempts from every client (recorded in the audit log).
+    Unlock {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 /// The roles, as the command line spells them.
@@ -129,6 +135,20 @@ mod tests {
     fn parse(words: &[&str]) -> Result<Option<Command>, clap::Error> {
         Cli::try_parse_from(std::iter::once("server").chain(words.iter().copied()))
             .map(|cli| cli.command)
+    }
+
+    #[test]
+    fn unlock_needs_the_email() {
+        assert_eq!(
+            parse(&["unlock", "--email", "ada@example.com"]).unwrap(),
+            Some(Command::Unlock {
+                email: "ada@example.com".into()
+            })
+        );
+        assert_eq!(
+            parse(&["unlock"]).unwrap_err().kind(),
+            ErrorKind::MissingRequiredArgument
+        );
     }
 
     #[test]

@@ -22,6 +22,8 @@ pub struct Config {
     /// The address admins open, when the server sits behind a proxy. An
     /// `https://` address means the console is served over TLS.
     pub public_url: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     pub providers: ProviderConfig,
     pub master_key: MasterKeySource,
     /// Settings fixed here rather than on the page (`AI_FEATURES`,
@@ -57,6 +59,8 @@ pub enum ConfigError {
     Plan(#[source] PlanParseError),
     #[error("{0} is set but empty; unset it to use the default, or give it a value")]
     Empty(&'static str),
+    #[error("{name}: \"{value}\" is not an address range; expected a comma-separated list like 10.0.0.0/8, 192.0.2.7, fd00::/8")]
+    AddressRanges { name: &'static str, value: String },
     #[error("AI_CONSOLE_PUBLIC_URL: \"{0}\" is not an origin; expected http(s)://host[:port], with no path")]
     PublicUrl(String),
     #[error("AI_REGION: unknown region \"{0}\"; expected one of: us, eu")]
@@ -101,6 +105,14 @@ impl Config {
         let public_url = value("AI_CONSOLE_PUBLIC_URL")?
             .map(|url| parse_origin(&url).ok_or(ConfigError::PublicUrl(url)))
             .transpose()?;
+        let ranges = |name: &'static str| -> Result<Vec<ipnet::IpNet>, ConfigError> {
+            match value(name)? {
+                Some(list) => parse_address_ranges(&list)
+                    .ok_or(ConfigError::AddressRanges { name, value: list }),
+                None => Ok(Vec::new()),
+            }
+        };
+        let trusted_proxies = ranges("AI_CONSOLE_TRUSTED_PROXIES")?;
         let region = match value("AI_REGION")? {
             Some(region) => Region::from_config(&region).ok_or(ConfigError::Region(region))?,
             None => Region::default(),
@@ -136,6 +148,7 @@ impl Config {
             },
             grace_secs: number("AI_KEY_GRACE_HOURS", 24, 24 * 30)? * 3600,
             verify_timeout: Duration::from_secs(number("AI_PROVIDER_TIMEOUT_SECS", 10, 60)? as u64),
+            private_model_networks: ranges("AI_CONSOLE_PRIVATE_MODEL_NETWORKS")?,
         };
         let master_key = match (
             value("AI_CONSOLE_MASTER_KEY")?,
@@ -169,11 +182,29 @@ impl Config {
             database_url,
             plan,
             public_url,
+            trusted_proxies,
             providers,
             master_key,
             fixed,
         })
     }
+}
+
+/// `10.0.0.0/8, 192.0.2.7` → the two ranges (a bare address is a range of
+/// one); `None` if any entry is not an address or range.
+fn parse_address_ranges(list: &str) -> Option<Vec<ipnet::IpNet>> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            entry.parse::<ipnet::IpNet>().ok().or_else(|| {
+                entry
+                    .parse::<std::net::IpAddr>()
+                    .ok()
+                    .map(ipnet::IpNet::from)
+            })
+        })
+        .collect()
 }
 
 /// `https://console.example.com/` → `https://console.example.com`: an
@@ -264,6 +295,29 @@ mod tests {
         );
         assert!(config.served_over_tls());
         assert!(!self::config(&[]).unwrap().served_over_tls());
+    }
+
+    #[test]
+    fn trusted_proxies_are_a_list_of_addresses_and_ranges() {
+        let parsed = config(&[(
+            "AI_CONSOLE_TRUSTED_PROXIES",
+            "10.0.0.0/8, 192.0.2.7,fd00::/8",
+        )])
+        .unwrap();
+        let shown: Vec<String> = parsed
+            .trusted_proxies
+            .iter()
+            .map(|r| r.to_string())
+            .collect();
+        assert_eq!(shown, ["10.0.0.0/8", "192.0.2.7/32", "fd00::/8"]);
+        assert!(config(&[]).unwrap().trusted_proxies.is_empty());
+        assert_eq!(
+            config(&[("AI_CONSOLE_TRUSTED_PROXIES", "10.0.0.0/8, proxy.internal")]).unwrap_err(),
+            ConfigError::AddressRanges {
+                name: "AI_CONSOLE_TRUSTED_PROXIES",
+                value: "10.0.0.0/8, proxy.internal".into()
+            }
+        );
     }
 
     #[test]

@@ -85,6 +85,15 @@ async fn run() -> Result<(), RunError> {
             );
             Ok(())
         }
+        Command::Unlock { email } => {
+            let cleared = app::accounts::attempts::unlock(&console.state, &email)
+                .await
+                .map_err(|error| RunError::Cli(format!("unlocking {email} failed: {error}")))?;
+            println!(
+                "Sign-ins to {email} are checked again at once; {cleared} failed attempt(s) cleared."
+            );
+            Ok(())
+        }
         Command::CreateAdmin { .. } | Command::CreateUser { .. } => {
             let Some(request) = command.account() else {
                 return Err(RunError::Cli("no account to create".into()));

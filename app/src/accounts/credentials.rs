@@ -15,6 +15,8 @@ pub enum CredentialProblem {
     NameMissing,
     #[error("shorten your name to at most 100 characters")]
     NameTooLong,
+    #[error("remove invisible control or text-direction characters from your name")]
+    NameHiddenCharacters,
     #[error("enter an e-mail address like name@example.com")]
     EmailInvalid,
     #[error("use a password of at least 12 characters")]
@@ -23,6 +25,15 @@ pub enum CredentialProblem {
     PasswordTooLong,
     #[error("type the same password twice; the two entries differ")]
     PasswordsDiffer,
+}
+
+/// Characters that do not show as themselves: control characters and the
+/// ones that reorder text (bidirectional embeddings, overrides and
+/// isolates), which could make a name in the audit log or on the Members
+/// page read as something else.
+pub fn is_hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// E-mail addresses are compared without case or surrounding spaces.
@@ -44,6 +55,9 @@ pub fn check_new_account(
     if name.chars().count() > 100 {
         return Err(CredentialProblem::NameTooLong);
     }
+    if name.chars().any(is_hidden) {
+        return Err(CredentialProblem::NameHiddenCharacters);
+    }
     check_email(email)?;
     check_new_password(password, password_again)
 }
@@ -53,6 +67,8 @@ pub fn check_email(email: &str) -> Result<(), CredentialProblem> {
     let email = email.trim();
     let valid = email.len() <= 254
         && !email.contains(char::is_whitespace)
+        && !email.contains(is_hidden)
+        && !email.contains(['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}'])
         && email.split_once('@').is_some_and(|(local, domain)| {
             !local.is_empty()
                 && domain.contains('.')
@@ -91,6 +107,39 @@ mod tests {
     fn a_complete_account_passes() {
         assert_eq!(
             check_new_account("Ada", "ada@example.com", GOOD, GOOD),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn names_and_addresses_that_would_read_as_something_else_are_refused() {
+        for name in [
+            "Ada\u{202E}nimda",
+            "Ada\u{2066}x",
+            "Ada\u{0}",
+            "Ada\u{1b}[31m",
+            "Ada\u{200F}",
+        ] {
+            assert_eq!(
+                check_new_account(name, "ada@example.com", GOOD, GOOD),
+                Err(CredentialProblem::NameHiddenCharacters),
+                "{name:?}"
+            );
+        }
+        for email in [
+            "ada\u{202E}@example.com",
+            "ada@exa\u{200B}mple.com",
+            "ada@example.com\u{7}",
+        ] {
+            assert_eq!(
+                check_email(email),
+                Err(CredentialProblem::EmailInvalid),
+                "{email:?}"
+            );
+        }
+        // Scripts that join letters keep working.
+        assert_eq!(
+            check_new_account("मनीष", "m@example.com", GOOD, GOOD),
             Ok(())
         );
     }

@@ -12,6 +12,8 @@ refusals! {
         InvalidCredentials = "invalid-credentials" => 401,
         #[error("Too many attempts. Try again in {0} minute(s).")]
         TooManyAttempts(i64) = "too-many-attempts" => 429,
+        #[error("The console is busy checking other passwords. Nothing was changed; try again in a moment.")]
+        Busy = "busy" => 503,
         #[error("This setup link is not valid: it was already used, has expired, or was mistyped.")]
         SetupLinkInvalid = "setup-link-invalid" => 410,
         #[error("This invitation link is not valid: it was already used, withdrawn, has expired, or was mistyped. Ask an admin for a new one.")]
@@ -29,6 +31,7 @@ refusals! {
 code_parts!(CredentialProblem {
     NameMissing = "name-missing",
     NameTooLong = "name-too-long",
+    NameHiddenCharacters = "name-hidden-characters",
     EmailInvalid = "email-invalid",
     PasswordTooShort = "password-too-short",
     PasswordTooLong = "password-too-long",

@@ -3,6 +3,8 @@
 
 mod account_page;
 #[cfg(feature = "ssr")]
+pub mod attempts;
+#[cfg(feature = "ssr")]
 pub mod client;
 pub mod credentials;
 mod error;

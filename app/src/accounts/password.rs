@@ -1,25 +1,105 @@
 //! Password hashing with argon2id at the crate's defaults (19 MiB, two
-//! passes, one lane). Hashing is deliberately slow, so it runs on tokio's
-//! blocking pool and never stalls the async workers serving other requests.
+//! passes, one lane). Hashing is deliberately slow, so it runs on threads
+//! of its own and never stalls the async workers serving other requests.
+//!
+//! Each hash takes 19 MiB, so there is one hashing thread per core, with a
+//! short queue in front. A flood of sign-ins beyond that is told "busy" at
+//! once instead of allocating gigabytes. Few, long-lived threads matter as
+//! much as the cap: the allocator keeps a freed 19 MiB block for reuse in
+//! the thread that had it, so hashes spread over tokio's many blocking
+//! threads would each leave one behind.
 
 use argon2::{
     password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
     Argon2,
 };
-use std::sync::OnceLock;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{mpsc, Arc, LazyLock, Mutex, OnceLock};
+use tokio::sync::{oneshot, Semaphore};
 
 /// Hashing or checking a password failed (not a wrong password).
 #[derive(Debug, thiserror::Error)]
 pub enum HashError {
     #[error("password hashing failed: {0}")]
     Hash(String),
-    #[error("the hashing task did not finish: {0}")]
-    Task(#[from] tokio::task::JoinError),
+    #[error("the hashing thread stopped before answering")]
+    Stopped,
+    /// Every hashing thread is busy and the queue in front is full.
+    #[error("too many passwords are being checked at once")]
+    Busy,
 }
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The hashing threads and the queue in front of them: `admitted` holds a
+/// permit for every hash that runs or waits.
+struct Gate {
+    admitted: Arc<Semaphore>,
+    jobs: mpsc::Sender<Job>,
+}
+
+/// Hashes that may wait for a free thread, per thread.
+const QUEUED_PER_CORE: usize = 4;
+
+impl Gate {
+    fn for_cores(cores: usize) -> Self {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let queue = Arc::new(Mutex::new(queue));
+        for n in 0..cores {
+            let queue = queue.clone();
+            let started = std::thread::Builder::new()
+                .name(format!("password-hashing-{n}"))
+                .spawn(move || loop {
+                    let next = match queue.lock() {
+                        Ok(queue) => queue.recv(),
+                        Err(poisoned) => poisoned.into_inner().recv(),
+                    };
+                    let Ok(job) = next else { return };
+                    // A panicking hash fails its own request, not the thread.
+                    let _ = catch_unwind(AssertUnwindSafe(job));
+                });
+            if let Err(error) = started {
+                tracing::error!(%error, "starting a password hashing thread failed");
+            }
+        }
+        Gate {
+            admitted: Arc::new(Semaphore::new(cores * (1 + QUEUED_PER_CORE))),
+            jobs,
+        }
+    }
+
+    /// Runs `work` on a hashing thread once one is free; `Busy` at once if
+    /// too many are already waiting. The permit moves into the job, so a
+    /// request dropped mid-hash holds its place until the hash ends.
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> Result<T, HashError> + Send + 'static,
+    ) -> Result<T, HashError> {
+        let admitted = self
+            .admitted
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| HashError::Busy)?;
+        let (answer, answered) = oneshot::channel();
+        let job: Job = Box::new(move || {
+            let _held = admitted;
+            let _ = answer.send(work());
+        });
+        self.jobs.send(job).map_err(|_| HashError::Stopped)?;
+        answered.await.map_err(|_| HashError::Stopped)?
+    }
+}
+
+/// How many passwords may be hashed at the same moment: one per core.
+pub fn concurrent_limit() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+static GATE: LazyLock<Gate> = LazyLock::new(|| Gate::for_cores(concurrent_limit()));
 
 /// The argon2id hash of `password`, computed on the blocking pool.
 pub async fn hash(password: String) -> Result<String, HashError> {
-    tokio::task::spawn_blocking(move || hash_now(&password)).await?
+    GATE.run(move || hash_now(&password)).await
 }
 
 fn hash_now(password: &str) -> Result<String, HashError> {
@@ -35,7 +115,7 @@ fn hash_now(password: &str) -> Result<String, HashError> {
 /// unknown e-mail address takes as long as a wrong password and the two
 /// cannot be told apart.
 pub async fn verify(password: String, stored: Option<String>) -> Result<bool, HashError> {
-    tokio::task::spawn_blocking(move || {
+    GATE.run(move || {
         let known = stored.is_some();
         let hash = match stored {
             Some(hash) => hash,
@@ -48,7 +128,7 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ha
             .is_ok();
         Ok(known && matches)
     })
-    .await?
+    .await
 }
 
 fn dummy_hash() -> Result<&'static str, HashError> {
@@ -79,6 +159,34 @@ mod tests {
         assert!(!verify("wrong horse battery".into(), Some(stored))
             .await
             .unwrap());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_flood_hashes_at_most_one_password_per_core_and_turns_the_rest_away_at_once() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let running = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let gate = Arc::new(Gate::for_cores(2));
+        let attempts = (0..200).map(|_| {
+            let (running, most, gate) = (running.clone(), most.clone(), gate.clone());
+            tokio::spawn(async move {
+                gate.run(move || {
+                    let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(now, Ordering::SeqCst);
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    running.fetch_sub(1, Ordering::SeqCst);
+                    Ok(())
+                })
+                .await
+            })
+        });
+        let answers = futures_util::future::join_all(attempts).await;
+        let busy = answers
+            .iter()
+            .filter(|answer| matches!(answer, Ok(Err(HashError::Busy))))
+            .count();
+        assert_eq!(most.load(Ordering::SeqCst), 2);
+        assert!(busy >= 200 - 2 * (1 + QUEUED_PER_CORE), "{busy}");
     }
 
     #[tokio::test]

@@ -1,11 +1,10 @@
 //! Account rules: the first admin, signing in. Storage and hashing
 //! failures are logged here and leave as `AuthError::Unavailable`.
 
-use super::{password, store, tokens, AuthError};
+use super::{attempts, password, store, tokens, AuthError};
 use crate::accounts::credentials::{
     check_email, check_new_account, normalize_email, MAX_PASSWORD_CHARS,
 };
-use crate::accounts::throttle::{self, HORIZON_SECS, PER_ACCOUNT, PER_CLIENT};
 use crate::activity::log as audit;
 use crate::domain::Role;
 use crate::state::AppState;
@@ -18,6 +17,17 @@ pub const SETUP_LINK_LIFETIME_SECS: i64 = 24 * 60 * 60;
 fn unavailable(what: &str, error: impl std::fmt::Display) -> AuthError {
     tracing::error!(%error, "{what} failed");
     AuthError::Unavailable
+}
+
+/// A full hashing queue is "busy, try again"; anything else is a failure.
+fn hashing_failed(what: &str, error: password::HashError) -> AuthError {
+    match error {
+        password::HashError::Busy => {
+            tracing::warn!("{what} turned away: too many passwords being checked at once");
+            AuthError::Busy
+        }
+        other => unavailable(what, other),
+    }
 }
 
 /// A fresh one-time setup token while the deployment has no users yet;
@@ -63,7 +73,7 @@ impl NewAccount<'_> {
     async fn password_hash(&self) -> Result<String, AuthError> {
         password::hash(self.password.to_string())
             .await
-            .map_err(|e| unavailable("hashing a password", e))
+            .map_err(|e| hashing_failed("hashing a password", e))
     }
 }
 
@@ -175,87 +185,34 @@ pub async fn verify_credentials(
         user.as_ref().map(|u| u.password_hash.clone()),
     )
     .await
-    .map_err(|e| unavailable("verifying a password", e))?;
+    .map_err(|e| hashing_failed("verifying a password", e))?;
     match user {
         Some(user) if matches => Ok(user.id),
         _ => Err(AuthError::InvalidCredentials),
     }
 }
 
-/// Signs in from the client address `client`: refuses without checking the
-/// password while the account or the client has failed too often, records
-/// failures, and clears the account's count on success. Returns the
-/// user's id.
+/// Signs in from the client address `client`: refuses without checking
+/// the password while this client has failed too often (at this account
+/// or at many), counts the attempt before checking it, and forgets this
+/// client's failures at the account on success. Returns the user's id.
 pub async fn sign_in(
     state: &AppState,
     email: &str,
     password: &str,
     client: &str,
 ) -> Result<String, AuthError> {
-    let account = normalize_email(email);
-    let now = state.clock.now();
-    let since = now - HORIZON_SECS;
-    let by_account = store::failures_of_account(&state.pool, &account, since)
-        .await
-        .map_err(|e| unavailable("counting failed sign-ins", e))?;
-    let by_client = store::failures_of_client(&state.pool, client, since)
-        .await
-        .map_err(|e| unavailable("counting failed sign-ins", e))?;
-    let wait = throttle::wait_secs(&by_account, &PER_ACCOUNT, now).max(throttle::wait_secs(
-        &by_client,
-        &PER_CLIENT,
-        now,
-    ));
-    if let Some(wait) = wait {
-        tracing::warn!(client, "sign-in refused: too many failed attempts");
-        return Err(AuthError::TooManyAttempts(throttle::minutes_to_wait(wait)));
-    }
-
+    let attempt = attempts::begin(state, &normalize_email(email), client).await?;
     match verify_credentials(state, email, password).await {
         Ok(user_id) => {
-            store::forget_failures_of_account(&state.pool, &account)
-                .await
-                .map_err(|e| unavailable("clearing failed sign-ins", e))?;
+            attempts::succeeded(state, attempt).await?;
             Ok(user_id)
         }
-        Err(AuthError::InvalidCredentials) => {
-            // This failure locks the account or client if it is the one
-            // that reaches a limit; that moment goes into the audit log.
-            let with_this = |earlier: &[i64]| [&[now][..], earlier].concat();
-            let locks_now = throttle::wait_secs(&with_this(&by_account), &PER_ACCOUNT, now)
-                .is_some()
-                || throttle::wait_secs(&with_this(&by_client), &PER_CLIENT, now).is_some();
-            let recorded: Result<(), sqlx::Error> = async {
-                let _turn = crate::db::write_turn(&state.pool).await;
-                let mut tx = state.pool.begin().await?;
-                store::record_failure(&mut tx, &account, client, now, since).await?;
-                if locks_now {
-                    let workspace = match store::find_by_email(&mut *tx, &account).await? {
-                        Some(user) => user.workspace,
-                        None => state.deployment.workspace.clone(),
-                    };
-                    let what = format!("paused after repeated failures for {account}");
-                    audit::record(
-                        &mut *tx,
-                        audit::NewEntry {
-                            workspace: &workspace,
-                            at: now,
-                            actor_id: None,
-                            actor_name: &format!("Visitor from {client}"),
-                            subject: "Sign-in",
-                            old_value: None,
-                            new_value: Some(&what),
-                        },
-                    )
-                    .await?;
-                }
-                tx.commit().await
-            }
-            .await;
-            recorded.map_err(|e| unavailable("recording a failed sign-in", e))?;
-            Err(AuthError::InvalidCredentials)
+        Err(AuthError::InvalidCredentials) => Err(AuthError::InvalidCredentials),
+        Err(other) => {
+            attempts::not_checked(state, attempt).await;
+            Err(other)
         }
-        Err(other) => Err(other),
     }
 }
 
@@ -265,6 +222,7 @@ pub async fn sign_in(
 pub async fn change_password(
     state: &AppState,
     actor: &crate::accounts::session::Actor,
+    client: &str,
     current: &str,
     new: &str,
     new_again: &str,
@@ -274,20 +232,28 @@ pub async fn change_password(
         .await
         .map_err(|e| unavailable("looking up an account", e))?
         .ok_or(AuthError::SignInRequired)?;
+    // Guessing the current password from a stolen session is throttled
+    // like guessing at the sign-in form.
+    let attempt = attempts::begin(state, &user.email, client).await?;
     let candidate = if current.chars().count() <= MAX_PASSWORD_CHARS {
         current
     } else {
         ""
     };
-    let matches = password::verify(candidate.to_string(), Some(user.password_hash))
-        .await
-        .map_err(|e| unavailable("verifying a password", e))?;
+    let matches = match password::verify(candidate.to_string(), Some(user.password_hash)).await {
+        Ok(matches) => matches,
+        Err(error) => {
+            attempts::not_checked(state, attempt).await;
+            return Err(hashing_failed("verifying a password", error));
+        }
+    };
     if !matches {
         return Err(AuthError::WrongCurrentPassword);
     }
+    attempts::succeeded(state, attempt).await?;
     let password_hash = password::hash(new.to_string())
         .await
-        .map_err(|e| unavailable("hashing a password", e))?;
+        .map_err(|e| hashing_failed("hashing a password", e))?;
     let now = state.clock.now();
     let changed: Result<(), sqlx::Error> = async {
         let _turn = crate::db::write_turn(&state.pool).await;

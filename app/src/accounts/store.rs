@@ -159,19 +159,30 @@ pub fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(db) if db.is_unique_violation())
 }
 
+/// Times of failed sign-ins since `since` matching `filter` (a column
+/// condition on `$1`), newest first.
+async fn failure_times(
+    db: impl AnyExecutor<'_>,
+    filter: &str,
+    key: &str,
+    since: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(&format!(
+        "SELECT at FROM sign_in_failures WHERE {filter} AND at > $2 ORDER BY at DESC LIMIT 500"
+    ))
+    .bind(key)
+    .bind(since)
+    .fetch_all(db)
+    .await
+}
+
 /// Times of failed sign-ins for `account` since `since`, newest first.
 pub async fn failures_of_account(
     db: impl AnyExecutor<'_>,
     account: &str,
     since: i64,
 ) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT at FROM sign_in_failures WHERE account = $1 AND at > $2 ORDER BY at DESC LIMIT 500",
-    )
-    .bind(account)
-    .bind(since)
-    .fetch_all(db)
-    .await
+    failure_times(db, "account = $1", account, since).await
 }
 
 /// Times of failed sign-ins from `client` since `since`, newest first.
@@ -180,18 +191,33 @@ pub async fn failures_of_client(
     client: &str,
     since: i64,
 ) -> Result<Vec<i64>, sqlx::Error> {
+    failure_times(db, "client = $1", client, since).await
+}
+
+/// Times of failed sign-ins from `client` at `account` since `since`,
+/// newest first.
+pub async fn failures_of_account_and_client(
+    db: impl AnyExecutor<'_>,
+    account: &str,
+    client: &str,
+    since: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT at FROM sign_in_failures WHERE client = $1 AND at > $2 ORDER BY at DESC LIMIT 500",
+        "SELECT at FROM sign_in_failures WHERE account = $1 AND client = $2 AND at > $3
+         ORDER BY at DESC LIMIT 500",
     )
+    .bind(account)
     .bind(client)
     .bind(since)
     .fetch_all(db)
     .await
 }
 
-/// Records a failure and drops those older than `forget_before`.
-pub async fn record_failure(
+/// Counts an attempt as failed until it is known otherwise, and drops
+/// failures older than `forget_before`.
+pub async fn record_attempt(
     tx: &mut Tx<'_>,
+    attempt: &str,
     account: &str,
     client: &str,
     at: i64,
@@ -201,23 +227,51 @@ pub async fn record_failure(
         .bind(forget_before)
         .execute(&mut **tx)
         .await?;
-    sqlx::query("INSERT INTO sign_in_failures (account, client, at) VALUES ($1, $2, $3)")
-        .bind(account)
-        .bind(client)
-        .bind(at)
-        .execute(&mut **tx)
+    sqlx::query(
+        "INSERT INTO sign_in_failures (attempt, account, client, at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(attempt)
+    .bind(account)
+    .bind(client)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Takes back an attempt whose password was never checked.
+pub async fn forget_attempt(db: impl AnyExecutor<'_>, attempt: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sign_in_failures WHERE attempt = $1")
+        .bind(attempt)
+        .execute(db)
         .await?;
     Ok(())
 }
 
-/// After a successful sign-in the account's count starts afresh.
-pub async fn forget_failures_of_account(
+/// After a successful sign-in, this client's count at the account starts
+/// afresh (other clients' failures still slow the account down).
+pub async fn forget_failures_of_account_and_client(
     db: impl AnyExecutor<'_>,
     account: &str,
+    client: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sign_in_failures WHERE account = $1")
+    sqlx::query("DELETE FROM sign_in_failures WHERE account = $1 AND client = $2")
         .bind(account)
+        .bind(client)
         .execute(db)
         .await?;
     Ok(())
+}
+
+/// Every failure at `account`, from every client (an operator's unlock).
+/// Returns how many there were.
+pub async fn forget_failures_of_account(
+    db: impl AnyExecutor<'_>,
+    account: &str,
+) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM sign_in_failures WHERE account = $1")
+        .bind(account)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected())
 }

@@ -17,6 +17,30 @@ pub struct NewEntry<'a> {
     pub new_value: Option<&'a str>,
 }
 
+/// Longest e-mail text an entry quotes.
+const SHOWN_EMAIL_CHARS: usize = 80;
+
+/// An e-mail address as an entry quotes it: typed text (a sign-in with an
+/// unknown address) can be anything, so characters that would not show as
+/// themselves become `�` and long text is cut.
+pub fn shown_email(email: &str) -> String {
+    let mut shown: String = email
+        .chars()
+        .take(SHOWN_EMAIL_CHARS)
+        .map(|c| {
+            if crate::accounts::credentials::is_hidden(c) {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
+        .collect();
+    if email.chars().count() > SHOWN_EMAIL_CHARS {
+        shown.push('…');
+    }
+    shown
+}
+
 /// Writes `entry`, in the caller's transaction.
 pub async fn record(db: impl AnyExecutor<'_>, entry: NewEntry<'_>) -> Result<(), sqlx::Error> {
     insert(db, entry, None).await.map(|_| ())

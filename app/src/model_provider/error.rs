@@ -18,10 +18,8 @@ refusals! {
         KeyRejected = "key-rejected" => 422,
         #[error("The provider answered with an error ({0}) instead of accepting or refusing the key. Nothing was saved; try again in a moment.")]
         ProviderFailed(u16) = "provider-failed" => 502,
-        #[error("The provider could not be reached at that address. Nothing was saved; check the base URL and try again.")]
+        #[error("The provider could not be reached at that address in time. Nothing was saved; check the base URL and try again.")]
         ProviderUnreachable = "provider-unreachable" => 502,
-        #[error("The provider did not answer in time. Nothing was saved; try again in a moment.")]
-        ProviderTimedOut = "provider-timed-out" => 504,
         #[error(
             "There is no workspace key to remove: the managed provider already serves this workspace."
         )]

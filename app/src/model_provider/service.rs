@@ -5,7 +5,7 @@
 
 use super::cipher::{associated_data, MasterKeys, OpenError};
 use super::rules::{check_base_url, check_key, last4, route, KeyProvider, Route};
-use super::verify::{verify, Verdict};
+use super::verify::{verify, Destination, Verdict};
 use super::{
     store, OwnKey, ProviderError, ProviderNotice, ProviderSnapshot, RetiringKey, PROVIDER_SETTING,
 };
@@ -117,12 +117,31 @@ pub async fn save_key(
         config.region,
         &config.endpoints,
     );
-    match verify(form.provider, &target.base_url, &key, config.verify_timeout).await {
+    // Only a typed base URL is checked against private networks; the
+    // operator's own endpoints are trusted as configured.
+    let destination = match base_url {
+        Some(_) => Destination::Typed {
+            allowed: &config.private_model_networks,
+        },
+        None => Destination::Configured,
+    };
+    let verdict = verify(
+        form.provider,
+        &target.base_url,
+        &key,
+        config.verify_timeout,
+        destination,
+    )
+    .await;
+    match verdict {
         Verdict::Accepted => {}
         Verdict::Rejected => return Err(ProviderError::KeyRejected),
         Verdict::Failed(status) => return Err(ProviderError::ProviderFailed(status)),
-        Verdict::Unreachable => return Err(ProviderError::ProviderUnreachable),
-        Verdict::TimedOut => return Err(ProviderError::ProviderTimedOut),
+        // One answer for every way of not getting through, so the form
+        // cannot be used to map which internal hosts exist.
+        Verdict::Unreachable | Verdict::TimedOut | Verdict::Blocked => {
+            return Err(ProviderError::ProviderUnreachable)
+        }
     }
 
     let now = state.clock.now();

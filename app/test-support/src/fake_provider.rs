@@ -4,8 +4,11 @@
 //! after 5 s, `/broken/v1` with 500.
 
 use app::model_provider::rules::ProviderEndpoints;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
 use axum::{
-    extract::Path,
+    extract::{Path, State},
     http::{HeaderMap, StatusCode},
     routing::get,
     Router,
@@ -15,15 +18,24 @@ pub const GOOD_KEYS: [&str; 2] = ["sk-test-good-key-1111", "sk-test-good-key-222
 
 pub struct FakeProvider {
     pub base: String,
+    requests: Arc<AtomicUsize>,
 }
 
 impl FakeProvider {
     pub async fn start() -> Self {
-        let app = Router::new().route("/{flavour}/v1/models", get(models));
+        let requests = Arc::new(AtomicUsize::new(0));
+        let app = Router::new()
+            .route("/{flavour}/v1/models", get(models))
+            .with_state(requests.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, app).await });
-        FakeProvider { base }
+        FakeProvider { base, requests }
+    }
+
+    /// How many requests reached the fake so far.
+    pub fn requests(&self) -> usize {
+        self.requests.load(Ordering::SeqCst)
     }
 
     pub fn endpoints(&self) -> ProviderEndpoints {
@@ -39,7 +51,12 @@ impl FakeProvider {
     }
 }
 
-async fn models(Path(flavour): Path<String>, headers: HeaderMap) -> (StatusCode, &'static str) {
+async fn models(
+    State(requests): State<Arc<AtomicUsize>>,
+    Path(flavour): Path<String>,
+    headers: HeaderMap,
+) -> (StatusCode, &'static str) {
+    requests.fetch_add(1, Ordering::SeqCst);
     let header = |name: &str| {
         headers
             .get(name)

@@ -47,6 +47,7 @@ pub async fn fresh_state(plan: Plan) -> Fresh {
                 plan,
                 workspace,
                 public_url: None,
+                trusted_proxies: Vec::new(),
                 providers: Default::default(),
                 fixed: Default::default(),
             },

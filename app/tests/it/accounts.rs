@@ -4,7 +4,9 @@
 
 use app::accounts::credentials::CredentialProblem;
 use app::accounts::service::{self, NewAccount, SETUP_LINK_LIFETIME_SECS};
-use app::accounts::AuthError;
+use app::accounts::session::Actor;
+use app::accounts::{attempts, throttle, AuthError};
+use app::activity::log;
 use app::clock::ManualClock;
 use app::domain::{Plan, Role};
 use app::state::AppState;
@@ -35,7 +37,37 @@ fn account<'a>(email: &'a str) -> NewAccount<'a> {
     }
 }
 
+const NEW: &str = "a new password of mine";
+
 impl TestDb {
+    async fn create(&self, email: &str) -> String {
+        let workspace = self.state.deployment.workspace.clone();
+        service::create_account(&self.state, &workspace, Role::Admin, account(email))
+            .await
+            .unwrap()
+    }
+
+    fn clock_now(&self) -> i64 {
+        use app::clock::Clock;
+        self.clock.now()
+    }
+
+    fn actor(&self, user_id: &str) -> Actor {
+        Actor {
+            user_id: user_id.to_string(),
+            workspace: self.state.deployment.workspace.clone(),
+            name: "Ada Lovelace".into(),
+            role: Role::Admin,
+        }
+    }
+
+    async fn audit_text(&self) -> String {
+        let (entries, _) = log::page(&self.state.pool, &self.state.deployment.workspace, 0)
+            .await
+            .unwrap();
+        format!("{entries:?}")
+    }
+
     async fn issue_token(&self) -> String {
         service::issue_setup_token(&self.state, &self.state.deployment.workspace)
             .await
@@ -231,37 +263,128 @@ async fn an_email_can_belong_to_one_account_only() {
 }
 
 #[tokio::test]
-async fn a_burst_of_wrong_passwords_locks_the_account_for_a_while_without_checking_more() {
+async fn a_burst_of_wrong_passwords_stops_that_client_but_never_the_owner() {
     let db = fresh_db().await;
-    let workspace = db.state.deployment.workspace.clone();
-    let id = service::create_account(
-        &db.state,
-        &workspace,
-        Role::Admin,
-        account("ada@example.com"),
-    )
-    .await
-    .unwrap();
+    let id = db.create("ada@example.com").await;
     for _ in 0..10 {
         assert_eq!(
             service::sign_in(&db.state, "ada@example.com", "guess", "10.0.0.1").await,
             Err(AuthError::InvalidCredentials)
         );
     }
-    // Even the right password now waits; so does another client.
+    // The guessing client waits, even with the right password…
     assert_eq!(
         service::sign_in(&db.state, "ada@example.com", PASSWORD, "10.0.0.1").await,
         Err(AuthError::TooManyAttempts(5))
     );
+    // …while the owner, elsewhere, gets in after a short delay.
+    let before = db.clock_now();
     assert_eq!(
         service::sign_in(&db.state, "ADA@example.com", PASSWORD, "10.0.0.2").await,
-        Err(AuthError::TooManyAttempts(5))
+        Ok(id.clone())
     );
+    assert_eq!(db.clock_now() - before, 1, "slowed by a second");
     db.clock.advance(5 * 60);
     assert_eq!(
         service::sign_in(&db.state, "ada@example.com", PASSWORD, "10.0.0.1").await,
         Ok(id)
     );
+}
+
+#[tokio::test]
+async fn thousands_of_failures_from_many_clients_never_lock_the_owner_out() {
+    let db = fresh_db().await;
+    let id = db.create("ada@example.com").await;
+    for n in 0..60 {
+        let _ = service::sign_in(
+            &db.state,
+            "ada@example.com",
+            "guess",
+            &format!("10.1.0.{n}"),
+        )
+        .await;
+    }
+    let before = db.clock_now();
+    assert_eq!(
+        service::sign_in(&db.state, "ada@example.com", PASSWORD, "192.0.2.7").await,
+        Ok(id)
+    );
+    let waited = db.clock_now() - before;
+    assert!(
+        (1..=throttle::LONGEST_DELAY_SECS).contains(&waited),
+        "{waited}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parallel_wrong_passwords_are_counted_before_they_are_checked() {
+    let db = fresh_db().await;
+    db.create("ada@example.com").await;
+    let attempts = (0..60).map(|_| {
+        let state = db.state.clone();
+        tokio::spawn(async move {
+            service::sign_in(&state, "ada@example.com", "guess", "10.0.0.1").await
+        })
+    });
+    let answers: Vec<_> = futures_util::future::join_all(attempts)
+        .await
+        .into_iter()
+        .map(|answer| answer.unwrap())
+        .collect();
+    let checked = answers
+        .iter()
+        .filter(|answer| **answer == Err(AuthError::InvalidCredentials))
+        .count();
+    assert!(checked <= 10, "{checked} of 60 were checked: {answers:?}");
+    assert!(answers.iter().all(|answer| matches!(
+        answer,
+        Err(AuthError::InvalidCredentials | AuthError::TooManyAttempts(_) | AuthError::Busy)
+    )));
+}
+
+#[tokio::test]
+async fn the_operator_can_unlock_an_account_and_the_log_says_so() {
+    let db = fresh_db().await;
+    let id = db.create("ada@example.com").await;
+    for _ in 0..10 {
+        let _ = service::sign_in(&db.state, "ada@example.com", "guess", "10.0.0.1").await;
+    }
+    assert!(matches!(
+        service::sign_in(&db.state, "ada@example.com", PASSWORD, "10.0.0.1").await,
+        Err(AuthError::TooManyAttempts(_))
+    ));
+    assert_eq!(
+        attempts::unlock(&db.state, "Ada@Example.com")
+            .await
+            .unwrap(),
+        10
+    );
+    assert_eq!(
+        service::sign_in(&db.state, "ada@example.com", PASSWORD, "10.0.0.1").await,
+        Ok(id)
+    );
+    let log = db.audit_text().await;
+    assert!(
+        log.contains("Operator (command line)") && log.contains("unlocked for ada@example.com"),
+        "{log}"
+    );
+}
+
+#[tokio::test]
+async fn guessing_the_current_password_on_the_account_page_is_throttled_too() {
+    let db = fresh_db().await;
+    let id = db.create("ada@example.com").await;
+    let actor = db.actor(&id);
+    for _ in 0..10 {
+        assert_eq!(
+            service::change_password(&db.state, &actor, "10.0.0.1", "guess", NEW, NEW).await,
+            Err(AuthError::WrongCurrentPassword)
+        );
+    }
+    assert!(matches!(
+        service::change_password(&db.state, &actor, "10.0.0.1", PASSWORD, NEW, NEW).await,
+        Err(AuthError::TooManyAttempts(_))
+    ));
 }
 
 #[tokio::test]

@@ -27,6 +27,9 @@ async fn setup(plan: Plan, region: Region) -> Setup {
     providers.endpoints = fake.endpoints();
     providers.region = region;
     providers.verify_timeout = Duration::from_secs(1);
+    // The fake provider is on loopback, as a self-hosted model server
+    // would be on a private network.
+    providers.private_model_networks = vec!["127.0.0.0/8".parse().unwrap()];
     let admin = Actor {
         user_id: "ada".into(),
         workspace: fresh.state.deployment.workspace.clone(),
@@ -152,6 +155,38 @@ async fn a_refused_key_saves_nothing_and_the_previous_key_stays() {
 }
 
 #[tokio::test]
+async fn a_typed_base_url_on_a_private_network_is_refused_unless_the_operator_allowed_it() {
+    let mut setup = setup(Plan::Enterprise, Region::Us).await;
+    setup
+        .fresh
+        .state
+        .deployment
+        .providers
+        .private_model_networks = Vec::new();
+    let compatible = KeyProvider::OpenAiCompatible;
+    let by_name = setup.fake.url("openai").replace("127.0.0.1", "localhost");
+    for typed in [setup.fake.url("openai"), by_name] {
+        assert_eq!(
+            setup.save(compatible, GOOD_KEYS[0], Some(&typed)).await,
+            Err(ProviderError::ProviderUnreachable),
+            "{typed}"
+        );
+    }
+    assert_eq!(
+        setup.fake.requests(),
+        0,
+        "nothing was sent to the private address"
+    );
+    assert_eq!(setup.current_last4().await, None);
+    // The operator's own endpoints are trusted as configured.
+    setup
+        .save(KeyProvider::OpenAi, GOOD_KEYS[0], None)
+        .await
+        .unwrap();
+    assert_eq!(setup.fake.requests(), 1);
+}
+
+#[tokio::test]
 async fn unreachable_slow_and_failing_providers_are_reported_and_nothing_is_saved() {
     let setup = setup(Plan::Enterprise, Region::Us).await;
     let closed = {
@@ -167,7 +202,7 @@ async fn unreachable_slow_and_failing_providers_are_reported_and_nothing_is_save
         setup
             .save(compatible, GOOD_KEYS[0], Some(&setup.fake.url("slow")))
             .await,
-        Err(ProviderError::ProviderTimedOut)
+        Err(ProviderError::ProviderUnreachable)
     );
     assert_eq!(
         setup

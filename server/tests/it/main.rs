@@ -7,10 +7,12 @@
 
 mod accounts;
 mod authorization;
+mod floods;
 mod http;
 mod live_policy;
 mod members;
 mod policy_api;
+mod processes;
 mod reads_per_request;
 mod replicas;
 mod security;

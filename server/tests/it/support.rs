@@ -47,6 +47,7 @@ pub async fn server_configured(plan: Plan, adjust: impl FnOnce(&mut Config)) -> 
         database_url: database::fresh_database_url(dir.path()).await,
         plan,
         public_url: None,
+        trusted_proxies: Vec::new(),
         providers: Default::default(),
         master_key: server::config::MasterKeySource::File(dir.path().join("master.keys")),
         fixed: Default::default(),

@@ -9,7 +9,7 @@ pub async fn change_password(
     new_password: String,
     new_password_again: String,
 ) -> Result<(), AuthError> {
-    use crate::accounts::{service, session};
+    use crate::accounts::{client, service, session};
     use crate::boundary::{change_and_return, Refusal};
     use crate::routes::ACCOUNT;
 
@@ -20,9 +20,11 @@ pub async fn change_password(
         })
     };
     change_and_return(back_to, async |state, actor| {
+        let client = client::address(&state.deployment.trusted_proxies);
         service::change_password(
             state,
             actor,
+            &client,
             &current_password,
             &new_password,
             &new_password_again,

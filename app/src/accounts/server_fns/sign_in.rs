@@ -27,7 +27,7 @@ pub async fn sign_in(
         })
     };
     serve(back_to, async |state| {
-        let client = client::address(state.deployment.behind_proxy());
+        let client = client::address(&state.deployment.trusted_proxies);
         let user_id = service::sign_in(state, &email, &password, &client).await?;
         session::sign_in_current(state, &user_id).await
     })

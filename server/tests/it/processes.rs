@@ -1,0 +1,156 @@
+//! Real server processes for tests that need one: several replicas on one
+//! database, floods measured from outside, processes killed mid-write.
+
+use reqwest::{header, redirect, StatusCode};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const PASSWORD: &str = "a long enough password";
+
+/// A server process, killed when the test ends however it ends.
+pub struct Replica {
+    pub process: Child,
+    pub base: String,
+}
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+/// What every replica of a test shares besides the database.
+pub struct Shared {
+    pub master_key: String,
+    /// OpenAI's API, a loopback fake: workspace keys can be verified.
+    pub openai: String,
+}
+
+pub fn server_command(data_dir: &Path, database_url: &str, shared: &Shared) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+    command
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("AI_PLAN", "enterprise")
+        .env("AI_OPENAI_BASE_URL", &shared.openai)
+        .env("AI_CONSOLE_DATA_DIR", data_dir)
+        .env("DATABASE_URL", database_url)
+        .env("AI_CONSOLE_MASTER_KEY", &shared.master_key)
+        .env("LEPTOS_OUTPUT_NAME", "ai-console")
+        .env("LEPTOS_SITE_ROOT", data_dir.join("site"))
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null());
+    command
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+pub async fn start_replica(data_dir: &Path, database_url: &str, shared: &Shared) -> Replica {
+    std::fs::create_dir_all(data_dir).unwrap();
+    let port = free_port();
+    let process = server_command(data_dir, database_url, shared)
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .spawn()
+        .expect("the server binary starts");
+    let replica = Replica {
+        process,
+        base: format!("http://127.0.0.1:{port}"),
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let ready = reqwest::get(format!("{}/readyz", replica.base)).await;
+        if matches!(&ready, Ok(response) if response.status() == StatusCode::OK) {
+            return replica;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{} never became ready",
+            replica.base
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// A form as one of the console's own pages posts it, without a cookie.
+pub fn form_post(
+    client: &reqwest::Client,
+    replica: &Replica,
+    path: &str,
+    form: &str,
+) -> reqwest::RequestBuilder {
+    client
+        .post(format!("{}{path}", replica.base))
+        .header(header::ORIGIN, &replica.base)
+        .header("sec-fetch-site", "same-origin")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "text/html")
+        .header(header::REFERER, format!("{}/settings/ai", replica.base))
+        .body(form.to_string())
+}
+
+/// A browser that moves between replicas, as behind a load balancer.
+pub struct Browser {
+    pub client: reqwest::Client,
+    pub cookie: Option<String>,
+}
+
+impl Browser {
+    pub fn new() -> Self {
+        let client = reqwest::Client::builder()
+            .redirect(redirect::Policy::none())
+            .build()
+            .unwrap();
+        Self {
+            client,
+            cookie: None,
+        }
+    }
+
+    pub fn keep_cookie(&mut self, response: &reqwest::Response) {
+        if let Some(set) = response.headers().get(header::SET_COOKIE) {
+            let pair = set.to_str().unwrap().split(';').next().unwrap();
+            self.cookie = (!pair.ends_with('=')).then(|| pair.to_string());
+        }
+    }
+
+    pub async fn get(&mut self, replica: &Replica, path: &str) -> String {
+        let mut request = self.client.get(format!("{}{path}", replica.base));
+        if let Some(cookie) = &self.cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
+        self.keep_cookie(&response);
+        response.text().await.unwrap()
+    }
+
+    /// A form posted by one of the console's own pages; returns where the
+    /// answer sends the browser.
+    pub async fn post(&mut self, replica: &Replica, path: &str, form: &str) -> String {
+        let mut request = form_post(&self.client, replica, path, form);
+        if let Some(cookie) = &self.cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        let response = request.send().await.unwrap();
+        assert!(
+            response.status().is_redirection(),
+            "POST {path}: {}",
+            response.status()
+        );
+        self.keep_cookie(&response);
+        response.headers()[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .to_string()
+    }
+}
