@@ -80,7 +80,7 @@ prepare_workspace() {
     curl -sf -b "$jar" -c "$jar" "$BASE/settings/api" | grep -o 'aic_[0-9a-f]*' | head -1
   }
   PLAIN_TOKEN="$(new_token "name=router")"
-  KEY_TOKEN="$(new_token "name=gateway&may_receive_keys=on")"
+  KEY_TOKEN="$(new_token "name=gateway&may_receive_keys=on&password=bench+password+long+enough")"
 }
 
 cat >"$WORK/save.lua" <<'LUA'

@@ -1,12 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, guardedTest } from './fixtures';
 
-// A brand-new deployment: its own server with an empty database, whose
-// printed setup link is read from its output as an operator would.
+// A brand-new deployment: its own server with an empty database. Started
+// without a terminal (as by a service manager), it keeps the setup link
+// out of its output and writes it to a private file in its data
+// directory, where the operator reads it.
 const root = resolve(__dirname, '../..');
 const bin = process.env.AI_CONSOLE_BIN ?? join(root, 'target/release/server');
 const siteRoot = process.env.AI_CONSOLE_SITE_ROOT ?? join(root, 'target/site');
@@ -23,28 +25,26 @@ const freePort = () =>
 const test = guardedTest.extend<{ fresh: { setupLink: string } }>({
   fresh: async ({}, use) => {
     const port = await freePort();
+    const dataDir = mkdtempSync(join(tmpdir(), 'ai-console-e2e-fresh-'));
+    const linkFile = join(dataDir, 'first-admin-link.txt');
     const child: ChildProcess = spawn(bin, [], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: {
         ...process.env,
         LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
         LEPTOS_SITE_ROOT: siteRoot,
-        AI_CONSOLE_DATA_DIR: mkdtempSync(join(tmpdir(), 'ai-console-e2e-fresh-')),
-        RUST_LOG: 'warn',
+        AI_CONSOLE_DATA_DIR: dataDir,
+        RUST_LOG: 'info',
       },
     });
-    const setupLink = await new Promise<string>((ok, fail) => {
-      let output = '';
-      const timer = setTimeout(() => fail(new Error(`no setup link printed:\n${output}`)), 15_000);
-      child.stdout!.on('data', (chunk) => {
-        output += chunk.toString();
-        const link = output.match(/http:\/\/\S+\/setup\?token=\w+/);
-        if (link) {
-          clearTimeout(timer);
-          ok(link[0]);
-        }
-      });
-    });
+    let output = '';
+    child.stdout!.on('data', (chunk) => (output += chunk.toString()));
+    // Ready once it says where the link is.
+    await expect.poll(() => output, { timeout: 15_000 }).toContain('first-admin-link.txt');
+    expect(existsSync(linkFile)).toBe(true);
+    const setupLink = readFileSync(linkFile, 'utf8').trim();
+    expect(setupLink).toMatch(/^http:\/\/\S+\/setup\?token=\w+$/);
+    expect(output).not.toContain('token=');
     await use({ setupLink });
     child.kill('SIGTERM');
   },

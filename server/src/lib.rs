@@ -7,7 +7,7 @@ pub mod config;
 pub mod master_keys;
 pub mod operations;
 pub mod policy_api;
-mod private_files;
+pub mod private_files;
 pub mod security;
 mod sign_in_required;
 

@@ -112,6 +112,40 @@ async fn run() -> Result<(), RunError> {
     }
 }
 
+/// The first-admin link is a password in all but name, so it never goes
+/// into the log: it is printed to a terminal someone watches, and else
+/// (systemd, containers: output ends up in journald or `docker logs`)
+/// written to a file only this user can read, whose path is logged.
+fn announce_setup_link(config: &Config, link: Option<String>) {
+    use std::io::IsTerminal;
+    let file = server::private_files::setup_link_file(&config.data_dir);
+    let Some(link) = link else {
+        // Used up or no longer needed: a stale file would only confuse.
+        let _ = std::fs::remove_file(&file);
+        return;
+    };
+    if std::io::stdout().is_terminal() {
+        println!();
+        println!("No admin account exists yet. Create the first one, within 24 hours, at:");
+        println!("    {link}");
+        println!("The link works once. Restarting the server before it is used prints a new one.");
+        return;
+    }
+    match server::private_files::write_private(&file, &format!("{link}\n")) {
+        Ok(()) => tracing::warn!(
+            file = %file.display(),
+            "no admin account exists yet: the first-admin setup link (valid 24 hours, once) \
+             is in this file, readable by this user only"
+        ),
+        Err(error) => tracing::error!(
+            %error,
+            file = %file.display(),
+            "no admin account exists yet, and the setup link could not be written; \
+             create the first admin with `server create-admin` instead"
+        ),
+    }
+}
+
 async fn reseal(
     console: &server::Console,
     keys: &app::model_provider::cipher::MasterKeys,
@@ -142,13 +176,7 @@ async fn serve(config: Config, console: server::Console) -> Result<(), RunError>
         "AI & agents console is running at {base_url}{}",
         app::routes::AI_SETTINGS
     );
-    if let Some(link) = console.setup_link(&base_url) {
-        // Printed, never logged: log files travel further than a terminal.
-        println!();
-        println!("No admin account exists yet. Create the first one, within 24 hours, at:");
-        println!("    {link}");
-        println!("The link works once. Restarting the server before it is used prints a new one.");
-    }
+    announce_setup_link(&config, console.setup_link(&base_url));
     if let Some(path) = &console.created_master_key_file {
         println!();
         println!(

@@ -88,7 +88,7 @@ pub async fn openapi() -> Response {
         (status = 200, description = "The policy that applies now.", body = PolicyDocument,
             headers(("ETag" = String, description = "Changes whenever the policy does."))),
         (status = 304, description = "Unchanged since the ETag given in If-None-Match."),
-        (status = 401, description = "No token, a wrong one, or a revoked one.", body = ApiError),
+        (status = 401, description = "No token, a wrong one, or a revoked or expired one.", body = ApiError),
         (status = 404, description = "No such workspace for this token.", body = ApiError),
         (status = 503, description = "The policy cannot be read right now; do not call a model.", body = ApiError),
     )
@@ -142,7 +142,7 @@ async fn answer(state: &AppState, token: &str, workspace_id: &str) -> Result<Str
     responses(
         (status = 200, description = "Server-Sent Events: each `policy` event carries a Policy document, the first one at once.",
             content_type = "text/event-stream", body = PolicyDocument),
-        (status = 401, description = "No token, a wrong one, or a revoked one.", body = ApiError),
+        (status = 401, description = "No token, a wrong one, or a revoked or expired one.", body = ApiError),
         (status = 404, description = "No such workspace for this token.", body = ApiError),
         (status = 503, description = "The policy cannot be read right now; do not call a model.", body = ApiError),
     )

@@ -36,6 +36,24 @@ pub fn prepare(data_dir: &Path, database_url: &str) -> std::io::Result<()> {
     }
 }
 
+/// Writes `contents` to `path`, readable by this user only (replacing
+/// what was there).
+pub fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let _ = std::fs::remove_file(path);
+    let mut create = std::fs::OpenOptions::new();
+    create.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut create, 0o600);
+    create.open(path)?.write_all(contents.as_bytes())
+}
+
+/// Where a first-admin setup link is written when no terminal watches
+/// the server start.
+pub fn setup_link_file(data_dir: &Path) -> std::path::PathBuf {
+    data_dir.join("first-admin-link.txt")
+}
+
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     if dir.exists() {
         return Ok(());

@@ -216,6 +216,36 @@ pub async fn sign_in(
     }
 }
 
+/// Checks the signed-in person's password once more, before a change that
+/// needs more than a session (a stolen session cookie must not be
+/// enough). Guessing is throttled like guessing at the sign-in form.
+/// `WrongCurrentPassword` if it is not theirs.
+pub async fn confirm_password(
+    state: &AppState,
+    actor: &crate::accounts::session::Actor,
+    client: &str,
+    typed: &str,
+) -> Result<(), AuthError> {
+    let user = store::find_by_id(&state.pool, &actor.user_id)
+        .await
+        .map_err(|e| unavailable("looking up an account", e))?
+        .ok_or(AuthError::SignInRequired)?;
+    let attempt = attempts::begin(state, &user.email, client).await?;
+    let candidate = if typed.chars().count() <= MAX_PASSWORD_CHARS {
+        typed
+    } else {
+        ""
+    };
+    match password::verify(candidate.to_string(), Some(user.password_hash)).await {
+        Ok(true) => attempts::succeeded(state, attempt).await,
+        Ok(false) => Err(AuthError::WrongCurrentPassword),
+        Err(error) => {
+            attempts::not_checked(state, attempt).await;
+            Err(hashing_failed("verifying a password", error))
+        }
+    }
+}
+
 /// Changes the signed-in person's password after checking the current one,
 /// and voids every other session of theirs. The caller signs the current
 /// session in afresh.
@@ -228,29 +258,7 @@ pub async fn change_password(
     new_again: &str,
 ) -> Result<(), AuthError> {
     crate::accounts::credentials::check_new_password(new, new_again)?;
-    let user = store::find_by_id(&state.pool, &actor.user_id)
-        .await
-        .map_err(|e| unavailable("looking up an account", e))?
-        .ok_or(AuthError::SignInRequired)?;
-    // Guessing the current password from a stolen session is throttled
-    // like guessing at the sign-in form.
-    let attempt = attempts::begin(state, &user.email, client).await?;
-    let candidate = if current.chars().count() <= MAX_PASSWORD_CHARS {
-        current
-    } else {
-        ""
-    };
-    let matches = match password::verify(candidate.to_string(), Some(user.password_hash)).await {
-        Ok(matches) => matches,
-        Err(error) => {
-            attempts::not_checked(state, attempt).await;
-            return Err(hashing_failed("verifying a password", error));
-        }
-    };
-    if !matches {
-        return Err(AuthError::WrongCurrentPassword);
-    }
-    attempts::succeeded(state, attempt).await?;
+    confirm_password(state, actor, client, current).await?;
     let password_hash = password::hash(new.to_string())
         .await
         .map_err(|e| hashing_failed("hashing a password", e))?;

@@ -6,6 +6,7 @@
 use super::store;
 use crate::boundary::{NoActor, NotAdmin};
 use crate::domain::{Role, Viewer};
+use crate::model_provider::cipher::Sealed;
 use crate::state::AppState;
 use crate::workspace::WorkspaceId;
 use serde::{Deserialize, Serialize};
@@ -245,10 +246,22 @@ pub async fn require_actor(state: &AppState) -> Result<Actor, NoActor> {
 
 /// Keeps `value` in the signed-in person's session until their next page
 /// shows it once (a link or token made by the request that redirects
-/// there). `None` when it could not be kept (logged).
+/// there). The session is stored in the database, and these are secrets
+/// shown once, so it is sealed under the master key first: a copy of the
+/// database alone does not give them away. Any replica can open it.
+/// `None` when it could not be kept (logged).
 pub async fn keep_for_page<T: Serialize>(slot: &str, value: &T) -> Option<()> {
+    let state = crate::state::current()?;
     let session = current_session().await?;
-    match session.insert(slot, value).await {
+    let plain = match serde_json::to_string(value) {
+        Ok(plain) => secrecy::SecretString::from(plain),
+        Err(error) => {
+            tracing::error!(%error, slot, "a value for the next page could not be written");
+            return None;
+        }
+    };
+    let sealed = state.master_keys.seal(&plain, &shown_once_context(slot));
+    match session.insert(slot, sealed).await {
         Ok(()) => Some(()),
         Err(error) => {
             tracing::error!(%error, slot, "keeping a value for the next page failed");
@@ -259,12 +272,28 @@ pub async fn keep_for_page<T: Serialize>(slot: &str, value: &T) -> Option<()> {
 
 /// Takes what [`keep_for_page`] kept in `slot`, so it is shown only once.
 pub async fn take_for_page<T: serde::de::DeserializeOwned>(slot: &str) -> Option<T> {
+    use secrecy::ExposeSecret;
+    let state = crate::state::current()?;
     let session = current_session().await?;
-    match session.remove::<T>(slot).await {
-        Ok(value) => value,
+    let sealed = match session.remove::<Sealed>(slot).await {
+        Ok(sealed) => sealed?,
         Err(error) => {
             tracing::error!(%error, slot, "reading a value kept for this page failed");
-            None
+            return None;
         }
-    }
+    };
+    let opened = state
+        .master_keys
+        .open(&sealed, &shown_once_context(slot))
+        .map_err(|error| tracing::error!(%error, slot, "a value kept for this page did not open"))
+        .ok()?;
+    serde_json::from_str(opened.expose_secret())
+        .map_err(|error| tracing::error!(%error, slot, "a value kept for this page did not read"))
+        .ok()
+}
+
+/// What a shown-once value is sealed for: its slot, so one slot's value
+/// cannot be opened as another's.
+fn shown_once_context(slot: &str) -> String {
+    format!("shown-once/{slot}")
 }

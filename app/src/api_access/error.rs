@@ -13,6 +13,16 @@ refusals! {
         NameTooLong = "name-too-long" => 422,
         #[error("That token no longer exists or was already revoked. Reload the page.")]
         NoSuchToken = "no-such-token" => 404,
+        #[error("Please choose how long the token works: 30, 90 or 365 days, or never expires.")]
+        LifetimeInvalid = "lifetime-invalid" => 422,
+        #[error("A token that receives the provider key needs your password, typed again. Nothing was created.")]
+        PasswordNeeded = "password-needed" => 403,
+        #[error("That password is not right. Nothing was created.")]
+        WrongPassword = "wrong-password" => 403,
+        #[error("Too many wrong passwords. Try again in {0} minute(s). Nothing was created.")]
+        TooManyAttempts(i64) = "too-many-attempts" => 429,
+        #[error("The console is busy checking other passwords. Nothing was created; try again in a moment.")]
+        Busy = "busy" => 503,
     }
     standard,
     not_admin: AdminsOnly,

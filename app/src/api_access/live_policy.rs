@@ -16,6 +16,7 @@
 //! per token and key, and the entry counts the answers it covered.
 
 use super::policy_document::{PolicyDocument, ProviderPolicy, RetiringKeyPolicy};
+use super::rules::is_expired;
 use super::service::PolicyError;
 use super::store::{self, TokenRecord};
 use crate::accounts::tokens;
@@ -308,6 +309,11 @@ impl LivePolicy {
         workspace_id: &str,
     ) -> Result<PolicyRead, PolicyError> {
         let (record, inputs) = self.lookup(state, token, workspace_id).await?;
+        // An expired token is refused like a revoked one (it stays listed
+        // on the page, marked expired, so admins see why).
+        if is_expired(record.expires_at, state.clock.now()) {
+            return Err(PolicyError::Unauthorized);
+        }
         let document = document(state, &record, &inputs)?;
         self.note_use(state, &record, &inputs, &document).await?;
         Ok(PolicyRead {

@@ -8,6 +8,7 @@ pub mod live_policy;
 mod page;
 #[cfg(feature = "ssr")]
 pub mod policy_document;
+pub mod rules;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod service;
@@ -38,6 +39,9 @@ pub struct ServiceToken {
     pub created_by: String,
     pub created_at: i64,
     pub last_used_at: Option<i64>,
+    pub expires_at: Option<i64>,
+    /// The admin the token belongs to; it ends when they leave.
+    pub created_by_id: Option<String>,
 }
 
 /// A token just created, shown once to the admin who created it.
@@ -53,8 +57,13 @@ pub struct TokensSnapshot {
     pub viewer: Viewer,
     pub can_manage: bool,
     pub workspace_id: String,
-    /// Live tokens, newest first; empty for members.
+    /// Tokens not revoked (expired ones included), newest first; empty
+    /// for members.
     pub tokens: Vec<ServiceToken>,
+    /// The viewing admin's account, to tell their tokens from others'.
+    pub viewer_id: String,
+    /// When the page was made, for "expires in 3 days".
+    pub now: i64,
     pub new_token: Option<NewServiceToken>,
 }
 
@@ -63,5 +72,6 @@ notices! {
     pub enum TokensNotice {
         Created = "created" => "Service token created.",
         Revoked = "revoked" => "Token revoked. Requests with it are refused from now on.",
+        TakenOver = "taken-over" => "The token is yours now: it keeps working if the admin who made it leaves.",
     }
 }

@@ -1,4 +1,7 @@
-use super::server_fns::{load_service_tokens, CreateServiceToken, RevokeServiceToken};
+use super::rules::{Expiry, TokenLifetime};
+use super::server_fns::{
+    load_service_tokens, CreateServiceToken, RevokeServiceToken, TakeOverServiceToken,
+};
 use super::{NewServiceToken, ServiceToken, TokensError, TokensNotice, TokensSnapshot};
 use crate::components::{form_page, FormOutcome};
 use crate::domain::time::format_utc;
@@ -60,6 +63,22 @@ fn Tokens(snapshot: TokensSnapshot) -> impl IntoView {
             <form class="stacked-form" method="post" action=CreateServiceToken::PATH>
                 <label for="token-name">"Name of the service that will use it"</label>
                 <input id="token-name" name="name" type="text" required maxlength="80" />
+                <label for="token-lifetime">"Expires after"</label>
+                <select id="token-lifetime" name="lifetime">
+                    {TokenLifetime::ALL
+                        .into_iter()
+                        .map(|lifetime| {
+                            view! {
+                                <option
+                                    value=lifetime.key()
+                                    selected=lifetime == TokenLifetime::default()
+                                >
+                                    {lifetime.label()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
                 <div class="choice">
                     <input id="token-keys" name="may_receive_keys" type="checkbox" value="on" />
                     <label for="token-keys">"May receive the workspace's provider key"</label>
@@ -67,12 +86,20 @@ fn Tokens(snapshot: TokensSnapshot) -> impl IntoView {
                         "Only for services that call the provider themselves. Every answer that contains the key is recorded in the Activity panel."
                     </p>
                 </div>
+                <label for="token-password">"Your password (only for a token that receives the key)"</label>
+                <input
+                    id="token-password"
+                    name="password"
+                    type="password"
+                    autocomplete="current-password"
+                    maxlength="256"
+                />
                 <button type="submit" class="button-primary">
                     "Create token"
                 </button>
             </form>
         </section>
-        <TokenList tokens=snapshot.tokens />
+        <TokenList tokens=snapshot.tokens viewer_id=snapshot.viewer_id now=snapshot.now />
     }
     .into_any()
 }
@@ -91,8 +118,22 @@ fn NewToken(token: NewServiceToken) -> impl IntoView {
     }
 }
 
+/// What the list says about a token's end.
+fn expiry_text(expiry: Expiry) -> String {
+    match expiry {
+        Expiry::Never => "Never".into(),
+        Expiry::On(at) => format_utc(at),
+        Expiry::Soon { at, days_left } => format!(
+            "Soon: {} ({days_left} day{} left)",
+            format_utc(at),
+            if days_left == 1 { "" } else { "s" }
+        ),
+        Expiry::Expired(at) => format!("Expired {}: refused", format_utc(at)),
+    }
+}
+
 #[component]
-fn TokenList(tokens: Vec<ServiceToken>) -> impl IntoView {
+fn TokenList(tokens: Vec<ServiceToken>, viewer_id: String, now: i64) -> impl IntoView {
     if tokens.is_empty() {
         return view! { <p class="muted">"No service tokens yet."</p> }.into_any();
     }
@@ -106,6 +147,7 @@ fn TokenList(tokens: Vec<ServiceToken>) -> impl IntoView {
                         <th scope="col">"Provider key"</th>
                         <th scope="col">"Created"</th>
                         <th scope="col">"Last used"</th>
+                        <th scope="col">"Expires"</th>
                         <th scope="col">"Actions"</th>
                     </tr>
                 </thead>
@@ -113,6 +155,22 @@ fn TokenList(tokens: Vec<ServiceToken>) -> impl IntoView {
                     {tokens
                         .into_iter()
                         .map(|token| {
+                            let theirs = token.created_by_id.as_deref() != Some(viewer_id.as_str());
+                            let take_over = theirs.then(|| {
+                                view! {
+                                    <form method="post" action=TakeOverServiceToken::PATH>
+                                        <input type="hidden" name="token_id" value=token.id.clone() />
+                                        <button
+                                            type="submit"
+                                            class="button-secondary"
+                                            aria-label=format!("Take over {}", token.name)
+                                            title="Keep it working if the admin who made it leaves"
+                                        >
+                                            "Take over"
+                                        </button>
+                                    </form>
+                                }
+                            });
                             view! {
                                 <tr>
                                     <td>{token.name.clone()}</td>
@@ -130,7 +188,9 @@ fn TokenList(tokens: Vec<ServiceToken>) -> impl IntoView {
                                             .map(format_utc)
                                             .unwrap_or_else(|| "Never".into())}
                                     </td>
-                                    <td>
+                                    <td>{expiry_text(Expiry::of(token.expires_at, now))}</td>
+                                    <td class="actions">
+                                        {take_over}
                                         <form method="post" action=RevokeServiceToken::PATH>
                                             <input type="hidden" name="token_id" value=token.id />
                                             <button

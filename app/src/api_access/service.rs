@@ -2,10 +2,14 @@
 //! they read. Storage failures are logged here; callers see only
 //! `Unavailable`.
 
+use super::rules::TokenLifetime;
 use super::{store, ServiceToken, TokensError, MAX_TOKEN_NAME_CHARS};
+use crate::accounts::service::confirm_password;
 use crate::accounts::session::Admin;
-use crate::accounts::tokens;
+use crate::accounts::{tokens, AuthError};
 use crate::activity::log as audit;
+use crate::db::Tx;
+use crate::domain::time::format_utc;
 use crate::state::AppState;
 
 fn unavailable(what: &'static str) -> impl FnOnce(sqlx::Error) -> TokensError {
@@ -22,24 +26,48 @@ pub async fn list(state: &AppState, actor: &Admin) -> Result<Vec<ServiceToken>, 
         .map_err(unavailable("listing service tokens"))
 }
 
+/// A token as the create form describes it.
+pub struct NewTokenForm<'a> {
+    pub name: &'a str,
+    pub may_receive_keys: bool,
+    /// The form value of the lifetime; empty: the default.
+    pub lifetime: &'a str,
+    /// The admin's password, typed again: needed for a token that
+    /// receives the provider key.
+    pub password: Option<&'a str>,
+    /// Where the request came from, for throttling password guesses.
+    pub client: &'a str,
+}
+
 /// Creates a token named after the service that will use it. Returns the
 /// token, which is stored only as a digest and never shown again.
 pub async fn create(
     state: &AppState,
     actor: &Admin,
-    name: &str,
-    may_receive_keys: bool,
+    form: NewTokenForm<'_>,
 ) -> Result<String, TokensError> {
-    let name = name.trim();
+    let name = form.name.trim();
     if name.is_empty() {
         return Err(TokensError::NameMissing);
     }
     if name.chars().count() > MAX_TOKEN_NAME_CHARS {
         return Err(TokensError::NameTooLong);
     }
+    let lifetime = match form.lifetime.trim() {
+        "" => TokenLifetime::default(),
+        key => TokenLifetime::from_key(key).ok_or(TokensError::LifetimeInvalid)?,
+    };
+    if form.may_receive_keys {
+        let password = form.password.filter(|typed| !typed.is_empty());
+        let password = password.ok_or(TokensError::PasswordNeeded)?;
+        confirm_password(state, actor.actor(), form.client, password)
+            .await
+            .map_err(TokensError::from)?;
+    }
     // The prefix lets secret scanners recognise a leaked token.
     let token = format!("aic_{}", tokens::random_hex(24));
     let now = state.clock.now();
+    let expires_at = lifetime.expires_at(now);
     let created: Result<(), sqlx::Error> = async {
         let _turn = crate::db::write_turn(&state.pool).await;
         let mut tx = state.pool.begin().await?;
@@ -50,16 +78,22 @@ pub async fn create(
                 workspace: &actor.workspace,
                 name,
                 token_hash: &tokens::digest(&token),
-                may_receive_keys,
+                may_receive_keys: form.may_receive_keys,
                 created_by_name: &actor.name,
+                created_by_id: &actor.user_id,
                 created_at: now,
+                expires_at,
             },
         )
         .await?;
-        let what = if may_receive_keys {
-            format!("“{name}” created; may receive the provider key")
+        let ends = match expires_at {
+            Some(at) => format!("expires {}", format_utc(at)),
+            None => "never expires".to_string(),
+        };
+        let what = if form.may_receive_keys {
+            format!("“{name}” created ({ends}); may receive the provider key; password confirmed")
         } else {
-            format!("“{name}” created")
+            format!("“{name}” created ({ends})")
         };
         audit::record_change(&mut *tx, actor.actor(), now, "Service tokens", None, &what).await?;
         crate::db::changes::policy_changed(&mut tx, &actor.workspace).await?;
@@ -69,6 +103,64 @@ pub async fn create(
     created.map_err(unavailable("creating a service token"))?;
     state.live_policy.reload(state, &actor.workspace).await;
     Ok(token)
+}
+
+impl From<AuthError> for TokensError {
+    fn from(error: AuthError) -> Self {
+        match error {
+            AuthError::WrongCurrentPassword => TokensError::WrongPassword,
+            AuthError::TooManyAttempts(minutes) => TokensError::TooManyAttempts(minutes),
+            AuthError::Busy => TokensError::Busy,
+            AuthError::SignInRequired => TokensError::SignInRequired,
+            _ => TokensError::Unavailable,
+        }
+    }
+}
+
+/// Makes a token of the admin's workspace theirs, so it keeps working
+/// when the admin who made it leaves.
+pub async fn take_over(state: &AppState, actor: &Admin, id: &str) -> Result<(), TokensError> {
+    let now = state.clock.now();
+    let taken: Result<bool, sqlx::Error> = async {
+        let _turn = crate::db::write_turn(&state.pool).await;
+        let mut tx = state.pool.begin().await?;
+        let Some(name) =
+            store::take_over(&mut *tx, &actor.workspace, id, &actor.user_id, &actor.name).await?
+        else {
+            return Ok(false);
+        };
+        let what = format!("“{name}” taken over by {}", actor.name);
+        audit::record_change(&mut *tx, actor.actor(), now, "Service tokens", None, &what).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+    .await;
+    match taken.map_err(unavailable("taking over a service token"))? {
+        true => Ok(()),
+        false => Err(TokensError::NoSuchToken),
+    }
+}
+
+/// Revokes, in the caller's transaction, the tokens `user_id` made: they
+/// are leaving the workspace or no longer an admin. Audited as `actor`'s
+/// change. Returns how many were revoked; the caller reloads the live
+/// policy after committing if any were.
+pub async fn revoke_made_by(
+    tx: &mut Tx<'_>,
+    actor: &Admin,
+    user_id: &str,
+    user_name: &str,
+    at: i64,
+) -> Result<usize, sqlx::Error> {
+    let names = store::revoke_made_by(&mut **tx, &actor.workspace, user_id, at).await?;
+    for name in &names {
+        let what = format!("“{name}” revoked: {user_name}, who made it, is no longer an admin");
+        audit::record_change(&mut **tx, actor.actor(), at, "Service tokens", None, &what).await?;
+    }
+    if !names.is_empty() {
+        crate::db::changes::policy_changed(tx, &actor.workspace).await?;
+    }
+    Ok(names.len())
 }
 
 /// Revokes a live token of the admin's workspace.

@@ -13,6 +13,8 @@ pub struct TokenRecord {
     pub name: String,
     #[sqlx(try_from = "crate::db::Flag")]
     pub may_receive_keys: bool,
+    /// `None`: never expires.
+    pub expires_at: Option<i64>,
 }
 
 /// A token to store; only its digest is kept.
@@ -23,15 +25,18 @@ pub struct NewToken<'a> {
     pub token_hash: &'a str,
     pub may_receive_keys: bool,
     pub created_by_name: &'a str,
+    pub created_by_id: &'a str,
     pub created_at: i64,
+    pub expires_at: Option<i64>,
 }
 
 /// Stores a new token.
 pub async fn insert(db: impl AnyExecutor<'_>, token: NewToken<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO service_tokens
-           (id, workspace_id, name, token_hash, may_receive_keys, created_by_name, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+           (id, workspace_id, name, token_hash, may_receive_keys, created_by_name, created_at,
+            expires_at, created_by_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(token.id)
     .bind(token.workspace.as_str())
@@ -40,18 +45,21 @@ pub async fn insert(db: impl AnyExecutor<'_>, token: NewToken<'_>) -> Result<(),
     .bind(token.may_receive_keys)
     .bind(token.created_by_name)
     .bind(token.created_at)
+    .bind(token.expires_at)
+    .bind(token.created_by_id)
     .execute(db)
     .await?;
     Ok(())
 }
 
-/// The workspace's tokens that still work, newest first.
+/// The workspace's tokens not revoked (expired ones too), newest first.
 pub async fn live(
     db: impl AnyExecutor<'_>,
     workspace: &WorkspaceId,
 ) -> Result<Vec<ServiceToken>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, name, may_receive_keys, created_by_name, created_at, last_used_at
+        "SELECT id, name, may_receive_keys, created_by_name, created_at, last_used_at,
+                expires_at, created_by_id
          FROM service_tokens WHERE workspace_id = $1 AND revoked_at IS NULL
          ORDER BY created_at DESC, name",
     )
@@ -78,13 +86,53 @@ pub async fn revoke(
     .await
 }
 
+/// Revokes the live tokens `user_id` made in `workspace` (they are
+/// leaving or no longer an admin); returns their names.
+pub async fn revoke_made_by(
+    db: impl AnyExecutor<'_>,
+    workspace: &WorkspaceId,
+    user_id: &str,
+    at: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE service_tokens SET revoked_at = $3
+         WHERE workspace_id = $1 AND created_by_id = $2 AND revoked_at IS NULL RETURNING name",
+    )
+    .bind(workspace.as_str())
+    .bind(user_id)
+    .bind(at)
+    .fetch_all(db)
+    .await
+}
+
+/// Makes a live token `user_id`'s (named `user_name`); returns the token's
+/// name and its earlier maker's, if there was such a token.
+pub async fn take_over(
+    db: impl AnyExecutor<'_>,
+    workspace: &WorkspaceId,
+    id: &str,
+    user_id: &str,
+    user_name: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE service_tokens SET created_by_id = $3, created_by_name = $4
+         WHERE workspace_id = $1 AND id = $2 AND revoked_at IS NULL RETURNING name",
+    )
+    .bind(workspace.as_str())
+    .bind(id)
+    .bind(user_id)
+    .bind(user_name)
+    .fetch_optional(db)
+    .await
+}
+
 /// The live token whose digest is `token_hash`.
 pub async fn by_hash(
     db: impl AnyExecutor<'_>,
     token_hash: &str,
 ) -> Result<Option<TokenRecord>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, workspace_id, name, may_receive_keys FROM service_tokens
+        "SELECT id, workspace_id, name, may_receive_keys, expires_at FROM service_tokens
          WHERE token_hash = $1 AND revoked_at IS NULL",
     )
     .bind(token_hash)
@@ -100,7 +148,7 @@ pub struct LiveToken {
     pub record: TokenRecord,
 }
 
-const LIVE_TOKEN_COLUMNS: &str = "token_hash, id, workspace_id, name, may_receive_keys";
+const LIVE_TOKEN_COLUMNS: &str = "token_hash, id, workspace_id, name, may_receive_keys, expires_at";
 
 /// Every live token of every workspace.
 pub async fn all_live(db: impl AnyExecutor<'_>) -> Result<Vec<LiveToken>, sqlx::Error> {

@@ -168,11 +168,17 @@ fn RoleAndRemoval(member: Member) -> impl IntoView {
     } else {
         member.name.clone()
     };
-    let warning = if member.is_you {
+    let mut warning = if member.is_you {
         "You will be signed out at once.".to_string()
     } else {
         format!("{} is signed out at once.", member.name)
     };
+    if member.role == Role::Admin {
+        // Removing or demoting an admin ends what they made.
+        warning.push_str(
+            " Service tokens they made stop working unless another admin has taken them over, and their unused invitations are withdrawn.",
+        );
+    }
     view! {
         <div class="row-actions">
             <form method="post" action=ChangeRole::PATH>
@@ -182,6 +188,8 @@ fn RoleAndRemoval(member: Member) -> impl IntoView {
                     type="submit"
                     class="button-secondary"
                     aria-label=format!("{verb}: {}", member.name)
+                    title=(member.role == Role::Admin)
+                        .then_some("Their service tokens and unused invitations end with it")
                 >
                     {verb}
                 </button>

@@ -11,6 +11,7 @@ use crate::accounts::credentials::{check_email, check_new_account, normalize_ema
 use crate::accounts::session::{Actor, Admin};
 use crate::accounts::{password, service as accounts, tokens, AuthError};
 use crate::activity::log as audit;
+use crate::api_access::service as api_access;
 use crate::db::Tx;
 use crate::domain::Role;
 use crate::state::AppState;
@@ -108,6 +109,7 @@ pub async fn invite(
                 email: &email,
                 role,
                 invited_by_name: &actor.name,
+                invited_by_id: &actor.user_id,
                 created_at: now,
                 expires_at,
             },
@@ -128,12 +130,12 @@ pub async fn change_role(
     user_id: &str,
     role: Role,
 ) -> Result<(), MembersError> {
-    in_membership_tx(state, actor, "changing a role", async |tx| {
+    let tokens_ended = in_membership_tx(state, actor, "changing a role", async |tx| {
         let Some(target) = store::member(&mut **tx, &actor.workspace, user_id).await? else {
             return Ok(Err(MembersError::NoSuchMember));
         };
         if target.role == role {
-            return Ok(Ok(()));
+            return Ok(Ok(0));
         }
         let admins = store::count_admins(&mut **tx, &actor.workspace).await?;
         if let Err(problem) = check_change(target.role, MembershipChange::SetRole(role), admins) {
@@ -151,14 +153,48 @@ pub async fn change_role(
             role.label(),
         )
         .await?;
-        Ok(Ok(()))
+        let ended = match role {
+            Role::Member => end_what_they_made(tx, state, actor, user_id, &target.name).await?,
+            Role::Admin => 0,
+        };
+        Ok(Ok(ended))
     })
-    .await
+    .await?;
+    reload_policy_if(state, actor, tokens_ended).await;
+    Ok(())
+}
+
+/// Someone who is no longer an admin (demoted or removed) takes their
+/// powers with them: the service tokens they made (unless another admin
+/// took them over) are revoked and their unused invitations withdrawn,
+/// each with an audit entry. Returns how many tokens were revoked.
+async fn end_what_they_made(
+    tx: &mut Tx<'_>,
+    state: &AppState,
+    actor: &Admin,
+    user_id: &str,
+    name: &str,
+) -> Result<usize, sqlx::Error> {
+    let now = state.clock.now();
+    let tokens = api_access::revoke_made_by(tx, actor, user_id, name, now).await?;
+    for email in store::delete_unused_invitations_by(&mut **tx, &actor.workspace, user_id).await? {
+        let what =
+            format!("invitation of {email} withdrawn: {name}, who sent it, is no longer an admin");
+        record(tx, actor, state, &what).await?;
+    }
+    Ok(tokens)
+}
+
+/// Revoked tokens are refused from the next policy answer on.
+async fn reload_policy_if(state: &AppState, actor: &Admin, tokens_revoked: usize) {
+    if tokens_revoked > 0 {
+        state.live_policy.reload(state, &actor.workspace).await;
+    }
 }
 
 /// Removes `user_id` from the workspace; their sessions end with it.
 pub async fn remove(state: &AppState, actor: &Admin, user_id: &str) -> Result<(), MembersError> {
-    in_membership_tx(state, actor, "removing a member", async |tx| {
+    let tokens_ended = in_membership_tx(state, actor, "removing a member", async |tx| {
         let Some(target) = store::member(&mut **tx, &actor.workspace, user_id).await? else {
             return Ok(Err(MembersError::NoSuchMember));
         };
@@ -166,12 +202,18 @@ pub async fn remove(state: &AppState, actor: &Admin, user_id: &str) -> Result<()
         if let Err(problem) = check_change(target.role, MembershipChange::Remove, admins) {
             return Ok(Err(problem.into()));
         }
+        let ended = match target.role {
+            Role::Admin => end_what_they_made(tx, state, actor, user_id, &target.name).await?,
+            Role::Member => 0,
+        };
         store::delete_user(&mut **tx, user_id).await?;
         let what = format!("{} <{}> removed", target.name, target.email);
         record(tx, actor, state, &what).await?;
-        Ok(Ok(()))
+        Ok(Ok(ended))
     })
-    .await
+    .await?;
+    reload_policy_if(state, actor, tokens_ended).await;
+    Ok(())
 }
 
 /// Withdraws an unused invitation; its link stops working.

@@ -111,6 +111,7 @@ pub struct NewInvitation<'a> {
     pub email: &'a str,
     pub role: Role,
     pub invited_by_name: &'a str,
+    pub invited_by_id: &'a str,
     pub created_at: i64,
     pub expires_at: i64,
 }
@@ -122,8 +123,9 @@ pub async fn insert_invitation(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO invitations
-           (id, token_hash, workspace_id, email, role, invited_by_name, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+           (id, token_hash, workspace_id, email, role, invited_by_name, created_at, expires_at,
+            invited_by_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(invitation.id)
     .bind(invitation.token_hash)
@@ -133,9 +135,27 @@ pub async fn insert_invitation(
     .bind(invitation.invited_by_name)
     .bind(invitation.created_at)
     .bind(invitation.expires_at)
+    .bind(invitation.invited_by_id)
     .execute(db)
     .await?;
     Ok(())
+}
+
+/// Withdraws the unused invitations `user_id` made; returns the invited
+/// addresses.
+pub async fn delete_unused_invitations_by(
+    db: impl AnyExecutor<'_>,
+    workspace: &WorkspaceId,
+    user_id: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "DELETE FROM invitations
+         WHERE workspace_id = $1 AND invited_by_id = $2 AND used_at IS NULL RETURNING email",
+    )
+    .bind(workspace.as_str())
+    .bind(user_id)
+    .fetch_all(db)
+    .await
 }
 
 /// A new invitation replaces earlier unused ones for the same address.

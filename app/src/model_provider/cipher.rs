@@ -31,7 +31,7 @@ pub struct MasterKeys {
 }
 
 /// A key sealed under a master key, as stored.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize, serde::Deserialize)]
 pub struct Sealed {
     pub master_key_id: String,
     pub nonce: Vec<u8>,

@@ -58,6 +58,7 @@ const SERVER_FNS: &[(&str, &str, [u16; 4])] = &[
     ("/api/api-access/load", "", [401, 200, 200, 200]),
     ("/api/api-access/create", "name=Matrix", [401, 403, 200, 200]),
     // `{token}` is a live service token of this workspace.
+    ("/api/api-access/take-over", "token_id={token}", [401, 403, 200, 404]),
     ("/api/api-access/revoke", "token_id={token}", [401, 403, 200, 404]),
     ("/api/join/invitation", "token=0000", [410, 410, 410, 410]),
     (
@@ -178,8 +179,13 @@ async fn each_caller_gets_the_expected_answer_from_every_server_function_and_pag
     app::api_access::service::create(
         state,
         &test_support::admin(&admin_actor),
-        "Matrix worker",
-        false,
+        app::api_access::service::NewTokenForm {
+            name: "Matrix worker",
+            may_receive_keys: false,
+            lifetime: "",
+            password: None,
+            client: "127.0.0.1",
+        },
     )
     .await
     .unwrap();

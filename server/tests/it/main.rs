@@ -7,6 +7,7 @@
 
 mod accounts;
 mod authorization;
+mod first_admin;
 mod floods;
 mod http;
 mod live_policy;

@@ -161,3 +161,57 @@ async fn user_id_of(server: &TestServer, email: &str) -> String {
         .expect("the account exists")
         .id
 }
+
+#[tokio::test]
+async fn a_demoted_admins_tokens_and_invitations_end_unless_another_admin_took_them_over() {
+    use crate::policy_api::{create_token, policy};
+    let server = server(Plan::Enterprise).await;
+    server.sign_in_as(Role::Admin).await;
+    let ada = server.cookie();
+    let link = invite(&server, "bea@example.com", "admin").await;
+    join(&server, &link, "Bea").await;
+    // Bea, an admin now, makes two tokens and invites someone.
+    let kept = create_token(&server, "Kept", false).await;
+    let ended = create_token(&server, "Ended", false).await;
+    let pending = invite(&server, "cy@example.com", "member").await;
+
+    server.set_cookie(ada);
+    let (_, html) = server.get("/settings/api").await;
+    let kept_id = token_id_of(&html, "Kept");
+    let response = server
+        .post_form("/api/api-access/take-over", &format!("token_id={kept_id}"))
+        .await;
+    assert_eq!(location(&response), "/settings/api?done=taken-over");
+    let bea_id = user_id_of(&server, "bea@example.com").await;
+    server
+        .post_form(
+            "/api/members/role",
+            &format!("user_id={bea_id}&role=member"),
+        )
+        .await;
+
+    assert_eq!(
+        policy(&server, Some(&ended), None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(policy(&server, Some(&kept), None).await.0, StatusCode::OK);
+    server.set_cookie(None);
+    let (status, _) = server
+        .get(pending.trim_start_matches("http://localhost"))
+        .await;
+    assert_eq!(status, StatusCode::GONE, "the invitation was withdrawn");
+
+    server.sign_in_as(Role::Admin).await;
+    let (_, page) = server.get("/settings/ai").await;
+    assert!(page.contains("“Ended” revoked: Bea, who made it, is no longer an admin"));
+    assert!(page.contains("invitation of cy@example.com withdrawn"));
+}
+
+/// The id in the revoke form of the token named `name`.
+fn token_id_of(html: &str, name: &str) -> String {
+    let label = format!("aria-label=\"Revoke {name}\"");
+    let before = &html[..html.find(&label).expect("the token is listed")];
+    let at =
+        before.rfind("name=\"token_id\" value=\"").unwrap() + "name=\"token_id\" value=\"".len();
+    before[at..].split('"').next().unwrap().to_string()
+}

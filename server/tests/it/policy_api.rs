@@ -2,7 +2,7 @@
 //! made on the API access page, the policy that applies now, ETags, and
 //! the provider key only for tokens allowed to receive it.
 
-use crate::support::{body_text, location, server, server_configured, TestServer};
+use crate::support::{body_text, location, server, server_configured, TestServer, PASSWORD};
 use app::ai_settings::SwitchSetting;
 use app::domain::{Plan, Role};
 use app::model_provider::rules::KeyProvider;
@@ -42,7 +42,10 @@ pub(crate) async fn policy(
 /// it from the page, where it is shown once.
 pub(crate) async fn create_token(server: &TestServer, name: &str, with_keys: bool) -> String {
     let body = if with_keys {
-        format!("name={name}&may_receive_keys=on")
+        format!(
+            "name={name}&may_receive_keys=on&password={}",
+            PASSWORD.replace(' ', "+")
+        )
     } else {
         format!("name={name}")
     };
@@ -327,4 +330,86 @@ fn conforms(value: &Value, schema: &Value, document: &Value) -> Result<(), Strin
         conforms(field, declared, document).map_err(|problem| format!("{name}: {problem}"))?;
     }
     Ok(())
+}
+
+#[tokio::test]
+async fn a_token_that_receives_the_key_needs_the_admins_password_typed_again() {
+    let server = server(Plan::Enterprise).await;
+    server.sign_in_as(Role::Admin).await;
+    for (form, refusal) in [
+        ("name=Gateway&may_receive_keys=on", "password-needed"),
+        (
+            "name=Gateway&may_receive_keys=on&password=",
+            "password-needed",
+        ),
+        (
+            "name=Gateway&may_receive_keys=on&password=not+mine+at+all",
+            "wrong-password",
+        ),
+    ] {
+        let response = server.post_form("/api/api-access/create", form).await;
+        assert_eq!(
+            location(&response),
+            format!("/settings/api?error={refusal}")
+        );
+        let (_, html) = server.get(&format!("/settings/api?error={refusal}")).await;
+        assert!(!html.contains("aic_"), "no token was made");
+    }
+    let (_, html) = server.get("/settings/api?error=wrong-password").await;
+    assert!(html.contains("That password is not right. Nothing was created."));
+
+    create_token(&server, "Gateway", true).await;
+    let (_, page) = server.get("/settings/ai").await;
+    assert!(
+        page.contains("may receive the provider key; password confirmed"),
+        "the audit entry says the password was confirmed"
+    );
+}
+
+#[tokio::test]
+async fn a_token_stops_working_at_the_end_of_its_lifetime_and_is_listed_as_expired() {
+    let server = server(Plan::Enterprise).await;
+    server.sign_in_as(Role::Admin).await;
+    let response = server
+        .post_form("/api/api-access/create", "name=Nightly&lifetime=30")
+        .await;
+    assert_eq!(location(&response), "/settings/api?done=created");
+    let (_, html) = server.get("/settings/api").await;
+    let start = html.find("aic_").unwrap();
+    let token: String = html[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    let default = create_token(&server, "Router", false).await;
+
+    assert_eq!(policy(&server, Some(&token), None).await.0, StatusCode::OK);
+    server.clock.advance(20 * 24 * 3600);
+    // Weeks later the admin signs in afresh (sessions last 8 hours).
+    server.sign_in_as(Role::Admin).await;
+    let (_, html) = server.get("/settings/api").await;
+    assert!(html.contains("10 days left"), "expiring soon is shown");
+    server.clock.advance(10 * 24 * 3600);
+    assert_eq!(
+        policy(&server, Some(&token), None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        policy(&server, Some(&default), None).await.0,
+        StatusCode::OK,
+        "90 days"
+    );
+    server.sign_in_as(Role::Admin).await;
+    let (_, html) = server.get("/settings/api").await;
+    assert!(html.contains("Expired"), "listed as expired");
+    server.clock.advance(60 * 24 * 3600);
+    assert_eq!(
+        policy(&server, Some(&default), None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+
+    server.sign_in_as(Role::Admin).await;
+    let response = server
+        .post_form("/api/api-access/create", "name=Odd&lifetime=7")
+        .await;
+    assert_eq!(location(&response), "/settings/api?error=lifetime-invalid");
 }

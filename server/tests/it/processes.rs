@@ -56,12 +56,28 @@ pub fn free_port() -> u16 {
 }
 
 pub async fn start_replica(data_dir: &Path, database_url: &str, shared: &Shared) -> Replica {
+    start_server(data_dir, database_url, shared, None).await
+}
+
+/// A server process whose output (log included) goes to `output`, if
+/// given; it is ready when this returns.
+pub async fn start_server(
+    data_dir: &Path,
+    database_url: &str,
+    shared: &Shared,
+    output: Option<&std::fs::File>,
+) -> Replica {
     std::fs::create_dir_all(data_dir).unwrap();
     let port = free_port();
-    let process = server_command(data_dir, database_url, shared)
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .spawn()
-        .expect("the server binary starts");
+    let mut command = server_command(data_dir, database_url, shared);
+    command.env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"));
+    if let Some(output) = output {
+        command
+            .env("RUST_LOG", "info")
+            .stdout(output.try_clone().unwrap())
+            .stderr(output.try_clone().unwrap());
+    }
+    let process = command.spawn().expect("the server binary starts");
     let replica = Replica {
         process,
         base: format!("http://127.0.0.1:{port}"),

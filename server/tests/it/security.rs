@@ -185,3 +185,49 @@ async fn refusals_carry_statuses_that_say_why() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+/// Every session record in the database, as one text.
+async fn stored_sessions(server: &crate::support::TestServer) -> String {
+    let rows: Vec<String> = sqlx::query_scalar("SELECT data FROM sessions")
+        .fetch_all(&server.console.state.pool)
+        .await
+        .unwrap();
+    rows.join("\n")
+}
+
+#[tokio::test]
+async fn secrets_shown_once_never_sit_readable_in_the_stored_session() {
+    let server = server(Plan::Enterprise).await;
+    server
+        .post_form("/api/api-access/create", "name=Gateway")
+        .await;
+    server
+        .post_form("/api/members/invite", "email=grace@example.com&role=member")
+        .await;
+    // Between the creating request and the page that shows them, both
+    // wait in the session: a copy of the database then must not hold them.
+    let stored = stored_sessions(&server).await;
+    let (_, tokens_page) = server.get("/settings/api").await;
+    let (_, members_page) = server.get("/settings/members").await;
+    let token = shown(&tokens_page, "aic_");
+    let link_token = shown(&members_page, "/join?token=");
+    assert!(token.len() > 20 && link_token.len() > 20);
+    for secret in [&token, &link_token] {
+        assert!(
+            !stored.contains(secret.as_str()),
+            "stored in the session as is"
+        );
+    }
+}
+
+/// The run of token characters after `marker` on a page.
+fn shown(page: &str, marker: &str) -> String {
+    let start = page
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker} shown"))
+        + marker.len();
+    page[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect()
+}

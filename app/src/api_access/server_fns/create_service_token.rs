@@ -3,21 +3,34 @@ use leptos::prelude::*;
 
 /// Creates a service token; the page then shows it once. A checked
 /// `may_receive_keys` box lets the token receive the decrypted provider
-/// key.
+/// key, and needs the admin's `password` typed again. `lifetime` is one
+/// of the form's choices (30, 90, 365 days, never); 90 days if absent.
 #[server(endpoint = "api-access/create")]
 pub async fn create_service_token(
     name: String,
     may_receive_keys: Option<String>,
+    lifetime: Option<String>,
+    password: Option<String>,
 ) -> Result<(), TokensError> {
+    use crate::accounts::client;
     use crate::accounts::session::{self, Admin};
-    use crate::api_access::{service, NewServiceToken, TokensNotice};
+    use crate::api_access::service::{self, NewTokenForm};
+    use crate::api_access::{NewServiceToken, TokensNotice};
     use crate::boundary::{change_and_return, done_or_error};
     use crate::routes::API_ACCESS;
 
     let back_to = done_or_error(API_ACCESS, TokensNotice::Created.code());
     change_and_return(back_to, async |state, actor| {
         let admin = Admin::check(actor.clone())?;
-        let token = service::create(state, &admin, &name, may_receive_keys.is_some()).await?;
+        let client = client::address(&state.deployment.trusted_proxies);
+        let form = NewTokenForm {
+            name: &name,
+            may_receive_keys: may_receive_keys.is_some(),
+            lifetime: lifetime.as_deref().unwrap_or_default(),
+            password: password.as_deref(),
+            client: &client,
+        };
+        let token = service::create(state, &admin, form).await?;
         let shown_once = NewServiceToken {
             name: name.trim().to_string(),
             token,

@@ -24,6 +24,8 @@ pub async fn load_service_tokens() -> Result<TokensSnapshot, TokensError> {
             workspace_id: actor.workspace.as_str().to_string(),
             tokens,
             new_token,
+            viewer_id: actor.user_id.clone(),
+            now: state.clock.now(),
         })
     })
     .await

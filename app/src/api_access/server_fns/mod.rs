@@ -4,10 +4,12 @@
 mod create_service_token;
 mod load_service_tokens;
 mod revoke_service_token;
+mod take_over_service_token;
 
 pub use create_service_token::{create_service_token, CreateServiceToken};
 pub use load_service_tokens::{load_service_tokens, LoadServiceTokens};
 pub use revoke_service_token::{revoke_service_token, RevokeServiceToken};
+pub use take_over_service_token::{take_over_service_token, TakeOverServiceToken};
 
 /// Where a just-created token waits, in the creating admin's session,
 /// until the page shows it once.
