@@ -104,7 +104,14 @@ pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Console, 
         })?;
     }
     let master = master_keys::load(&config.master_key)?;
-    let pool = db::connect(&config.database_url).await?;
+    let (pool, migrated) = db::connect_reporting(&config.database_url).await?;
+    let binding = app::model_provider::service::BASE_URL_BINDING_MIGRATION;
+    if migrated.iter().any(|description| description == binding) {
+        let resealed = app::model_provider::service::bind_keys_to_base_urls(&pool, &master.keys)
+            .await
+            .map_err(StartupError::Prepare)?;
+        tracing::info!(resealed, "provider keys re-sealed bound to their base URLs");
+    }
     let sessions = DatabaseSessionStore::new(pool.clone());
 
     let state = AppState {

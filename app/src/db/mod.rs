@@ -71,6 +71,12 @@ pub enum DbError {
 /// migrates it. Replicas starting together on PostgreSQL take turns: the
 /// migrator holds an advisory lock.
 pub async fn connect(url: &str) -> Result<Pool, DbError> {
+    connect_reporting(url).await.map(|(pool, _)| pool)
+}
+
+/// Like [`connect`], and also names the migrations this call applied
+/// (their descriptions), for work that must follow a migration once.
+pub async fn connect_reporting(url: &str) -> Result<(Pool, Vec<String>), DbError> {
     sqlx::any::install_default_drivers();
     let backend = Backend::of_url(url).ok_or(DbError::UnknownScheme)?;
     let url = match backend {
@@ -108,12 +114,26 @@ pub async fn connect(url: &str) -> Result<Pool, DbError> {
         .connect_with(options)
         .await
         .map_err(DbError::Open)?;
+    let before = applied_migrations(&pool).await;
     backend
         .migrator()
         .run(&pool)
         .await
         .map_err(DbError::Migrate)?;
-    Ok(pool)
+    let newly = applied_migrations(&pool)
+        .await
+        .into_iter()
+        .filter(|description| !before.contains(description))
+        .collect();
+    Ok((pool, newly))
+}
+
+/// Descriptions of the migrations applied so far; none on a new database.
+async fn applied_migrations(pool: &Pool) -> Vec<String> {
+    sqlx::query_scalar("SELECT description FROM _sqlx_migrations WHERE success")
+        .fetch_all(pool)
+        .await
+        .unwrap_or_default()
 }
 
 /// A writer's turn on an SQLite database, held while its transaction runs.

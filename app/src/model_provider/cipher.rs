@@ -145,8 +145,22 @@ impl MasterKeys {
     }
 }
 
-/// What a key's ciphertext is bound to.
-pub fn associated_data(workspace: &str, provider: &str, row_id: &str) -> String {
+/// What a key's ciphertext is bound to: its workspace, provider, row and
+/// the base URL it is sent to, so that someone who can write to the
+/// database cannot point a sealed key at an endpoint of their own.
+pub fn associated_data(
+    workspace: &str,
+    provider: &str,
+    row_id: &str,
+    base_url: Option<&str>,
+) -> String {
+    let base_url = base_url.unwrap_or_default();
+    format!("provider-key/2\n{workspace}\n{provider}\n{row_id}\n{base_url}")
+}
+
+/// What keys sealed before the base URL was bound in were bound to: only
+/// read once, by the upgrade that re-seals them.
+pub fn associated_data_before_base_urls(workspace: &str, provider: &str, row_id: &str) -> String {
     format!("provider-key\n{workspace}\n{provider}\n{row_id}")
 }
 
@@ -203,7 +217,7 @@ mod tests {
             row in "[a-f0-9]{1,32}",
         ) {
             let keys = keys(&one());
-            let aad = associated_data(&workspace, "openai", &row);
+            let aad = associated_data(&workspace, "openai", &row, None);
             let sealed = keys.seal(&SecretString::from(secret.clone()), &aad);
             let opened = keys.open(&sealed, &aad).unwrap();
             prop_assert_eq!(opened.expose_secret(), secret.as_str());
@@ -218,7 +232,7 @@ mod tests {
             in_nonce in any::<bool>(),
         ) {
             let keys = keys(&one());
-            let aad = associated_data("acme", "openai", "row1");
+            let aad = associated_data("acme", "openai", "row1", None);
             let mut sealed = keys.seal(&SecretString::from(secret), &aad);
             let bytes = if in_nonce { &mut sealed.nonce } else { &mut sealed.ciphertext };
             let at = position.index(bytes.len());
@@ -232,11 +246,12 @@ mod tests {
             (a, b) in ("[a-z]{1,8}", "[a-z]{1,8}").prop_filter("differ", |(a, b)| a != b),
         ) {
             let keys = keys(&one());
-            let sealed = keys.seal(&SecretString::from(secret), &associated_data(&a, "openai", "r"));
+            let sealed = keys.seal(&SecretString::from(secret), &associated_data(&a, "openai", "r", None));
             for other in [
-                associated_data(&b, "openai", "r"),
-                associated_data(&a, "anthropic", "r"),
-                associated_data(&a, "openai", "s"),
+                associated_data(&b, "openai", "r", None),
+                associated_data(&a, "anthropic", "r", None),
+                associated_data(&a, "openai", "s", None),
+                associated_data(&a, "openai", "r", Some("https://evil.example/v1")),
             ] {
                 prop_assert_eq!(keys.open(&sealed, &other).unwrap_err(), OpenError::Rejected);
             }

@@ -3,7 +3,7 @@
 //! every change audited in its transaction. Storage failures are logged
 //! here and leave as `Unavailable`; the key itself is never logged.
 
-use super::cipher::{associated_data, MasterKeys, OpenError};
+use super::cipher::{associated_data, associated_data_before_base_urls, MasterKeys, OpenError};
 use super::rules::{check_base_url, check_key, last4, route, KeyProvider, Route};
 use super::verify::{verify, Destination, Verdict};
 use super::{
@@ -148,7 +148,12 @@ pub async fn save_key(
     let id = tokens::random_hex(16);
     let sealed = state.master_keys.seal(
         &key,
-        &associated_data(actor.workspace.as_str(), form.provider.key(), &id),
+        &associated_data(
+            actor.workspace.as_str(),
+            form.provider.key(),
+            &id,
+            base_url.as_deref(),
+        ),
     );
     let last4 = last4(key.expose_secret());
     let saved: Result<Result<ProviderNotice, ProviderError>, sqlx::Error> = async {
@@ -272,8 +277,9 @@ pub async fn serving(
 
 /// Opens `record`'s sealed key, for one answer to a trusted service.
 pub fn open_key(state: &AppState, record: &store::KeyRecord) -> Result<SecretString, OpenError> {
-    let associated = associated_data(record.workspace.as_str(), record.provider.key(), &record.id);
-    state.master_keys.open(&record.sealed, &associated)
+    state
+        .master_keys
+        .open(&record.sealed, &associated_for(record))
 }
 
 /// Deletes replaced keys whose grace period is over, in every workspace;
@@ -323,8 +329,7 @@ pub async fn reseal_all(pool: &Pool, keys: &MasterKeys) -> Result<usize, ResealE
     let mut tx = pool.begin().await?;
     let records = store::all(&mut *tx).await?;
     for record in &records {
-        let associated =
-            associated_data(record.workspace.as_str(), record.provider.key(), &record.id);
+        let associated = associated_for(record);
         let secret =
             keys.open(&record.sealed, &associated)
                 .map_err(|source| ResealError::Open {
@@ -336,4 +341,56 @@ pub async fn reseal_all(pool: &Pool, keys: &MasterKeys) -> Result<usize, ResealE
     }
     tx.commit().await?;
     Ok(records.len())
+}
+
+/// What `record`'s ciphertext is bound to.
+fn associated_for(record: &store::KeyRecord) -> String {
+    associated_data(
+        record.workspace.as_str(),
+        record.provider.key(),
+        &record.id,
+        record.base_url.as_deref(),
+    )
+}
+
+/// The migration that binds keys to their base URLs, as the migrator
+/// records it: its file name's words.
+pub const BASE_URL_BINDING_MIGRATION: &str = "key bound to base url";
+
+/// Re-seals keys sealed before the base URL was bound into their
+/// ciphertext. Runs once, right after the process that applied
+/// [`BASE_URL_BINDING_MIGRATION`] (a row edited later to look old is never
+/// re-sealed, so it stays unusable rather than redirected). A key that
+/// does not open is logged and left: an admin adds it again. Returns how
+/// many were re-sealed.
+pub async fn bind_keys_to_base_urls(pool: &Pool, keys: &MasterKeys) -> Result<usize, sqlx::Error> {
+    let _turn = crate::db::write_turn(pool).await;
+    let mut tx = pool.begin().await?;
+    let mut resealed = 0;
+    for record in store::all(&mut *tx).await? {
+        // Another replica that started at the same moment may have done
+        // it already.
+        if keys.open(&record.sealed, &associated_for(&record)).is_ok() {
+            continue;
+        }
+        let before = associated_data_before_base_urls(
+            record.workspace.as_str(),
+            record.provider.key(),
+            &record.id,
+        );
+        match keys.open(&record.sealed, &before) {
+            Ok(secret) => {
+                let sealed = keys.seal(&secret, &associated_for(&record));
+                store::reseal(&mut *tx, &record.id, &sealed).await?;
+                resealed += 1;
+            }
+            Err(error) => tracing::error!(
+                %error,
+                workspace = record.workspace.as_str(),
+                "a provider key could not be re-sealed with its base URL; an admin must add it again"
+            ),
+        }
+    }
+    tx.commit().await?;
+    Ok(resealed)
 }

@@ -135,3 +135,73 @@ async fn every_timestamp_is_unix_seconds_on_either_database() {
         .unwrap();
     assert!(created > 1_700_000_000, "{created}");
 }
+
+#[tokio::test]
+async fn keys_stored_before_base_urls_were_bound_are_resealed_once_by_the_upgrade() {
+    use app::model_provider::cipher::{associated_data_before_base_urls, MasterKeys};
+    use app::model_provider::service::{bind_keys_to_base_urls, BASE_URL_BINDING_MIGRATION};
+    use app::model_provider::store as keys;
+    use secrecy::{ExposeSecret, SecretString};
+
+    let dir = tempfile::tempdir().unwrap();
+    let old_release = dir.path().join("old-migrations");
+    std::fs::create_dir(&old_release).unwrap();
+    let path = dir.path().join("console.db");
+    let master = MasterKeys::parse(&MasterKeys::generate_entry()).unwrap();
+    {
+        let pool = SqlitePool::connect(&format!("sqlite://{}?mode=rwc", path.display()))
+            .await
+            .unwrap();
+        migrations_up_to("0014_~", &old_release)
+            .await
+            .run(&pool)
+            .await
+            .unwrap();
+        let sealed = master.seal(
+            &SecretString::from("sk-old-release-key-1234"),
+            &associated_data_before_base_urls("acme", "openai_compatible", "k1"),
+        );
+        sqlx::query("INSERT INTO workspaces (id, name, created_at) VALUES ('acme', 'Acme', 1)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO provider_keys (id, workspace_id, provider, base_url, master_key_id, nonce,
+               ciphertext, last4, added_by_name, added_at, verified_at)
+             VALUES ('k1', 'acme', 'openai_compatible', 'https://gw.example/v1', $1, $2, $3,
+               '1234', 'Ada', 1, 1)",
+        )
+        .bind(&sealed.master_key_id)
+        .bind(&sealed.nonce)
+        .bind(&sealed.ciphertext)
+        .execute(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+    }
+
+    let url = format!("sqlite://{}", path.display());
+    let (pool, migrated) = db::connect_reporting(&url).await.unwrap();
+    assert!(
+        migrated.iter().any(|m| m == BASE_URL_BINDING_MIGRATION),
+        "{migrated:?}"
+    );
+    assert_eq!(bind_keys_to_base_urls(&pool, &master).await.unwrap(), 1);
+    let record = keys::current(&pool, &WorkspaceId::new("acme"))
+        .await
+        .unwrap()
+        .unwrap();
+    let bound = app::model_provider::cipher::associated_data(
+        "acme",
+        "openai_compatible",
+        "k1",
+        Some("https://gw.example/v1"),
+    );
+    let opened = master.open(&record.sealed, &bound).unwrap();
+    assert_eq!(opened.expose_secret(), "sk-old-release-key-1234");
+    pool.close().await;
+
+    // The next start applies nothing, so nothing is re-sealed again.
+    let (_, migrated) = db::connect_reporting(&url).await.unwrap();
+    assert!(migrated.is_empty(), "{migrated:?}");
+}

@@ -117,7 +117,7 @@ async fn a_verified_key_is_saved_sealed_and_shown_only_by_its_last_four() {
         .await
         .unwrap()
         .unwrap();
-    let aad = app::model_provider::cipher::associated_data("acme", "openai", &stored.id);
+    let aad = app::model_provider::cipher::associated_data("acme", "openai", &stored.id, None);
     let opened = setup
         .fresh
         .state
@@ -403,11 +403,41 @@ async fn resealing_moves_every_key_to_the_new_master_key() {
         .unwrap()
         .unwrap();
     assert_eq!(stored.sealed.master_key_id, new_only.current_id());
-    let aad = app::model_provider::cipher::associated_data("acme", "openai", &stored.id);
+    let aad = app::model_provider::cipher::associated_data("acme", "openai", &stored.id, None);
     let opened = new_only.open(&stored.sealed, &aad).unwrap();
     assert_eq!(
         opened.expose_secret(),
         GOOD_KEYS[0],
         "the old master key can now go"
     );
+}
+
+#[tokio::test]
+async fn a_key_whose_base_url_was_changed_in_the_database_no_longer_opens() {
+    let setup = setup(Plan::Enterprise, Region::Us).await;
+    let pool = &setup.fresh.state.pool;
+    setup
+        .save(
+            KeyProvider::OpenAiCompatible,
+            GOOD_KEYS[0],
+            Some(&setup.fake.url("openai")),
+        )
+        .await
+        .unwrap();
+    let stored = store::current(pool, &setup.admin.workspace)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(service::open_key(&setup.fresh.state, &stored).is_ok());
+
+    // Someone who can write to the database points the key elsewhere.
+    sqlx::query("UPDATE provider_keys SET base_url = 'https://collector.example/v1'")
+        .execute(pool)
+        .await
+        .unwrap();
+    let redirected = store::current(pool, &setup.admin.workspace)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(service::open_key(&setup.fresh.state, &redirected).is_err());
 }
