@@ -12,12 +12,25 @@ const root = resolve(__dirname, '..');
 const bin = process.env.AI_CONSOLE_BIN ?? join(root, 'target/release/server');
 const siteRoot = process.env.AI_CONSOLE_SITE_ROOT ?? join(root, 'target/site');
 
-type ServerName = 'team' | 'teamNoJs' | 'enterprise' | 'enterpriseEu';
-const servers: Record<ServerName, { plan: string; region: string }> = {
+// With E2E_POSTGRES_URL (a cluster scripts/test.sh starts, whose
+// databases e2e_team and e2e_enterprise it creates), the team and
+// enterprise specs run a second time against servers on PostgreSQL.
+const postgres = process.env.E2E_POSTGRES_URL;
+const onPostgres = (database: string) => postgres && postgres.replace(/\/[^/]*$/, `/${database}`);
+
+type ServerName = 'team' | 'teamNoJs' | 'enterprise' | 'enterpriseEu' | 'teamPostgres' | 'enterprisePostgres';
+type Server = { plan: string; region: string; database?: string };
+const servers: Partial<Record<ServerName, Server>> = {
   team: { plan: 'team', region: 'us' },
   teamNoJs: { plan: 'team', region: 'us' },
   enterprise: { plan: 'enterprise', region: 'us' },
   enterpriseEu: { plan: 'enterprise', region: 'eu' },
+  ...(postgres
+    ? {
+        teamPostgres: { plan: 'team', region: 'us', database: onPostgres('e2e_team') },
+        enterprisePostgres: { plan: 'enterprise', region: 'us', database: onPostgres('e2e_enterprise') },
+      }
+    : {}),
 };
 const names = Object.keys(servers) as ServerName[];
 
@@ -62,8 +75,9 @@ const consoleServers: NonNullable<PlaywrightTestConfig['webServer']> = names.map
       LEPTOS_SITE_ADDR: `127.0.0.1:${ports[names.indexOf(name)]}`,
       LEPTOS_SITE_ROOT: siteRoot,
       LEPTOS_ENV: 'PROD',
-      AI_PLAN: servers[name].plan,
-      AI_REGION: servers[name].region,
+      AI_PLAN: servers[name]!.plan,
+      AI_REGION: servers[name]!.region,
+      ...(servers[name]!.database ? { DATABASE_URL: servers[name]!.database } : {}),
       AI_OPENAI_BASE_URL: `${fakeProvider}/openai/v1`,
       AI_OPENAI_EU_BASE_URL: `${fakeProvider}/openai-eu/v1`,
       AI_ANTHROPIC_BASE_URL: `${fakeProvider}/anthropic/v1`,
@@ -127,12 +141,26 @@ export default defineConfig({
     },
     { name: 'enterprise', testMatch: /enterprise|provider-keys/, use: { baseURL: url('enterprise') } },
     { name: 'enterprise-eu', testMatch: /residency/, use: { baseURL: url('enterpriseEu') } },
+    ...(postgres
+      ? [
+          {
+            name: 'team-postgres',
+            testMatch: /switches|accounts|conflict|members|api-access/,
+            use: { baseURL: url('teamPostgres') },
+          },
+          {
+            name: 'enterprise-postgres',
+            testMatch: /enterprise|provider-keys/,
+            use: { baseURL: url('enterprisePostgres') },
+          },
+        ]
+      : []),
     {
       // Runs after the specs that add keys, and searches those servers'
       // databases and logs for them.
       name: 'secrets-at-rest',
       testMatch: /secrets-at-rest/,
-      dependencies: ['enterprise', 'enterprise-eu'],
+      dependencies: ['enterprise', 'enterprise-eu', ...(postgres ? ['enterprise-postgres'] : [])],
     },
   ],
 });

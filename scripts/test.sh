@@ -35,9 +35,17 @@ start_throwaway_postgres
 (cd "$ROOT" && TEST_DATABASE_URL="$POSTGRES_URL" cargo test --release -p app -p server --features app/ssr)
 stop_throwaway_postgres
 
-step "Browser tests (Playwright, Debian Chromium)"
-export AI_CONSOLE_BIN="$SERVER_BIN" AI_CONSOLE_SITE_ROOT="$SITE_ROOT"
+step "Browser tests (Playwright, Debian Chromium), on SQLite and on PostgreSQL"
+# A fresh cluster for the browser specs' PostgreSQL servers.
+start_throwaway_postgres
+PSQL="$(postgres_bin)/psql"
+for database in e2e_team e2e_enterprise; do
+  "$PSQL" "$POSTGRES_URL" -qc "CREATE DATABASE $database"
+done
+export AI_CONSOLE_BIN="$SERVER_BIN" AI_CONSOLE_SITE_ROOT="$SITE_ROOT" \
+  E2E_POSTGRES_URL="$POSTGRES_URL" E2E_POSTGRES_DIR="$POSTGRES_DIR" E2E_PSQL="$PSQL"
 (cd "$ROOT/end2end" && npx playwright test)
+stop_throwaway_postgres
 
 step "Page weight"
 node "$ROOT/scripts/size-report.mjs" --check

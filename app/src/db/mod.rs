@@ -172,10 +172,15 @@ pub struct Readiness {
 pub async fn readiness(pool: &Pool) -> Readiness {
     let migrator = Backend::of_pool(pool).migrator();
     let newest_known = migrator.iter().map(|migration| migration.version).max();
-    let applied: Result<Option<i64>, sqlx::Error> =
+    // An orchestrator's probe waits a few seconds, not the pool's acquire
+    // timeout: an unreachable database says so in time.
+    let applied: Result<Option<i64>, sqlx::Error> = tokio::time::timeout(
+        std::time::Duration::from_secs(3),
         sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = TRUE")
-            .fetch_one(pool)
-            .await;
+            .fetch_one(pool),
+    )
+    .await
+    .unwrap_or(Err(sqlx::Error::PoolTimedOut));
     match applied {
         Ok(applied) => Readiness {
             reachable: true,

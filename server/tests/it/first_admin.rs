@@ -1,7 +1,7 @@
 //! The first-admin setup link of a server started by a service manager
 //! (no terminal): it must reach the operator without reaching the log.
 
-use super::processes::{server_command, start_server, Shared};
+use super::processes::{create_admin, start_server, Shared};
 use app::model_provider::cipher::MasterKeys;
 
 #[tokio::test]
@@ -36,18 +36,7 @@ async fn without_a_terminal_the_setup_link_goes_to_a_private_file_not_the_output
     drop(server);
 
     // Once an admin exists, the next start removes the stale file.
-    let created = server_command(&dir.path().join("admin"), &database_url, &shared)
-        .args([
-            "create-admin",
-            "--email",
-            "ada@example.com",
-            "--name",
-            "Ada",
-        ])
-        .env("AI_CONSOLE_NEW_PASSWORD", "a long enough password")
-        .status()
-        .unwrap();
-    assert!(created.success());
+    create_admin(dir.path(), &database_url, &shared);
     let _again = start_server(&data_dir, &database_url, &shared, None).await;
     assert!(!file.exists(), "the used-up link's file is gone");
 }

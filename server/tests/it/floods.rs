@@ -2,34 +2,11 @@
 //! outside as an operator would: memory, how many passwords were checked,
 //! and whether the page still answers.
 
-use super::processes::{form_post, server_command, start_replica, Replica, Shared, PASSWORD};
-use app::model_provider::cipher::MasterKeys;
+use super::processes::{form_post, one_server, Replica};
 use reqwest::{header, redirect, StatusCode};
-use std::path::Path;
 
 /// The most memory the process may have used at its peak, in KiB.
 const MOST_MEMORY_KIB: u64 = 200 * 1024;
-
-async fn one_server(dir: &Path) -> Replica {
-    let database_url = crate::support::database::fresh_database_url(dir).await;
-    let shared = Shared {
-        master_key: MasterKeys::generate_entry(),
-        openai: "http://127.0.0.1:9/v1".into(),
-    };
-    let created = server_command(&dir.join("admin"), &database_url, &shared)
-        .args([
-            "create-admin",
-            "--email",
-            "ada@example.com",
-            "--name",
-            "Ada",
-        ])
-        .env("AI_CONSOLE_NEW_PASSWORD", PASSWORD)
-        .status()
-        .unwrap();
-    assert!(created.success(), "create-admin");
-    start_replica(&dir.join("server"), &database_url, &shared).await
-}
 
 /// The process's peak resident memory, from the kernel.
 fn peak_memory_kib(replica: &Replica) -> u64 {
@@ -44,7 +21,8 @@ fn peak_memory_kib(replica: &Replica) -> u64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn five_hundred_parallel_wrong_sign_ins_check_at_most_the_limit_in_little_memory() {
     let dir = tempfile::tempdir().unwrap();
-    let server = one_server(dir.path()).await;
+    let database_url = crate::support::database::fresh_database_url(dir.path()).await;
+    let server = one_server(dir.path(), &database_url).await;
     let client = reqwest::Client::builder()
         .redirect(redirect::Policy::none())
         .pool_max_idle_per_host(0)
@@ -52,7 +30,13 @@ async fn five_hundred_parallel_wrong_sign_ins_check_at_most_the_limit_in_little_
         .unwrap();
     let form = "email=ada@example.com&password=not+the+password&next=/settings/ai";
     let flood = (0..500).map(|_| {
-        let request = form_post(&client, &server, "/api/account/sign-in", form);
+        let request = form_post(
+            &client,
+            &server.base,
+            "/api/account/sign-in",
+            form,
+            "text/html",
+        );
         async move {
             let response = request.send().await.unwrap();
             assert!(response.status().is_redirection(), "{}", response.status());

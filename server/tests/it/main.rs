@@ -7,6 +7,7 @@
 
 mod accounts;
 mod authorization;
+mod faults;
 mod first_admin;
 mod floods;
 mod http;

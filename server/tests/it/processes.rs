@@ -97,20 +97,58 @@ pub async fn start_server(
     }
 }
 
-/// A form as one of the console's own pages posts it, without a cookie.
+/// An admin (`ada@example.com`, `PASSWORD`) and one server process on a
+/// fresh database at `database_url`, ready.
+pub async fn one_server(dir: &Path, database_url: &str) -> Replica {
+    let shared = Shared {
+        master_key: app::model_provider::cipher::MasterKeys::generate_entry(),
+        openai: "http://127.0.0.1:9/v1".into(),
+    };
+    create_admin(dir, database_url, &shared);
+    start_replica(&dir.join("server"), database_url, &shared).await
+}
+
+/// Creates the admin `ada@example.com` with the command line.
+pub fn create_admin(dir: &Path, database_url: &str, shared: &Shared) {
+    let created = server_command(&dir.join("admin"), database_url, shared)
+        .args([
+            "create-admin",
+            "--email",
+            "ada@example.com",
+            "--name",
+            "Ada",
+        ])
+        .env("AI_CONSOLE_NEW_PASSWORD", PASSWORD)
+        .status()
+        .unwrap();
+    assert!(created.success(), "create-admin");
+}
+
+/// The sign-in form as the admin fills it in.
+pub fn sign_in_form() -> String {
+    format!(
+        "email=ada@example.com&password={}&next=/settings/ai",
+        PASSWORD.replace(' ', "+")
+    )
+}
+
+/// A form as one of the console's own pages posts it, without a cookie;
+/// `accept` says whether a browser (`text/html`) or the page's script
+/// (`application/json`) sends it.
 pub fn form_post(
     client: &reqwest::Client,
-    replica: &Replica,
+    base: &str,
     path: &str,
     form: &str,
+    accept: &str,
 ) -> reqwest::RequestBuilder {
     client
-        .post(format!("{}{path}", replica.base))
-        .header(header::ORIGIN, &replica.base)
+        .post(format!("{base}{path}"))
+        .header(header::ORIGIN, base)
         .header("sec-fetch-site", "same-origin")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::ACCEPT, "text/html")
-        .header(header::REFERER, format!("{}/settings/ai", replica.base))
+        .header(header::ACCEPT, accept)
+        .header(header::REFERER, format!("{base}/settings/ai"))
         .body(form.to_string())
 }
 
@@ -153,7 +191,7 @@ impl Browser {
     /// A form posted by one of the console's own pages; returns where the
     /// answer sends the browser.
     pub async fn post(&mut self, replica: &Replica, path: &str, form: &str) -> String {
-        let mut request = form_post(&self.client, replica, path, form);
+        let mut request = form_post(&self.client, &replica.base, path, form, "text/html");
         if let Some(cookie) = &self.cookie {
             request = request.header(header::COOKIE, cookie);
         }

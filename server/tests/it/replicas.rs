@@ -4,7 +4,7 @@
 //! The database is PostgreSQL on the test script's second pass (see
 //! common/database.rs), and an SQLite file shared by both otherwise.
 
-use super::processes::{server_command, start_replica, Browser, Replica, Shared, PASSWORD};
+use super::processes::{create_admin, sign_in_form, start_replica, Browser, Replica, Shared};
 use app::model_provider::cipher::MasterKeys;
 use reqwest::{header, StatusCode};
 use std::path::Path;
@@ -52,29 +52,10 @@ async fn two_replicas(dir: &Path, database_url: &str) -> (Replica, Replica, Fake
         master_key: MasterKeys::generate_entry(),
         openai: fake.url("openai"),
     };
-    let created = server_command(&dir.join("admin"), database_url, &shared)
-        .args([
-            "create-admin",
-            "--email",
-            "ada@example.com",
-            "--name",
-            "Ada",
-        ])
-        .env("AI_CONSOLE_NEW_PASSWORD", PASSWORD)
-        .status()
-        .unwrap();
-    assert!(created.success(), "create-admin");
+    create_admin(dir, database_url, &shared);
     let first = start_replica(&dir.join("first"), database_url, &shared).await;
     let second = start_replica(&dir.join("second"), database_url, &shared).await;
     (first, second, fake)
-}
-
-/// The sign-in form as the admin fills it in.
-fn sign_in_form() -> String {
-    format!(
-        "email=ada@example.com&password={}&next=/settings/ai",
-        PASSWORD.replace(' ', "+")
-    )
 }
 
 /// The service token the API access page shows once.
