@@ -6,7 +6,10 @@
 # as ratios of /healthz; saves (16 admins racing on one setting, and one
 # admin alone); 1,000 policy streams held by one process (extra memory,
 # time for a change to reach all); on PostgreSQL, a second replica's stream
-# (100 changes made through the first). Idle memory and start to ready.
+# (100 changes made through the first); on SQLite, the AI page while 500
+# connections guess passwords from ever-new addresses (through a trusted
+# proxy, so every guess is checked), with the process's peak memory. Idle
+# memory and start to ready.
 # A report, not a test.
 #
 #   scripts/bench.sh            (DURATION=10s, STREAMS=1000 by default)
@@ -43,7 +46,8 @@ node "$ROOT/end2end/fake-provider.mjs" "$FAKE_PORT" & PIDS+=($!)
 export LEPTOS_SITE_ROOT="$SITE_ROOT" LEPTOS_ENV=PROD RUST_LOG=warn AI_PLAN=enterprise \
   AI_OPENAI_BASE_URL="http://127.0.0.1:$FAKE_PORT/openai/v1" \
   AI_CONSOLE_MASTER_KEY="bench:$(printf '%064d' 0)" \
-  AI_CONSOLE_NEW_PASSWORD="bench password long enough"
+  AI_CONSOLE_NEW_PASSWORD="bench password long enough" \
+  AI_CONSOLE_TRUSTED_PROXIES="127.0.0.1"
 
 # Starts a release server on `database_url`: sets BASE, PID, READY_MS and
 # RSS_KB (idle memory).
@@ -99,6 +103,16 @@ response = function(status, headers, body)
 end
 LUA
 
+cat >"$WORK/flood.lua" <<'LUA'
+-- Wrong passwords for the admin, each from a new address behind the
+-- trusted proxy: the throttle lets every one be checked.
+request = function()
+  local client = "10." .. math.random(0, 255) .. "." .. math.random(0, 255) .. "." .. math.random(1, 254)
+  return wrk.format("POST", "/api/account/sign-in", { ["X-Forwarded-For"] = client },
+    "email=bench%40example.com&password=not+the+password")
+end
+LUA
+
 ROWS=()
 # wrk's requests/s and 99th percentile (in ms) into RPS and P99.
 run_wrk() { # threads connections [wrk args...]
@@ -127,6 +141,17 @@ measure_console() { # database
   ROWS+=("save, one admin alone, $db|$RPS|$P99 ms||")
 }
 
+flood_row() { # database
+  local flood_pid
+  wrk -t1 -c500 -d"$DURATION" -s "$WORK/flood.lua" "${SAME_SITE[@]}" -H "Accept: text/html" \
+    -H "Content-Type: application/x-www-form-urlencoded" "$BASE" >"$WORK/flood.out" &
+  flood_pid=$!
+  sleep 1
+  run_wrk 1 4 -H "Cookie: $COOKIE" "$BASE/settings/ai"
+  wait "$flood_pid" || true
+  ROWS+=("AI page during a flood of 500 connections guessing passwords, $1|$RPS (peak memory $(( $(awk '/VmHWM/ {print $2}' "/proc/$PID/status") / 1024 )) MiB)|$P99 ms|under 200 MB, page answers|")
+}
+
 streams_row() { # label stream_base save_base streams changes
   local out
   out="$(node "$ROOT/scripts/bench-streams.mjs" --stream-base "$2" --save-base "$3" \
@@ -143,6 +168,7 @@ start_server sqlite "sqlite://$WORK/sqlite/console.db"
 SQLITE_READY_MS="$READY_MS" SQLITE_RSS_KB="$RSS_KB"
 prepare_workspace
 measure_console SQLite
+flood_row SQLite
 streams_row "$STREAMS streams on one process, SQLite" "$BASE" "$BASE" "$STREAMS" 20 "≤ 50 MB, change to all p99 ≤ 1 s"
 kill "$PID"; wait "$PID" 2>/dev/null || true
 

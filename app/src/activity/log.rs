@@ -121,3 +121,21 @@ pub async fn page(
     let entries = rows.into_iter().take(PER_PAGE as usize).collect();
     Ok((entries, has_older))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_email_quoted_in_an_entry_shows_only_visible_text_and_is_cut() {
+        assert_eq!(shown_email("ada@example.com"), "ada@example.com");
+        assert_eq!(
+            shown_email("ada\u{202E}moc.elpmaxe@x"),
+            "ada\u{FFFD}moc.elpmaxe@x"
+        );
+        let long = format!("{}@example.com", "a".repeat(500));
+        let shown = shown_email(&long);
+        assert_eq!(shown.chars().count(), 81);
+        assert!(shown.ends_with('…'));
+    }
+}

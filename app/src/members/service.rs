@@ -115,7 +115,7 @@ pub async fn invite(
             },
         )
         .await?;
-        let what = format!("{email} invited as {}", role.label());
+        let what = format!("{} invited as {}", audit::shown_email(&email), role.label());
         audit::record_change(&mut **tx, actor.actor(), now, "Members", None, &what).await?;
         Ok(Ok(()))
     })
@@ -178,8 +178,10 @@ async fn end_what_they_made(
     let now = state.clock.now();
     let tokens = api_access::revoke_made_by(tx, actor, user_id, name, now).await?;
     for email in store::delete_unused_invitations_by(&mut **tx, &actor.workspace, user_id).await? {
-        let what =
-            format!("invitation of {email} withdrawn: {name}, who sent it, is no longer an admin");
+        let what = format!(
+            "invitation of {} withdrawn: {name}, who sent it, is no longer an admin",
+            audit::shown_email(&email)
+        );
         record(tx, actor, state, &what).await?;
     }
     Ok(tokens)
@@ -207,7 +209,11 @@ pub async fn remove(state: &AppState, actor: &Admin, user_id: &str) -> Result<()
             Role::Member => 0,
         };
         store::delete_user(&mut **tx, user_id).await?;
-        let what = format!("{} <{}> removed", target.name, target.email);
+        let what = format!(
+            "{} <{}> removed",
+            target.name,
+            audit::shown_email(&target.email)
+        );
         record(tx, actor, state, &what).await?;
         Ok(Ok(ended))
     })
@@ -228,7 +234,10 @@ pub async fn revoke_invitation(
         else {
             return Ok(Err(MembersError::NoSuchInvitation));
         };
-        let what = format!("invitation of {} withdrawn", invitation.email);
+        let what = format!(
+            "invitation of {} withdrawn",
+            audit::shown_email(&invitation.email)
+        );
         record(tx, actor, state, &what).await?;
         Ok(Ok(()))
     })
