@@ -534,6 +534,7 @@ mod tests {
         assert_codes_round_trip::<crate::ai_settings::SaveError>();
         assert_codes_round_trip::<crate::api_access::TokensError>();
         assert_codes_round_trip::<crate::members::MembersError>();
+        assert_codes_round_trip::<crate::features::FeaturesError>();
         assert_codes_round_trip::<crate::model_provider::ProviderError>();
     }
 

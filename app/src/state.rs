@@ -38,6 +38,8 @@ pub struct Deployment {
     pub providers: ProviderConfig,
     /// Settings the operator fixed in the configuration.
     pub fixed: FixedSettings,
+    /// Feature choices the operator fixed in the configuration.
+    pub fixed_features: crate::features::rules::FixedFeatures,
 }
 
 /// How the deployment reaches model providers.

@@ -5,6 +5,7 @@
 use app::ai_settings::fixed::FixedSettings;
 use app::db::Backend;
 use app::domain::{Plan, PlanParseError, TrainingControl};
+use app::features::rules::{AgentActions, Audience, FixedFeatures, FEATURES};
 use app::model_provider::rules::{ProviderEndpoints, Region};
 use app::state::ProviderConfig;
 use secrecy::SecretString;
@@ -26,6 +27,9 @@ pub struct Config {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     pub providers: ProviderConfig,
     pub master_key: MasterKeySource,
+    /// Feature choices fixed here (`AI_FEATURE_<FEATURE>`,
+    /// `AI_AGENTS_ACTIONS`).
+    pub fixed_features: FixedFeatures,
     /// Settings fixed here rather than on the page (`AI_FEATURES`,
     /// `AI_TRAINING`).
     pub fixed: FixedSettings,
@@ -67,6 +71,12 @@ pub enum ConfigError {
     Region(String),
     #[error("{name}: \"{value}\" is not a setting; expected one of: on, off")]
     Switch { name: &'static str, value: String },
+    #[error("{name}: \"{value}\" is not a choice; expected one of: {expected}")]
+    Choice {
+        name: &'static str,
+        value: String,
+        expected: &'static str,
+    },
     #[error("AI_TRAINING=on contradicts AI_PLAN=enterprise, which never uses AI sessions for training; unset AI_TRAINING or set it to off")]
     TrainingOnEnterprise,
     #[error("{name}: \"{value}\" is not a base URL; expected http(s)://host[:port][/path]")]
@@ -172,6 +182,26 @@ impl Config {
             ai_enabled: switch("AI_FEATURES")?,
             training_allowed: switch("AI_TRAINING")?,
         };
+        let mut fixed_features = FixedFeatures::default();
+        for spec in FEATURES {
+            if let Some(text) = value(spec.variable)? {
+                let audience = Audience::from_key(text.trim()).ok_or(ConfigError::Choice {
+                    name: spec.variable,
+                    value: text,
+                    expected: "everyone, admins, no-one",
+                })?;
+                fixed_features.set(spec.feature, audience);
+            }
+        }
+        if let Some(text) = value(AgentActions::VARIABLE)? {
+            fixed_features.agent_actions = Some(AgentActions::from_key(text.trim()).ok_or(
+                ConfigError::Choice {
+                    name: AgentActions::VARIABLE,
+                    value: text,
+                    expected: "propose, apply",
+                },
+            )?);
+        }
         if fixed.training_allowed == Some(true)
             && plan.training_control() == TrainingControl::NeverUsed
         {
@@ -186,6 +216,7 @@ impl Config {
             providers,
             master_key,
             fixed,
+            fixed_features,
         })
     }
 }
@@ -318,6 +349,28 @@ mod tests {
                 value: "10.0.0.0/8, proxy.internal".into()
             }
         );
+    }
+
+    #[test]
+    fn feature_choices_can_be_fixed_and_bad_ones_stop_start_up() {
+        let parsed = config(&[
+            ("AI_FEATURE_AGENTS", "no-one"),
+            ("AI_AGENTS_ACTIONS", "apply"),
+        ])
+        .unwrap();
+        assert_eq!(parsed.fixed_features.agents, Some(Audience::NoOne));
+        assert_eq!(
+            parsed.fixed_features.agent_actions,
+            Some(AgentActions::ApplyChanges)
+        );
+        assert_eq!(parsed.fixed_features.assistant, None);
+        assert_eq!(
+            config(&[("AI_FEATURE_ASSISTANT", "nobody")])
+                .unwrap_err()
+                .to_string(),
+            "AI_FEATURE_ASSISTANT: \"nobody\" is not a choice; expected one of: everyone, admins, no-one"
+        );
+        assert!(config(&[("AI_AGENTS_ACTIONS", "always")]).is_err());
     }
 
     #[test]

@@ -123,6 +123,7 @@ pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Console, 
             trusted_proxies: config.trusted_proxies.clone(),
             providers: config.providers.clone(),
             fixed: config.fixed,
+            fixed_features: config.fixed_features,
         },
         clock,
         master_keys: Arc::new(master.keys),
@@ -202,8 +203,12 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
             routes::POLICY_API,
             get({
                 let state = policy_state.clone();
-                move |Path(id): Path<String>, headers: HeaderMap| {
-                    policy_api::ai_policy(state.clone(), id, headers)
+                move |Path(id): Path<String>,
+                      axum::extract::Query(ask): axum::extract::Query<
+                    policy_api::FeatureQuestion,
+                >,
+                      headers: HeaderMap| {
+                    policy_api::ai_policy(state.clone(), id, ask, headers)
                 }
             }),
         )

@@ -7,8 +7,12 @@
 //! from the same types (utoipa).
 
 use app::api_access::live_policy::PolicyRead;
-use app::api_access::policy_document::{PolicyDocument, ProviderPolicy, RetiringKeyPolicy};
+use app::api_access::policy_document::{
+    FeatureDecision, FeaturePolicy, PolicyDocument, ProviderPolicy, RetiringKeyPolicy,
+};
 use app::api_access::service::PolicyError;
+use app::domain::Role;
+use app::features::rules::FEATURES;
 use app::state::AppState;
 use axum::{
     http::{header, HeaderMap, HeaderValue, StatusCode},
@@ -30,7 +34,14 @@ use utoipa::{OpenApi, ToSchema};
                        the next request."
     ),
     paths(ai_policy, ai_policy_stream),
-    components(schemas(PolicyDocument, ProviderPolicy, RetiringKeyPolicy, ApiError)),
+    components(schemas(
+        PolicyDocument,
+        ProviderPolicy,
+        RetiringKeyPolicy,
+        FeaturePolicy,
+        FeatureDecision,
+        ApiError
+    )),
     modifiers(&ServiceTokenScheme)
 )]
 pub struct PolicyApiDescription;
@@ -82,21 +93,32 @@ pub async fn openapi() -> Response {
     params(
         ("id" = String, Path, description = "The workspace's id (shown on the API access page)."),
         ("If-None-Match" = Option<String>, Header, description = "The ETag of an earlier answer; unchanged policies get 304."),
+        ("feature" = Option<String>, Query, description = "With `role`: ask whether one feature (`assistant`, `agents`, `semantic_search`) may run, and get a FeatureDecision instead of the whole policy."),
+        ("role" = Option<String>, Query, description = "With `feature`: the role of the person it would run for, `admin` or `member`."),
     ),
     security(("serviceToken" = [])),
     responses(
-        (status = 200, description = "The policy that applies now.", body = PolicyDocument,
+        (status = 200, description = "The policy that applies now; with `feature` and `role`, a FeatureDecision.", body = PolicyDocument,
             headers(("ETag" = String, description = "Changes whenever the policy does."))),
+        (status = 400, description = "`feature` or `role` missing, or not one of the values listed.", body = ApiError),
         (status = 304, description = "Unchanged since the ETag given in If-None-Match."),
         (status = 401, description = "No token, a wrong one, or a revoked or expired one.", body = ApiError),
         (status = 404, description = "No such workspace for this token.", body = ApiError),
         (status = 503, description = "The policy cannot be read right now; do not call a model.", body = ApiError),
     )
 )]
-pub async fn ai_policy(state: AppState, workspace_id: String, headers: HeaderMap) -> Response {
+pub async fn ai_policy(
+    state: AppState,
+    workspace_id: String,
+    ask: FeatureQuestion,
+    headers: HeaderMap,
+) -> Response {
     let Some(token) = bearer_token(&headers) else {
         return refusal(PolicyError::Unauthorized);
     };
+    if ask.feature.is_some() || ask.role.is_some() {
+        return feature_decision(&state, token, &workspace_id, ask).await;
+    }
     let body = match answer(&state, token, &workspace_id).await {
         Ok(body) => body,
         Err(error) => return refusal(error),
@@ -115,6 +137,69 @@ pub async fn ai_policy(state: AppState, workspace_id: String, headers: HeaderMap
             ),
             (header::ETAG, etag_header),
             // It may carry a key: no cache keeps a copy.
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `?feature=…&role=…`: one feature, one role.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct FeatureQuestion {
+    pub feature: Option<String>,
+    pub role: Option<String>,
+}
+
+/// The plain allowed/denied answer for one feature and role.
+async fn feature_decision(
+    state: &AppState,
+    token: &str,
+    workspace_id: &str,
+    ask: FeatureQuestion,
+) -> Response {
+    let features: Vec<&str> = FEATURES.iter().map(|spec| spec.key).collect();
+    let Some(feature) = ask
+        .feature
+        .filter(|feature| features.contains(&feature.as_str()))
+    else {
+        return bad_request(&format!(
+            "feature: expected one of {}, with role",
+            features.join(", ")
+        ));
+    };
+    let Some(role) = ask.role.as_deref().and_then(Role::from_key) else {
+        return bad_request("role: expected admin or member, with feature");
+    };
+    let decided = state
+        .live_policy
+        .decide(state, token, workspace_id, &feature, role)
+        .await;
+    match decided {
+        Ok(Some(decision)) => json_answer(StatusCode::OK, &decision),
+        Ok(None) => bad_request("feature: not a feature of this policy"),
+        Err(error) => refusal(error),
+    }
+}
+
+fn bad_request(why: &str) -> Response {
+    json_answer(
+        StatusCode::BAD_REQUEST,
+        &ApiError {
+            error: why.to_string(),
+        },
+    )
+}
+
+fn json_answer(status: StatusCode, body: &impl Serialize) -> Response {
+    let body = serde_json::to_string(body).unwrap_or_default();
+    (
+        status,
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
             (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
         ],
         body,

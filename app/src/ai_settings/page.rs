@@ -7,6 +7,8 @@ use crate::activity::{load_activity, Activity, ActivityPage};
 use crate::boundary::{LoadError, Refusal};
 use crate::components::{ErrorCallout, SettingsShell};
 use crate::domain::TrainingControl;
+use crate::features::server_fns::{load_features, FeaturesSnapshot};
+use crate::features::{Features, FeaturesError, FeaturesNotice};
 use crate::model_provider::server_fns::load_model_provider;
 use crate::model_provider::{ModelProvider, ProviderError, ProviderNotice, ProviderSnapshot};
 use crate::routes::Section;
@@ -26,6 +28,14 @@ pub fn AiSettingsPage() -> impl IntoView {
             .and_then(|page| page.parse::<u32>().ok())
             .unwrap_or(0)
     });
+    let features_outcome = query.with_untracked(|q| {
+        (
+            q.get("features")
+                .and_then(|code| FeaturesNotice::from_code(&code)),
+            q.get("features_error")
+                .and_then(|code| FeaturesError::from_code(&code)),
+        )
+    });
     let provider_outcome = query.with_untracked(|q| {
         (
             q.get("provider")
@@ -39,13 +49,15 @@ pub fn AiSettingsPage() -> impl IntoView {
     let snapshot = Resource::new_blocking(
         move || activity_page,
         |activity_page| async move {
-            let (settings, provider, activity) = futures_util::join!(
+            let (settings, features, provider, activity) = futures_util::join!(
                 load_ai_settings(),
+                load_features(),
                 load_model_provider(),
                 load_activity(activity_page),
             );
             settings.map(|settings| PageData {
                 settings,
+                features,
                 provider,
                 activity,
             })
@@ -58,13 +70,14 @@ pub fn AiSettingsPage() -> impl IntoView {
             {move || {
                 let notice = notice.clone();
                 let provider_outcome = provider_outcome.clone();
+                let features_outcome = features_outcome.clone();
                 Suspend::new(async move {
                 match snapshot.await {
                     Ok(snapshot) => {
                         view! {
                             <SettingsShell viewer=Some(snapshot.settings.viewer.clone()) current=Section::AiSettings>
                                 <PageHeader />
-                                <Sections data=snapshot notice provider_outcome />
+                                <Sections data=snapshot notice provider_outcome features_outcome />
                             </SettingsShell>
                         }
                             .into_any()
@@ -89,6 +102,7 @@ pub fn AiSettingsPage() -> impl IntoView {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct PageData {
     settings: SettingsSnapshot,
+    features: Result<FeaturesSnapshot, LoadError>,
     provider: Result<ProviderSnapshot, ProviderError>,
     activity: Result<ActivityPage, LoadError>,
 }
@@ -110,9 +124,11 @@ fn Sections(
     data: PageData,
     notice: Option<SaveNotice>,
     provider_outcome: (Option<ProviderNotice>, Option<ProviderError>),
+    features_outcome: (Option<FeaturesNotice>, Option<FeaturesError>),
 ) -> impl IntoView {
     let PageData {
         settings: snapshot,
+        features,
         provider,
         activity,
     } = data;
@@ -165,6 +181,12 @@ fn Sections(
             editable=editable && fixed.ai_enabled.is_none()
             fixed_by=fixed.fixed_by(SwitchSetting::AiEnabled).map(str::to_string)
             notice=notice_for(SwitchSetting::AiEnabled)
+        />
+        <Features
+            snapshot=features
+            ai_enabled=settings.ai_enabled
+            notice=features_outcome.0
+            error=features_outcome.1
         />
         {training}
         <ModelProvider snapshot=provider notice=provider_outcome.0 error=provider_outcome.1 />

@@ -15,13 +15,17 @@
 //! once a minute ([`LivePolicy::flush`]); a key disclosure is audited once
 //! per token and key, and the entry counts the answers it covered.
 
-use super::policy_document::{PolicyDocument, ProviderPolicy, RetiringKeyPolicy};
+use super::policy_document::{
+    FeatureDecision, FeaturesPolicy, PolicyDocument, ProviderPolicy, RetiringKeyPolicy,
+};
 use super::rules::is_expired;
 use super::service::PolicyError;
 use super::store::{self, TokenRecord};
 use crate::accounts::tokens;
 use crate::activity::log as audit;
 use crate::ai_settings::{service as ai_settings, AiSettings};
+use crate::domain::Role;
+use crate::features::{rules::FeatureChoices, service as features};
 use crate::model_provider::rules::{Processing, Route};
 use crate::model_provider::{service as model_provider, KeyRecord};
 use crate::state::AppState;
@@ -38,6 +42,8 @@ pub struct PolicyInputs {
     /// The settings that apply (the operator's fixed values over the
     /// admins' choices).
     pub settings: AiSettings,
+    /// Who may use each feature (fixed values applied).
+    pub features: FeatureChoices,
     /// The workspace's own key, sealed; `None` for the managed provider.
     pub current: Option<KeyRecord>,
     /// Where requests go.
@@ -109,10 +115,12 @@ async fn read_inputs(
 ) -> Result<PolicyInputs, sqlx::Error> {
     let version = store::policy_version(&state.pool, workspace).await?;
     let settings = ai_settings::applied(state, workspace).await?;
+    let features = features::applied(state, workspace).await?;
     let (current, route) = model_provider::serving(state, workspace).await?;
     let retiring = model_provider::retiring(state, workspace).await?;
     Ok(PolicyInputs {
         settings,
+        features,
         current,
         route,
         retiring,
@@ -322,6 +330,28 @@ impl LivePolicy {
         })
     }
 
+    /// Whether `feature` may run for someone with `role`, as the holder of
+    /// `token` may ask: `Ok(None)` for a feature the policy does not have.
+    /// No key is opened for this answer, so none is counted as disclosed.
+    pub async fn decide(
+        &self,
+        state: &AppState,
+        token: &str,
+        workspace_id: &str,
+        feature: &str,
+        role: Role,
+    ) -> Result<Option<FeatureDecision>, PolicyError> {
+        let (record, inputs) = self.lookup(state, token, workspace_id).await?;
+        if is_expired(record.expires_at, state.clock.now()) {
+            return Err(PolicyError::Unauthorized);
+        }
+        self.usage_lock()
+            .last_used
+            .insert(record.id.clone(), state.clock.now());
+        let features = FeaturesPolicy::of(inputs.settings.ai_enabled, &inputs.features);
+        Ok(features.decide(inputs.settings.ai_enabled, workspace_id, feature, role))
+    }
+
     /// Keeps the token's last use, and audits the first answer that hands
     /// this token this key (later ones are counted, not repeated).
     async fn note_use(
@@ -493,6 +523,7 @@ fn document(
             key,
             retiring_key: retiring,
         },
+        features: FeaturesPolicy::of(inputs.settings.ai_enabled, &inputs.features),
     })
 }
 

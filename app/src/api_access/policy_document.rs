@@ -2,8 +2,11 @@
 //! schema is derived from these types (utoipa), so the description served
 //! at `/api/v1/openapi.json` cannot drift from what is sent.
 
+use crate::domain::Role;
+use crate::features::rules::{decide, AgentActions, Audience, Feature, FeatureChoices, FEATURES};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Serialize, Serializer};
+use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
 /// The AI policy of a workspace, as it applies now.
@@ -19,6 +22,102 @@ pub struct PolicyDocument {
     /// applied).
     pub training_allowed: bool,
     pub provider: ProviderPolicy,
+    /// Who may use each AI feature, by its key (`assistant`, `agents`,
+    /// `semantic_search`). Before using one for someone, check it here (or
+    /// ask with `?feature=…&role=…`).
+    #[schema(value_type = BTreeMap<String, FeaturePolicy>)]
+    pub features: FeaturesPolicy,
+}
+
+/// Each AI feature, by its key (`assistant`, `agents`, `semantic_search`).
+#[derive(Debug, Serialize)]
+pub struct FeaturesPolicy(pub BTreeMap<&'static str, FeaturePolicy>);
+
+/// One AI feature.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Feature)]
+pub struct FeaturePolicy {
+    /// Whether it may run for anyone now: AI is on and its audience is not
+    /// `no-one`.
+    pub enabled: bool,
+    /// Who may use it: `everyone`, `admins` or `no-one` (kept while AI is
+    /// off, when `enabled` is false for every feature).
+    #[schema(value_type = String, example = "everyone")]
+    pub audience: &'static str,
+    /// Agents only: whether they may apply changes themselves (false: they
+    /// propose changes for a person to apply).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub may_apply_changes: Option<bool>,
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub audience_is: Audience,
+}
+
+impl FeaturesPolicy {
+    /// The features as they apply, under the workspace's AI switch.
+    pub fn of(ai_enabled: bool, choices: &FeatureChoices) -> Self {
+        let features = FEATURES
+            .iter()
+            .map(|spec| {
+                let audience = choices.audience(spec.feature);
+                let policy = FeaturePolicy {
+                    enabled: ai_enabled && audience != Audience::NoOne,
+                    audience: audience.key(),
+                    may_apply_changes: (spec.feature == Feature::Agents)
+                        .then_some(choices.agent_actions == AgentActions::ApplyChanges),
+                    audience_is: audience,
+                };
+                (spec.key, policy)
+            })
+            .collect();
+        FeaturesPolicy(features)
+    }
+}
+
+/// The plain answer to "may this feature run for this role?".
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = FeatureDecision)]
+pub struct FeatureDecision {
+    pub workspace_id: String,
+    #[schema(example = "agents")]
+    pub feature: String,
+    /// `admin` or `member`.
+    #[schema(example = "member")]
+    pub role: String,
+    pub allowed: bool,
+    /// Why, as a stable code: `allowed`, `ai-off`, `feature-off` or
+    /// `admins-only`.
+    #[schema(example = "admins-only")]
+    pub code: &'static str,
+    /// Why, in words a service can pass on.
+    pub reason: &'static str,
+    /// Agents only: whether they may apply changes themselves.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub may_apply_changes: Option<bool>,
+}
+
+impl FeaturesPolicy {
+    /// Whether `feature` may run for someone with `role`; `None` for a
+    /// feature this policy does not have.
+    pub fn decide(
+        &self,
+        ai_enabled: bool,
+        workspace_id: &str,
+        feature: &str,
+        role: Role,
+    ) -> Option<FeatureDecision> {
+        let policy = self.0.get(feature)?;
+        let decision = decide(ai_enabled, policy.audience_is, role);
+        Some(FeatureDecision {
+            workspace_id: workspace_id.to_string(),
+            feature: feature.to_string(),
+            role: role.key().to_string(),
+            allowed: decision.is_allowed(),
+            code: decision.code(),
+            reason: decision.reason(),
+            may_apply_changes: policy.may_apply_changes,
+        })
+    }
 }
 
 /// Which model provider serves the workspace, and where.

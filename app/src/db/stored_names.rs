@@ -9,8 +9,8 @@ use crate::model_provider::rules::KeyProvider;
 #[derive(Debug, thiserror::Error)]
 #[error("unknown {kind} \"{name}\" in the database")]
 pub struct UnknownName {
-    kind: &'static str,
-    name: String,
+    pub kind: &'static str,
+    pub name: String,
 }
 
 impl TryFrom<String> for Role {

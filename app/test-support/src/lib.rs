@@ -50,6 +50,7 @@ pub async fn fresh_state(plan: Plan) -> Fresh {
                 trusted_proxies: Vec::new(),
                 providers: Default::default(),
                 fixed: Default::default(),
+                fixed_features: Default::default(),
             },
             clock: Arc::new(clock.clone()),
             master_keys: Arc::new(

@@ -30,6 +30,17 @@ const SERVER_FNS: &[(&str, &str, [u16; 4])] = &[
     ("/api/settings/ai/load", "", [401, 200, 200, 200]),
     ("/api/activity/load", "page=0", [401, 200, 200, 200]),
     ("/api/settings/ai/provider/load", "", [401, 200, 200, 200]),
+    ("/api/settings/ai/features/load", "", [401, 200, 200, 200]),
+    (
+        "/api/settings/ai/features/audience",
+        "feature=agents&audience=everyone&version=0",
+        [401, 403, 200, 200],
+    ),
+    (
+        "/api/settings/ai/features/agent-actions",
+        "actions=apply&version=0",
+        [401, 403, 200, 200],
+    ),
     // This server is on the Team plan: no workspace keys, even for admins
     // (and the provider is never called).
     (
@@ -215,7 +226,19 @@ async fn each_caller_gets_the_expected_answer_from_every_server_function_and_pag
             server.set_cookie(cookie_of(caller));
             // The same body for every caller: an admin's save must be based
             // on the version it saw, so each caller reloads first.
-            let body = if body.contains("version=") {
+            let body = if path.contains("/features/") && body.contains("version=") {
+                let (_, snapshot) = server.call("/api/settings/ai/features/load", "").await;
+                let key = if path.ends_with("agent-actions") {
+                    "agents.actions"
+                } else {
+                    "agents"
+                };
+                let version = serde_json::from_str::<serde_json::Value>(&snapshot)
+                    .ok()
+                    .and_then(|snapshot| snapshot["versions"][key].as_i64())
+                    .unwrap_or(0);
+                body.replace("version=0", &format!("version={version}"))
+            } else if body.contains("version=") {
                 let (_, snapshot) = server.call("/api/settings/ai/load", "").await;
                 let key = if path.ends_with("enabled") {
                     "ai_enabled"

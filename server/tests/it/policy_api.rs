@@ -100,7 +100,7 @@ async fn the_policy_is_what_applies_now_and_etags_follow_changes() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         body,
-        r#"{"workspace_id":"default","ai_enabled":true,"training_allowed":false,"provider":{"kind":"managed","endpoint":"https://api.openai.com/v1","region":"us","processed_in":"us","key_last4":null}}"#
+        r#"{"workspace_id":"default","ai_enabled":true,"training_allowed":false,"provider":{"kind":"managed","endpoint":"https://api.openai.com/v1","region":"us","processed_in":"us","key_last4":null},"features":{"agents":{"enabled":true,"audience":"admins","may_apply_changes":false},"assistant":{"enabled":true,"audience":"everyone"},"semantic_search":{"enabled":true,"audience":"everyone"}}}"#
     );
     let etag = etag.expect("an ETag");
     let (status, body, _) = policy(&server, Some(&token), Some(&etag)).await;
@@ -241,7 +241,7 @@ async fn the_api_is_described_in_openapi() {
     let described: Value = serde_json::from_str(&body).unwrap();
     let get = &described["paths"][app::routes::POLICY_API]["get"];
     assert!(get.is_object(), "{body}");
-    for status in ["200", "304", "401", "404", "503"] {
+    for status in ["200", "304", "400", "401", "404", "503"] {
         assert!(get["responses"][status].is_object(), "{status} described");
     }
     let scheme = &described["components"]["securitySchemes"]["serviceToken"];
@@ -323,7 +323,10 @@ fn conforms(value: &Value, schema: &Value, document: &Value) -> Result<(), Strin
         }
     }
     for (name, field) in fields {
-        let declared = &schema["properties"][name];
+        let mut declared = &schema["properties"][name];
+        if declared.is_null() && schema["additionalProperties"].is_object() {
+            declared = &schema["additionalProperties"];
+        }
         if declared.is_null() {
             return Err(format!("{name} is not described"));
         }
@@ -412,4 +415,125 @@ async fn a_token_stops_working_at_the_end_of_its_lifetime_and_is_listed_as_expir
         .post_form("/api/api-access/create", "name=Odd&lifetime=7")
         .await;
     assert_eq!(location(&response), "/settings/api?error=lifetime-invalid");
+}
+
+/// The policy API's answer to "may `feature` run for `role`?".
+async fn decision(server: &TestServer, token: &str, query: &str) -> (StatusCode, Value) {
+    let request = Request::get(format!("{PATH}?{query}"))
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    let response = server.send(request).await;
+    let status = response.status();
+    (
+        status,
+        serde_json::from_str(&body_text(response).await).unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn services_see_each_feature_choice_on_their_next_request_and_can_ask_about_one() {
+    let server = server(Plan::Team).await;
+    server.sign_in_as(Role::Admin).await;
+    let token = create_token(&server, "Agents runner", false).await;
+
+    let (status, answer) = decision(&server, &token, "feature=agents&role=member").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(answer["allowed"], false);
+    assert_eq!(answer["code"], "admins-only");
+    let (_, answer) = decision(&server, &token, "feature=agents&role=admin").await;
+    assert_eq!(answer["allowed"], true);
+    assert_eq!(answer["may_apply_changes"], false);
+
+    // An admin opens agents to everyone and lets them apply changes.
+    let (_, html) = server.get("/settings/ai").await;
+    assert!(
+        html.contains("Who may use Agents"),
+        "the Features section is on the page"
+    );
+    let response = server
+        .post_form(
+            "/api/settings/ai/features/audience",
+            "feature=agents&audience=everyone&version=0",
+        )
+        .await;
+    assert_eq!(location(&response), "/settings/ai?features=saved#features");
+    server
+        .post_form(
+            "/api/settings/ai/features/agent-actions",
+            "actions=apply&version=0",
+        )
+        .await;
+    let (_, answer) = decision(&server, &token, "feature=agents&role=member").await;
+    assert_eq!(
+        (
+            answer["allowed"].clone(),
+            answer["may_apply_changes"].clone()
+        ),
+        (json!(true), json!(true))
+    );
+
+    // A stale page's save is refused and changes nothing.
+    let response = server
+        .post_form(
+            "/api/settings/ai/features/audience",
+            "feature=agents&audience=no-one&version=0",
+        )
+        .await;
+    assert_eq!(
+        location(&response),
+        "/settings/ai?features_error=conflict#features"
+    );
+
+    // The AI switch overrides every feature; the choices are kept.
+    server
+        .post_form("/api/settings/ai/enabled", "enabled=false&version=0")
+        .await;
+    let (_, answer) = decision(&server, &token, "feature=agents&role=admin").await;
+    assert_eq!(answer["code"], "ai-off");
+    let (_, body, _) = policy(&server, Some(&token), None).await;
+    let document: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(document["features"]["agents"]["enabled"], false);
+    assert_eq!(document["features"]["agents"]["audience"], "everyone");
+    let (_, html) = server.get("/settings/ai").await;
+    assert!(html.contains("Kept; applies when AI is on."));
+
+    for bad in [
+        "feature=teleport&role=admin",
+        "feature=agents",
+        "role=admin",
+        "feature=agents&role=owner",
+    ] {
+        assert_eq!(
+            decision(&server, &token, bad).await.0,
+            StatusCode::BAD_REQUEST,
+            "{bad}"
+        );
+    }
+    let (_, page) = server.get("/settings/ai").await;
+    assert!(page.contains("Agents: who may use it"), "audited");
+}
+
+#[tokio::test]
+async fn a_feature_choice_fixed_by_the_operator_is_shown_read_only_and_refused() {
+    let server = server_configured(Plan::Team, |config| {
+        config.fixed_features.agents = Some(app::features::rules::Audience::NoOne);
+    })
+    .await;
+    server.sign_in_as(Role::Admin).await;
+    let (_, html) = server.get("/settings/ai").await;
+    assert!(html.contains("Set by the server configuration (AI_FEATURE_AGENTS)."));
+    let response = server
+        .post_form(
+            "/api/settings/ai/features/audience",
+            "feature=agents&audience=everyone&version=0",
+        )
+        .await;
+    assert_eq!(
+        location(&response),
+        "/settings/ai?features_error=fixed-by-server#features"
+    );
+    let token = create_token(&server, "Runner", false).await;
+    let (_, answer) = decision(&server, &token, "feature=agents&role=admin").await;
+    assert_eq!(answer["code"], "feature-off");
 }

@@ -51,6 +51,7 @@ pub async fn server_configured(plan: Plan, adjust: impl FnOnce(&mut Config)) -> 
         providers: Default::default(),
         master_key: server::config::MasterKeySource::File(dir.path().join("master.keys")),
         fixed: Default::default(),
+        fixed_features: Default::default(),
     };
     adjust(&mut config);
     let clock = ManualClock::at(1_700_000_000);
