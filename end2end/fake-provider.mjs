@@ -23,6 +23,10 @@ createServer((request, response) => {
     flavour === 'anthropic'
       ? request.headers['x-api-key']
       : (request.headers.authorization ?? '').replace(/^Bearer /, '');
-  if (GOOD_KEYS.has(key)) return answer(200, { object: 'list', data: [{ id: 'fake-model' }] });
+  const models = (ids) => answer(200, { object: 'list', data: ids.map((id) => ({ id })) });
+  if (GOOD_KEYS.has(key) && flavour === 'anthropic') return models(['claude-sonnet-4', 'claude-haiku-4']);
+  // The second key's account no longer offers two of the first's models.
+  if (key === 'sk-e2e-good-key-2222') return models(['gpt-4o', 'gpt-4.1']);
+  if (GOOD_KEYS.has(key)) return models(['gpt-4o', 'gpt-4o-mini', 'o3-mini']);
   return answer(401, { error: { message: 'invalid api key' } });
 }).listen(port, '127.0.0.1');

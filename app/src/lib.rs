@@ -16,6 +16,7 @@ pub mod api_access;
 pub mod features;
 pub mod members;
 pub mod model_provider;
+pub mod models;
 
 // Shared by every screen.
 pub mod boundary;

@@ -21,6 +21,8 @@ pub struct AppState {
     pub master_keys: Arc<MasterKeys>,
     /// What the policy API answers, kept current in memory.
     pub live_policy: Arc<LivePolicy>,
+    /// The threads that hash passwords, and the queue in front of them.
+    pub passwords: Arc<crate::accounts::password::Gate>,
 }
 
 /// Settings that belong to the operator, not to the page's admins.
@@ -40,6 +42,10 @@ pub struct Deployment {
     pub fixed: FixedSettings,
     /// Feature choices the operator fixed in the configuration.
     pub fixed_features: crate::features::rules::FixedFeatures,
+    /// The models the managed provider offers (`AI_MANAGED_MODELS`).
+    pub managed_models: Vec<String>,
+    /// Models the operator fixed in the configuration.
+    pub fixed_models: crate::models::rules::FixedModels,
 }
 
 /// How the deployment reaches model providers.

@@ -7,6 +7,10 @@ use app::db::Backend;
 use app::domain::{Plan, PlanParseError, TrainingControl};
 use app::features::rules::{AgentActions, Audience, FixedFeatures, FEATURES};
 use app::model_provider::rules::{ProviderEndpoints, Region};
+use app::models::rules::{
+    default_managed_models, FixedAllowed, FixedModels, ALLOWED_VARIABLE, DEFAULT_VARIABLE,
+    MANAGED_VARIABLE,
+};
 use app::state::ProviderConfig;
 use secrecy::SecretString;
 use std::path::PathBuf;
@@ -30,6 +34,10 @@ pub struct Config {
     /// Feature choices fixed here (`AI_FEATURE_<FEATURE>`,
     /// `AI_AGENTS_ACTIONS`).
     pub fixed_features: FixedFeatures,
+    /// The managed provider's models (`AI_MANAGED_MODELS`).
+    pub managed_models: Vec<String>,
+    /// Models fixed here (`AI_MODELS_ALLOWED`, `AI_DEFAULT_MODEL`).
+    pub fixed_models: FixedModels,
     /// Settings fixed here rather than on the page (`AI_FEATURES`,
     /// `AI_TRAINING`).
     pub fixed: FixedSettings,
@@ -71,6 +79,14 @@ pub enum ConfigError {
     Region(String),
     #[error("{name}: \"{value}\" is not a setting; expected one of: on, off")]
     Switch { name: &'static str, value: String },
+    #[error("{name}: \"{value}\" is not a list of model names; expected names separated by commas{also}")]
+    Models {
+        name: &'static str,
+        value: String,
+        also: &'static str,
+    },
+    #[error("AI_DEFAULT_MODEL: \"{0}\" is not among the models AI_MODELS_ALLOWED allows")]
+    DefaultModelNotAllowed(String),
     #[error("{name}: \"{value}\" is not a choice; expected one of: {expected}")]
     Choice {
         name: &'static str,
@@ -202,6 +218,48 @@ impl Config {
                 },
             )?);
         }
+        let model_list = |name: &'static str, text: &str, also: &'static str| {
+            let models: Vec<String> = text
+                .split(',')
+                .map(str::trim)
+                .filter(|model| !model.is_empty())
+                .map(str::to_string)
+                .collect();
+            let plain = models
+                .iter()
+                .all(|model| model.len() <= 200 && model.chars().all(|c| c.is_ascii_graphic()));
+            if models.is_empty() || !plain {
+                return Err(ConfigError::Models {
+                    name,
+                    value: text.to_string(),
+                    also,
+                });
+            }
+            Ok(models)
+        };
+        let managed_models = match value(MANAGED_VARIABLE)? {
+            Some(text) => model_list(MANAGED_VARIABLE, &text, "")?,
+            None => default_managed_models(),
+        };
+        let fixed_models = FixedModels {
+            allowed: match value(ALLOWED_VARIABLE)? {
+                Some(text) if text.trim() == "all" => Some(FixedAllowed::All),
+                Some(text) => Some(FixedAllowed::Only(model_list(
+                    ALLOWED_VARIABLE,
+                    &text,
+                    ", or all",
+                )?)),
+                None => None,
+            },
+            default: value(DEFAULT_VARIABLE)?.map(|text| text.trim().to_string()),
+        };
+        if let (Some(FixedAllowed::Only(allowed)), Some(default)) =
+            (&fixed_models.allowed, &fixed_models.default)
+        {
+            if !allowed.contains(default) {
+                return Err(ConfigError::DefaultModelNotAllowed(default.clone()));
+            }
+        }
         if fixed.training_allowed == Some(true)
             && plan.training_control() == TrainingControl::NeverUsed
         {
@@ -217,6 +275,8 @@ impl Config {
             master_key,
             fixed,
             fixed_features,
+            managed_models,
+            fixed_models,
         })
     }
 }
@@ -371,6 +431,41 @@ mod tests {
             "AI_FEATURE_ASSISTANT: \"nobody\" is not a choice; expected one of: everyone, admins, no-one"
         );
         assert!(config(&[("AI_AGENTS_ACTIONS", "always")]).is_err());
+    }
+
+    #[test]
+    fn models_can_be_listed_and_fixed_and_contradictions_stop_start_up() {
+        let parsed = config(&[
+            ("AI_MANAGED_MODELS", "gpt-4o, o3-mini"),
+            ("AI_MODELS_ALLOWED", "gpt-4o"),
+            ("AI_DEFAULT_MODEL", "gpt-4o"),
+        ])
+        .unwrap();
+        assert_eq!(parsed.managed_models, ["gpt-4o", "o3-mini"]);
+        assert_eq!(
+            parsed.fixed_models.allowed,
+            Some(FixedAllowed::Only(vec!["gpt-4o".into()]))
+        );
+        assert_eq!(
+            config(&[
+                ("AI_MODELS_ALLOWED", "gpt-4o"),
+                ("AI_DEFAULT_MODEL", "o3-mini")
+            ])
+            .unwrap_err()
+            .to_string(),
+            "AI_DEFAULT_MODEL: \"o3-mini\" is not among the models AI_MODELS_ALLOWED allows"
+        );
+        assert_eq!(
+            config(&[("AI_MODELS_ALLOWED", " , ")]).unwrap_err().to_string(),
+            "AI_MODELS_ALLOWED: \" , \" is not a list of model names; expected names separated by commas, or all"
+        );
+        assert_eq!(
+            config(&[("AI_MODELS_ALLOWED", "all")])
+                .unwrap()
+                .fixed_models
+                .allowed,
+            Some(FixedAllowed::All)
+        );
     }
 
     #[test]

@@ -124,10 +124,13 @@ pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Console, 
             providers: config.providers.clone(),
             fixed: config.fixed,
             fixed_features: config.fixed_features,
+            managed_models: config.managed_models.clone(),
+            fixed_models: config.fixed_models.clone(),
         },
         clock,
         master_keys: Arc::new(master.keys),
         live_policy: Default::default(),
+        passwords: Default::default(),
     };
     workspace::store::ensure(&state.pool, &state.deployment.workspace, "Workspace")
         .await

@@ -8,7 +8,7 @@
 
 use app::api_access::live_policy::PolicyRead;
 use app::api_access::policy_document::{
-    FeatureDecision, FeaturePolicy, PolicyDocument, ProviderPolicy, RetiringKeyPolicy,
+    FeatureDecision, FeaturePolicy, ModelsPolicy, PolicyDocument, ProviderPolicy, RetiringKeyPolicy,
 };
 use app::api_access::service::PolicyError;
 use app::domain::Role;
@@ -40,6 +40,7 @@ use utoipa::{OpenApi, ToSchema};
         RetiringKeyPolicy,
         FeaturePolicy,
         FeatureDecision,
+        ModelsPolicy,
         ApiError
     )),
     modifiers(&ServiceTokenScheme)

@@ -14,7 +14,7 @@ use argon2::{
     Argon2,
 };
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::{mpsc, Arc, LazyLock, Mutex, OnceLock};
+use std::sync::{mpsc, Arc, Mutex, OnceLock};
 use tokio::sync::{oneshot, Semaphore};
 
 /// Hashing or checking a password failed (not a wrong password).
@@ -32,8 +32,9 @@ pub enum HashError {
 type Job = Box<dyn FnOnce() + Send>;
 
 /// The hashing threads and the queue in front of them: `admitted` holds a
-/// permit for every hash that runs or waits.
-struct Gate {
+/// permit for every hash that runs or waits. One per console (in its
+/// state), sized to the machine.
+pub struct Gate {
     admitted: Arc<Semaphore>,
     jobs: mpsc::Sender<Job>,
 }
@@ -41,8 +42,23 @@ struct Gate {
 /// Hashes that may wait for a free thread, per thread.
 const QUEUED_PER_CORE: usize = 4;
 
+impl std::fmt::Debug for Gate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Gate")
+            .field("free", &self.admitted.available_permits())
+            .finish()
+    }
+}
+
+impl Default for Gate {
+    /// One hashing thread per core of this machine.
+    fn default() -> Self {
+        Gate::for_cores(concurrent_limit())
+    }
+}
+
 impl Gate {
-    fn for_cores(cores: usize) -> Self {
+    pub fn for_cores(cores: usize) -> Self {
         let (jobs, queue) = mpsc::channel::<Job>();
         let queue = Arc::new(Mutex::new(queue));
         for n in 0..cores {
@@ -95,11 +111,9 @@ pub fn concurrent_limit() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get())
 }
 
-static GATE: LazyLock<Gate> = LazyLock::new(|| Gate::for_cores(concurrent_limit()));
-
-/// The argon2id hash of `password`, computed on the blocking pool.
-pub async fn hash(password: String) -> Result<String, HashError> {
-    GATE.run(move || hash_now(&password)).await
+/// The argon2id hash of `password`, computed on a hashing thread.
+pub async fn hash(gate: &Gate, password: String) -> Result<String, HashError> {
+    gate.run(move || hash_now(&password)).await
 }
 
 fn hash_now(password: &str) -> Result<String, HashError> {
@@ -114,8 +128,12 @@ fn hash_now(password: &str) -> Result<String, HashError> {
 /// account) it checks against a hash of a random password instead, so an
 /// unknown e-mail address takes as long as a wrong password and the two
 /// cannot be told apart.
-pub async fn verify(password: String, stored: Option<String>) -> Result<bool, HashError> {
-    GATE.run(move || {
+pub async fn verify(
+    gate: &Gate,
+    password: String,
+    stored: Option<String>,
+) -> Result<bool, HashError> {
+    gate.run(move || {
         let known = stored.is_some();
         let hash = match stored {
             Some(hash) => hash,
@@ -148,15 +166,18 @@ mod tests {
 
     #[tokio::test]
     async fn a_hash_verifies_its_password_and_nothing_else() {
-        let stored = hash("correct horse battery".into()).await.unwrap();
+        let gate = Gate::for_cores(1);
+        let stored = hash(&gate, "correct horse battery".into()).await.unwrap();
         assert!(
             stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
             "{stored}"
         );
-        assert!(verify("correct horse battery".into(), Some(stored.clone()))
-            .await
-            .unwrap());
-        assert!(!verify("wrong horse battery".into(), Some(stored))
+        assert!(
+            verify(&gate, "correct horse battery".into(), Some(stored.clone()))
+                .await
+                .unwrap()
+        );
+        assert!(!verify(&gate, "wrong horse battery".into(), Some(stored))
             .await
             .unwrap());
     }
@@ -191,7 +212,8 @@ mod tests {
 
     #[tokio::test]
     async fn an_unknown_account_never_verifies_even_with_the_dummy_password() {
-        assert!(!verify("anything".into(), None).await.unwrap());
-        assert!(!verify(String::new(), None).await.unwrap());
+        let gate = Gate::for_cores(1);
+        assert!(!verify(&gate, "anything".into(), None).await.unwrap());
+        assert!(!verify(&gate, String::new(), None).await.unwrap());
     }
 }

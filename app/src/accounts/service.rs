@@ -70,8 +70,8 @@ impl NewAccount<'_> {
         Ok(())
     }
 
-    async fn password_hash(&self) -> Result<String, AuthError> {
-        password::hash(self.password.to_string())
+    async fn password_hash(&self, state: &AppState) -> Result<String, AuthError> {
+        password::hash(&state.passwords, self.password.to_string())
             .await
             .map_err(|e| hashing_failed("hashing a password", e))
     }
@@ -88,7 +88,7 @@ pub async fn complete_setup(
     if !setup_link_usable(state, token).await? {
         return Err(AuthError::SetupLinkInvalid);
     }
-    let password_hash = account.password_hash().await?;
+    let password_hash = account.password_hash(state).await?;
 
     let now = state.clock.now();
     let user_id = tokens::random_hex(16);
@@ -137,7 +137,7 @@ pub async fn create_account(
     account: NewAccount<'_>,
 ) -> Result<String, AuthError> {
     account.check()?;
-    let password_hash = account.password_hash().await?;
+    let password_hash = account.password_hash(state).await?;
     let user_id = tokens::random_hex(16);
     let inserted = store::insert_user(
         &state.pool,
@@ -181,6 +181,7 @@ pub async fn verify_credentials(
         ""
     };
     let matches = password::verify(
+        &state.passwords,
         candidate.to_string(),
         user.as_ref().map(|u| u.password_hash.clone()),
     )
@@ -236,7 +237,8 @@ pub async fn confirm_password(
     } else {
         ""
     };
-    match password::verify(candidate.to_string(), Some(user.password_hash)).await {
+    let stored = Some(user.password_hash);
+    match password::verify(&state.passwords, candidate.to_string(), stored).await {
         Ok(true) => attempts::succeeded(state, attempt).await,
         Ok(false) => Err(AuthError::WrongCurrentPassword),
         Err(error) => {
@@ -259,7 +261,7 @@ pub async fn change_password(
 ) -> Result<(), AuthError> {
     crate::accounts::credentials::check_new_password(new, new_again)?;
     confirm_password(state, actor, client, current).await?;
-    let password_hash = password::hash(new.to_string())
+    let password_hash = password::hash(&state.passwords, new.to_string())
         .await
         .map_err(|e| hashing_failed("hashing a password", e))?;
     let now = state.clock.now();

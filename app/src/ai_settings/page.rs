@@ -10,7 +10,11 @@ use crate::domain::TrainingControl;
 use crate::features::server_fns::{load_features, FeaturesSnapshot};
 use crate::features::{Features, FeaturesError, FeaturesNotice};
 use crate::model_provider::server_fns::load_model_provider;
-use crate::model_provider::{ModelProvider, ProviderError, ProviderNotice, ProviderSnapshot};
+use crate::model_provider::{
+    ModelProvider, Partners, ProviderError, ProviderNotice, ProviderSnapshot,
+};
+use crate::models::server_fns::{load_models, ModelsSnapshot};
+use crate::models::{Models, ModelsError, ModelsNotice};
 use crate::routes::Section;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -36,6 +40,14 @@ pub fn AiSettingsPage() -> impl IntoView {
                 .and_then(|code| FeaturesError::from_code(&code)),
         )
     });
+    let models_outcome = query.with_untracked(|q| {
+        (
+            q.get("models")
+                .and_then(|code| ModelsNotice::from_code(&code)),
+            q.get("models_error")
+                .and_then(|code| ModelsError::from_code(&code)),
+        )
+    });
     let provider_outcome = query.with_untracked(|q| {
         (
             q.get("provider")
@@ -49,16 +61,18 @@ pub fn AiSettingsPage() -> impl IntoView {
     let snapshot = Resource::new_blocking(
         move || activity_page,
         |activity_page| async move {
-            let (settings, features, provider, activity) = futures_util::join!(
+            let (settings, features, provider, models, activity) = futures_util::join!(
                 load_ai_settings(),
                 load_features(),
                 load_model_provider(),
+                load_models(),
                 load_activity(activity_page),
             );
             settings.map(|settings| PageData {
                 settings,
                 features,
                 provider,
+                models,
                 activity,
             })
         },
@@ -71,13 +85,20 @@ pub fn AiSettingsPage() -> impl IntoView {
                 let notice = notice.clone();
                 let provider_outcome = provider_outcome.clone();
                 let features_outcome = features_outcome.clone();
+                let models_outcome = models_outcome.clone();
                 Suspend::new(async move {
                 match snapshot.await {
                     Ok(snapshot) => {
                         view! {
                             <SettingsShell viewer=Some(snapshot.settings.viewer.clone()) current=Section::AiSettings>
                                 <PageHeader />
-                                <Sections data=snapshot notice provider_outcome features_outcome />
+                                <Sections
+                                    data=snapshot
+                                    notice
+                                    provider_outcome
+                                    features_outcome
+                                    models_outcome
+                                />
                             </SettingsShell>
                         }
                             .into_any()
@@ -104,6 +125,7 @@ struct PageData {
     settings: SettingsSnapshot,
     features: Result<FeaturesSnapshot, LoadError>,
     provider: Result<ProviderSnapshot, ProviderError>,
+    models: Result<ModelsSnapshot, ModelsError>,
     activity: Result<ActivityPage, LoadError>,
 }
 
@@ -125,11 +147,13 @@ fn Sections(
     notice: Option<SaveNotice>,
     provider_outcome: (Option<ProviderNotice>, Option<ProviderError>),
     features_outcome: (Option<FeaturesNotice>, Option<FeaturesError>),
+    models_outcome: (Option<ModelsNotice>, Option<ModelsError>),
 ) -> impl IntoView {
     let PageData {
         settings: snapshot,
         features,
         provider,
+        models,
         activity,
     } = data;
     let SettingsSnapshot {
@@ -190,6 +214,8 @@ fn Sections(
         />
         {training}
         <ModelProvider snapshot=provider notice=provider_outcome.0 error=provider_outcome.1 />
+        <Models snapshot=models notice=models_outcome.0 error=models_outcome.1 />
+        <Partners />
         <Activity activity />
     }
 }

@@ -16,7 +16,8 @@
 //! per token and key, and the entry counts the answers it covered.
 
 use super::policy_document::{
-    FeatureDecision, FeaturesPolicy, PolicyDocument, ProviderPolicy, RetiringKeyPolicy,
+    FeatureDecision, FeaturesPolicy, ModelsPolicy, PolicyDocument, ProviderPolicy,
+    RetiringKeyPolicy,
 };
 use super::rules::is_expired;
 use super::service::PolicyError;
@@ -28,6 +29,7 @@ use crate::domain::Role;
 use crate::features::{rules::FeatureChoices, service as features};
 use crate::model_provider::rules::{Processing, Route};
 use crate::model_provider::{service as model_provider, KeyRecord};
+use crate::models::service::{self as models, ModelsInputs};
 use crate::state::AppState;
 use crate::workspace::WorkspaceId;
 use secrecy::SecretString;
@@ -44,6 +46,8 @@ pub struct PolicyInputs {
     pub settings: AiSettings,
     /// Who may use each feature (fixed values applied).
     pub features: FeatureChoices,
+    /// The models on offer and the choice over them.
+    pub models: ModelsInputs,
     /// The workspace's own key, sealed; `None` for the managed provider.
     pub current: Option<KeyRecord>,
     /// Where requests go.
@@ -116,11 +120,13 @@ async fn read_inputs(
     let version = store::policy_version(&state.pool, workspace).await?;
     let settings = ai_settings::applied(state, workspace).await?;
     let features = features::applied(state, workspace).await?;
+    let models = models::applied(state, workspace).await?;
     let (current, route) = model_provider::serving(state, workspace).await?;
     let retiring = model_provider::retiring(state, workspace).await?;
     Ok(PolicyInputs {
         settings,
         features,
+        models,
         current,
         route,
         retiring,
@@ -524,6 +530,11 @@ fn document(
             retiring_key: retiring,
         },
         features: FeaturesPolicy::of(inputs.settings.ai_enabled, &inputs.features),
+        models: ModelsPolicy {
+            all_allowed: inputs.models.choice.all,
+            allowed: inputs.models.choice.in_effect(&inputs.models.offered),
+            default: inputs.models.choice.default.clone(),
+        },
     })
 }
 

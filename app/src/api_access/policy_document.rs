@@ -27,6 +27,22 @@ pub struct PolicyDocument {
     /// ask with `?feature=…&role=…`).
     #[schema(value_type = BTreeMap<String, FeaturePolicy>)]
     pub features: FeaturesPolicy,
+    pub models: ModelsPolicy,
+}
+
+/// Which models services may use.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Models)]
+pub struct ModelsPolicy {
+    /// Every model the provider offers may be used (`allowed` lists them
+    /// as last listed); false: only those in `allowed`.
+    pub all_allowed: bool,
+    /// The models services may use. Ask for no other.
+    pub allowed: Vec<String>,
+    /// The model to use unless there is a reason to pick another; null:
+    /// the service picks among `allowed`.
+    #[schema(required = true)]
+    pub default: Option<String>,
 }
 
 /// Each AI feature, by its key (`assistant`, `agents`, `semantic_search`).

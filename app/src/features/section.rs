@@ -33,8 +33,11 @@ pub fn Features(
                         </p>
                     }
                 })}
-            {notice.map(|notice| view! { <p class="notice" role="status">{notice.message()}</p> })}
-            {error.map(|error| view! { <p class="form-error" role="alert">{error.to_string()}</p> })}
+            {notice.map(|notice| view! { <p class="callout" role="status">{notice.message()}</p> })}
+            {error
+                .map(|error| {
+                    view! { <p class="callout callout-error" role="alert">{error.to_string()}</p> }
+                })}
             {body}
         </section>
     }

@@ -310,11 +310,14 @@ pub async fn accept_invitation(
 ) -> Result<String, AuthError> {
     let summary = invitation_summary(state, token).await?;
     check_new_account(name, &summary.email, password, password_again)?;
-    let password_hash = password::hash(password.to_string())
+    let password_hash = password::hash(&state.passwords, password.to_string())
         .await
-        .map_err(|error| {
-            tracing::error!(%error, "hashing a password failed");
-            AuthError::Unavailable
+        .map_err(|error| match error {
+            password::HashError::Busy => AuthError::Busy,
+            error => {
+                tracing::error!(%error, "hashing a password failed");
+                AuthError::Unavailable
+            }
         })?;
     let now = state.clock.now();
     let user_id = tokens::random_hex(16);

@@ -24,6 +24,8 @@ refusals! {
             "There is no workspace key to remove: the managed provider already serves this workspace."
         )]
         NoKey = "no-key" => 409,
+        #[error("A key for another provider resets the models chosen under Models to all models, no default. Tick the box that says so to go ahead. Nothing was saved.")]
+        ModelsWouldReset = "models-would-reset" => 409,
         #[error("{}", conflict_message(.0.as_ref()))]
         Conflict(Option<LastChange>) = "conflict" => 409,
     }

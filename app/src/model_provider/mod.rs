@@ -17,7 +17,7 @@ pub mod store;
 pub mod verify;
 
 pub use error::ProviderError;
-pub use section::ModelProvider;
+pub use section::{ModelProvider, Partners};
 #[cfg(feature = "ssr")]
 pub use store::KeyRecord;
 
@@ -63,6 +63,9 @@ pub struct ProviderSnapshot {
     pub last_change: Option<LastChange>,
     pub can_change: bool,
     pub grace_hours: i64,
+    /// Admins chose specific models: a key for another provider would
+    /// reset that choice, which the key form then asks to confirm.
+    pub models_customized: bool,
 }
 
 notices! {

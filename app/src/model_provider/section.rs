@@ -27,7 +27,6 @@ pub fn ModelProvider(
         <section class="setting" id=PROVIDER_SETTING aria-labelledby="model-provider-title">
             {shown}
         </section>
-        <Partners />
     }
 }
 
@@ -256,6 +255,28 @@ fn KeyForm(snapshot: ProviderSnapshot) -> impl IntoView {
             </p>
             <BillingWarning />
             {replacing.map(|text| view! { <p class="hint">{text}</p> })}
+            {snapshot
+                .models_customized
+                .then(|| {
+                    view! {
+                        <div class="choice">
+                            <input id="reset-models" name="reset_models" type="checkbox" value="on" />
+                            <label for="reset-models">
+                                "If the key is for another provider, reset the models chosen under Models"
+                            </label>
+                            <p class="hint hint-warning">
+                                {format!(
+                                    "This workspace chose which models services may use. A key for a provider other than {} resets that choice to every model the new provider offers, with no default; it cannot be saved unless this box is ticked.",
+                                    snapshot
+                                        .current
+                                        .as_ref()
+                                        .map(|key| key.provider.label())
+                                        .unwrap_or("the managed provider (OpenAI)"),
+                                )}
+                            </p>
+                        </div>
+                    }
+                })}
             <button type="submit" class="button-primary">
                 "Verify and save key"
             </button>
@@ -303,7 +324,7 @@ fn RemoveKey(snapshot: ProviderSnapshot) -> impl IntoView {
 /// What model partners receive, in our words; facts from the product's
 /// data-privacy documentation.
 #[component]
-fn Partners() -> impl IntoView {
+pub fn Partners() -> impl IntoView {
     view! {
         <section class="setting" aria-labelledby="partners-title">
             <h2 id="partners-title">"What model partners receive"</h2>

@@ -14,6 +14,7 @@ use crate::accounts::tokens;
 use crate::activity::log as audit;
 use crate::db::versions::{claim_version, version_of};
 use crate::db::{Pool, Tx};
+use crate::models::service as models;
 use crate::state::AppState;
 use crate::workspace::WorkspaceId;
 use secrecy::{ExposeSecret, SecretString};
@@ -45,6 +46,9 @@ pub async fn snapshot(state: &AppState, actor: &Actor) -> Result<ProviderSnapsho
     let version = version_of(&state.pool, &actor.workspace, PROVIDER_SETTING)
         .await
         .map_err(unavailable("loading the provider version"))?;
+    let models_customized = models::is_customized_now(state, &actor.workspace)
+        .await
+        .map_err(unavailable("reading the chosen models"))?;
     let serving = route(
         current.as_ref().map(|key| key.provider),
         current.as_ref().and_then(|key| key.base_url.as_deref()),
@@ -70,6 +74,7 @@ pub async fn snapshot(state: &AppState, actor: &Actor) -> Result<ProviderSnapsho
             verified_at: key.verified_at,
         }),
         route: serving,
+        models_customized,
         retiring: retiring.and_then(|key| {
             Some(RetiringKey {
                 last4: key.last4,
@@ -91,6 +96,15 @@ pub struct KeyForm<'a> {
     pub base_url: Option<&'a str>,
     /// The provider setting's version the admin's page showed.
     pub based_on: i64,
+    /// The admin ticked that a key for another provider resets the
+    /// models they chose.
+    pub models_reset_confirmed: bool,
+}
+
+/// Who serves a workspace, for telling whether a new key changes provider:
+/// the managed provider is OpenAI's.
+fn family(provider: Option<KeyProvider>) -> KeyProvider {
+    provider.unwrap_or(KeyProvider::OpenAi)
 }
 
 /// Verifies the key with the provider, then makes it the workspace's key.
@@ -110,6 +124,21 @@ pub async fn save_key(
         KeyProvider::OpenAiCompatible => Some(check_base_url(form.base_url.unwrap_or_default())?),
         KeyProvider::OpenAi | KeyProvider::Anthropic => None,
     };
+    // A key for another provider resets the models admins chose: only
+    // once the admin said so on the form.
+    let resets_models = async {
+        let mut tx = state.pool.begin().await?;
+        let current = store::current(&mut *tx, &actor.workspace).await?;
+        let other = family(current.map(|key| key.provider)) != form.provider;
+        let customized = models::is_customized(&mut tx, &actor.workspace).await?;
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(other && customized)
+    }
+    .await
+    .map_err(unavailable("reading the chosen models"))?;
+    if resets_models && !form.models_reset_confirmed {
+        return Err(ProviderError::ModelsWouldReset);
+    }
     let config = &state.deployment.providers;
     let target = route(
         Some(form.provider),
@@ -133,8 +162,8 @@ pub async fn save_key(
         destination,
     )
     .await;
-    match verdict {
-        Verdict::Accepted => {}
+    let offered = match verdict {
+        Verdict::Accepted(models) => models,
         Verdict::Rejected => return Err(ProviderError::KeyRejected),
         Verdict::Failed(status) => return Err(ProviderError::ProviderFailed(status)),
         // One answer for every way of not getting through, so the form
@@ -142,7 +171,7 @@ pub async fn save_key(
         Verdict::Unreachable | Verdict::TimedOut | Verdict::Blocked => {
             return Err(ProviderError::ProviderUnreachable)
         }
-    }
+    };
 
     let now = state.clock.now();
     let id = tokens::random_hex(16);
@@ -180,6 +209,11 @@ pub async fn save_key(
         )
         .await?;
         store::delete_expired(&mut *tx, now).await?;
+        models::replace_offered(&mut tx, &actor.workspace, &offered).await?;
+        let other = family(previous.as_ref().map(|key| key.provider)) != form.provider;
+        if other && models::is_customized(&mut tx, &actor.workspace).await? {
+            models::reset(&mut tx, actor, now).await?;
+        }
         let old = describe(previous.as_ref());
         let new = match &previous {
             Some(_) => format!(
@@ -393,4 +427,58 @@ pub async fn bind_keys_to_base_urls(pool: &Pool, keys: &MasterKeys) -> Result<us
     }
     tx.commit().await?;
     Ok(resealed)
+}
+
+/// Whether the workspace has a key of its own (else the managed provider
+/// serves it).
+pub async fn has_own_key(
+    db: impl sqlx::AnyExecutor<'_>,
+    workspace: &WorkspaceId,
+) -> Result<bool, sqlx::Error> {
+    Ok(store::current(db, workspace).await?.is_some())
+}
+
+/// Asks the provider of the workspace's current key which models it
+/// offers. `NoKey` on the managed provider.
+pub async fn list_models(
+    state: &AppState,
+    workspace: &WorkspaceId,
+) -> Result<Vec<String>, ProviderError> {
+    let current = store::current(&state.pool, workspace)
+        .await
+        .map_err(unavailable("reading the workspace key"))?
+        .ok_or(ProviderError::NoKey)?;
+    let key = open_key(state, &current).map_err(|error| {
+        tracing::error!(%error, "opening the workspace key to list models failed");
+        ProviderError::Unavailable
+    })?;
+    let config = &state.deployment.providers;
+    let target = route(
+        Some(current.provider),
+        current.base_url.as_deref(),
+        config.region,
+        &config.endpoints,
+    );
+    let destination = match current.base_url {
+        Some(_) => Destination::Typed {
+            allowed: &config.private_model_networks,
+        },
+        None => Destination::Configured,
+    };
+    match verify(
+        current.provider,
+        &target.base_url,
+        &key,
+        config.verify_timeout,
+        destination,
+    )
+    .await
+    {
+        Verdict::Accepted(models) => Ok(models),
+        Verdict::Rejected => Err(ProviderError::KeyRejected),
+        Verdict::Failed(status) => Err(ProviderError::ProviderFailed(status)),
+        Verdict::Unreachable | Verdict::TimedOut | Verdict::Blocked => {
+            Err(ProviderError::ProviderUnreachable)
+        }
+    }
 }

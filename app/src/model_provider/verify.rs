@@ -18,9 +18,10 @@ use std::sync::LazyLock;
 use std::time::Duration;
 
 /// What the provider said about a key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
-    Accepted,
+    /// The key works; the models the provider listed for it.
+    Accepted(Vec<String>),
     /// 401 or 403: the provider does not take this key.
     Rejected,
     /// The provider answered, but neither yes nor no (429, 5xx, …).
@@ -146,7 +147,7 @@ pub async fn verify(
     };
     match request.send().await {
         Ok(response) => match response.status().as_u16() {
-            200..=299 => Verdict::Accepted,
+            200..=299 => Verdict::Accepted(models_in(response).await),
             401 | 403 => Verdict::Rejected,
             other => Verdict::Failed(other),
         },
@@ -157,6 +158,46 @@ pub async fn verify(
             Verdict::Unreachable
         }
     }
+}
+
+/// Most models kept from one listing, and the longest name.
+const MOST_MODELS: usize = 500;
+const LONGEST_MODEL_NAME: usize = 200;
+
+/// The model ids of a `/models` answer (`{"data":[{"id":…},…]}`, as OpenAI,
+/// Anthropic and compatible servers send it), sorted; names that could not
+/// be shown as they are, and anything past the limits, are left out. An
+/// answer of another shape lists none.
+async fn models_in(response: reqwest::Response) -> Vec<String> {
+    #[derive(serde::Deserialize)]
+    struct Listing {
+        data: Vec<Model>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Model {
+        id: String,
+    }
+    let Ok(body) = response.bytes().await else {
+        return Vec::new();
+    };
+    let Ok(listing) = serde_json::from_slice::<Listing>(&body) else {
+        tracing::warn!("the provider's model list was not in the expected shape");
+        return Vec::new();
+    };
+    let mut models: Vec<String> = listing
+        .data
+        .into_iter()
+        .map(|model| model.id)
+        .filter(|id| {
+            !id.is_empty()
+                && id.len() <= LONGEST_MODEL_NAME
+                && id.chars().all(|c| c.is_ascii_graphic())
+        })
+        .take(MOST_MODELS)
+        .collect();
+    models.sort();
+    models.dedup();
+    models
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! A model provider on loopback for tests: `/openai/v1`, `/openai-eu/v1`
 //! and `/anthropic/v1` list models for the keys in `GOOD_KEYS` (Bearer, or
 //! `x-api-key` for Anthropic) and answer 401 otherwise; `/slow/v1` answers
-//! after 5 s, `/broken/v1` with 500.
+//! after 5 s, `/broken/v1` with 500. The second good key's list lacks two
+//! models of the first's, as after a provider retires them.
 
 use app::model_provider::rules::ProviderEndpoints;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -75,7 +76,19 @@ async fn models(
             (StatusCode::OK, r#"{"data":[]}"#)
         }
         "broken" => (StatusCode::INTERNAL_SERVER_ERROR, "oops"),
-        _ if GOOD_KEYS.contains(&key.as_str()) => (StatusCode::OK, r#"{"data":[]}"#),
+        "anthropic" if GOOD_KEYS.contains(&key.as_str()) => (
+            StatusCode::OK,
+            r#"{"data":[{"id":"claude-sonnet-4","type":"model"},{"id":"claude-haiku-4","type":"model"}],"has_more":false}"#,
+        ),
+        // The second key's account no longer offers two of the first's.
+        _ if key == GOOD_KEYS[1] => (
+            StatusCode::OK,
+            r#"{"object":"list","data":[{"id":"gpt-4o"},{"id":"gpt-4.1"}]}"#,
+        ),
+        _ if GOOD_KEYS.contains(&key.as_str()) => (
+            StatusCode::OK,
+            r#"{"object":"list","data":[{"id":"gpt-4o"},{"id":"gpt-4o-mini"},{"id":"o3-mini"}]}"#,
+        ),
         _ => (StatusCode::UNAUTHORIZED, r#"{"error":"invalid key"}"#),
     }
 }

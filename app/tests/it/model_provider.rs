@@ -58,6 +58,7 @@ impl Setup {
             key: SecretString::from(key.to_string()),
             base_url,
             based_on: self.version().await,
+            models_reset_confirmed: false,
         };
         service::save_key(&self.fresh.state, &test_support::admin(&self.admin), form).await
     }
@@ -329,6 +330,7 @@ async fn members_change_nothing_and_stale_pages_do_not_overwrite() {
         key: SecretString::from(GOOD_KEYS[0].to_string()),
         base_url: None,
         based_on,
+        models_reset_confirmed: false,
     };
     let state = &setup.fresh.state;
     // A member cannot become the `Admin` the service needs.

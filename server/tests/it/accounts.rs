@@ -200,11 +200,16 @@ async fn members_see_a_read_only_page_and_cannot_save() {
     let (_, html) = server.get("/settings/ai").await;
     assert!(html.contains("only admins can change them"));
     assert_eq!(html.matches("role=\"switch\"").count(), 2);
+    // Four feature choices and the models are forms with disabled
+    // fieldsets, and no Save buttons; the two switches are disabled.
+    let fieldsets = html.matches("<fieldset disabled").count();
+    assert_eq!(fieldsets, 5, "every feature choice and the models");
     assert_eq!(
-        html.matches(" disabled").count(),
+        html.matches(" disabled").count() - fieldsets,
         2,
         "both switches are disabled"
     );
+    assert!(!html.contains("Save who may use"));
 
     let response = server
         .post_form("/api/settings/ai/enabled", "enabled=false&version=0")

@@ -31,6 +31,11 @@ const SERVER_FNS: &[(&str, &str, [u16; 4])] = &[
     ("/api/activity/load", "page=0", [401, 200, 200, 200]),
     ("/api/settings/ai/provider/load", "", [401, 200, 200, 200]),
     ("/api/settings/ai/features/load", "", [401, 200, 200, 200]),
+    ("/api/settings/ai/models/load", "", [401, 200, 200, 200]),
+    // Every model the managed provider offers; on this Team server the
+    // list comes from the configuration and there is no key to refresh.
+    ("/api/settings/ai/models", "scope=all&default_model=&version=0", [401, 403, 200, 200]),
+    ("/api/settings/ai/models/refresh", "", [401, 403, 409, 409]),
     (
         "/api/settings/ai/features/audience",
         "feature=agents&audience=everyone&version=0",
@@ -226,7 +231,14 @@ async fn each_caller_gets_the_expected_answer_from_every_server_function_and_pag
             server.set_cookie(cookie_of(caller));
             // The same body for every caller: an admin's save must be based
             // on the version it saw, so each caller reloads first.
-            let body = if path.contains("/features/") && body.contains("version=") {
+            let body = if path.ends_with("/models") {
+                let (_, snapshot) = server.call("/api/settings/ai/models/load", "").await;
+                let version = serde_json::from_str::<serde_json::Value>(&snapshot)
+                    .ok()
+                    .and_then(|snapshot| snapshot["version"].as_i64())
+                    .unwrap_or(0);
+                body.replace("version=0", &format!("version={version}"))
+            } else if path.contains("/features/") && body.contains("version=") {
                 let (_, snapshot) = server.call("/api/settings/ai/features/load", "").await;
                 let key = if path.ends_with("agent-actions") {
                     "agents.actions"

@@ -13,6 +13,7 @@ mod floods;
 mod http;
 mod live_policy;
 mod members;
+mod models;
 mod policy_api;
 mod processes;
 mod reads_per_request;

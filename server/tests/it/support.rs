@@ -52,6 +52,8 @@ pub async fn server_configured(plan: Plan, adjust: impl FnOnce(&mut Config)) -> 
         master_key: server::config::MasterKeySource::File(dir.path().join("master.keys")),
         fixed: Default::default(),
         fixed_features: Default::default(),
+        managed_models: app::models::rules::default_managed_models(),
+        fixed_models: Default::default(),
     };
     adjust(&mut config);
     let clock = ManualClock::at(1_700_000_000);

@@ -10,6 +10,7 @@ pub async fn save_provider_key(
     key: String,
     base_url: Option<String>,
     version: i64,
+    reset_models: Option<String>,
 ) -> Result<(), ProviderError> {
     use crate::model_provider::rules::KeyProvider;
     use crate::model_provider::service::{self, KeyForm};
@@ -23,6 +24,7 @@ pub async fn save_provider_key(
             key,
             base_url: base_url.as_deref(),
             based_on: version,
+            models_reset_confirmed: reset_models.is_some(),
         };
         service::save_key(state, admin, form).await
     })
