@@ -131,7 +131,7 @@ export default defineConfig({
   projects: [
     {
       name: 'team',
-      testMatch: /switches|accessibility|page-weight|accounts|first-admin|conflict|members|provider-plan|api-access/,
+      testMatch: /switches|accessibility|page-weight|accounts|first-admin|conflict|members|provider-plan|api-access|features/,
       use: { baseURL: url('team') },
     },
     {
@@ -139,18 +139,18 @@ export default defineConfig({
       testMatch: /without-javascript/,
       use: { baseURL: url('teamNoJs'), javaScriptEnabled: false },
     },
-    { name: 'enterprise', testMatch: /enterprise|provider-keys/, use: { baseURL: url('enterprise') } },
+    { name: 'enterprise', testMatch: /enterprise|provider-keys|models/, use: { baseURL: url('enterprise') } },
     { name: 'enterprise-eu', testMatch: /residency/, use: { baseURL: url('enterpriseEu') } },
     ...(postgres
       ? [
           {
             name: 'team-postgres',
-            testMatch: /switches|accounts|conflict|members|api-access/,
+            testMatch: /switches|accounts|conflict|members|api-access|features/,
             use: { baseURL: url('teamPostgres') },
           },
           {
             name: 'enterprise-postgres',
-            testMatch: /enterprise|provider-keys/,
+            testMatch: /enterprise|provider-keys|models/,
             use: { baseURL: url('enterprisePostgres') },
           },
         ]

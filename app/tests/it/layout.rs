@@ -4,13 +4,15 @@
 use std::path::{Path, PathBuf};
 
 /// The screen folders under `app/src`.
-const SCREENS: [&str; 6] = [
+const SCREENS: [&str; 8] = [
     "accounts",
     "activity",
     "ai_settings",
     "api_access",
+    "features",
     "members",
     "model_provider",
+    "models",
 ];
 
 fn rust_files(dir: &Path) -> Vec<PathBuf> {
