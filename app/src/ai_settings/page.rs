@@ -206,13 +206,13 @@ fn Sections(
             fixed_by=fixed.fixed_by(SwitchSetting::AiEnabled).map(str::to_string)
             notice=notice_for(SwitchSetting::AiEnabled)
         />
+        {training}
         <Features
             snapshot=features
             ai_enabled=settings.ai_enabled
             notice=features_outcome.0
             error=features_outcome.1
         />
-        {training}
         <ModelProvider snapshot=provider notice=provider_outcome.0 error=provider_outcome.1 />
         <Models snapshot=models notice=models_outcome.0 error=models_outcome.1 />
         <Partners />
