@@ -1,24 +1,10 @@
 import AxeBuilder from '@axe-core/playwright';
-import type { APIRequestContext, Page } from '@playwright/test';
-import { AiSettingsPage, expect, test } from './fixtures';
+import type { Page } from '@playwright/test';
+import { AiSettingsPage, expect, serviceToken, test } from './fixtures';
 
 // The Features section on the team server, with JavaScript and without:
 // plain forms either way, each choice read back by a service through the
 // policy API.
-
-/** Creates a service token on the API access page, as an admin does. */
-async function serviceToken(page: Page, name: string) {
-  await page.goto('/settings/api');
-  await page.getByLabel('Name of the service that will use it').fill(name);
-  await page.getByRole('button', { name: 'Create token' }).click();
-  const token = await page.getByRole('textbox', { name: 'Service token' }).inputValue();
-  const path = await page.locator('#policy-title + p code').first().innerText();
-  return async (request: APIRequestContext, query = '') => {
-    const answer = await request.get(`${path}${query}`, { headers: { authorization: `Bearer ${token}` } });
-    expect(answer.status()).toBe(200);
-    return answer.json();
-  };
-}
 
 /** Chooses `option` for the choice whose group is `legend`, and saves it. */
 async function choose(page: Page, legend: string, option: string) {

@@ -1,4 +1,4 @@
-import { test as base, expect, type Locator, type Page } from '@playwright/test';
+import { test as base, expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import { PASSWORD, people, type Person } from './people';
 
 /**
@@ -148,4 +148,21 @@ export class ModelProviderSection {
     await this.section.getByText('Remove key…').click();
     await this.section.getByRole('button', { name: 'Remove key and use the managed provider' }).click();
   }
+}
+
+/**
+ * Creates a service token on the API access page, as an admin does, and
+ * returns a way to read the policy with it (`query` appended to its path).
+ */
+export async function serviceToken(page: Page, name: string) {
+  await page.goto('/settings/api');
+  await page.getByLabel('Name of the service that will use it').fill(name);
+  await page.getByRole('button', { name: 'Create token' }).click();
+  const token = await page.getByRole('textbox', { name: 'Service token' }).inputValue();
+  const path = await page.locator('#policy-title + p code').first().innerText();
+  return async (request: APIRequestContext, query = '') => {
+    const answer = await request.get(`${path}${query}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(answer.status()).toBe(200);
+    return answer.json();
+  };
 }

@@ -1,24 +1,10 @@
 import AxeBuilder from '@axe-core/playwright';
-import type { APIRequestContext, Page } from '@playwright/test';
-import { expect, ModelProviderSection, test } from './fixtures';
+import { expect, ModelProviderSection, serviceToken, test } from './fixtures';
 import { GOOD_KEYS } from './keys';
 
 // The Models section on the Enterprise server, whose workspace key is
 // verified against the loopback fake provider: its list for the first
 // good key is gpt-4o, gpt-4o-mini and o3-mini.
-
-async function serviceToken(page: Page, name: string) {
-  await page.goto('/settings/api');
-  await page.getByLabel('Name of the service that will use it').fill(name);
-  await page.getByRole('button', { name: 'Create token' }).click();
-  const token = await page.getByRole('textbox', { name: 'Service token' }).inputValue();
-  const path = await page.locator('#policy-title + p code').first().innerText();
-  return async (request: APIRequestContext) => {
-    const answer = await request.get(path, { headers: { authorization: `Bearer ${token}` } });
-    expect(answer.status()).toBe(200);
-    return (await answer.json()).models;
-  };
-}
 
 for (const javaScriptEnabled of [true, false]) {
   test.describe(javaScriptEnabled ? 'with JavaScript' : 'without JavaScript', () => {
@@ -29,7 +15,8 @@ for (const javaScriptEnabled of [true, false]) {
       settings,
       request,
     }) => {
-      const models = await serviceToken(page, `Model router ${javaScriptEnabled ? 'js' : 'no-js'}`);
+      const policy = await serviceToken(page, `Model router ${javaScriptEnabled ? 'js' : 'no-js'}`);
+      const models = async (request: Parameters<typeof policy>[0]) => (await policy(request)).models;
       await settings.goto();
       const provider = new ModelProviderSection(page);
       if (javaScriptEnabled) {

@@ -8,7 +8,7 @@ mod new_password_fields;
 mod not_found;
 mod settings_shell;
 
-pub use error_callout::ErrorCallout;
+pub use error_callout::{ErrorCallout, Outcome};
 pub use form_page::{form_page, FormOutcome};
 pub use new_password_fields::NewPasswordFields;
 pub use not_found::NotFound;

@@ -1,4 +1,4 @@
-use crate::domain::{time::format_utc, LastChange};
+use crate::domain::LastChange;
 use crate::{notices, refusals};
 use serde::{Deserialize, Serialize};
 
@@ -27,12 +27,5 @@ notices! {
 }
 
 fn conflict_message(change: Option<&LastChange>) -> String {
-    match change {
-        Some(change) => format!(
-            "{} changed this choice at {} \u{2014} the page now shows their choice. Nothing was saved.",
-            change.by,
-            format_utc(change.at)
-        ),
-        None => "Another admin changed this choice meanwhile. Nothing was saved; the page now shows their choice.".into(),
-    }
+    LastChange::conflict_message(change, "this choice")
 }

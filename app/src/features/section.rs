@@ -3,7 +3,7 @@ use super::server_fns::{FeaturesSnapshot, SetAgentActions, SetFeatureAudience};
 use super::store_keys::AGENT_ACTIONS;
 use super::{FeaturesError, FeaturesNotice, FEATURES_SECTION};
 use crate::boundary::LoadError;
-use crate::components::ErrorCallout;
+use crate::components::{ErrorCallout, Outcome};
 use leptos::{prelude::*, server_fn::ServerFn};
 
 /// The Features section of the AI page: who may use each AI feature, and
@@ -33,11 +33,10 @@ pub fn Features(
                         </p>
                     }
                 })}
-            {notice.map(|notice| view! { <p class="callout" role="status">{notice.message()}</p> })}
-            {error
-                .map(|error| {
-                    view! { <p class="callout callout-error" role="alert">{error.to_string()}</p> }
-                })}
+            <Outcome
+                notice=notice.map(|notice| notice.message())
+                error=error.map(|error| error.to_string())
+            />
             {body}
         </section>
     }
@@ -114,26 +113,13 @@ fn FeatureAudience(
                 <p class="feature-state">{state}</p>
                 <input type="hidden" name="feature" value=spec.key />
                 <input type="hidden" name="version" value=version />
-                <div class="choices-inline" role="radiogroup" aria-label=format!("Who may use {}", spec.title)>
-                    {Audience::ALL
-                        .into_iter()
-                        .map(|audience| {
-                            let id = format!("{}-{}", spec.key, audience.key());
-                            view! {
-                                <span class="choice-inline">
-                                    <input
-                                        type="radio"
-                                        id=id.clone()
-                                        name="audience"
-                                        value=audience.key()
-                                        checked=audience == current
-                                    />
-                                    <label for=id>{audience.label()}</label>
-                                </span>
-                            }
-                        })
-                        .collect_view()}
-                </div>
+                <Radios
+                    name="audience"
+                    id_prefix=spec.key
+                    options=Audience::ALL.map(|audience| (audience.key(), audience.label())).to_vec()
+                    current=current.key()
+                    class="choices-inline"
+                />
                 {fixed_note(fixed_by)}
                 {editable
                     .then(|| {
@@ -164,26 +150,13 @@ fn AgentActionsChoice(
             <fieldset disabled=!editable>
                 <legend>"What agents may do"</legend>
                 <input type="hidden" name="version" value=version />
-                <div class="choices-stacked">
-                    {AgentActions::ALL
-                        .into_iter()
-                        .map(|actions| {
-                            let id = format!("agents-{}", actions.key());
-                            view! {
-                                <span class="choice-inline">
-                                    <input
-                                        type="radio"
-                                        id=id.clone()
-                                        name="actions"
-                                        value=actions.key()
-                                        checked=actions == current
-                                    />
-                                    <label for=id>{actions.label()}</label>
-                                </span>
-                            }
-                        })
-                        .collect_view()}
-                </div>
+                <Radios
+                    name="actions"
+                    id_prefix="agents"
+                    options=AgentActions::ALL.map(|actions| (actions.key(), actions.label())).to_vec()
+                    current=current.key()
+                    class="choices-stacked"
+                />
                 {fixed_note(fixed_by)}
                 {editable
                     .then(|| {
@@ -199,5 +172,38 @@ fn AgentActionsChoice(
                     })}
             </fieldset>
         </form>
+    }
+}
+
+/// One radio button per option (`(value, label)`), `current` checked.
+#[component]
+fn Radios(
+    name: &'static str,
+    id_prefix: &'static str,
+    options: Vec<(&'static str, &'static str)>,
+    current: &'static str,
+    class: &'static str,
+) -> impl IntoView {
+    view! {
+        <div class=class>
+            {options
+                .into_iter()
+                .map(|(value, label)| {
+                    let id = format!("{id_prefix}-{value}");
+                    view! {
+                        <span class="choice-inline">
+                            <input
+                                type="radio"
+                                id=id.clone()
+                                name=name
+                                value=value
+                                checked=value == current
+                            />
+                            <label for=id>{label}</label>
+                        </span>
+                    }
+                })
+                .collect_view()}
+        </div>
     }
 }

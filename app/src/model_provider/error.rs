@@ -1,5 +1,5 @@
 use super::rules::KeyProblem;
-use crate::domain::{time::format_utc, LastChange};
+use crate::domain::LastChange;
 use crate::{code_parts, refusals};
 use serde::{Deserialize, Serialize};
 
@@ -43,14 +43,7 @@ code_parts!(KeyProblem {
 });
 
 fn conflict_message(change: Option<&LastChange>) -> String {
-    match change {
-        Some(change) => format!(
-            "{} changed the model provider at {} \u{2014} reload to see it. Nothing was saved.",
-            change.by,
-            format_utc(change.at)
-        ),
-        None => "Another admin changed the model provider meanwhile. Nothing was saved; the page now shows their change.".into(),
-    }
+    LastChange::conflict_message(change, "the model provider")
 }
 
 impl From<KeyProblem> for ProviderError {

@@ -1,5 +1,5 @@
 use super::rules::ModelProblem;
-use crate::domain::{time::format_utc, LastChange};
+use crate::domain::LastChange;
 use crate::{code_parts, notices, refusals};
 use serde::{Deserialize, Serialize};
 
@@ -45,12 +45,5 @@ notices! {
 }
 
 fn conflict_message(change: Option<&LastChange>) -> String {
-    match change {
-        Some(change) => format!(
-            "{} changed the models at {} \u{2014} the page now shows their choice. Nothing was saved.",
-            change.by,
-            format_utc(change.at)
-        ),
-        None => "Another admin changed the models meanwhile. Nothing was saved; the page now shows their choice.".into(),
-    }
+    LastChange::conflict_message(change, "the models")
 }

@@ -1,6 +1,6 @@
 use super::server_fns::{ModelsSnapshot, RefreshModelList, SaveModels};
 use super::{ModelsError, ModelsNotice, MODELS_SETTING};
-use crate::components::ErrorCallout;
+use crate::components::{ErrorCallout, Outcome};
 use leptos::{prelude::*, server_fn::ServerFn};
 
 /// The Models section: which models services may use, and the default.
@@ -21,11 +21,10 @@ pub fn Models(
             <p class="setting-description">
                 "Which of the provider's models this workspace's AI services may use, and the one they use unless they have a reason to pick another."
             </p>
-            {notice.map(|notice| view! { <p class="callout" role="status">{notice.message()}</p> })}
-            {error
-                .map(|error| {
-                    view! { <p class="callout callout-error" role="alert">{error.to_string()}</p> }
-                })}
+            <Outcome
+                notice=notice.map(|notice| notice.message())
+                error=error.map(|error| error.to_string())
+            />
             {body}
         </section>
     }

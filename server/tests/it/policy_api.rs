@@ -449,7 +449,7 @@ async fn services_see_each_feature_choice_on_their_next_request_and_can_ask_abou
     // An admin opens agents to everyone and lets them apply changes.
     let (_, html) = server.get("/settings/ai").await;
     assert!(
-        html.contains("Who may use Agents"),
+        html.contains("Save who may use Agents"),
         "the Features section is on the page"
     );
     let response = server
