@@ -13,7 +13,7 @@ CREATE TABLE offered_models (
 
 CREATE TABLE model_choices (
     workspace_id TEXT PRIMARY KEY NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
-    allow_all INTEGER NOT NULL,
+    allow_all BOOLEAN NOT NULL,
     default_model TEXT
 );
 
