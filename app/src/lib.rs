@@ -17,6 +17,7 @@ pub mod features;
 pub mod members;
 pub mod model_provider;
 pub mod models;
+pub mod usage;
 
 // Shared by every screen.
 pub mod boundary;

@@ -33,6 +33,8 @@ pub const HOME: &str = AI_SETTINGS;
 pub const POLICY_API: &str = "/api/v1/workspaces/{id}/ai-policy";
 /// The same policy as a stream of Server-Sent Events.
 pub const POLICY_STREAM: &str = "/api/v1/workspaces/{id}/ai-policy/stream";
+/// Where services report what they used (POST, service token).
+pub const USAGE_API: &str = "/api/v1/workspaces/{id}/usage";
 /// The OpenAPI description of the policy API.
 pub const OPENAPI: &str = "/api/v1/openapi.json";
 /// Liveness: the process answers.

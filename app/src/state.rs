@@ -46,6 +46,8 @@ pub struct Deployment {
     pub managed_models: Vec<String>,
     /// Models the operator fixed in the configuration.
     pub fixed_models: crate::models::rules::FixedModels,
+    /// Currency, prices, time zone and retention of usage.
+    pub usage: crate::usage::UsageConfig,
 }
 
 /// How the deployment reaches model providers.

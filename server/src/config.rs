@@ -12,6 +12,7 @@ use app::models::rules::{
     MANAGED_VARIABLE,
 };
 use app::state::ProviderConfig;
+use app::usage::{prices::PriceTable, UsageConfig};
 use secrecy::SecretString;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -38,6 +39,9 @@ pub struct Config {
     pub managed_models: Vec<String>,
     /// Models fixed here (`AI_MODELS_ALLOWED`, `AI_DEFAULT_MODEL`).
     pub fixed_models: FixedModels,
+    /// `AI_CURRENCY`, `AI_PRICES_FILE`, `AI_USAGE_TIME_ZONE`,
+    /// `AI_USAGE_RETENTION_DAYS`.
+    pub usage: UsageConfig,
     /// Settings fixed here rather than on the page (`AI_FEATURES`,
     /// `AI_TRAINING`).
     pub fixed: FixedSettings,
@@ -85,6 +89,12 @@ pub enum ConfigError {
         value: String,
         also: &'static str,
     },
+    #[error("AI_CURRENCY: \"{0}\" is not a currency code; expected three capital letters such as USD or EUR")]
+    Currency(String),
+    #[error("AI_PRICES_FILE: {0}")]
+    Prices(String),
+    #[error("AI_USAGE_TIME_ZONE: \"{0}\" is not a time zone; expected an IANA name such as UTC or Europe/Berlin")]
+    TimeZone(String),
     #[error("AI_DEFAULT_MODEL: \"{0}\" is not among the models AI_MODELS_ALLOWED allows")]
     DefaultModelNotAllowed(String),
     #[error("{name}: \"{value}\" is not a choice; expected one of: {expected}")]
@@ -260,6 +270,29 @@ impl Config {
                 return Err(ConfigError::DefaultModelNotAllowed(default.clone()));
             }
         }
+        let currency = value("AI_CURRENCY")?.unwrap_or_else(|| "USD".into());
+        if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
+            return Err(ConfigError::Currency(currency));
+        }
+        let prices = match value("AI_PRICES_FILE")? {
+            Some(path) => {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|error| ConfigError::Prices(format!("{path}: {error}")))?;
+                PriceTable::with_file(&text)
+                    .map_err(|error| ConfigError::Prices(format!("{path}: {error}")))?
+            }
+            None => PriceTable::default(),
+        };
+        let time_zone_name = value("AI_USAGE_TIME_ZONE")?.unwrap_or_else(|| "UTC".into());
+        let time_zone = jiff::tz::TimeZone::get(&time_zone_name)
+            .map_err(|_| ConfigError::TimeZone(time_zone_name.clone()))?;
+        let usage = UsageConfig {
+            currency,
+            prices,
+            time_zone,
+            time_zone_name,
+            retention_days: number("AI_USAGE_RETENTION_DAYS", 90, 3650)?,
+        };
         if fixed.training_allowed == Some(true)
             && plan.training_control() == TrainingControl::NeverUsed
         {
@@ -277,6 +310,7 @@ impl Config {
             fixed_features,
             managed_models,
             fixed_models,
+            usage,
         })
     }
 }

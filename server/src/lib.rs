@@ -10,6 +10,7 @@ pub mod policy_api;
 pub mod private_files;
 pub mod security;
 mod sign_in_required;
+pub mod usage_api;
 
 use app::accounts::session_store::DatabaseSessionStore;
 use app::{
@@ -28,7 +29,7 @@ use axum::{
     http::StatusCode,
     middleware::{from_fn, from_fn_with_state},
     response::Redirect,
-    routing::get,
+    routing::{get, post},
     Router,
 };
 use config::Config;
@@ -126,6 +127,7 @@ pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Console, 
             fixed_features: config.fixed_features,
             managed_models: config.managed_models.clone(),
             fixed_models: config.fixed_models.clone(),
+            usage: config.usage.clone(),
         },
         clock,
         master_keys: Arc::new(master.keys),
@@ -194,6 +196,7 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
 
     let ready_state = console.state.clone();
     let policy_state = console.state.clone();
+    let usage_state = console.state.clone();
     Router::new()
         .route("/", get(|| async { Redirect::to(AI_SETTINGS) }))
         .route(routes::HEALTHZ, get(operations::healthz))
@@ -233,8 +236,24 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
             PublicOrigin(config.public_url.clone()),
             refuse_cross_site,
         ))
-        .layer(from_fn_with_state(ServedOverTls(tls), add_security_headers))
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BYTES))
+        // Services' reports: bearer tokens only, no cookie, no session,
+        // so no cross-site guard; larger bodies.
+        .merge(
+            Router::new()
+                .route(
+                    routes::USAGE_API,
+                    post(
+                        move |Path(id): Path<String>,
+                              headers: HeaderMap,
+                              body: axum::body::Bytes| {
+                            usage_api::report_usage(usage_state.clone(), id, headers, body)
+                        },
+                    ),
+                )
+                .layer(RequestBodyLimitLayer::new(usage_api::MAX_REPORT_BYTES)),
+        )
+        .layer(from_fn_with_state(ServedOverTls(tls), add_security_headers))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
@@ -303,6 +322,13 @@ pub fn spawn_background(console: &Console, config: &Config) {
             }
             if let Err(error) = sessions.delete_expired(state.clock.now()).await {
                 tracing::error!(%error, "deleting expired sessions failed");
+            }
+            match app::usage::service::forget_old_events(&state).await {
+                Ok(0) => {}
+                Ok(forgotten) => {
+                    tracing::info!(forgotten, "deleted usage events past their retention")
+                }
+                Err(error) => tracing::error!(%error, "deleting old usage events failed"),
             }
         }
     });

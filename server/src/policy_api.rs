@@ -33,7 +33,7 @@ use utoipa::{OpenApi, ToSchema};
                        Answers are never cached by the console, so an admin's change applies to \
                        the next request."
     ),
-    paths(ai_policy, ai_policy_stream),
+    paths(ai_policy, ai_policy_stream, crate::usage_api::report_usage),
     components(schemas(
         PolicyDocument,
         ProviderPolicy,
@@ -41,6 +41,7 @@ use utoipa::{OpenApi, ToSchema};
         FeaturePolicy,
         FeatureDecision,
         ModelsPolicy,
+        app::usage::service::Receipt,
         ApiError
     )),
     modifiers(&ServiceTokenScheme)
@@ -183,7 +184,7 @@ async fn feature_decision(
     }
 }
 
-fn bad_request(why: &str) -> Response {
+pub(crate) fn bad_request(why: &str) -> Response {
     json_answer(
         StatusCode::BAD_REQUEST,
         &ApiError {
@@ -192,7 +193,7 @@ fn bad_request(why: &str) -> Response {
     )
 }
 
-fn json_answer(status: StatusCode, body: &impl Serialize) -> Response {
+pub(crate) fn json_answer(status: StatusCode, body: &impl Serialize) -> Response {
     let body = serde_json::to_string(body).unwrap_or_default();
     (
         status,
@@ -303,7 +304,7 @@ impl Follower {
     }
 }
 
-fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn bearer_token(headers: &HeaderMap) -> Option<&str> {
     headers
         .get(header::AUTHORIZATION)?
         .to_str()
@@ -323,7 +324,7 @@ fn matches_etag(headers: &HeaderMap, etag: &str) -> bool {
         .any(|candidate| candidate == etag || candidate == "*")
 }
 
-fn refusal(error: PolicyError) -> Response {
+pub(crate) fn refusal(error: PolicyError) -> Response {
     let status = match error {
         PolicyError::Unauthorized => StatusCode::UNAUTHORIZED,
         PolicyError::NotFound => StatusCode::NOT_FOUND,

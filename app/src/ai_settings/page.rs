@@ -16,6 +16,8 @@ use crate::model_provider::{
 use crate::models::server_fns::{load_models, ModelsSnapshot};
 use crate::models::{Models, ModelsError, ModelsNotice};
 use crate::routes::Section;
+use crate::usage::server_fns::load_usage;
+use crate::usage::{Usage, UsageSnapshot};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -61,11 +63,12 @@ pub fn AiSettingsPage() -> impl IntoView {
     let snapshot = Resource::new_blocking(
         move || activity_page,
         |activity_page| async move {
-            let (settings, features, provider, models, activity) = futures_util::join!(
+            let (settings, features, provider, models, usage, activity) = futures_util::join!(
                 load_ai_settings(),
                 load_features(),
                 load_model_provider(),
                 load_models(),
+                load_usage(),
                 load_activity(activity_page),
             );
             settings.map(|settings| PageData {
@@ -73,6 +76,7 @@ pub fn AiSettingsPage() -> impl IntoView {
                 features,
                 provider,
                 models,
+                usage,
                 activity,
             })
         },
@@ -126,6 +130,7 @@ struct PageData {
     features: Result<FeaturesSnapshot, LoadError>,
     provider: Result<ProviderSnapshot, ProviderError>,
     models: Result<ModelsSnapshot, ModelsError>,
+    usage: Result<UsageSnapshot, LoadError>,
     activity: Result<ActivityPage, LoadError>,
 }
 
@@ -154,6 +159,7 @@ fn Sections(
         features,
         provider,
         models,
+        usage,
         activity,
     } = data;
     let SettingsSnapshot {
@@ -216,6 +222,7 @@ fn Sections(
         <ModelProvider snapshot=provider notice=provider_outcome.0 error=provider_outcome.1 />
         <Models snapshot=models notice=models_outcome.0 error=models_outcome.1 />
         <Partners />
+        <Usage snapshot=usage />
         <Activity activity />
     }
 }

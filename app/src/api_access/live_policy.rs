@@ -336,6 +336,25 @@ impl LivePolicy {
         })
     }
 
+    /// The live, unexpired token `token` of `workspace_id` and the policy
+    /// inputs in force, for a request that needs no key (asking about a
+    /// feature, reporting usage). Notes the token's use.
+    pub async fn authenticate(
+        &self,
+        state: &AppState,
+        token: &str,
+        workspace_id: &str,
+    ) -> Result<(TokenRecord, Arc<PolicyInputs>), PolicyError> {
+        let (record, inputs) = self.lookup(state, token, workspace_id).await?;
+        if is_expired(record.expires_at, state.clock.now()) {
+            return Err(PolicyError::Unauthorized);
+        }
+        self.usage_lock()
+            .last_used
+            .insert(record.id.clone(), state.clock.now());
+        Ok((record, inputs))
+    }
+
     /// Whether `feature` may run for someone with `role`, as the holder of
     /// `token` may ask: `Ok(None)` for a feature the policy does not have.
     /// No key is opened for this answer, so none is counted as disclosed.
@@ -347,13 +366,7 @@ impl LivePolicy {
         feature: &str,
         role: Role,
     ) -> Result<Option<FeatureDecision>, PolicyError> {
-        let (record, inputs) = self.lookup(state, token, workspace_id).await?;
-        if is_expired(record.expires_at, state.clock.now()) {
-            return Err(PolicyError::Unauthorized);
-        }
-        self.usage_lock()
-            .last_used
-            .insert(record.id.clone(), state.clock.now());
+        let (_, inputs) = self.authenticate(state, token, workspace_id).await?;
         let features = FeaturesPolicy::of(inputs.settings.ai_enabled, &inputs.features);
         Ok(features.decide(inputs.settings.ai_enabled, workspace_id, feature, role))
     }

@@ -53,6 +53,7 @@ pub async fn fresh_state(plan: Plan) -> Fresh {
                 fixed_features: Default::default(),
                 managed_models: app::models::rules::default_managed_models(),
                 fixed_models: Default::default(),
+                usage: Default::default(),
             },
             clock: Arc::new(clock.clone()),
             master_keys: Arc::new(

@@ -11,3 +11,4 @@ mod database;
 mod layout;
 mod members;
 mod model_provider;
+mod usage;

@@ -32,6 +32,7 @@ const SERVER_FNS: &[(&str, &str, [u16; 4])] = &[
     ("/api/settings/ai/provider/load", "", [401, 200, 200, 200]),
     ("/api/settings/ai/features/load", "", [401, 200, 200, 200]),
     ("/api/settings/ai/models/load", "", [401, 200, 200, 200]),
+    ("/api/settings/ai/usage/load", "", [401, 200, 200, 200]),
     // Every model the managed provider offers; on this Team server the
     // list comes from the configuration and there is no key to refresh.
     ("/api/settings/ai/models", "scope=all&default_model=&version=0", [401, 403, 200, 200]),

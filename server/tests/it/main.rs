@@ -20,3 +20,4 @@ mod reads_per_request;
 mod replicas;
 mod security;
 mod support;
+mod usage;

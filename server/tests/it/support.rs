@@ -54,6 +54,7 @@ pub async fn server_configured(plan: Plan, adjust: impl FnOnce(&mut Config)) -> 
         fixed_features: Default::default(),
         managed_models: app::models::rules::default_managed_models(),
         fixed_models: Default::default(),
+        usage: Default::default(),
     };
     adjust(&mut config);
     let clock = ManualClock::at(1_700_000_000);

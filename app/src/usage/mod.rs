@@ -1,0 +1,103 @@
+//! The Usage section of the AI page: what the workspace's AI used and cost
+//! this month, by feature, model and who paid, with the last 30 days drawn
+//! as a server-rendered chart. Services report usage through the usage API
+//! (`server/src/usage_api.rs`); this folder holds the checks, prices,
+//! storage, service, server function and section.
+
+#[cfg(feature = "ssr")]
+pub mod prices;
+#[cfg(feature = "ssr")]
+pub mod rules;
+mod section;
+pub mod server_fns;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+pub use section::Usage;
+
+use serde::{Deserialize, Serialize};
+
+/// Totals of some events.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Line {
+    pub events: i64,
+    pub input_tokens: i64,
+    pub output_tokens: i64,
+    /// Millionths of the currency, priced events only.
+    pub cost_micros: i64,
+    /// Events priced from the price table rather than by the service.
+    pub estimated_events: i64,
+    /// Events of models without a price: counted in tokens only.
+    pub unpriced_events: i64,
+}
+
+impl Line {
+    #[cfg(feature = "ssr")]
+    fn add(&mut self, row: &store::DailyTotal) {
+        self.events += row.events;
+        self.input_tokens += row.input_tokens;
+        self.output_tokens += row.output_tokens;
+        self.cost_micros += row.cost_micros;
+        self.estimated_events += row.estimated_events;
+        self.unpriced_events += row.unpriced_events;
+    }
+}
+
+/// This month's lines, each list most expensive first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Breakdown {
+    pub feature: Vec<(String, Line)>,
+    pub model: Vec<(String, Line)>,
+    pub paid_by: Vec<(String, Line)>,
+}
+
+/// What the Usage section shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsageSnapshot {
+    /// ISO code, e.g. `USD`.
+    pub currency: String,
+    /// The IANA time zone days and months are counted in.
+    pub time_zone: String,
+    /// "November 2026".
+    pub month: String,
+    pub total: Line,
+    pub by: Breakdown,
+    /// The last 30 days, oldest first: (YYYY-MM-DD, spend in millionths).
+    pub days: Vec<(String, i64)>,
+}
+
+/// How the deployment counts usage.
+#[cfg(feature = "ssr")]
+#[derive(Debug, Clone)]
+pub struct UsageConfig {
+    /// `AI_CURRENCY`: what costs are in.
+    pub currency: String,
+    /// The shipped prices with `AI_PRICES_FILE` over them.
+    pub prices: prices::PriceTable,
+    /// `AI_USAGE_TIME_ZONE`: where a day and a month begin.
+    pub time_zone: jiff::tz::TimeZone,
+    pub time_zone_name: String,
+    /// `AI_USAGE_RETENTION_DAYS`: how long raw events are kept.
+    pub retention_days: i64,
+}
+
+#[cfg(feature = "ssr")]
+impl Default for UsageConfig {
+    fn default() -> Self {
+        UsageConfig {
+            currency: "USD".into(),
+            prices: prices::PriceTable::default(),
+            time_zone: jiff::tz::TimeZone::UTC,
+            time_zone_name: "UTC".into(),
+            retention_days: 90,
+        }
+    }
+}
+
+/// `12_345_678` millionths → "12.35".
+pub fn money(micros: i64) -> String {
+    let cents = (micros + 5_000) / 10_000;
+    format!("{}.{:02}", cents / 100, cents % 100)
+}

@@ -1,0 +1,121 @@
+//! What a model costs per million tokens, for events whose service did not
+//! say. The shipped list covers the common OpenAI and Anthropic models at
+//! their public list prices in US dollars; operators replace or extend it
+//! (`AI_PRICES_FILE`). A model with no price is counted in tokens and
+//! shown as "price unknown", never as free.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Millionths of the currency per million tokens, input and output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Price {
+    pub input_micros_per_million: i64,
+    pub output_micros_per_million: i64,
+}
+
+/// Prices by model name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriceTable(pub BTreeMap<String, Price>);
+
+/// Dollars per million tokens, as price lists write them.
+const SHIPPED: &[(&str, f64, f64)] = &[
+    ("gpt-4.1", 2.00, 8.00),
+    ("gpt-4.1-mini", 0.40, 1.60),
+    ("gpt-4.1-nano", 0.10, 0.40),
+    ("gpt-4o", 2.50, 10.00),
+    ("gpt-4o-mini", 0.15, 0.60),
+    ("o3-mini", 1.10, 4.40),
+    ("text-embedding-3-small", 0.02, 0.0),
+    ("text-embedding-3-large", 0.13, 0.0),
+    ("claude-opus-4", 15.00, 75.00),
+    ("claude-sonnet-4", 3.00, 15.00),
+    ("claude-haiku-4", 0.80, 4.00),
+];
+
+fn micros(per_million: f64) -> i64 {
+    (per_million * 1_000_000.0).round() as i64
+}
+
+impl Default for PriceTable {
+    fn default() -> Self {
+        PriceTable(
+            SHIPPED
+                .iter()
+                .map(|(model, input, output)| {
+                    let price = Price {
+                        input_micros_per_million: micros(*input),
+                        output_micros_per_million: micros(*output),
+                    };
+                    (model.to_string(), price)
+                })
+                .collect(),
+        )
+    }
+}
+
+/// One entry of an operator's price file: per million tokens.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FilePrice {
+    input: f64,
+    output: f64,
+}
+
+impl PriceTable {
+    /// The shipped table with an operator's file (`{"model": {"input": 2.5,
+    /// "output": 10}, …}`, per million tokens) over it.
+    pub fn with_file(text: &str) -> Result<Self, String> {
+        let entries: BTreeMap<String, FilePrice> =
+            serde_json::from_str(text).map_err(|error| error.to_string())?;
+        let mut table = PriceTable::default();
+        for (model, price) in entries {
+            let valid = |value: f64| value.is_finite() && (0.0..=1_000_000.0).contains(&value);
+            if !valid(price.input) || !valid(price.output) {
+                return Err(format!("{model}: prices must be numbers from 0 to 1000000"));
+            }
+            table.0.insert(
+                model,
+                Price {
+                    input_micros_per_million: micros(price.input),
+                    output_micros_per_million: micros(price.output),
+                },
+            );
+        }
+        Ok(table)
+    }
+
+    /// What `input` and `output` tokens of `model` cost, in millionths of
+    /// the currency; `None` when the model has no price.
+    pub fn cost(&self, model: &str, input: i64, output: i64) -> Option<i64> {
+        let price = self.0.get(model)?;
+        let total = i128::from(input) * i128::from(price.input_micros_per_million)
+            + i128::from(output) * i128::from(price.output_micros_per_million);
+        i64::try_from((total + 500_000) / 1_000_000).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_prices_cost_tokens_and_unknown_models_have_no_price() {
+        let table = PriceTable::default();
+        // 1,000 input and 1,000 output tokens of gpt-4o: $0.0025 + $0.01.
+        assert_eq!(table.cost("gpt-4o", 1_000, 1_000), Some(12_500));
+        assert_eq!(table.cost("my-own-model", 1_000, 1_000), None);
+    }
+
+    #[test]
+    fn an_operators_file_adds_and_overrides_prices() {
+        let table = PriceTable::with_file(
+            r#"{"gpt-4o": {"input": 1, "output": 2}, "local-llama": {"input": 0, "output": 0}}"#,
+        )
+        .unwrap();
+        assert_eq!(table.cost("gpt-4o", 1_000_000, 0), Some(1_000_000));
+        assert_eq!(table.cost("local-llama", 5, 5), Some(0));
+        assert!(PriceTable::with_file(r#"{"x": {"input": -1, "output": 0}}"#).is_err());
+        assert!(PriceTable::with_file(r#"{"x": {"in": 1}}"#).is_err());
+    }
+}

@@ -1,0 +1,275 @@
+//! Usage as services report it: a batch of events, each checked field by
+//! field before anything is stored (a batch with one bad event is refused
+//! whole), and what an event cost.
+
+use serde::{Deserialize, Serialize};
+
+/// Most events one report may carry.
+pub const MOST_EVENTS: usize = 1000;
+/// Most tokens one event may count, on either side.
+pub const MOST_TOKENS: i64 = 1_000_000_000;
+
+/// Who paid for an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+pub enum PaidBy {
+    /// The managed provider, included in the plan.
+    Managed,
+    /// The workspace's own key, billed by its provider.
+    OwnKey,
+}
+
+impl PaidBy {
+    pub fn key(self) -> &'static str {
+        match self {
+            PaidBy::Managed => "managed",
+            PaidBy::OwnKey => "own_key",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        [PaidBy::Managed, PaidBy::OwnKey]
+            .into_iter()
+            .find(|paid_by| paid_by.key() == key)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PaidBy::Managed => "Managed provider",
+            PaidBy::OwnKey => "Workspace key",
+        }
+    }
+}
+
+/// One event as it arrives, before it is checked.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReportedEvent {
+    pub id: Option<serde_json::Value>,
+    pub at: Option<serde_json::Value>,
+    pub feature: Option<serde_json::Value>,
+    pub model: Option<serde_json::Value>,
+    pub input_tokens: Option<serde_json::Value>,
+    pub output_tokens: Option<serde_json::Value>,
+    pub cost: Option<serde_json::Value>,
+    pub paid_by: Option<serde_json::Value>,
+}
+
+/// A report as it arrives.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Report {
+    pub events: Vec<ReportedEvent>,
+}
+
+/// An event that passed every check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UsageEvent {
+    pub id: String,
+    /// Unix seconds.
+    pub at: i64,
+    pub feature: String,
+    pub model: String,
+    pub input_tokens: i64,
+    pub output_tokens: i64,
+    /// What the service computed, in millionths of the currency.
+    pub cost_micros: Option<i64>,
+    /// Who paid, if the service said; else the policy in force decides.
+    pub paid_by: Option<PaidBy>,
+}
+
+/// Why a report was refused: which event (by position and, if it has one,
+/// id) and which field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReportProblem {
+    #[error("the body must be JSON of the form {{\"events\": [ … ]}}")]
+    NotAReport,
+    #[error("a report carries 1 to {MOST_EVENTS} events")]
+    BatchSize,
+    #[error("event {index}{}: {field} {problem}", id.as_deref().map(|id| format!(" (id \"{id}\")")).unwrap_or_default())]
+    Field {
+        index: usize,
+        id: Option<String>,
+        field: &'static str,
+        problem: &'static str,
+    },
+    #[error("event {index} (id \"{id}\"): the same id appears twice in this report")]
+    RepeatedId { index: usize, id: String },
+}
+
+fn text(value: &Option<serde_json::Value>) -> Option<&str> {
+    value.as_ref().and_then(serde_json::Value::as_str)
+}
+
+/// Checks every event of a report; the first problem refuses it all.
+pub fn check_report(body: &[u8]) -> Result<Vec<UsageEvent>, ReportProblem> {
+    let report: Report = serde_json::from_slice(body).map_err(|_| ReportProblem::NotAReport)?;
+    if report.events.is_empty() || report.events.len() > MOST_EVENTS {
+        return Err(ReportProblem::BatchSize);
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut events = Vec::with_capacity(report.events.len());
+    for (index, event) in report.events.iter().enumerate() {
+        let checked = check_event(index, event)?;
+        if !seen.insert(checked.id.clone()) {
+            return Err(ReportProblem::RepeatedId {
+                index,
+                id: checked.id,
+            });
+        }
+        events.push(checked);
+    }
+    Ok(events)
+}
+
+fn check_event(index: usize, event: &ReportedEvent) -> Result<UsageEvent, ReportProblem> {
+    let id_text = text(&event.id).map(str::to_string);
+    let problem = |field: &'static str, problem: &'static str| ReportProblem::Field {
+        index,
+        id: id_text.clone().filter(|id| plain(id, 128)),
+        field,
+        problem,
+    };
+    let id = match text(&event.id) {
+        Some(id) if plain(id, 128) => id.to_string(),
+        _ => return Err(problem("id", "must be 1 to 128 printable ASCII characters")),
+    };
+    let at = text(&event.at)
+        .and_then(|at| at.parse::<jiff::Timestamp>().ok())
+        .map(|at| at.as_second())
+        .ok_or_else(|| {
+            problem(
+                "at",
+                "must be an RFC 3339 time such as 2026-11-25T09:30:00Z",
+            )
+        })?;
+    let feature = match text(&event.feature) {
+        Some(feature)
+            if !feature.is_empty()
+                && feature.len() <= 64
+                && feature.chars().all(|c| {
+                    c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-'
+                }) =>
+        {
+            feature.to_string()
+        }
+        _ => return Err(problem("feature", "must be 1 to 64 of a-z, 0-9, _ and -")),
+    };
+    let model = match text(&event.model) {
+        Some(model) if plain(model, 200) => model.to_string(),
+        _ => {
+            return Err(problem(
+                "model",
+                "must be 1 to 200 printable ASCII characters",
+            ))
+        }
+    };
+    let tokens = |value: &Option<serde_json::Value>, field| {
+        value
+            .as_ref()
+            .and_then(serde_json::Value::as_i64)
+            .filter(|count| (0..=MOST_TOKENS).contains(count))
+            .ok_or_else(|| problem(field, "must be a whole number from 0 to 1000000000"))
+    };
+    let input_tokens = tokens(&event.input_tokens, "input_tokens")?;
+    let output_tokens = tokens(&event.output_tokens, "output_tokens")?;
+    let cost_micros = match &event.cost {
+        None | Some(serde_json::Value::Null) => None,
+        Some(value) => Some(
+            value
+                .as_f64()
+                .filter(|cost| cost.is_finite() && (0.0..=1_000_000.0).contains(cost))
+                .map(|cost| (cost * 1_000_000.0).round() as i64)
+                .ok_or_else(|| {
+                    problem("cost", "must be a number from 0 to 1000000, or left out")
+                })?,
+        ),
+    };
+    let paid_by = match &event.paid_by {
+        None | Some(serde_json::Value::Null) => None,
+        Some(value) => Some(
+            value
+                .as_str()
+                .and_then(PaidBy::from_key)
+                .ok_or_else(|| problem("paid_by", "must be managed or own_key, or left out"))?,
+        ),
+    };
+    Ok(UsageEvent {
+        id,
+        at,
+        feature,
+        model,
+        input_tokens,
+        output_tokens,
+        cost_micros,
+        paid_by,
+    })
+}
+
+fn plain(text: &str, longest: usize) -> bool {
+    !text.is_empty() && text.len() <= longest && text.chars().all(|c| c.is_ascii_graphic())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(event: &str) -> Result<Vec<UsageEvent>, ReportProblem> {
+        check_report(format!(r#"{{"events":[{event}]}}"#).as_bytes())
+    }
+
+    const GOOD: &str = r#"{"id":"e1","at":"2026-11-25T09:30:00Z","feature":"assistant","model":"gpt-4o","input_tokens":1200,"output_tokens":300}"#;
+
+    #[test]
+    fn a_complete_event_passes_with_its_time_in_unix_seconds() {
+        let events = one(GOOD).unwrap();
+        assert_eq!(events[0].at, 1_795_599_000);
+        assert_eq!(events[0].cost_micros, None);
+        let priced = one(&GOOD.replace("}", r#","cost":0.0123,"paid_by":"own_key"}"#)).unwrap();
+        assert_eq!(priced[0].cost_micros, Some(12_300));
+        assert_eq!(priced[0].paid_by, Some(PaidBy::OwnKey));
+    }
+
+    #[test]
+    fn each_bad_field_is_named_with_its_event() {
+        for (change, field) in [
+            (r#""id":"e1""#, r#""id":"""#),
+            (r#""at":"2026-11-25T09:30:00Z""#, r#""at":"yesterday""#),
+            (r#""feature":"assistant""#, r#""feature":"Big Feature""#),
+            (r#""model":"gpt-4o""#, r#""model":"""#),
+            (r#""input_tokens":1200"#, r#""input_tokens":-1"#),
+            (r#""output_tokens":300"#, r#""output_tokens":1.5"#),
+        ] {
+            let problem = one(&GOOD.replace(change, field)).unwrap_err();
+            let name = change.split('"').nth(1).unwrap();
+            assert!(
+                matches!(&problem, ReportProblem::Field { index: 0, field, .. } if *field == name),
+                "{problem}"
+            );
+        }
+        let problem = one(&GOOD.replace(r#""model":"gpt-4o""#, r#""model":7"#)).unwrap_err();
+        assert_eq!(
+            problem.to_string(),
+            "event 0 (id \"e1\"): model must be 1 to 200 printable ASCII characters"
+        );
+    }
+
+    #[test]
+    fn a_report_is_refused_whole() {
+        let two = format!(
+            r#"{{"events":[{GOOD},{}]}}"#,
+            GOOD.replace("e1", "e2").replace("1200", "\"x\"")
+        );
+        assert!(matches!(
+            check_report(two.as_bytes()),
+            Err(ReportProblem::Field { index: 1, .. })
+        ));
+        let twice = format!(r#"{{"events":[{GOOD},{GOOD}]}}"#);
+        assert!(matches!(
+            check_report(twice.as_bytes()),
+            Err(ReportProblem::RepeatedId { index: 1, .. })
+        ));
+        assert_eq!(check_report(b"[]"), Err(ReportProblem::NotAReport));
+        assert_eq!(
+            check_report(br#"{"events":[]}"#),
+            Err(ReportProblem::BatchSize)
+        );
+    }
+}

@@ -1,0 +1,137 @@
+//! SQL for usage. Schema: `app/migrations/*/…_usage.sql`.
+
+use super::rules::UsageEvent;
+use crate::db::Tx;
+use crate::workspace::WorkspaceId;
+use sqlx::AnyExecutor;
+
+/// An event as it is stored: checked, priced and attributed.
+pub struct StoredEvent<'a> {
+    pub event: &'a UsageEvent,
+    pub cost_micros: Option<i64>,
+    pub cost_estimated: bool,
+    pub paid_by: &'static str,
+    /// The calendar day it counts on, in the usage time zone.
+    pub day: String,
+}
+
+/// Stores the events not stored before; returns the ids that were new.
+pub async fn insert_new(
+    tx: &mut Tx<'_>,
+    workspace: &WorkspaceId,
+    events: &[StoredEvent<'_>],
+    received_at: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    let mut new = Vec::with_capacity(events.len());
+    // A few hundred rows a statement keeps well under every database's
+    // limit on bound values.
+    for chunk in events.chunks(200) {
+        let mut sql = String::from(
+            "INSERT INTO usage_events (workspace_id, event_id, at, feature, model, input_tokens,
+               output_tokens, cost_micros, cost_estimated, paid_by, received_at) VALUES ",
+        );
+        for n in 0..chunk.len() {
+            let base = n * 11;
+            if n > 0 {
+                sql.push(',');
+            }
+            let marks: Vec<String> = (1..=11).map(|i| format!("${}", base + i)).collect();
+            sql.push_str(&format!("({})", marks.join(", ")));
+        }
+        sql.push_str(" ON CONFLICT (workspace_id, event_id) DO NOTHING RETURNING event_id");
+        let mut query = sqlx::query_scalar::<_, String>(&sql);
+        for stored in chunk {
+            query = query
+                .bind(workspace.as_str())
+                .bind(stored.event.id.as_str())
+                .bind(stored.event.at)
+                .bind(stored.event.feature.as_str())
+                .bind(stored.event.model.as_str())
+                .bind(stored.event.input_tokens)
+                .bind(stored.event.output_tokens)
+                .bind(stored.cost_micros)
+                .bind(stored.cost_estimated)
+                .bind(stored.paid_by)
+                .bind(received_at);
+        }
+        new.extend(query.fetch_all(&mut **tx).await?);
+    }
+    Ok(new)
+}
+
+/// Totals of one day, feature, model and payer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct DailyTotal {
+    pub day: String,
+    pub feature: String,
+    pub model: String,
+    pub paid_by: String,
+    pub events: i64,
+    pub input_tokens: i64,
+    pub output_tokens: i64,
+    pub cost_micros: i64,
+    pub estimated_events: i64,
+    pub unpriced_events: i64,
+}
+
+/// Adds new events' totals to their days.
+pub async fn add_to_days(
+    tx: &mut Tx<'_>,
+    workspace: &WorkspaceId,
+    totals: &[DailyTotal],
+) -> Result<(), sqlx::Error> {
+    for total in totals {
+        sqlx::query(
+            "INSERT INTO usage_daily (workspace_id, day, feature, model, paid_by, events,
+               input_tokens, output_tokens, cost_micros, estimated_events, unpriced_events)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+             ON CONFLICT (workspace_id, day, feature, model, paid_by) DO UPDATE SET
+               events = usage_daily.events + excluded.events,
+               input_tokens = usage_daily.input_tokens + excluded.input_tokens,
+               output_tokens = usage_daily.output_tokens + excluded.output_tokens,
+               cost_micros = usage_daily.cost_micros + excluded.cost_micros,
+               estimated_events = usage_daily.estimated_events + excluded.estimated_events,
+               unpriced_events = usage_daily.unpriced_events + excluded.unpriced_events",
+        )
+        .bind(workspace.as_str())
+        .bind(total.day.as_str())
+        .bind(total.feature.as_str())
+        .bind(total.model.as_str())
+        .bind(total.paid_by.as_str())
+        .bind(total.events)
+        .bind(total.input_tokens)
+        .bind(total.output_tokens)
+        .bind(total.cost_micros)
+        .bind(total.estimated_events)
+        .bind(total.unpriced_events)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The workspace's day totals from `first_day` on (YYYY-MM-DD sorts as text).
+pub async fn days_since(
+    db: impl AnyExecutor<'_>,
+    workspace: &WorkspaceId,
+    first_day: &str,
+) -> Result<Vec<DailyTotal>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT day, feature, model, paid_by, events, input_tokens, output_tokens, cost_micros,
+                estimated_events, unpriced_events
+         FROM usage_daily WHERE workspace_id = $1 AND day >= $2 ORDER BY day",
+    )
+    .bind(workspace.as_str())
+    .bind(first_day)
+    .fetch_all(db)
+    .await
+}
+
+/// Deletes raw events that happened before `before` (the day totals stay).
+pub async fn forget_raw_before(db: impl AnyExecutor<'_>, before: i64) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM usage_events WHERE at < $1")
+        .bind(before)
+        .execute(db)
+        .await?
+        .rows_affected())
+}

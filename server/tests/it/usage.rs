@@ -1,0 +1,133 @@
+//! The usage API as services use it (no cookie, no Origin: only a bearer
+//! token), and the Usage section admins and members read.
+
+use crate::policy_api::create_token;
+use crate::support::{body_text, server, TestServer};
+use app::domain::{Plan, Role};
+use axum::{
+    body::Body,
+    http::{header, Request, StatusCode},
+};
+use serde_json::{json, Value};
+
+const PATH: &str = "/api/v1/workspaces/default/usage";
+
+/// Posts a report as a service does: a bearer token, nothing else.
+async fn report(server: &TestServer, token: &str, body: &Value) -> (StatusCode, Value) {
+    let text = body.to_string();
+    let request = Request::post(PATH)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::CONTENT_LENGTH, text.len())
+        .body(Body::from(text))
+        .unwrap();
+    let cookie = server.cookie();
+    server.set_cookie(None);
+    let response = server.send(request).await;
+    server.set_cookie(cookie);
+    let status = response.status();
+    let text = body_text(response).await;
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+fn event(id: &str, model: &str, input: i64, output: i64) -> Value {
+    json!({"id": id, "at": "2023-11-14T20:00:00Z", "feature": "assistant", "model": model,
+           "input_tokens": input, "output_tokens": output})
+}
+
+#[tokio::test]
+async fn services_report_usage_once_per_event_and_admins_see_the_spend() {
+    let server = server(Plan::Team).await;
+    server.sign_in_as(Role::Admin).await;
+    let token = create_token(&server, "Assistant", false).await;
+
+    let batch = json!({"events": [
+        event("e1", "gpt-4o", 1_000_000, 0),
+        event("e2", "my-own-model", 500, 500),
+        {"id": "e3", "at": "2023-11-14T21:00:00Z", "feature": "agents", "model": "gpt-4o-mini",
+         "input_tokens": 10, "output_tokens": 10, "cost": 1.5},
+    ]});
+    let (status, receipt) = report(&server, &token, &batch).await;
+    assert_eq!(status, StatusCode::OK, "{receipt}");
+    assert_eq!(receipt, json!({"new": 3, "duplicates": 0}));
+    // The same batch again (a retry) counts nothing twice.
+    let (_, receipt) = report(&server, &token, &batch).await;
+    assert_eq!(receipt, json!({"new": 0, "duplicates": 3}));
+
+    let (_, page) = server.get("/settings/ai").await;
+    // 1M input tokens of gpt-4o at the shipped price, plus the 1.50 the
+    // service computed; the unknown model is counted, never priced.
+    assert!(
+        page.contains("November 2023: 4.00 USD (estimated) + 1 event(s) at a price unknown"),
+        "{}",
+        &page[page.find("usage-total").unwrap_or(0)..][..300.min(page.len())]
+    );
+    assert!(page.contains("Spend per day, last 30 days"));
+    assert!(page.contains("<th scope=\"row\">my-own-model</th>"));
+}
+
+#[tokio::test]
+async fn a_bad_event_refuses_the_whole_report_and_says_which_and_why() {
+    let server = server(Plan::Team).await;
+    server.sign_in_as(Role::Admin).await;
+    let token = create_token(&server, "Assistant", false).await;
+    let mut bad = event("e2", "gpt-4o", 1, 1);
+    bad["output_tokens"] = json!("many");
+    let (status, answer) = report(
+        &server,
+        &token,
+        &json!({"events": [event("e1", "gpt-4o", 1, 1), bad]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        answer["error"],
+        "event 1 (id \"e2\"): output_tokens must be a whole number from 0 to 1000000000"
+    );
+    // Nothing of it was stored: e1 is new when sent alone.
+    let (_, receipt) = report(
+        &server,
+        &token,
+        &json!({"events": [event("e1", "gpt-4o", 1, 1)]}),
+    )
+    .await;
+    assert_eq!(receipt["new"], 1);
+
+    assert_eq!(
+        report(&server, "aic_wrong", &json!({"events": []})).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn services_need_no_browser_headers_while_cookie_requests_stay_guarded() {
+    let server = server(Plan::Team).await;
+    server.sign_in_as(Role::Admin).await;
+    let token = create_token(&server, "Assistant", false).await;
+    // No Origin, no Sec-Fetch-Site, no cookie: accepted (above, `report`).
+    let (status, _) = report(
+        &server,
+        &token,
+        &json!({"events": [event("e1", "gpt-4o", 1, 1)]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    // A cookie-carrying POST without provenance is still refused.
+    let request = Request::post("/api/settings/ai/enabled")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("enabled=false&version=0"))
+        .unwrap();
+    assert_eq!(server.send(request).await.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn members_see_usage_read_only() {
+    let server = server(Plan::Team).await;
+    server.sign_in_as(Role::Member).await;
+    let (_, page) = server.get("/settings/ai").await;
+    assert!(page.contains("id=\"usage\""));
+    assert!(page.contains("0.00 USD"));
+}
