@@ -131,7 +131,7 @@ export default defineConfig({
   projects: [
     {
       name: 'team',
-      testMatch: /switches|accessibility|page-weight|accounts|first-admin|conflict|members|provider-plan|api-access|features/,
+      testMatch: /switches|accessibility|page-weight|accounts|first-admin|conflict|members|provider-plan|api-access|features|usage/,
       use: { baseURL: url('team') },
     },
     {
@@ -145,7 +145,7 @@ export default defineConfig({
       ? [
           {
             name: 'team-postgres',
-            testMatch: /switches|accounts|conflict|members|api-access|features/,
+            testMatch: /switches|accounts|conflict|members|api-access|features|usage/,
             use: { baseURL: url('teamPostgres') },
           },
           {

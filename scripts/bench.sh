@@ -103,6 +103,24 @@ response = function(status, headers, body)
 end
 LUA
 
+cat >"$WORK/usage.lua" <<'LUA'
+-- Batches of 500 usage events, every id new (thread number + counter).
+local threads = 0
+setup = function(thread)
+  thread:set("id", threads)
+  threads = threads + 1
+end
+sent = 0
+request = function()
+  sent = sent + 1
+  local events = {}
+  for n = 1, 500 do
+    events[n] = string.format('{"id":"t%d-b%d-e%d","at":"2026-11-25T09:30:00Z","feature":"assistant","model":"gpt-4o","input_tokens":1200,"output_tokens":300}', id, sent, n)
+  end
+  return wrk.format("POST", nil, nil, '{"events":[' .. table.concat(events, ",") .. ']}')
+end
+LUA
+
 cat >"$WORK/flood.lua" <<'LUA'
 -- Wrong passwords for the admin, each from a new address behind the
 -- trusted proxy: the throttle lets every one be checked.
@@ -141,6 +159,12 @@ measure_console() { # database
   ROWS+=("save, one admin alone, $db|$RPS|$P99 ms||")
 }
 
+usage_row() { # database
+  run_wrk 2 4 -s "$WORK/usage.lua" -H "Authorization: Bearer $PLAIN_TOKEN" \
+    -H "Content-Type: application/json" "$BASE/api/v1/workspaces/default/usage"
+  ROWS+=("usage reports, batches of 500 events, $1|$(awk -v r="$RPS" 'BEGIN{printf "%.0f events/s", r*500}')|$P99 ms per batch|≥ 10,000 events/s (SQLite)|")
+}
+
 flood_row() { # database
   local flood_pid
   wrk -t1 -c500 -d"$DURATION" -s "$WORK/flood.lua" "${SAME_SITE[@]}" -H "Accept: text/html" \
@@ -168,6 +192,7 @@ start_server sqlite "sqlite://$WORK/sqlite/console.db"
 SQLITE_READY_MS="$READY_MS" SQLITE_RSS_KB="$RSS_KB"
 prepare_workspace
 measure_console SQLite
+usage_row SQLite
 flood_row SQLite
 streams_row "$STREAMS streams on one process, SQLite" "$BASE" "$BASE" "$STREAMS" 20 "≤ 50 MB, change to all p99 ≤ 1 s"
 kill "$PID"; wait "$PID" 2>/dev/null || true
@@ -179,6 +204,7 @@ start_server postgres "$POSTGRES_URL"
 FIRST="$BASE" FIRST_PID="$PID"
 prepare_workspace
 measure_console PostgreSQL
+usage_row PostgreSQL
 streams_row "$STREAMS streams on one process, PostgreSQL" "$BASE" "$BASE" "$STREAMS" 20 "≤ 50 MB, change to all p99 ≤ 1 s"
 start_server postgres-second "$POSTGRES_URL"
 streams_row "second replica's stream, 100 changes via the first" "$BASE" "$FIRST" 1 100 "p99 ≤ 1 s"

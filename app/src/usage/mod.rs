@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 /// Totals of some events.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Line {
     pub events: i64,
     pub input_tokens: i64,
@@ -34,14 +35,14 @@ pub struct Line {
 }
 
 impl Line {
-    #[cfg(feature = "ssr")]
-    fn add(&mut self, row: &store::DailyTotal) {
-        self.events += row.events;
-        self.input_tokens += row.input_tokens;
-        self.output_tokens += row.output_tokens;
-        self.cost_micros += row.cost_micros;
-        self.estimated_events += row.estimated_events;
-        self.unpriced_events += row.unpriced_events;
+    /// Adds `other`'s totals to these.
+    pub fn add(&mut self, other: &Line) {
+        self.events += other.events;
+        self.input_tokens += other.input_tokens;
+        self.output_tokens += other.output_tokens;
+        self.cost_micros += other.cost_micros;
+        self.estimated_events += other.estimated_events;
+        self.unpriced_events += other.unpriced_events;
     }
 }
 

@@ -89,12 +89,14 @@ pub async fn ingest(
             paid_by: event.paid_by.to_string(),
             ..DailyTotal::default()
         });
-        total.events += 1;
-        total.input_tokens += event.event.input_tokens;
-        total.output_tokens += event.event.output_tokens;
-        total.cost_micros += event.cost_micros.unwrap_or_default();
-        total.estimated_events += i64::from(event.cost_estimated);
-        total.unpriced_events += i64::from(event.cost_micros.is_none());
+        total.totals.add(&Line {
+            events: 1,
+            input_tokens: event.event.input_tokens,
+            output_tokens: event.event.output_tokens,
+            cost_micros: event.cost_micros.unwrap_or_default(),
+            estimated_events: i64::from(event.cost_estimated),
+            unpriced_events: i64::from(event.cost_micros.is_none()),
+        });
     }
     let totals: Vec<DailyTotal> = totals.into_values().collect();
     store::add_to_days(&mut tx, workspace, &totals).await?;
@@ -137,7 +139,7 @@ pub async fn snapshot(state: &AppState, actor: &Actor) -> Result<UsageSnapshot, 
     let breakdown = |name: fn(&DailyTotal) -> String| {
         let mut lines: BTreeMap<String, Line> = BTreeMap::new();
         for row in &month_rows {
-            lines.entry(name(row)).or_default().add(row);
+            lines.entry(name(row)).or_default().add(&row.totals);
         }
         let mut lines: Vec<(String, Line)> = lines.into_iter().collect();
         lines.sort_by(|a, b| b.1.cost_micros.cmp(&a.1.cost_micros).then(a.0.cmp(&b.0)));
@@ -145,7 +147,7 @@ pub async fn snapshot(state: &AppState, actor: &Actor) -> Result<UsageSnapshot, 
     };
     let mut total = Line::default();
     for row in &month_rows {
-        total.add(row);
+        total.add(&row.totals);
     }
     let mut spend_by_day: BTreeMap<String, i64> = BTreeMap::new();
     for offset in 0..CHART_DAYS {
@@ -155,7 +157,7 @@ pub async fn snapshot(state: &AppState, actor: &Actor) -> Result<UsageSnapshot, 
     }
     for row in &rows {
         if let Some(spend) = spend_by_day.get_mut(&row.day) {
-            *spend += row.cost_micros;
+            *spend += row.totals.cost_micros;
         }
     }
     Ok(UsageSnapshot {

@@ -1,6 +1,7 @@
 //! SQL for usage. Schema: `app/migrations/*/…_usage.sql`.
 
 use super::rules::UsageEvent;
+use super::Line;
 use crate::db::Tx;
 use crate::workspace::WorkspaceId;
 use sqlx::AnyExecutor;
@@ -66,12 +67,8 @@ pub struct DailyTotal {
     pub feature: String,
     pub model: String,
     pub paid_by: String,
-    pub events: i64,
-    pub input_tokens: i64,
-    pub output_tokens: i64,
-    pub cost_micros: i64,
-    pub estimated_events: i64,
-    pub unpriced_events: i64,
+    #[sqlx(flatten)]
+    pub totals: Line,
 }
 
 /// Adds new events' totals to their days.
@@ -98,12 +95,12 @@ pub async fn add_to_days(
         .bind(total.feature.as_str())
         .bind(total.model.as_str())
         .bind(total.paid_by.as_str())
-        .bind(total.events)
-        .bind(total.input_tokens)
-        .bind(total.output_tokens)
-        .bind(total.cost_micros)
-        .bind(total.estimated_events)
-        .bind(total.unpriced_events)
+        .bind(total.totals.events)
+        .bind(total.totals.input_tokens)
+        .bind(total.totals.output_tokens)
+        .bind(total.totals.cost_micros)
+        .bind(total.totals.estimated_events)
+        .bind(total.totals.unpriced_events)
         .execute(&mut **tx)
         .await?;
     }

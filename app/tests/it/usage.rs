@@ -37,8 +37,8 @@ async fn the_same_events_sent_at_once_from_two_places_count_once() {
         .await
         .unwrap();
     assert_eq!(days.len(), 1);
-    assert_eq!(days[0].events, 300);
-    assert_eq!(days[0].input_tokens, 30_000);
+    assert_eq!(days[0].totals.events, 300);
+    assert_eq!(days[0].totals.input_tokens, 30_000);
     assert_eq!(days[0].paid_by, "managed");
 }
 
