@@ -77,3 +77,52 @@ async fn five_hundred_parallel_wrong_sign_ins_check_at_most_the_limit_in_little_
     let peak = peak_memory_kib(&server);
     assert!(peak < MOST_MEMORY_KIB, "peak memory {} MiB", peak / 1024);
 }
+
+#[tokio::test]
+async fn an_operator_unlocks_an_account_from_the_command_line() {
+    use super::processes::{server_command, sign_in_form, Shared};
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = crate::support::database::fresh_database_url(dir.path()).await;
+    let server = one_server(dir.path(), &database_url).await;
+    let client = reqwest::Client::builder()
+        .redirect(redirect::Policy::none())
+        .build()
+        .unwrap();
+    let sign_in = |form: String| {
+        let request = form_post(
+            &client,
+            &server.base,
+            "/api/account/sign-in",
+            &form,
+            "text/html",
+        );
+        async move {
+            let response = request.send().await.unwrap();
+            response.headers()[header::LOCATION]
+                .to_str()
+                .unwrap()
+                .to_string()
+        }
+    };
+    for _ in 0..10 {
+        let wrong = "email=ada@example.com&password=not+the+password&next=/settings/ai";
+        sign_in(wrong.to_string()).await;
+    }
+    assert!(sign_in(sign_in_form())
+        .await
+        .contains("error=too-many-attempts"));
+
+    let shared = Shared {
+        master_key: app::model_provider::cipher::MasterKeys::generate_entry(),
+        openai: "http://127.0.0.1:9/v1".into(),
+    };
+    let unlocked = server_command(&dir.path().join("operator"), &database_url, &shared)
+        .args(["unlock", "--email", "ada@example.com"])
+        .stdout(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    assert!(unlocked.status.success());
+    let said = String::from_utf8_lossy(&unlocked.stdout);
+    assert!(said.contains("10 failed attempt(s) cleared"), "{said}");
+    assert_eq!(sign_in(sign_in_form()).await, "/settings/ai");
+}
