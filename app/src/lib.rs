@@ -13,6 +13,7 @@ pub mod accounts;
 pub mod activity;
 pub mod ai_settings;
 pub mod api_access;
+pub mod budget;
 pub mod features;
 pub mod members;
 pub mod model_provider;

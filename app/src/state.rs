@@ -23,6 +23,9 @@ pub struct AppState {
     pub live_policy: Arc<LivePolicy>,
     /// The threads that hash passwords, and the queue in front of them.
     pub passwords: Arc<crate::accounts::password::Gate>,
+    /// Wakes the budget webhook's deliverer when this process queued a
+    /// notification.
+    pub budget_webhook_wake: Arc<tokio::sync::Notify>,
 }
 
 /// Settings that belong to the operator, not to the page's admins.

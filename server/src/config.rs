@@ -3,6 +3,7 @@
 //! it accepts, before anything is served.
 
 use app::ai_settings::fixed::FixedSettings;
+use app::budget::webhook::BudgetWebhook;
 use app::db::Backend;
 use app::domain::{Plan, PlanParseError, TrainingControl};
 use app::features::rules::{AgentActions, Audience, FixedFeatures, FEATURES};
@@ -40,7 +41,8 @@ pub struct Config {
     /// Models fixed here (`AI_MODELS_ALLOWED`, `AI_DEFAULT_MODEL`).
     pub fixed_models: FixedModels,
     /// `AI_CURRENCY`, `AI_PRICES_FILE`, `AI_USAGE_TIME_ZONE`,
-    /// `AI_USAGE_RETENTION_DAYS`.
+    /// `AI_USAGE_RETENTION_DAYS`, `AI_BUDGET_WEBHOOK_URL`,
+    /// `AI_BUDGET_WEBHOOK_SECRET`.
     pub usage: UsageConfig,
     /// Settings fixed here rather than on the page (`AI_FEATURES`,
     /// `AI_TRAINING`).
@@ -93,6 +95,10 @@ pub enum ConfigError {
     Currency(String),
     #[error("AI_PRICES_FILE: {0}")]
     Prices(String),
+    #[error("AI_BUDGET_WEBHOOK_URL: \"{0}\" is not a webhook address; expected http(s)://host[:port][/path]")]
+    WebhookUrl(String),
+    #[error("AI_BUDGET_WEBHOOK_SECRET: {0}")]
+    WebhookSecret(&'static str),
     #[error("AI_USAGE_TIME_ZONE: \"{0}\" is not a time zone; expected an IANA name such as UTC or Europe/Berlin")]
     TimeZone(String),
     #[error("AI_DEFAULT_MODEL: \"{0}\" is not among the models AI_MODELS_ALLOWED allows")]
@@ -292,6 +298,34 @@ impl Config {
             time_zone,
             time_zone_name,
             retention_days: number("AI_USAGE_RETENTION_DAYS", 90, 3650)?,
+            budget_webhook: match (
+                value("AI_BUDGET_WEBHOOK_URL")?,
+                value("AI_BUDGET_WEBHOOK_SECRET")?,
+            ) {
+                (None, None) => None,
+                (None, Some(_)) => {
+                    return Err(ConfigError::WebhookSecret(
+                        "set, but AI_BUDGET_WEBHOOK_URL is not; set both or neither",
+                    ))
+                }
+                (Some(_), None) => {
+                    return Err(ConfigError::WebhookSecret(
+                        "required with AI_BUDGET_WEBHOOK_URL, to sign its notifications",
+                    ))
+                }
+                (Some(url), Some(secret)) => {
+                    let url = parse_http_url(&url).ok_or(ConfigError::WebhookUrl(url))?;
+                    if secret.trim().len() < 16 {
+                        return Err(ConfigError::WebhookSecret(
+                            "too short; use at least 16 characters, e.g. from `openssl rand -hex 32`",
+                        ));
+                    }
+                    Some(BudgetWebhook {
+                        url,
+                        secret: secret.trim().to_string().into(),
+                    })
+                }
+            },
         };
         if fixed.training_allowed == Some(true)
             && plan.training_control() == TrainingControl::NeverUsed

@@ -133,6 +133,7 @@ pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Console, 
         master_keys: Arc::new(master.keys),
         live_policy: Default::default(),
         passwords: Default::default(),
+        budget_webhook_wake: Default::default(),
     };
     workspace::store::ensure(&state.pool, &state.deployment.workspace, "Workspace")
         .await
@@ -270,8 +271,9 @@ pub const RECONCILE_EVERY: std::time::Duration = std::time::Duration::from_secs(
 /// The background work of every replica: following other replicas' policy
 /// changes (PostgreSQL), comparing policy versions every few seconds, and
 /// every minute writing down token uses and deleting provider keys past
-/// their grace period and ended sessions. The deletions are idempotent, so
-/// replicas doing the same work at once is harmless.
+/// their grace period and ended sessions (idempotent, so replicas doing
+/// the same work at once is harmless); and delivering budget
+/// notifications to the operator's webhook, if there is one.
 pub fn spawn_background(console: &Console, config: &Config) {
     let state = console.state.clone();
     let postgres = db::Backend::of_pool(&state.pool) == db::Backend::Postgres;
@@ -305,6 +307,9 @@ pub fn spawn_background(console: &Console, config: &Config) {
             }
         }
     });
+    if state.deployment.usage.budget_webhook.is_some() {
+        tokio::spawn(app::budget::webhook::deliver_forever(state.clone()));
+    }
     let sessions = console.sessions.clone();
     tokio::spawn(async move {
         let mut every_minute = tokio::time::interval(tokio::time::Duration::from_secs(60));

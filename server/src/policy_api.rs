@@ -42,6 +42,7 @@ use utoipa::{OpenApi, ToSchema};
         FeatureDecision,
         ModelsPolicy,
         app::usage::service::Receipt,
+        app::budget::service::NotificationBody,
         ApiError
     )),
     modifiers(&ServiceTokenScheme)

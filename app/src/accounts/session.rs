@@ -44,11 +44,13 @@ pub struct Actor {
 }
 
 impl Actor {
-    /// The person as the page's top bar shows them.
-    pub fn viewer(&self) -> Viewer {
+    /// The person as the page's top bar shows them, with the budget
+    /// banner when it is due.
+    pub async fn viewer(&self, state: &AppState) -> Viewer {
         Viewer {
             name: self.name.clone(),
             role: self.role,
+            budget_alert: crate::budget::service::alert(state, self).await,
         }
     }
 }

@@ -5,6 +5,8 @@ use super::training_notice::TrainingFixedByPlan;
 use super::SwitchSetting;
 use crate::activity::{load_activity, Activity, ActivityPage};
 use crate::boundary::{LoadError, Refusal};
+use crate::budget::server_fns::load_budget;
+use crate::budget::{Budget, BudgetError, BudgetNotice, BudgetStatus, TypedBudget};
 use crate::components::{ErrorCallout, SettingsShell};
 use crate::domain::TrainingControl;
 use crate::features::server_fns::{load_features, FeaturesSnapshot};
@@ -50,6 +52,19 @@ pub fn AiSettingsPage() -> impl IntoView {
                 .and_then(|code| ModelsError::from_code(&code)),
         )
     });
+    let budget_outcome = query.with_untracked(|q| BudgetOutcome {
+        notice: q
+            .get("budget")
+            .and_then(|code| BudgetNotice::from_code(&code)),
+        error: q
+            .get("budget_error")
+            .and_then(|code| BudgetError::from_code(&code)),
+        typed: TypedBudget {
+            amount: q.get("budget_amount"),
+            warn_percent: q.get("budget_warn"),
+            at_limit: q.get("budget_at_limit"),
+        },
+    });
     let provider_outcome = query.with_untracked(|q| {
         (
             q.get("provider")
@@ -63,12 +78,13 @@ pub fn AiSettingsPage() -> impl IntoView {
     let snapshot = Resource::new_blocking(
         move || activity_page,
         |activity_page| async move {
-            let (settings, features, provider, models, usage, activity) = futures_util::join!(
+            let (settings, features, provider, models, usage, budget, activity) = futures_util::join!(
                 load_ai_settings(),
                 load_features(),
                 load_model_provider(),
                 load_models(),
                 load_usage(),
+                load_budget(),
                 load_activity(activity_page),
             );
             settings.map(|settings| PageData {
@@ -77,6 +93,7 @@ pub fn AiSettingsPage() -> impl IntoView {
                 provider,
                 models,
                 usage,
+                budget,
                 activity,
             })
         },
@@ -90,6 +107,7 @@ pub fn AiSettingsPage() -> impl IntoView {
                 let provider_outcome = provider_outcome.clone();
                 let features_outcome = features_outcome.clone();
                 let models_outcome = models_outcome.clone();
+                let budget_outcome = budget_outcome.clone();
                 Suspend::new(async move {
                 match snapshot.await {
                     Ok(snapshot) => {
@@ -102,6 +120,7 @@ pub fn AiSettingsPage() -> impl IntoView {
                                     provider_outcome
                                     features_outcome
                                     models_outcome
+                                    budget_outcome
                                 />
                             </SettingsShell>
                         }
@@ -131,7 +150,16 @@ struct PageData {
     provider: Result<ProviderSnapshot, ProviderError>,
     models: Result<ModelsSnapshot, ModelsError>,
     usage: Result<UsageSnapshot, LoadError>,
+    budget: Result<BudgetStatus, LoadError>,
     activity: Result<ActivityPage, LoadError>,
+}
+
+/// What the Budget form's last submission came back with.
+#[derive(Debug, Clone, Default)]
+struct BudgetOutcome {
+    notice: Option<BudgetNotice>,
+    error: Option<BudgetError>,
+    typed: TypedBudget,
 }
 
 #[component]
@@ -153,6 +181,7 @@ fn Sections(
     provider_outcome: (Option<ProviderNotice>, Option<ProviderError>),
     features_outcome: (Option<FeaturesNotice>, Option<FeaturesError>),
     models_outcome: (Option<ModelsNotice>, Option<ModelsError>),
+    budget_outcome: BudgetOutcome,
 ) -> impl IntoView {
     let PageData {
         settings: snapshot,
@@ -160,8 +189,12 @@ fn Sections(
         provider,
         models,
         usage,
+        budget,
         activity,
     } = data;
+    let budget_stops_ai = budget
+        .as_ref()
+        .is_ok_and(|status| status.stopping_ai && snapshot.settings.ai_enabled);
     let SettingsSnapshot {
         settings,
         versions,
@@ -204,6 +237,14 @@ fn Sections(
                     </p>
                 }
             })}
+        {budget_stops_ai
+            .then(|| {
+                view! {
+                    <p class="callout callout-warning" id="ai-off-by-budget">
+                        "AI is off for everyone right now: this month's budget is spent. The switch below keeps its setting; see Budget below for when AI comes back and how to bring it back sooner."
+                    </p>
+                }
+            })}
         <SettingSwitch
             setting=SwitchSetting::AiEnabled
             initial=settings.ai_enabled
@@ -223,6 +264,12 @@ fn Sections(
         <Models snapshot=models notice=models_outcome.0 error=models_outcome.1 />
         <Partners />
         <Usage snapshot=usage />
+        <Budget
+            status=budget
+            notice=budget_outcome.notice
+            error=budget_outcome.error
+            typed=budget_outcome.typed
+        />
         <Activity activity />
     }
 }

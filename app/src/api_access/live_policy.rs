@@ -16,7 +16,7 @@
 //! per token and key, and the entry counts the answers it covered.
 
 use super::policy_document::{
-    FeatureDecision, FeaturesPolicy, ModelsPolicy, PolicyDocument, ProviderPolicy,
+    AiOff, FeatureDecision, FeaturesPolicy, ModelsPolicy, PolicyDocument, ProviderPolicy,
     RetiringKeyPolicy,
 };
 use super::rules::is_expired;
@@ -25,6 +25,7 @@ use super::store::{self, TokenRecord};
 use crate::accounts::tokens;
 use crate::activity::log as audit;
 use crate::ai_settings::{service as ai_settings, AiSettings};
+use crate::budget::service as budget;
 use crate::domain::Role;
 use crate::features::{rules::FeatureChoices, service as features};
 use crate::model_provider::rules::{Processing, Route};
@@ -54,8 +55,23 @@ pub struct PolicyInputs {
     pub route: Route,
     /// A replaced key still in its grace period, sealed.
     pub retiring: Option<KeyRecord>,
+    /// Until when (Unix seconds) the budget keeps AI off, if it does.
+    pub budget_stop: Option<i64>,
     /// The workspace's policy version when these were read.
     pub version: i64,
+}
+
+impl PolicyInputs {
+    /// Why AI is off at `now`, if it is. The admins' switch comes first:
+    /// raising the budget would not bring AI back then.
+    pub fn ai_off(&self, now: i64) -> Option<AiOff> {
+        if !self.settings.ai_enabled {
+            return Some(AiOff::SwitchedOff);
+        }
+        self.budget_stop
+            .filter(|until| now < *until)
+            .map(|until| AiOff::BudgetExhausted { until })
+    }
 }
 
 #[derive(Debug, Default)]
@@ -123,7 +139,9 @@ async fn read_inputs(
     let models = models::applied(state, workspace).await?;
     let (current, route) = model_provider::serving(state, workspace).await?;
     let retiring = model_provider::retiring(state, workspace).await?;
+    let budget_stop = budget::stop_in_force(state, workspace).await?;
     Ok(PolicyInputs {
+        budget_stop,
         settings,
         features,
         models,
@@ -367,8 +385,9 @@ impl LivePolicy {
         role: Role,
     ) -> Result<Option<FeatureDecision>, PolicyError> {
         let (_, inputs) = self.authenticate(state, token, workspace_id).await?;
-        let features = FeaturesPolicy::of(inputs.settings.ai_enabled, &inputs.features);
-        Ok(features.decide(inputs.settings.ai_enabled, workspace_id, feature, role))
+        let ai_off = inputs.ai_off(state.clock.now());
+        let features = FeaturesPolicy::of(ai_off.is_none(), &inputs.features);
+        Ok(features.decide(ai_off, workspace_id, feature, role))
     }
 
     /// Keeps the token's last use, and audits the first answer that hands
@@ -500,6 +519,7 @@ fn document(
 ) -> Result<PolicyDocument, PolicyError> {
     let config = &state.deployment.providers;
     let now = state.clock.now();
+    let ai_off = inputs.ai_off(now);
     let open = |record: &KeyRecord| -> Result<SecretString, PolicyError> {
         model_provider::open_key(state, record).map_err(|error| {
             tracing::error!(%error, workspace = record.workspace.as_str(), "opening a provider key failed");
@@ -523,7 +543,9 @@ fn document(
     };
     Ok(PolicyDocument {
         workspace_id: token.workspace.as_str().to_string(),
-        ai_enabled: inputs.settings.ai_enabled,
+        ai_enabled: ai_off.is_none(),
+        ai_off_reason: ai_off.map(AiOff::code),
+        ai_off_until: ai_off.and_then(AiOff::until),
         training_allowed: inputs.settings.training_in_effect(state.deployment.plan),
         provider: ProviderPolicy {
             kind: inputs
@@ -542,7 +564,7 @@ fn document(
             key,
             retiring_key: retiring,
         },
-        features: FeaturesPolicy::of(inputs.settings.ai_enabled, &inputs.features),
+        features: FeaturesPolicy::of(ai_off.is_none(), &inputs.features),
         models: ModelsPolicy {
             all_allowed: inputs.models.choice.all,
             allowed: inputs.models.choice.in_effect(&inputs.models.offered),

@@ -17,6 +17,16 @@ pub struct PolicyDocument {
     pub workspace_id: String,
     /// Whether any AI feature may run. When false, call no model.
     pub ai_enabled: bool,
+    /// Why AI is off (null while it is on): `switched_off` (an admin
+    /// turned it off, or the server configuration) or `budget_exhausted`
+    /// (this month's budget is spent and set to stop AI).
+    #[schema(required = true, example = "budget_exhausted")]
+    pub ai_off_reason: Option<&'static str>,
+    /// When AI comes back on by itself (Unix seconds): the start of the
+    /// next month, for `budget_exhausted`; null otherwise. An admin raising
+    /// the budget brings it back sooner.
+    #[schema(required = true)]
+    pub ai_off_until: Option<i64>,
     /// Whether the workspace's AI sessions may be used to improve AI
     /// features (the plan's guarantee and the operator's configuration
     /// applied).
@@ -28,6 +38,34 @@ pub struct PolicyDocument {
     #[schema(value_type = BTreeMap<String, FeaturePolicy>)]
     pub features: FeaturesPolicy,
     pub models: ModelsPolicy,
+}
+
+/// Why AI is off for a workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AiOff {
+    /// The AI switch is off (an admin's choice or the operator's).
+    SwitchedOff,
+    /// This month's budget is spent and set to stop AI, until `until`
+    /// (Unix seconds) unless an admin raises it first.
+    BudgetExhausted { until: i64 },
+}
+
+impl AiOff {
+    /// The stable code in the policy document.
+    pub fn code(self) -> &'static str {
+        match self {
+            AiOff::SwitchedOff => "switched_off",
+            AiOff::BudgetExhausted { .. } => "budget_exhausted",
+        }
+    }
+
+    /// When AI comes back by itself, if it does.
+    pub fn until(self) -> Option<i64> {
+        match self {
+            AiOff::SwitchedOff => None,
+            AiOff::BudgetExhausted { until } => Some(until),
+        }
+    }
 }
 
 /// Which models services may use.
@@ -101,8 +139,8 @@ pub struct FeatureDecision {
     #[schema(example = "member")]
     pub role: String,
     pub allowed: bool,
-    /// Why, as a stable code: `allowed`, `ai-off`, `feature-off` or
-    /// `admins-only`.
+    /// Why, as a stable code: `allowed`, `ai-off`, `budget-exhausted`,
+    /// `feature-off` or `admins-only`.
     #[schema(example = "admins-only")]
     pub code: &'static str,
     /// Why, in words a service can pass on.
@@ -117,20 +155,27 @@ impl FeaturesPolicy {
     /// feature this policy does not have.
     pub fn decide(
         &self,
-        ai_enabled: bool,
+        ai_off: Option<AiOff>,
         workspace_id: &str,
         feature: &str,
         role: Role,
     ) -> Option<FeatureDecision> {
         let policy = self.0.get(feature)?;
-        let decision = decide(ai_enabled, policy.audience_is, role);
+        let decision = decide(ai_off.is_none(), policy.audience_is, role);
+        let (code, reason) = match ai_off {
+            Some(AiOff::BudgetExhausted { .. }) => (
+                "budget-exhausted",
+                "this month's AI budget for this workspace is spent",
+            ),
+            _ => (decision.code(), decision.reason()),
+        };
         Some(FeatureDecision {
             workspace_id: workspace_id.to_string(),
             feature: feature.to_string(),
             role: role.key().to_string(),
             allowed: decision.is_allowed(),
-            code: decision.code(),
-            reason: decision.reason(),
+            code,
+            reason,
             may_apply_changes: policy.may_apply_changes,
         })
     }

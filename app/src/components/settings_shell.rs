@@ -1,4 +1,5 @@
 use crate::accounts::server_fns::SignOut;
+use crate::budget::BudgetBanner;
 use crate::domain::Viewer;
 use crate::routes::Section;
 use leptos::{prelude::*, server_fn::ServerFn};
@@ -13,6 +14,10 @@ pub fn SettingsShell(
     children: Children,
 ) -> impl IntoView {
     let marked = move |section: Section| (current == section).then_some("page");
+    let banner = viewer
+        .as_ref()
+        .and_then(|viewer| viewer.budget_alert.clone())
+        .map(|alert| view! { <BudgetBanner alert /> });
     view! {
         <a class="skip-link" href="#main">
             "Skip to content"
@@ -53,6 +58,7 @@ pub fn SettingsShell(
                 </ul>
             </nav>
             <main id="main" class="content" tabindex="-1">
+                {banner}
                 {children()}
             </main>
         </div>

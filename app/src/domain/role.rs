@@ -44,6 +44,9 @@ impl Role {
 pub struct Viewer {
     pub name: String,
     pub role: Role,
+    /// For admins, once this month's AI spend reaches the budget's warning
+    /// threshold: shown as a banner on every settings page.
+    pub budget_alert: Option<crate::budget::BudgetAlert>,
 }
 
 #[cfg(test)]

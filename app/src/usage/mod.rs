@@ -82,6 +82,8 @@ pub struct UsageConfig {
     pub time_zone_name: String,
     /// `AI_USAGE_RETENTION_DAYS`: how long raw events are kept.
     pub retention_days: i64,
+    /// Where budget notifications go (`AI_BUDGET_WEBHOOK_URL`), if anywhere.
+    pub budget_webhook: Option<crate::budget::webhook::BudgetWebhook>,
 }
 
 #[cfg(feature = "ssr")]
@@ -93,6 +95,7 @@ impl Default for UsageConfig {
             time_zone: jiff::tz::TimeZone::UTC,
             time_zone_name: "UTC".into(),
             retention_days: 90,
+            budget_webhook: None,
         }
     }
 }

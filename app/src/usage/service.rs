@@ -1,7 +1,8 @@
 //! Usage reports from services: each new event stored once, priced (the
 //! service's figure, else the price table's estimate, else "price
 //! unknown"), attributed to who paid, and added to its day's totals in the
-//! same transaction. And what the Usage section shows.
+//! same transaction, where the budget is settled too. And what the Usage
+//! section shows.
 
 use super::rules::{PaidBy, UsageEvent};
 use super::store::{self, DailyTotal, StoredEvent};
@@ -100,7 +101,19 @@ pub async fn ingest(
     }
     let totals: Vec<DailyTotal> = totals.into_values().collect();
     store::add_to_days(&mut tx, workspace, &totals).await?;
+    // In the same transaction, so a line is crossed by exactly one report.
+    let settlement = if totals.is_empty() {
+        Default::default()
+    } else {
+        crate::budget::service::settle(&mut tx, state, workspace).await?
+    };
     tx.commit().await?;
+    if settlement.policy_changed {
+        state.live_policy.reload(state, workspace).await;
+    }
+    if settlement.notification_queued {
+        state.budget_webhook_wake.notify_one();
+    }
     Ok(Receipt {
         new: new_ids.len(),
         duplicates: events.len() - new_ids.len(),

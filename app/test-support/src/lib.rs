@@ -61,6 +61,7 @@ pub async fn fresh_state(plan: Plan) -> Fresh {
             ),
             live_policy: Default::default(),
             passwords: Default::default(),
+            budget_webhook_wake: Default::default(),
         },
         clock,
         dir,

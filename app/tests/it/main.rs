@@ -7,6 +7,7 @@
 
 mod accounts;
 mod ai_settings;
+mod budget;
 mod database;
 mod layout;
 mod members;

@@ -27,7 +27,7 @@ pub async fn load_ai_settings() -> Result<SettingsSnapshot, LoadError> {
             settings,
             versions,
             plan: state.deployment.plan,
-            viewer: actor.viewer(),
+            viewer: actor.viewer(state).await,
             fixed: state.deployment.fixed,
         })
     })

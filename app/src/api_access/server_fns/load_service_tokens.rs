@@ -19,7 +19,7 @@ pub async fn load_service_tokens() -> Result<TokensSnapshot, TokensError> {
             None => (Vec::new(), None),
         };
         Ok(TokensSnapshot {
-            viewer: actor.viewer(),
+            viewer: actor.viewer(state).await,
             can_manage: admin.is_some(),
             workspace_id: actor.workspace.as_str().to_string(),
             tokens,

@@ -20,7 +20,7 @@ pub async fn load_members() -> Result<MembersSnapshot, MembersError> {
             None => (Vec::new(), None),
         };
         Ok(MembersSnapshot {
-            viewer: actor.viewer(),
+            viewer: actor.viewer(state).await,
             can_manage: admin.is_some(),
             members,
             invitations,

@@ -1,0 +1,55 @@
+use crate::routes::AI_SETTINGS;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What the banner on every settings page tells admins once this month's
+/// spend reaches the budget's warning threshold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BudgetAlert {
+    pub percent: i64,
+    /// "85.00".
+    pub spent: String,
+    /// "100.00".
+    pub budget: String,
+    pub currency: String,
+    /// The whole budget is spent.
+    pub exhausted: bool,
+    /// …and AI is off because of it.
+    pub stopping_ai: bool,
+    /// "1 December 2026": when the month ends.
+    pub ai_back_on: String,
+}
+
+/// The banner, at the top of every settings page admins see.
+#[component]
+pub fn BudgetBanner(alert: BudgetAlert) -> impl IntoView {
+    let spent = format!(
+        "{} of {} {} ({} %)",
+        alert.spent, alert.budget, alert.currency, alert.percent
+    );
+    let text = if alert.stopping_ai {
+        format!(
+            "AI is off for this workspace: this month's AI budget is spent ({spent}). It comes back on {}, or as soon as an admin raises the budget.",
+            alert.ai_back_on
+        )
+    } else if alert.exhausted {
+        format!(
+            "This month's AI budget is spent ({spent}). AI keeps running: the budget only warns."
+        )
+    } else {
+        format!("This workspace has used {spent} of this month's AI budget.")
+    };
+    let class = if alert.stopping_ai {
+        "budget-banner budget-banner-stopped"
+    } else {
+        "budget-banner"
+    };
+    view! {
+        <div class=class role="status" id="budget-banner">
+            <p>
+                {text} " "
+                <a href=format!("{AI_SETTINGS}#{}", super::BUDGET_SECTION)>"Review the budget"</a>
+            </p>
+        </div>
+    }
+}

@@ -1,0 +1,172 @@
+use super::rules::{AtLimit, DEFAULT_WARN_PERCENT};
+use super::server_fns::{RemoveBudget, SetBudget};
+use super::{BudgetError, BudgetNotice, BudgetStatus, BUDGET_SECTION};
+use crate::boundary::LoadError;
+use crate::components::{ErrorCallout, Outcome};
+use crate::usage::money;
+use leptos::{prelude::*, server_fn::ServerFn};
+
+/// What a refused form sent, to fill it in again.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TypedBudget {
+    pub amount: Option<String>,
+    pub warn_percent: Option<String>,
+    pub at_limit: Option<String>,
+}
+
+/// The Budget section of the AI page: this month's spend against the
+/// budget, and for admins the form that sets it. Server-rendered.
+#[component]
+pub fn Budget(
+    status: Result<BudgetStatus, LoadError>,
+    notice: Option<BudgetNotice>,
+    error: Option<BudgetError>,
+    typed: TypedBudget,
+) -> impl IntoView {
+    let body = match status {
+        Ok(status) => view! { <Standing status typed=typed.clone() /> }.into_any(),
+        Err(error) => view! { <ErrorCallout message=error.to_string() /> }.into_any(),
+    };
+    view! {
+        <section class="setting budget" id=BUDGET_SECTION aria-labelledby="budget-title">
+            <h2 id="budget-title">"Budget"</h2>
+            <p class="setting-description">
+                "A monthly limit on what this workspace's AI may cost. Admins are warned from a threshold on; at the limit AI can keep running or turn off until the next month."
+            </p>
+            <Outcome
+                notice=notice.map(|notice| notice.message())
+                error=error.map(|error| error.to_string())
+            />
+            {body}
+        </section>
+    }
+}
+
+#[component]
+fn Standing(status: BudgetStatus, typed: TypedBudget) -> impl IntoView {
+    let currency = status.currency.clone();
+    let figures = match (&status.budget, &status.standing) {
+        (Some(budget), Some(standing)) => format!(
+            "{}: {} of {} {currency} spent ({} %). Warning at {} %. Months are counted in {}.",
+            status.month,
+            money(standing.spent_micros),
+            money(budget.amount_micros),
+            standing.percent,
+            budget.warn_percent,
+            status.time_zone,
+        ),
+        _ => "No budget: spend is shown under Usage, never limited.".to_string(),
+    };
+    let stopped = status.stopping_ai.then(|| {
+        view! {
+            <p class="callout callout-warning" id="budget-stopped">
+                {format!(
+                    "AI is off for everyone in this workspace because this month's budget is spent. It comes back on {} ({}), or at once if an admin raises the budget, removes it, or chooses to warn only. The AI features switch above keeps its own setting.",
+                    status.next_month_begins,
+                    status.time_zone,
+                )}
+            </p>
+        }
+    });
+    let webhook = status
+        .webhook_host
+        .clone()
+        .filter(|_| status.can_change)
+        .map(|host| {
+            let last = status.last_notification.clone();
+            view! {
+                <p class="muted" id="budget-webhook">
+                    {format!("Crossing a line is also sent to the operator's webhook ({host}). ")}
+                    {last.unwrap_or_else(|| "Nothing sent yet.".into())}
+                </p>
+            }
+        });
+    let form = status
+        .can_change
+        .then(|| view! { <BudgetForm status=status.clone() typed /> });
+    view! {
+        <p class="budget-standing" id="budget-standing">{figures}</p>
+        {stopped}
+        {webhook}
+        {form}
+    }
+}
+
+#[component]
+fn BudgetForm(status: BudgetStatus, typed: TypedBudget) -> impl IntoView {
+    let amount = typed
+        .amount
+        .or_else(|| status.budget.map(|budget| money(budget.amount_micros)))
+        .unwrap_or_default();
+    let warn = typed
+        .warn_percent
+        .or_else(|| status.budget.map(|budget| budget.warn_percent.to_string()))
+        .unwrap_or_else(|| DEFAULT_WARN_PERCENT.to_string());
+    let at_limit = typed
+        .at_limit
+        .and_then(|key| AtLimit::from_key(&key))
+        .or_else(|| status.budget.map(|budget| budget.at_limit))
+        .unwrap_or(AtLimit::WarnOnly);
+    let version = status.version.version;
+    let remove = status.budget.is_some().then(|| {
+        view! {
+            <form method="post" action=RemoveBudget::PATH class="inline-form">
+                <input type="hidden" name="version" value=version />
+                <button type="submit" class="button-link">"Remove the budget"</button>
+            </form>
+        }
+    });
+    view! {
+        <form method="post" action=SetBudget::PATH class="budget-form">
+            <input type="hidden" name="version" value=version />
+            <div class="field">
+                <label for="budget-amount">{format!("Monthly budget ({})", status.currency)}</label>
+                <input
+                    id="budget-amount"
+                    name="amount"
+                    type="text"
+                    inputmode="decimal"
+                    autocomplete="off"
+                    placeholder="250.00"
+                    value=amount
+                    required
+                />
+            </div>
+            <div class="field">
+                <label for="budget-warn">"Warn admins at (% of the budget)"</label>
+                <input
+                    id="budget-warn"
+                    name="warn_percent"
+                    type="number"
+                    min="1"
+                    max="100"
+                    step="1"
+                    value=warn
+                />
+            </div>
+            <fieldset>
+                <legend>"When the budget is spent"</legend>
+                {AtLimit::ALL
+                    .into_iter()
+                    .map(|choice| {
+                        let id = format!("budget-{}", choice.key());
+                        view! {
+                            <span class="choice-inline">
+                                <input
+                                    type="radio"
+                                    id=id.clone()
+                                    name="at_limit"
+                                    value=choice.key()
+                                    checked=choice == at_limit
+                                />
+                                <label for=id>{choice.label()}</label>
+                            </span>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+            <button type="submit" class="button-secondary">"Save budget"</button>
+        </form>
+        {remove}
+    }
+}
