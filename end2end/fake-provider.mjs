@@ -2,8 +2,23 @@
 // reach, and tests must not spend money): GET /{flavour}/v1/models answers
 // 200 for the keys in tests/keys.ts and 401 for any other; `slow` answers
 // after 10 s, `broken` with 500. OpenAI flavours read `Authorization:
-// Bearer`, Anthropic `x-api-key`. Usage: node fake-provider.mjs PORT
+// Bearer`, Anthropic `x-api-key`. It is also the operator's budget
+// webhook: POST /webhook keeps each notification with whether its
+// signature checks out under the secret given, GET /webhook lists them.
+// Usage: node fake-provider.mjs PORT WEBHOOK_SECRET
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
+
+const WEBHOOK_SECRET = process.argv[3] ?? '';
+const notifications = [];
+
+/** Whether `header` (t=…,v1=…) signs `body` under the shared secret. */
+function signed(header, body) {
+  const parts = Object.fromEntries(String(header ?? '').split(',').map((part) => part.split('=')));
+  const expected = createHmac('sha256', WEBHOOK_SECRET).update(`${parts.t}.${body}`).digest('hex');
+  const given = Buffer.from(parts.v1 ?? '', 'utf8');
+  return given.length === expected.length && timingSafeEqual(given, Buffer.from(expected, 'utf8'));
+}
 
 const GOOD_KEYS = new Set(['sk-e2e-good-key-1111', 'sk-e2e-good-key-2222']);
 const port = Number(process.argv[2]);
@@ -14,6 +29,20 @@ createServer((request, response) => {
     response.end(JSON.stringify(body));
   };
   if (request.url === '/health') return answer(200, { ok: true });
+  if (request.url === '/webhook' && request.method === 'GET') return answer(200, notifications);
+  if (request.url === '/webhook' && request.method === 'POST') {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => {
+      notifications.push({
+        event: request.headers['x-ai-console-event'],
+        signatureValid: signed(request.headers['x-ai-console-signature'], body),
+        body: JSON.parse(body),
+      });
+      answer(200, { ok: true });
+    });
+    return;
+  }
   const match = /^\/([a-z-]+)\/v1\/models$/.exec(request.url ?? '');
   if (!match || request.method !== 'GET') return answer(404, { error: 'not found' });
   const flavour = match[1];

@@ -18,11 +18,21 @@ const siteRoot = process.env.AI_CONSOLE_SITE_ROOT ?? join(root, 'target/site');
 const postgres = process.env.E2E_POSTGRES_URL;
 const onPostgres = (database: string) => postgres && postgres.replace(/\/[^/]*$/, `/${database}`);
 
-type ServerName = 'team' | 'teamNoJs' | 'enterprise' | 'enterpriseEu' | 'teamPostgres' | 'enterprisePostgres';
-type Server = { plan: string; region: string; database?: string };
+type ServerName =
+  | 'team'
+  | 'teamNoJs'
+  | 'budget'
+  | 'enterprise'
+  | 'enterpriseEu'
+  | 'teamPostgres'
+  | 'enterprisePostgres';
+type Server = { plan: string; region: string; database?: string; webhook?: boolean };
 const servers: Partial<Record<ServerName, Server>> = {
   team: { plan: 'team', region: 'us' },
   teamNoJs: { plan: 'team', region: 'us' },
+  // Its own server: a spent budget turns AI off, and its spend would add
+  // to the Usage spec's figures.
+  budget: { plan: 'team', region: 'us', webhook: true },
   enterprise: { plan: 'enterprise', region: 'us' },
   enterpriseEu: { plan: 'enterprise', region: 'eu' },
   ...(postgres
@@ -49,6 +59,9 @@ if (!process.env.E2E_PORTS) {
 const ports = process.env.E2E_PORTS.split(',').map(Number);
 const url = (name: ServerName) => `http://127.0.0.1:${ports[names.indexOf(name)]}`;
 const fakeProvider = `http://127.0.0.1:${ports[names.length]}`;
+// The budget server signs its webhook notifications with this; the fake
+// provider, which receives them, checks them with it.
+const WEBHOOK_SECRET = 'e2e-budget-webhook-secret-0123456789';
 
 // Each server's data directory (database, master key file, server.log),
 // under one root chosen once, like the ports; the secrets-at-rest spec
@@ -88,12 +101,15 @@ const consoleServers: NonNullable<PlaywrightTestConfig['webServer']> = names.map
       AI_CONSOLE_DATA_DIR: dataDir(name),
       RUST_LOG: 'info',
       AI_CONSOLE_NEW_PASSWORD: PASSWORD,
+      ...(servers[name]!.webhook
+        ? { AI_BUDGET_WEBHOOK_URL: `${fakeProvider}/webhook`, AI_BUDGET_WEBHOOK_SECRET: WEBHOOK_SECRET }
+        : {}),
     },
   };
 });
 const webServer = [
   {
-    command: `exec node ${quote(join(__dirname, 'fake-provider.mjs'))} ${ports[names.length]}`,
+    command: `exec node ${quote(join(__dirname, 'fake-provider.mjs'))} ${ports[names.length]} ${WEBHOOK_SECRET}`,
     url: `${fakeProvider}/health`,
     reuseExistingServer: false,
     timeout: 10_000,
@@ -139,6 +155,7 @@ export default defineConfig({
       testMatch: /without-javascript/,
       use: { baseURL: url('teamNoJs'), javaScriptEnabled: false },
     },
+    { name: 'budget', testMatch: /budget/, use: { baseURL: url('budget') } },
     { name: 'enterprise', testMatch: /enterprise|provider-keys|models/, use: { baseURL: url('enterprise') } },
     { name: 'enterprise-eu', testMatch: /residency/, use: { baseURL: url('enterpriseEu') } },
     ...(postgres

@@ -249,19 +249,24 @@ impl LivePolicy {
     }
 
     /// Compares every workspace's policy version with what is in memory and
-    /// reloads the ones that moved: the safety net behind notifications,
-    /// and how a process catches up after missing some.
+    /// reloads the ones that moved (and those whose budget stop has just
+    /// ended): the safety net behind notifications, and how a process
+    /// catches up after missing some.
     pub async fn reconcile(&self, state: &AppState) -> Result<usize, sqlx::Error> {
         let versions = store::policy_versions(&state.pool).await?;
+        let now = state.clock.now();
         let behind: Vec<WorkspaceId> = {
             let known = self.read_known();
             versions
                 .into_iter()
                 .filter(|(id, version)| {
-                    known
-                        .workspaces
-                        .get(id)
-                        .is_none_or(|inputs| inputs.version != *version)
+                    // A budget's stop that ended with its month changes
+                    // the answer without a change: reloading it tells the
+                    // streams.
+                    known.workspaces.get(id).is_none_or(|inputs| {
+                        inputs.version != *version
+                            || inputs.budget_stop.is_some_and(|until| now >= until)
+                    })
                 })
                 .map(|(id, _)| WorkspaceId::new(id))
                 .collect()

@@ -231,14 +231,16 @@ pub async fn failed(
     Ok(())
 }
 
-/// The workspace's latest notification, for the page.
+/// The workspace's latest notification, for the page. One report can
+/// cross both lines at once; the whole budget is the later of the two.
 pub async fn latest(
     db: impl AnyExecutor<'_>,
     workspace: &WorkspaceId,
 ) -> Result<Option<Notification>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT {NOTIFICATION_COLUMNS} FROM budget_notifications WHERE workspace_id = $1
-         ORDER BY created_at DESC, id DESC LIMIT 1"
+         ORDER BY created_at DESC,
+           CASE kind WHEN 'budget.exhausted' THEN 0 ELSE 1 END, id DESC LIMIT 1"
     ))
     .bind(workspace.as_str())
     .fetch_optional(db)

@@ -288,3 +288,26 @@ async fn the_webhook_gets_each_crossing_signed_and_retried_until_it_answers() {
     assert_eq!(body["budget"], "10.00");
     assert_eq!(body["percent"], 80);
 }
+
+#[tokio::test]
+async fn the_end_of_the_month_reloads_a_stopped_policy_so_streams_hear_of_it() {
+    let fresh = test_support::fresh_state(Plan::Team).await;
+    let state = fresh.state.clone();
+    let ada = admin_of(&state).await;
+    set_budget(&state, &ada, "2", "", "stop_ai").await;
+    ingest(&state, &ada.workspace, &events(0, 2, "1.0"), false)
+        .await
+        .unwrap();
+    let live = &state.live_policy;
+    live.load_all(&state).await.unwrap();
+    live.mark_current(true);
+    let mut changes = live.subscribe();
+    changes.borrow_and_update();
+    assert_eq!(live.reconcile(&state).await.unwrap(), 0);
+
+    // 1 December 2023, 00:00 UTC.
+    fresh.clock.advance(1_701_388_800 - START);
+    assert_eq!(live.reconcile(&state).await.unwrap(), 1);
+    assert!(changes.has_changed().unwrap(), "streams are told");
+    assert_eq!(live.reconcile(&state).await.unwrap(), 0, "once");
+}

@@ -33,6 +33,14 @@ const SERVER_FNS: &[(&str, &str, [u16; 4])] = &[
     ("/api/settings/ai/features/load", "", [401, 200, 200, 200]),
     ("/api/settings/ai/models/load", "", [401, 200, 200, 200]),
     ("/api/settings/ai/usage/load", "", [401, 200, 200, 200]),
+    ("/api/settings/ai/budget/load", "", [401, 200, 200, 200]),
+    (
+        "/api/settings/ai/budget/set",
+        "amount=100&warn_percent=80&at_limit=warn_only&version=0",
+        [401, 403, 200, 200],
+    ),
+    // Each admin removes the budget they set just before (version 1).
+    ("/api/settings/ai/budget/remove", "version=1", [401, 403, 200, 200]),
     // Every model the managed provider offers; on this Team server the
     // list comes from the configuration and there is no key to refresh.
     ("/api/settings/ai/models", "scope=all&default_model=&version=0", [401, 403, 200, 200]),

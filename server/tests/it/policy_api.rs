@@ -100,7 +100,7 @@ async fn the_policy_is_what_applies_now_and_etags_follow_changes() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         body,
-        r#"{"workspace_id":"default","ai_enabled":true,"training_allowed":false,"provider":{"kind":"managed","endpoint":"https://api.openai.com/v1","region":"us","processed_in":"us","key_last4":null},"features":{"agents":{"enabled":true,"audience":"admins","may_apply_changes":false},"assistant":{"enabled":true,"audience":"everyone"},"semantic_search":{"enabled":true,"audience":"everyone"}},"models":{"all_allowed":true,"allowed":["gpt-4.1","gpt-4.1-mini","gpt-4o","gpt-4o-mini","o3-mini"],"default":null}}"#
+        r#"{"workspace_id":"default","ai_enabled":true,"ai_off_reason":null,"ai_off_until":null,"training_allowed":false,"provider":{"kind":"managed","endpoint":"https://api.openai.com/v1","region":"us","processed_in":"us","key_last4":null},"features":{"agents":{"enabled":true,"audience":"admins","may_apply_changes":false},"assistant":{"enabled":true,"audience":"everyone"},"semantic_search":{"enabled":true,"audience":"everyone"}},"models":{"all_allowed":true,"allowed":["gpt-4.1","gpt-4.1-mini","gpt-4o","gpt-4o-mini","o3-mini"],"default":null}}"#
     );
     let etag = etag.expect("an ETag");
     let (status, body, _) = policy(&server, Some(&token), Some(&etag)).await;

@@ -351,3 +351,52 @@ async fn on_postgresql_changes_reach_the_other_replica_within_a_second_even_afte
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }
+
+#[tokio::test]
+async fn a_budget_spent_through_one_replica_turns_ai_off_on_the_other_within_a_second() {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = crate::support::database::fresh_database_url(dir.path()).await;
+    let (first, second, _fake) = two_replicas(dir.path(), &database_url).await;
+    let mut browser = Browser::new();
+    browser
+        .post(&first, "/api/account/sign-in", &sign_in_form())
+        .await;
+    browser
+        .post(&first, "/api/api-access/create", "name=Reporter")
+        .await;
+    let token = shown_token(&browser.get(&first, "/settings/api").await);
+    assert_eq!(
+        browser
+            .post(
+                &first,
+                "/api/settings/ai/budget/set",
+                "amount=5&warn_percent=80&at_limit=stop_ai&version=0",
+            )
+            .await,
+        "/settings/ai?budget=saved#budget"
+    );
+    policy(&second, &token).await;
+
+    // These processes keep real time: the spend is this month's.
+    let now = jiff::Timestamp::from_second(jiff::Timestamp::now().as_second())
+        .unwrap()
+        .to_string();
+    let report = serde_json::json!({"events": [{"id": "r1", "at": now,
+        "feature": "assistant", "model": "gpt-4o", "input_tokens": 1, "output_tokens": 1,
+        "cost": 6.0}]});
+    let answer = reqwest::Client::new()
+        .post(format!("{}/api/v1/workspaces/default/usage", first.base))
+        .bearer_auth(&token)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(report.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::OK);
+    let limit = propagation_limit(&database_url);
+    let (stopped, _) = policy_within(&second, &token, limit, |policy| {
+        policy["ai_enabled"] == false
+    })
+    .await;
+    assert_eq!(stopped["ai_off_reason"], "budget_exhausted");
+}

@@ -131,3 +131,129 @@ async fn members_see_usage_read_only() {
     assert!(page.contains("id=\"usage\""));
     assert!(page.contains("0.00 USD"));
 }
+
+/// Sets the budget through the page's form, as the signed-in admin.
+async fn set_budget(server: &TestServer, form: &str) -> String {
+    let response = server.post_form("/api/settings/ai/budget/set", form).await;
+    crate::support::location(&response).to_string()
+}
+
+fn costing(id: &str, cost: f64) -> Value {
+    json!({"id": id, "at": "2023-11-14T20:00:00Z", "feature": "assistant", "model": "gpt-4o",
+           "input_tokens": 10, "output_tokens": 10, "cost": cost})
+}
+
+#[tokio::test]
+async fn a_spent_budget_turns_ai_off_for_services_until_an_admin_raises_it() {
+    let server = server(Plan::Team).await;
+    server.sign_in_as(Role::Admin).await;
+    let token = create_token(&server, "Assistant", false).await;
+    assert_eq!(
+        set_budget(
+            &server,
+            "amount=10&warn_percent=50&at_limit=stop_ai&version=0"
+        )
+        .await,
+        "/settings/ai?budget=saved#budget"
+    );
+
+    report(&server, &token, &json!({"events": [costing("a", 6.0)]})).await;
+    // Past the threshold: every settings page warns admins.
+    let (_, members_page) = server.get("/settings/members").await;
+    assert!(
+        members_page.contains("This workspace has used 6.00 of 10.00 USD (60 %)"),
+        "{members_page}"
+    );
+    let (_, policy, _) = crate::policy_api::policy(&server, Some(&token), None).await;
+    let policy: Value = serde_json::from_str(&policy).unwrap();
+    assert_eq!(policy["ai_enabled"], true);
+
+    report(&server, &token, &json!({"events": [costing("b", 4.5)]})).await;
+    let (_, policy, _) = crate::policy_api::policy(&server, Some(&token), None).await;
+    let policy: Value = serde_json::from_str(&policy).unwrap();
+    assert_eq!(policy["ai_enabled"], false);
+    assert_eq!(policy["ai_off_reason"], "budget_exhausted");
+    // 1 December 2023, 00:00 in the usage time zone (UTC here).
+    assert_eq!(policy["ai_off_until"], 1_701_388_800);
+    assert_eq!(policy["features"]["assistant"]["enabled"], false);
+    let ask = Request::get("/api/v1/workspaces/default/ai-policy?feature=assistant&role=member")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    let decision: Value = serde_json::from_str(&body_text(server.send(ask).await).await).unwrap();
+    assert_eq!(decision["allowed"], false);
+    assert_eq!(decision["code"], "budget-exhausted");
+    let (_, page) = server.get("/settings/ai").await;
+    assert!(page.contains("id=\"ai-off-by-budget\""));
+    assert!(page.contains("It comes back on 1 December 2023"));
+    // The admins' own switch keeps what they chose (on); the activity
+    // log says what happened.
+    assert!(page.contains("aria-checked=\"true\""));
+    assert!(page.contains("Budget spent: 10.50 of 10.00 USD"));
+
+    assert_eq!(
+        set_budget(
+            &server,
+            "amount=100&warn_percent=50&at_limit=stop_ai&version=1"
+        )
+        .await,
+        "/settings/ai?budget=saved#budget"
+    );
+    let (_, policy, _) = crate::policy_api::policy(&server, Some(&token), None).await;
+    let policy: Value = serde_json::from_str(&policy).unwrap();
+    assert_eq!(policy["ai_enabled"], true);
+    assert_eq!(policy["ai_off_reason"], Value::Null);
+    let (_, members_page) = server.get("/settings/members").await;
+    assert!(!members_page.contains("budget-banner"));
+}
+
+#[tokio::test]
+async fn a_bad_budget_is_refused_with_what_was_typed_kept() {
+    let server = server(Plan::Team).await;
+    server.sign_in_as(Role::Admin).await;
+    let back = set_budget(
+        &server,
+        "amount=ten&warn_percent=50&at_limit=stop_ai&version=0",
+    )
+    .await;
+    assert_eq!(
+        back,
+        "/settings/ai?budget_error=amount-invalid&budget_amount=ten&budget_warn=50&budget_at_limit=stop_ai#budget"
+    );
+    let (_, page) = server.get(&back).await;
+    assert!(page.contains("The budget must be an amount such as 250 or 99.50"));
+    assert!(page.contains("value=\"ten\""));
+    let back = set_budget(
+        &server,
+        "amount=10&warn_percent=120&at_limit=stop_ai&version=0",
+    )
+    .await;
+    assert!(back.contains("budget_error=percent-invalid"), "{back}");
+    let (_, page) = server.get("/settings/ai").await;
+    assert!(page.contains("No budget: spend is shown under Usage, never limited."));
+}
+
+#[tokio::test]
+async fn members_see_the_budget_but_cannot_set_it_and_get_no_banner() {
+    let server = server(Plan::Team).await;
+    server.sign_in_as(Role::Admin).await;
+    let token = create_token(&server, "Assistant", false).await;
+    set_budget(
+        &server,
+        "amount=10&warn_percent=50&at_limit=warn_only&version=0",
+    )
+    .await;
+    report(&server, &token, &json!({"events": [costing("a", 12.0)]})).await;
+
+    server.sign_in_as(Role::Member).await;
+    let (_, page) = server.get("/settings/ai").await;
+    assert!(page.contains("12.00 of 10.00 USD spent (120 %)"), "{page}");
+    assert!(!page.contains("Save budget"));
+    assert!(!page.contains("budget-banner"));
+    let back = set_budget(
+        &server,
+        "amount=1000&warn_percent=50&at_limit=warn_only&version=1",
+    )
+    .await;
+    assert!(back.contains("budget_error=admin-only"), "{back}");
+}
