@@ -99,7 +99,7 @@ async fn each_line_is_crossed_once_however_many_reports_race() {
     set_budget(&state, &ada, "10", "50", "stop_ai").await;
     // A second replica: its own connections to the same database.
     let mut replica = state.clone();
-    replica.pool = app::db::connect(&state.pool.connect_options().database_url.to_string())
+    replica.pool = app::db::connect(state.pool.connect_options().database_url.as_ref())
         .await
         .unwrap();
     replica.live_policy = Default::default();
