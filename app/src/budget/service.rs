@@ -155,10 +155,16 @@ async fn settle_locked(
     store::save(&mut **tx, workspace, &after).await?;
     let webhook = state.deployment.usage.budget_webhook.is_some();
     for crossing in &crossings {
-        record_crossing(tx, state, workspace, &after, &month, standing, *crossing).await?;
+        let reached = LineReached {
+            workspace,
+            budget: &after,
+            month: &month,
+            standing,
+            crossing: *crossing,
+        };
+        reached.record(tx, state, now).await?;
         if webhook {
-            let body =
-                notification_body(state, workspace, &after, &month, standing, *crossing, now);
+            let body = reached.notification(state, now);
             store::queue_notification(tx, workspace, crossing.kind(), &body, now).await?;
         }
     }
@@ -172,46 +178,75 @@ async fn settle_locked(
     })
 }
 
-/// One activity entry for a line reached.
-async fn record_crossing(
-    tx: &mut Tx<'_>,
-    state: &AppState,
-    workspace: &WorkspaceId,
-    stored: &StoredBudget,
-    month: &Month,
+/// A line the spend just reached, with what it is measured against.
+struct LineReached<'a> {
+    workspace: &'a WorkspaceId,
+    budget: &'a StoredBudget,
+    month: &'a Month,
     standing: Standing,
     crossing: Crossing,
-) -> Result<(), sqlx::Error> {
-    let currency = &state.deployment.usage.currency;
-    let spent = format!(
-        "{} of {} {currency} spent in {}",
-        money(standing.spent_micros),
-        money(stored.budget.amount_micros),
-        month.label
-    );
-    let what = match crossing {
-        Crossing::Warning => format!("{} % warning reached: {spent}", stored.budget.warn_percent),
-        Crossing::Exhausted => match stored.budget.at_limit {
-            AtLimit::StopAi => format!(
-                "Budget spent: {spent}. AI is off until {} or a higher budget",
-                month.next_begins_on
-            ),
-            AtLimit::WarnOnly => format!("Budget spent: {spent}. AI keeps running (warn only)"),
-        },
-    };
-    audit::record(
-        &mut **tx,
-        audit::NewEntry {
-            workspace,
-            at: state.clock.now(),
-            actor_id: None,
-            actor_name: CROSSING_ACTOR,
-            subject: SUBJECT,
-            old_value: None,
-            new_value: Some(&what),
-        },
-    )
-    .await
+}
+
+impl LineReached<'_> {
+    /// Its one activity entry.
+    async fn record(&self, tx: &mut Tx<'_>, state: &AppState, now: i64) -> Result<(), sqlx::Error> {
+        let currency = &state.deployment.usage.currency;
+        let budget = &self.budget.budget;
+        let spent = format!(
+            "{} of {} {currency} spent in {}",
+            money(self.standing.spent_micros),
+            money(budget.amount_micros),
+            self.month.label
+        );
+        let what = match self.crossing {
+            Crossing::Warning => format!("{} % warning reached: {spent}", budget.warn_percent),
+            Crossing::Exhausted => match budget.at_limit {
+                AtLimit::StopAi => format!(
+                    "Budget spent: {spent}. AI is off until {} or a higher budget",
+                    self.month.next_begins_on
+                ),
+                AtLimit::WarnOnly => {
+                    format!("Budget spent: {spent}. AI keeps running (warn only)")
+                }
+            },
+        };
+        audit::record(
+            &mut **tx,
+            audit::NewEntry {
+                workspace: self.workspace,
+                at: now,
+                actor_id: None,
+                actor_name: CROSSING_ACTOR,
+                subject: SUBJECT,
+                old_value: None,
+                new_value: Some(&what),
+            },
+        )
+        .await
+    }
+
+    /// What the webhook receives for it, as JSON.
+    fn notification(&self, state: &AppState, now: i64) -> String {
+        let usage = &state.deployment.usage;
+        let budget = &self.budget.budget;
+        let body = NotificationBody {
+            kind: self.crossing.kind().to_string(),
+            workspace_id: self.workspace.as_str().to_string(),
+            month: self.month.key.clone(),
+            time_zone: usage.time_zone_name.clone(),
+            currency: usage.currency.clone(),
+            spent: money(self.standing.spent_micros),
+            budget: money(budget.amount_micros),
+            percent: self.standing.percent,
+            warn_percent: budget.warn_percent,
+            at_limit: budget.at_limit.key().to_string(),
+            ai_off_until: (self.crossing == Crossing::Exhausted
+                && stops_ai(self.budget, self.month))
+            .then_some(self.month.ends_at),
+            at: now,
+        };
+        serde_json::to_string(&body).unwrap_or_default()
+    }
 }
 
 /// What the webhook receives for a crossing.
@@ -238,34 +273,6 @@ pub struct NotificationBody {
     pub ai_off_until: Option<i64>,
     /// When the line was crossed (Unix seconds).
     pub at: i64,
-}
-
-fn notification_body(
-    state: &AppState,
-    workspace: &WorkspaceId,
-    stored: &StoredBudget,
-    month: &Month,
-    standing: Standing,
-    crossing: Crossing,
-    now: i64,
-) -> String {
-    let usage = &state.deployment.usage;
-    let body = NotificationBody {
-        kind: crossing.kind().to_string(),
-        workspace_id: workspace.as_str().to_string(),
-        month: month.key.clone(),
-        time_zone: usage.time_zone_name.clone(),
-        currency: usage.currency.clone(),
-        spent: money(standing.spent_micros),
-        budget: money(stored.budget.amount_micros),
-        percent: standing.percent,
-        warn_percent: stored.budget.warn_percent,
-        at_limit: stored.budget.at_limit.key().to_string(),
-        ai_off_until: (crossing == Crossing::Exhausted && stops_ai(stored, month))
-            .then_some(month.ends_at),
-        at: now,
-    };
-    serde_json::to_string(&body).unwrap_or_default()
 }
 
 /// Saves `budget` (`None`: removes it) for the admin's workspace if nobody

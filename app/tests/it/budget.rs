@@ -64,6 +64,23 @@ async fn set_budget(state: &AppState, ada: &Actor, amount: &str, warn: &str, at_
         .unwrap();
 }
 
+/// A workspace (`adjust`ed first) whose budget of `amount`, set to stop
+/// AI, was then spent by `ones` events of 1.00.
+async fn spent_budget(
+    amount: &str,
+    ones: usize,
+    adjust: impl FnOnce(&mut AppState),
+) -> (test_support::Fresh, Actor) {
+    let mut fresh = test_support::fresh_state(Plan::Team).await;
+    adjust(&mut fresh.state);
+    let ada = admin_of(&fresh.state).await;
+    set_budget(&fresh.state, &ada, amount, "", "stop_ai").await;
+    ingest(&fresh.state, &ada.workspace, &events(0, ones, "1.0"), false)
+        .await
+        .unwrap();
+    (fresh, ada)
+}
+
 /// The activity entries the budget itself wrote.
 async fn crossings(state: &AppState) -> Vec<String> {
     let (entries, _) = audit::page(&state.pool, &state.deployment.workspace, 0)
@@ -146,14 +163,11 @@ async fn each_line_is_crossed_once_however_many_reports_race() {
 
 #[tokio::test]
 async fn the_stop_ends_when_the_month_does_in_the_usage_time_zone() {
-    let mut fresh = test_support::fresh_state(Plan::Team).await;
-    fresh.state.deployment.usage.time_zone = jiff::tz::TimeZone::get("Europe/Berlin").unwrap();
+    let (fresh, ada) = spent_budget("2", 2, |state| {
+        state.deployment.usage.time_zone = jiff::tz::TimeZone::get("Europe/Berlin").unwrap();
+    })
+    .await;
     let state = fresh.state.clone();
-    let ada = admin_of(&state).await;
-    set_budget(&state, &ada, "2", "", "stop_ai").await;
-    ingest(&state, &ada.workspace, &events(0, 2, "1.0"), false)
-        .await
-        .unwrap();
     // Midnight of 1 December in Berlin is 23:00 UTC on 30 November.
     let december = 1_701_385_200;
     assert_eq!(
@@ -178,13 +192,8 @@ async fn the_stop_ends_when_the_month_does_in_the_usage_time_zone() {
 
 #[tokio::test]
 async fn a_higher_budget_or_warn_only_lifts_the_stop_and_a_lower_one_brings_it_back() {
-    let fresh = test_support::fresh_state(Plan::Team).await;
+    let (fresh, ada) = spent_budget("5", 6, |_| {}).await;
     let state = fresh.state.clone();
-    let ada = admin_of(&state).await;
-    set_budget(&state, &ada, "5", "", "stop_ai").await;
-    ingest(&state, &ada.workspace, &events(0, 6, "1.0"), false)
-        .await
-        .unwrap();
     let stopped = || async {
         service::stop_in_force(&state, &ada.workspace)
             .await
@@ -291,13 +300,8 @@ async fn the_webhook_gets_each_crossing_signed_and_retried_until_it_answers() {
 
 #[tokio::test]
 async fn the_end_of_the_month_reloads_a_stopped_policy_so_streams_hear_of_it() {
-    let fresh = test_support::fresh_state(Plan::Team).await;
+    let (fresh, _) = spent_budget("2", 2, |_| {}).await;
     let state = fresh.state.clone();
-    let ada = admin_of(&state).await;
-    set_budget(&state, &ada, "2", "", "stop_ai").await;
-    ingest(&state, &ada.workspace, &events(0, 2, "1.0"), false)
-        .await
-        .unwrap();
     let live = &state.live_policy;
     live.load_all(&state).await.unwrap();
     live.mark_current(true);
