@@ -22,6 +22,8 @@ pub const DEFAULT_DATA_DIR: &str = "data";
 
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// Where `/metrics` is served, if anywhere.
+    pub metrics: MetricsConfig,
     /// Where the embedded database and the master key file live.
     pub data_dir: PathBuf,
     pub database_url: String,
@@ -47,6 +49,15 @@ pub struct Config {
     /// Settings fixed here rather than on the page (`AI_FEATURES`,
     /// `AI_TRAINING`).
     pub fixed: FixedSettings,
+}
+
+/// Where Prometheus reads `/metrics`: a listener of its own
+/// (`AI_CONSOLE_METRICS_ADDR`), and/or the console's own listener with a
+/// bearer token (`AI_CONSOLE_METRICS_TOKEN`). Neither: not served.
+#[derive(Debug, Clone, Default)]
+pub struct MetricsConfig {
+    pub addr: Option<std::net::SocketAddr>,
+    pub token: Option<SecretString>,
 }
 
 /// Where the master keys that seal provider keys come from.
@@ -99,6 +110,10 @@ pub enum ConfigError {
     WebhookUrl(String),
     #[error("AI_BUDGET_WEBHOOK_SECRET: {0}")]
     WebhookSecret(&'static str),
+    #[error("AI_CONSOLE_METRICS_ADDR: \"{0}\" is not an address to listen on; expected host:port, e.g. 127.0.0.1:9464")]
+    MetricsAddr(String),
+    #[error("AI_CONSOLE_METRICS_TOKEN: too short; use at least 16 characters, e.g. from `openssl rand -hex 32`")]
+    MetricsToken,
     #[error("AI_USAGE_TIME_ZONE: \"{0}\" is not a time zone; expected an IANA name such as UTC or Europe/Berlin")]
     TimeZone(String),
     #[error("AI_DEFAULT_MODEL: \"{0}\" is not among the models AI_MODELS_ALLOWED allows")]
@@ -345,6 +360,23 @@ impl Config {
             managed_models,
             fixed_models,
             usage,
+            metrics: MetricsConfig {
+                addr: match value("AI_CONSOLE_METRICS_ADDR")? {
+                    Some(text) => Some(
+                        text.trim()
+                            .parse()
+                            .map_err(|_| ConfigError::MetricsAddr(text))?,
+                    ),
+                    None => None,
+                },
+                token: match value("AI_CONSOLE_METRICS_TOKEN")? {
+                    Some(token) if token.trim().len() < 16 => {
+                        return Err(ConfigError::MetricsToken);
+                    }
+                    Some(token) => Some(token.trim().to_string().into()),
+                    None => None,
+                },
+            },
         })
     }
 }

@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod config;
 pub mod master_keys;
+pub mod metrics;
 pub mod operations;
 pub mod policy_api;
 pub mod private_files;
@@ -35,6 +36,7 @@ use axum::{
 use config::Config;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use secrecy::ExposeSecret;
 use security::{
     cross_site::{refuse_cross_site, PublicOrigin},
     headers::{add_security_headers, ServedOverTls},
@@ -96,6 +98,8 @@ impl Console {
 /// Opens the database, migrates it, makes sure the workspace exists and,
 /// while there are no users, issues the first-admin setup token.
 pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Console, StartupError> {
+    // Installed before anything is counted.
+    metrics::handle();
     if config.database_url.starts_with("sqlite:") {
         private_files::prepare(&config.data_dir, &config.database_url).map_err(|source| {
             StartupError::DataDir {
@@ -198,6 +202,12 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
     let ready_state = console.state.clone();
     let policy_state = console.state.clone();
     let usage_state = console.state.clone();
+    let metrics_state = console.state.clone();
+    let metrics_token = config
+        .metrics
+        .token
+        .as_ref()
+        .map(|token| token.expose_secret().to_string());
     Router::new()
         .route("/", get(|| async { Redirect::to(AI_SETTINGS) }))
         .route(routes::HEALTHZ, get(operations::healthz))
@@ -252,7 +262,18 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
                         },
                     ),
                 )
-                .layer(RequestBodyLimitLayer::new(usage_api::MAX_REPORT_BYTES)),
+                .layer(RequestBodyLimitLayer::new(usage_api::MAX_REPORT_BYTES))
+                // Prometheus, with the operator's token; no cookie needed.
+                .route(
+                    metrics::METRICS,
+                    get(move |headers: HeaderMap| {
+                        metrics::guarded_metrics(
+                            metrics_state.clone(),
+                            metrics_token.clone(),
+                            headers,
+                        )
+                    }),
+                ),
         )
         .layer(from_fn_with_state(ServedOverTls(tls), add_security_headers))
         .layer(TimeoutLayer::with_status_code(
@@ -260,6 +281,7 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
             REQUEST_TIMEOUT,
         ))
         .layer(CompressionLayer::new())
+        .layer(from_fn(metrics::count_request))
         .layer(from_fn(operations::log_request))
         .with_state(options)
 }
@@ -305,6 +327,13 @@ pub fn spawn_background(console: &Console, config: &Config) {
                     Err(error) => tracing::warn!(%error, "comparing policy versions failed"),
                 }
             }
+        }
+    });
+    tokio::spawn(async {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(5));
+        loop {
+            every.tick().await;
+            metrics::run_upkeep();
         }
     });
     if state.deployment.usage.budget_webhook.is_some() {

@@ -188,6 +188,22 @@ async fn serve(config: Config, console: server::Console) -> Result<(), RunError>
         );
     }
     server::spawn_background(&console, &config);
+    if let Some(addr) = config.metrics.addr {
+        let metrics_listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|source| RunError::Listen { addr, source })?;
+        tracing::info!(%addr, "serving /metrics");
+        let state = console.state.clone();
+        let metrics_app = axum::Router::new().route(
+            server::metrics::METRICS,
+            axum::routing::get(move || server::metrics::open_metrics(state.clone())),
+        );
+        tokio::spawn(async move {
+            if let Err(error) = axum::serve(metrics_listener, metrics_app).await {
+                tracing::error!(%error, "the metrics listener stopped");
+            }
+        });
+    }
 
     let app = server::app(&console, options, &config);
     // The peer address feeds sign-in throttling.

@@ -116,6 +116,22 @@ pub async fn ai_policy(
     ask: FeatureQuestion,
     headers: HeaderMap,
 ) -> Response {
+    let kind = if ask.feature.is_some() || ask.role.is_some() {
+        "decision"
+    } else {
+        "policy"
+    };
+    let response = policy_answer(state, workspace_id, ask, headers).await;
+    crate::metrics::policy_answered(kind, response.status());
+    response
+}
+
+async fn policy_answer(
+    state: AppState,
+    workspace_id: String,
+    ask: FeatureQuestion,
+    headers: HeaderMap,
+) -> Response {
     let Some(token) = bearer_token(&headers) else {
         return refusal(PolicyError::Unauthorized);
     };
@@ -257,6 +273,7 @@ pub async fn ai_policy_stream(
         changes,
         sent: None,
         pending: Some(first),
+        _counted: crate::metrics::StreamSubscriber::new(),
     };
     let events = futures_util::stream::unfold(follower, |mut follower| async move {
         let body = follower.next_change().await?;
@@ -282,6 +299,8 @@ struct Follower {
     changes: tokio::sync::watch::Receiver<u64>,
     sent: Option<String>,
     pending: Option<String>,
+    /// Counted in the subscribers gauge while the stream lives.
+    _counted: crate::metrics::StreamSubscriber,
 }
 
 impl Follower {

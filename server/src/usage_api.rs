@@ -63,7 +63,13 @@ pub async fn report_usage(
     };
     let own_key = inputs.current.is_some();
     match service::ingest(&state, &token.workspace, &events, own_key).await {
-        Ok(receipt) => json_answer(StatusCode::OK, &receipt),
+        Ok(receipt) => {
+            metrics::counter!("ai_console_usage_events_total", "result" => "new")
+                .increment(receipt.new as u64);
+            metrics::counter!("ai_console_usage_events_total", "result" => "duplicate")
+                .increment(receipt.duplicates as u64);
+            json_answer(StatusCode::OK, &receipt)
+        }
         Err(error) => {
             tracing::error!(%error, "storing a usage report failed");
             refusal(PolicyError::Unavailable)

@@ -203,18 +203,30 @@ pub async fn sign_in(
     password: &str,
     client: &str,
 ) -> Result<String, AuthError> {
-    let attempt = attempts::begin(state, &normalize_email(email), client).await?;
-    match verify_credentials(state, email, password).await {
-        Ok(user_id) => {
-            attempts::succeeded(state, attempt).await?;
-            Ok(user_id)
-        }
-        Err(AuthError::InvalidCredentials) => Err(AuthError::InvalidCredentials),
-        Err(other) => {
-            attempts::not_checked(state, attempt).await;
-            Err(other)
+    let signed_in = async {
+        let attempt = attempts::begin(state, &normalize_email(email), client).await?;
+        match verify_credentials(state, email, password).await {
+            Ok(user_id) => {
+                attempts::succeeded(state, attempt).await?;
+                Ok(user_id)
+            }
+            Err(AuthError::InvalidCredentials) => Err(AuthError::InvalidCredentials),
+            Err(other) => {
+                attempts::not_checked(state, attempt).await;
+                Err(other)
+            }
         }
     }
+    .await;
+    let outcome = match &signed_in {
+        Ok(_) => "signed_in",
+        Err(AuthError::InvalidCredentials) => "wrong_password",
+        Err(AuthError::TooManyAttempts(_)) => "throttled",
+        Err(AuthError::Busy) => "busy",
+        Err(_) => "unavailable",
+    };
+    metrics::counter!("ai_console_sign_ins_total", "outcome" => outcome).increment(1);
+    signed_in
 }
 
 /// Checks the signed-in person's password once more, before a change that

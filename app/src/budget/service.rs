@@ -412,6 +412,35 @@ pub async fn status(state: &AppState, actor: &Actor) -> Result<BudgetStatus, sql
     })
 }
 
+/// One workspace's budget, as the metrics show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BudgetGauge {
+    pub workspace: String,
+    /// This month's spend over the budget (1.0: all spent).
+    pub spent_ratio: f64,
+    pub stopping_ai: bool,
+}
+
+/// Every budget and this month's spend against it.
+pub async fn standings(state: &AppState) -> Result<Vec<BudgetGauge>, sqlx::Error> {
+    let month = month_of(state, state.clock.now());
+    let mut gauges = Vec::new();
+    for (workspace, stored) in store::all(&state.pool).await? {
+        let spent = store::spent_since(
+            &state.pool,
+            &WorkspaceId::new(workspace.clone()),
+            &month.first_day,
+        )
+        .await?;
+        gauges.push(BudgetGauge {
+            spent_ratio: spent as f64 / stored.budget.amount_micros.max(1) as f64,
+            stopping_ai: stops_ai(&stored, &month),
+            workspace,
+        });
+    }
+    Ok(gauges)
+}
+
 /// "budget.warning delivered at …", "… failing (attempt 3): …", for admins.
 fn delivery_words(notification: &Notification) -> String {
     let at = crate::domain::time::format_utc;

@@ -63,6 +63,24 @@ pub async fn load(
     row.map(StoredBudget::try_from).transpose()
 }
 
+/// Every workspace's budget, by workspace id.
+pub async fn all(db: impl AnyExecutor<'_>) -> Result<Vec<(String, StoredBudget)>, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        workspace_id: String,
+        #[sqlx(flatten)]
+        budget: BudgetRow,
+    }
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT workspace_id, {COLUMNS} FROM budgets ORDER BY workspace_id"
+    ))
+    .fetch_all(db)
+    .await?;
+    rows.into_iter()
+        .map(|row| Ok((row.workspace_id, StoredBudget::try_from(row.budget)?)))
+        .collect()
+}
+
 /// The workspace's budget, locked for the rest of the transaction: on
 /// PostgreSQL a second transaction settling the same budget waits here
 /// until this one commits, then sees its spend. (A write, not `FOR

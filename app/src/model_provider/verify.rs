@@ -97,7 +97,29 @@ async fn checked_address(url: &url::Url, allowed: &[IpNet]) -> Result<SocketAddr
 }
 
 /// Asks the provider to list its models with `key`: accepted keys can.
+/// Counted by outcome in `ai_console_key_verifications_total`.
 pub async fn verify(
+    provider: KeyProvider,
+    base_url: &str,
+    key: &SecretString,
+    timeout: Duration,
+    destination: Destination<'_>,
+) -> Verdict {
+    let verdict = ask_provider(provider, base_url, key, timeout, destination).await;
+    let outcome = match verdict {
+        Verdict::Accepted(_) => "accepted",
+        Verdict::Rejected => "rejected",
+        Verdict::Failed(_) => "failed",
+        Verdict::Unreachable => "unreachable",
+        Verdict::TimedOut => "timed_out",
+        Verdict::Blocked => "blocked",
+    };
+    metrics::counter!("ai_console_key_verifications_total", "provider" => provider.key(), "outcome" => outcome)
+        .increment(1);
+    verdict
+}
+
+async fn ask_provider(
     provider: KeyProvider,
     base_url: &str,
     key: &SecretString,

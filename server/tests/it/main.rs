@@ -13,6 +13,7 @@ mod floods;
 mod http;
 mod live_policy;
 mod members;
+mod metrics;
 mod models;
 mod policy_api;
 mod processes;

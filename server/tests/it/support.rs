@@ -55,6 +55,7 @@ pub async fn server_configured(plan: Plan, adjust: impl FnOnce(&mut Config)) -> 
         managed_models: app::models::rules::default_managed_models(),
         fixed_models: Default::default(),
         usage: Default::default(),
+        metrics: Default::default(),
     };
     adjust(&mut config);
     let clock = ManualClock::at(1_700_000_000);
