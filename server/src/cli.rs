@@ -54,6 +54,28 @@ pub enum Command {
         #[arg(long)]
         email: String,
     },
+    /// Copy the embedded SQLite database to a new file, consistently, even
+    /// while the console runs (PostgreSQL: use pg_dump).
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        to: std::path::PathBuf,
+    },
+    /// Replace the embedded SQLite database with a backup, after checking
+    /// it; refused while a console runs on the database. The replaced
+    /// database is kept beside it.
+    Restore {
+        #[arg(long, value_name = "FILE")]
+        from: std::path::PathBuf,
+    },
+    /// Copy every table of an SQLite database into an empty PostgreSQL
+    /// database, in one transaction, and compare row counts. The source is
+    /// left as it is.
+    MigrateDatabase {
+        #[arg(long, value_name = "SQLITE_URL")]
+        from: String,
+        #[arg(long, value_name = "POSTGRES_URL")]
+        to: String,
+    },
 }
 
 /// The roles, as the command line spells them.

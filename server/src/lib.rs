@@ -2,10 +2,12 @@
 //! and the router, kept out of `main` so tests drive the same `app()` with
 //! `oneshot`.
 
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod master_keys;
 pub mod metrics;
+pub mod move_database;
 pub mod operations;
 pub mod policy_api;
 pub mod private_files;

@@ -53,6 +53,62 @@ enum RunError {
 async fn run() -> Result<(), RunError> {
     let command = Cli::parse().command.unwrap_or(Command::Serve);
     let config = Config::from_env().map_err(StartupError::from)?;
+    // These work on database files and never open the console itself (a
+    // backup must not migrate the database it copies).
+    match &command {
+        Command::Backup { to } => {
+            let bytes = server::backup::backup(&config.database_url, to)
+                .await
+                .map_err(|error| RunError::Cli(error.to_string()))?;
+            println!(
+                "Backed up the database to {} ({bytes} bytes, readable by this user only). \
+                 Keep the master keys ({}) apart from it: without them the workspaces' \
+                 provider keys in it cannot be opened.",
+                to.display(),
+                master_key_source(&config)
+            );
+            return Ok(());
+        }
+        Command::Restore { from } => {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|elapsed| elapsed.as_secs() as i64)
+                .unwrap_or_default();
+            let restored = server::backup::restore(&config.database_url, from, now)
+                .await
+                .map_err(|error| RunError::Cli(error.to_string()))?;
+            println!(
+                "Restored {} into {}.",
+                from.display(),
+                restored.database.display()
+            );
+            if let Some(previous) = restored.previous {
+                println!(
+                    "The database it replaced is kept as {}.",
+                    previous.display()
+                );
+            }
+            println!(
+                "Start the console with the master keys that were in use when the backup was made."
+            );
+            return Ok(());
+        }
+        Command::MigrateDatabase { from, to } => {
+            let copied = server::move_database::copy(from, to)
+                .await
+                .map_err(|error| RunError::Cli(error.to_string()))?;
+            for (table, rows) in &copied {
+                println!("{table}: {rows} row(s)");
+            }
+            println!(
+                "Copied {} table(s); row counts match. Point DATABASE_URL at the PostgreSQL \
+                 database and start the console there; the SQLite file was left as it was.",
+                copied.len()
+            );
+            return Ok(());
+        }
+        _ => {}
+    }
     let console = server::prepare(&config, Arc::new(SystemClock)).await?;
     match command {
         Command::Serve => serve(config, console).await,
@@ -92,6 +148,10 @@ async fn run() -> Result<(), RunError> {
             println!(
                 "Sign-ins to {email} are checked again at once; {cleared} failed attempt(s) cleared."
             );
+            Ok(())
+        }
+        // Handled above, before the console was opened.
+        Command::Backup { .. } | Command::Restore { .. } | Command::MigrateDatabase { .. } => {
             Ok(())
         }
         Command::CreateAdmin { .. } | Command::CreateUser { .. } => {
@@ -155,7 +215,23 @@ async fn reseal(
         .map_err(|error| RunError::Cli(format!("re-sealing provider keys failed: {error}")))
 }
 
+/// Where the master keys come from, for messages.
+fn master_key_source(config: &Config) -> String {
+    match &config.master_key {
+        MasterKeySource::File(path) => path.display().to_string(),
+        _ => "AI_CONSOLE_MASTER_KEY".into(),
+    }
+}
+
 async fn serve(config: Config, console: server::Console) -> Result<(), RunError> {
+    // While this process runs, `server restore` refuses to touch the file.
+    let _running = match server::backup::sqlite_file(&config.database_url) {
+        Ok(file) => Some(
+            server::backup::lock(&file, server::backup::LockKind::Running)
+                .map_err(|error| RunError::Cli(error.to_string()))?,
+        ),
+        Err(_) => None,
+    };
     let options = get_configuration(None)
         .map_err(|error| RunError::Leptos(error.to_string()))?
         .leptos_options;

@@ -48,7 +48,8 @@ impl Backend {
         }
     }
 
-    fn migrator(self) -> &'static sqlx::migrate::Migrator {
+    /// The migrations this build knows for the backend.
+    pub fn migrator(self) -> &'static sqlx::migrate::Migrator {
         match self {
             Self::Sqlite => &SQLITE_MIGRATOR,
             Self::Postgres => &POSTGRES_MIGRATOR,

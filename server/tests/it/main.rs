@@ -7,6 +7,7 @@
 
 mod accounts;
 mod authorization;
+mod backups;
 mod faults;
 mod first_admin;
 mod floods;
