@@ -12,4 +12,5 @@ mod database;
 mod layout;
 mod members;
 mod model_provider;
+mod upgrades;
 mod usage;
