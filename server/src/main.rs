@@ -11,13 +11,17 @@ use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
-    let logs = tracing_subscriber::fmt().with_env_filter(filter);
+    let logs = tracing_subscriber::registry()
+        .with(filter)
+        .with(server::metrics::ErrorsLogged);
     // One JSON object a line for log collectors; readable text otherwise.
     match std::env::var("AI_CONSOLE_LOG_FORMAT").as_deref() {
-        Ok("json") => logs.json().init(),
-        Ok("text") | Err(_) => logs.init(),
+        Ok("json") => logs.with(tracing_subscriber::fmt::layer().json()).init(),
+        Ok("text") | Err(_) => logs.with(tracing_subscriber::fmt::layer()).init(),
         Ok(other) => {
             eprintln!("error: AI_CONSOLE_LOG_FORMAT: unknown format \"{other}\"; expected one of: text, json");
             return ExitCode::FAILURE;

@@ -179,3 +179,21 @@ impl Drop for StreamSubscriber {
         metrics::gauge!("ai_console_policy_stream_subscribers").decrement(1.0);
     }
 }
+
+/// Counts every error the console logs (a failed database query among
+/// them: each is logged where it is turned into "unavailable"), by the
+/// module that logged it, in `ai_console_errors_logged_total`.
+pub struct ErrorsLogged;
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for ErrorsLogged {
+    fn on_event(
+        &self,
+        event: &tracing::Event<'_>,
+        _context: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        if *event.metadata().level() == tracing::Level::ERROR {
+            let target = event.metadata().target().to_string();
+            metrics::counter!("ai_console_errors_logged_total", "target" => target).increment(1);
+        }
+    }
+}

@@ -77,3 +77,57 @@ async fn without_a_token_configured_the_console_does_not_serve_metrics() {
     assert_eq!(scrape(&server, None).await.0, StatusCode::NOT_FOUND);
     assert_eq!(scrape(&server, Some(TOKEN)).await.0, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_metrics_listener_of_its_own_serves_prometheus_and_the_console_does_not() {
+    use crate::processes::{free_port, server_command, Replica, Shared};
+    let dir = tempfile::tempdir().unwrap();
+    let shared = Shared {
+        master_key: app::model_provider::cipher::MasterKeys::generate_entry(),
+        openai: "http://127.0.0.1:9/v1".into(),
+    };
+    let (port, metrics_port) = (free_port(), free_port());
+    let database = format!("sqlite://{}", dir.path().join("console.db").display());
+    let process = server_command(dir.path(), &database, &shared)
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env(
+            "AI_CONSOLE_METRICS_ADDR",
+            format!("127.0.0.1:{metrics_port}"),
+        )
+        .env("AI_CONSOLE_LOG_FORMAT", "json")
+        .spawn()
+        .unwrap();
+    let console = Replica {
+        process,
+        base: format!("http://127.0.0.1:{port}"),
+    };
+    let metrics = format!("http://127.0.0.1:{metrics_port}/metrics");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while reqwest::get(format!("{}/readyz", console.base))
+        .await
+        .is_err()
+    {
+        assert!(std::time::Instant::now() < deadline, "never ready");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    reqwest::get(format!("{}/healthz", console.base))
+        .await
+        .unwrap();
+    let scraped = reqwest::get(&metrics).await.unwrap();
+    assert_eq!(scraped.status(), StatusCode::OK);
+    let text = scraped.text().await.unwrap();
+    assert!(
+        text.contains(
+            r#"ai_console_http_requests_total{route="/healthz",method="GET",status="200"} 1"#
+        ),
+        "{text}"
+    );
+    let public = reqwest::get(format!("{}/metrics", console.base))
+        .await
+        .unwrap();
+    assert_eq!(
+        public.status(),
+        StatusCode::NOT_FOUND,
+        "not on the public listener"
+    );
+}
