@@ -51,6 +51,10 @@ pub struct Deployment {
     pub fixed_models: crate::models::rules::FixedModels,
     /// Currency, prices, time zone and retention of usage.
     pub usage: crate::usage::UsageConfig,
+    /// Sign-in through the organisation's identity provider, if set up.
+    pub single_sign_on: Option<Arc<crate::accounts::single_sign_on::SingleSignOn>>,
+    /// Whether people may sign in with a password (`AI_PASSWORD_SIGN_IN`).
+    pub password_sign_in: bool,
 }
 
 /// How the deployment reaches model providers.

@@ -2,6 +2,7 @@
 //! A bad value stops the server with a message naming the variable and what
 //! it accepts, before anything is served.
 
+use app::accounts::single_sign_on::SingleSignOn;
 use app::ai_settings::fixed::FixedSettings;
 use app::budget::webhook::BudgetWebhook;
 use app::db::Backend;
@@ -22,6 +23,10 @@ pub const DEFAULT_DATA_DIR: &str = "data";
 
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// Sign-in through the organisation's identity provider (`AI_OIDC_*`).
+    pub single_sign_on: Option<SingleSignOn>,
+    /// Whether people may sign in with a password (`AI_PASSWORD_SIGN_IN`).
+    pub password_sign_in: bool,
     /// Where `/metrics` is served, if anywhere.
     pub metrics: MetricsConfig,
     /// Where the embedded database and the master key file live.
@@ -110,6 +115,8 @@ pub enum ConfigError {
     WebhookUrl(String),
     #[error("AI_BUDGET_WEBHOOK_SECRET: {0}")]
     WebhookSecret(&'static str),
+    #[error("{name}: {why}")]
+    SignOn { name: &'static str, why: String },
     #[error("AI_CONSOLE_METRICS_ADDR: \"{0}\" is not an address to listen on; expected host:port, e.g. 127.0.0.1:9464")]
     MetricsAddr(String),
     #[error("AI_CONSOLE_METRICS_TOKEN: too short; use at least 16 characters, e.g. from `openssl rand -hex 32`")]
@@ -347,7 +354,26 @@ impl Config {
         {
             return Err(ConfigError::TrainingOnEnterprise);
         }
+        let password_sign_in = switch("AI_PASSWORD_SIGN_IN")?.unwrap_or(true);
+        let single_sign_on = single_sign_on(&value, &switch)?;
+        if single_sign_on.is_some() && public_url.is_none() {
+            return Err(ConfigError::SignOn {
+                name: "AI_CONSOLE_PUBLIC_URL",
+                why: "required with AI_OIDC_ISSUER: the identity provider sends people back to \
+                      <AI_CONSOLE_PUBLIC_URL>/auth/oidc/callback, the redirect URI to register there"
+                    .into(),
+            });
+        }
+        if !password_sign_in && single_sign_on.is_none() {
+            return Err(ConfigError::SignOn {
+                name: "AI_PASSWORD_SIGN_IN",
+                why: "off leaves no way to sign in: set up single sign-on (AI_OIDC_ISSUER) first"
+                    .into(),
+            });
+        }
         Ok(Config {
+            single_sign_on,
+            password_sign_in,
             data_dir,
             database_url,
             plan,
@@ -379,6 +405,122 @@ impl Config {
             },
         })
     }
+}
+
+/// The `AI_OIDC_*` variables: none set, no single sign-on; the issuer set,
+/// every variable it needs checked.
+fn single_sign_on(
+    value: &impl Fn(&'static str) -> Result<Option<String>, ConfigError>,
+    switch: &impl Fn(&'static str) -> Result<Option<bool>, ConfigError>,
+) -> Result<Option<SingleSignOn>, ConfigError> {
+    let problem = |name: &'static str, why: &str| ConfigError::SignOn {
+        name,
+        why: why.to_string(),
+    };
+    let list = |name: &'static str| -> Result<Vec<String>, ConfigError> {
+        Ok(value(name)?
+            .map(|text| {
+                text.split(',')
+                    .map(|entry| entry.trim().to_string())
+                    .filter(|entry| !entry.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default())
+    };
+    let Some(issuer) = value("AI_OIDC_ISSUER")? else {
+        for name in [
+            "AI_OIDC_CLIENT_ID",
+            "AI_OIDC_CLIENT_SECRET",
+            "AI_OIDC_CLIENT_SECRET_FILE",
+            "AI_OIDC_ADMIN_GROUPS",
+            "AI_OIDC_MEMBER_GROUPS",
+        ] {
+            if value(name)?.is_some() {
+                return Err(problem(
+                    name,
+                    "set, but AI_OIDC_ISSUER is not; set the issuer too, or unset this",
+                ));
+            }
+        }
+        return Ok(None);
+    };
+    let issuer_url = parse_http_url(&issuer).ok_or_else(|| {
+        problem(
+            "AI_OIDC_ISSUER",
+            &format!("\"{issuer}\" is not an issuer URL; expected https://host[/path]"),
+        )
+    })?;
+    let client_id = value("AI_OIDC_CLIENT_ID")?
+        .ok_or_else(|| problem("AI_OIDC_CLIENT_ID", "required with AI_OIDC_ISSUER"))?;
+    let client_secret = match (value("AI_OIDC_CLIENT_SECRET")?, value("AI_OIDC_CLIENT_SECRET_FILE")?) {
+        (Some(secret), None) => secret.trim().to_string(),
+        (None, Some(path)) => read_private_secret(&path)
+            .map_err(|why| problem("AI_OIDC_CLIENT_SECRET_FILE", &why))?,
+        (Some(_), Some(_)) => {
+            return Err(problem("AI_OIDC_CLIENT_SECRET", "set both this and AI_OIDC_CLIENT_SECRET_FILE; keep one"))
+        }
+        (None, None) => {
+            return Err(problem(
+                "AI_OIDC_CLIENT_SECRET",
+                "required with AI_OIDC_ISSUER (or AI_OIDC_CLIENT_SECRET_FILE, a file only this user can read)",
+            ))
+        }
+    };
+    let admin_groups = list("AI_OIDC_ADMIN_GROUPS")?;
+    if admin_groups.is_empty() {
+        return Err(problem(
+            "AI_OIDC_ADMIN_GROUPS",
+            "required with AI_OIDC_ISSUER: the groups (comma-separated) whose people are admins",
+        ));
+    }
+    let scopes = value("AI_OIDC_SCOPES")?
+        .unwrap_or_else(|| "email profile".into())
+        .split_whitespace()
+        .filter(|scope| *scope != "openid")
+        .map(str::to_string)
+        .collect();
+    Ok(Some(SingleSignOn {
+        name: value("AI_OIDC_NAME")?
+            .map(|name| name.trim().to_string())
+            .unwrap_or_else(|| {
+                issuer_url
+                    .host_str()
+                    .unwrap_or("your identity provider")
+                    .to_string()
+            }),
+        issuer: issuer.trim().to_string(),
+        client_id: client_id.trim().to_string(),
+        client_secret: client_secret.into(),
+        scopes,
+        groups_claim: value("AI_OIDC_GROUPS_CLAIM")?
+            .map(|claim| claim.trim().to_string())
+            .unwrap_or_else(|| "groups".into()),
+        admin_groups,
+        member_groups: list("AI_OIDC_MEMBER_GROUPS")?,
+        link_by_email: switch("AI_OIDC_LINK_BY_EMAIL")?.unwrap_or(false),
+    }))
+}
+
+/// A secret from a file only this user may read (mode 600 or stricter).
+fn read_private_secret(path: &str) -> Result<String, String> {
+    let metadata = std::fs::metadata(path).map_err(|error| format!("{path}: {error}"))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if metadata.permissions().mode() & 0o077 != 0 {
+            return Err(format!(
+                "{path} can be read by other users; make it readable by this user only (chmod 600)"
+            ));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = metadata;
+    let secret = std::fs::read_to_string(path).map_err(|error| format!("{path}: {error}"))?;
+    let secret = secret.trim();
+    if secret.is_empty() {
+        return Err(format!("{path} is empty"));
+    }
+    Ok(secret.to_string())
 }
 
 /// `10.0.0.0/8, 192.0.2.7` → the two ranges (a bare address is a range of

@@ -13,6 +13,7 @@ pub mod policy_api;
 pub mod private_files;
 pub mod security;
 mod sign_in_required;
+pub mod single_sign_on;
 pub mod usage_api;
 
 use app::accounts::session_store::DatabaseSessionStore;
@@ -76,6 +77,8 @@ pub enum StartupError {
     Prepare(#[source] sqlx::Error),
     #[error(transparent)]
     MasterKey(#[from] master_keys::MasterKeyLoadError),
+    #[error("single sign-on: {0}")]
+    SignOn(String),
 }
 
 /// Everything the router needs, made once at start-up.
@@ -87,6 +90,8 @@ pub struct Console {
     pub setup_token: Option<(String, i64)>,
     /// Set when this start created the master key file.
     pub created_master_key_file: Option<std::path::PathBuf>,
+    /// Sign-in through the identity provider, when set up.
+    pub sign_on: Option<Arc<single_sign_on::SignOn>>,
 }
 
 impl Console {
@@ -134,6 +139,8 @@ pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Console, 
             managed_models: config.managed_models.clone(),
             fixed_models: config.fixed_models.clone(),
             usage: config.usage.clone(),
+            single_sign_on: config.single_sign_on.clone().map(Arc::new),
+            password_sign_in: config.password_sign_in,
         },
         clock,
         master_keys: Arc::new(master.keys),
@@ -158,11 +165,19 @@ pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Console, 
     state
         .live_policy
         .mark_current(db::Backend::of_pool(&state.pool) == db::Backend::Sqlite);
+    let sign_on = match (&state.deployment.single_sign_on, &config.public_url) {
+        (Some(settings), Some(public_url)) => Some(Arc::new(
+            single_sign_on::SignOn::new(settings.clone(), public_url)
+                .map_err(StartupError::SignOn)?,
+        )),
+        _ => None,
+    };
     Ok(Console {
         state,
         sessions,
         setup_token,
         created_master_key_file: master.created,
+        sign_on,
     })
 }
 
@@ -237,6 +252,47 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
                 policy_api::ai_policy_stream(policy_state.clone(), id, headers)
             }),
         )
+        .route(
+            single_sign_on::START,
+            get({
+                let sign_on = console.sign_on.clone();
+                move |session: tower_sessions::Session,
+                      axum::extract::Query(ask): axum::extract::Query<SignOnStart>| {
+                    let sign_on = sign_on.clone();
+                    async move {
+                        match sign_on {
+                            Some(sign_on) => sign_on.start(session, ask.next).await,
+                            None => axum::response::IntoResponse::into_response(StatusCode::NOT_FOUND),
+                        }
+                    }
+                }
+            }),
+        )
+        .route(
+            single_sign_on::CALLBACK,
+            get(|axum::extract::RawQuery(query): axum::extract::RawQuery| async move {
+                single_sign_on::hop(query)
+            }),
+        )
+        .route(
+            single_sign_on::FINISH,
+            get({
+                let sign_on = console.sign_on.clone();
+                let state = console.state.clone();
+                move |session: tower_sessions::Session,
+                      axum::extract::Query(answer): axum::extract::Query<
+                    single_sign_on::Answer,
+                >| {
+                    let (sign_on, state) = (sign_on.clone(), state.clone());
+                    async move {
+                        match sign_on {
+                            Some(sign_on) => sign_on.callback(&state, session, answer).await,
+                            None => axum::response::IntoResponse::into_response(StatusCode::NOT_FOUND),
+                        }
+                    }
+                }
+            }),
+        )
         .nest_service(&format!("/{}", options.site_pkg_dir), bundle)
         .leptos_routes_with_context(&options, routes, provide_state, {
             let options = options.clone();
@@ -286,6 +342,12 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
         .layer(from_fn(metrics::count_request))
         .layer(from_fn(operations::log_request))
         .with_state(options)
+}
+
+/// `?next=` of the sign-on start.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct SignOnStart {
+    pub next: Option<String>,
 }
 
 /// How often a process compares policy versions with the database: the

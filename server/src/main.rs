@@ -268,6 +268,9 @@ async fn serve(config: Config, console: server::Console) -> Result<(), RunError>
         );
     }
     server::spawn_background(&console, &config);
+    if let Some(sign_on) = console.sign_on.clone() {
+        tokio::spawn(async move { sign_on.check_at_start().await });
+    }
     if let Some(addr) = config.metrics.addr {
         let metrics_listener = tokio::net::TcpListener::bind(addr)
             .await

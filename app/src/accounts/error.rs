@@ -24,6 +24,20 @@ refusals! {
         WrongCurrentPassword = "wrong-current-password" => 403,
         #[error("Please {0}.")]
         Credentials(CredentialProblem) = "" => 422,
+        #[error("Signing in with a password is turned off here: use the single sign-on button. (The operator can still create an admin with `server create-admin`.)")]
+        PasswordSignInOff = "password-sign-in-off" => 403,
+        #[error("The identity provider could not be reached, so nobody can sign in through it right now. Try again in a moment.")]
+        SignOnUnreachable = "sign-on-unreachable" => 503,
+        #[error("The sign-in at the identity provider was cancelled or refused. Nothing was changed.")]
+        SignOnDenied = "sign-on-denied" => 401,
+        #[error("That sign-in could not be completed: it was started elsewhere, used already or took too long. Start again.")]
+        SignOnExpired = "sign-on-expired" => 401,
+        #[error("Your account at the identity provider is in no group that may use this console. Ask whoever runs your organisation's sign-in to add you.")]
+        SignOnNoGroup = "sign-on-no-group" => 403,
+        #[error("An account with your e-mail address already signs in here with a password. Sign in with it, or ask the operator to allow linking it to single sign-on.")]
+        SignOnEmailTaken = "sign-on-email-taken" => 409,
+        #[error("The identity provider did not say who you are (no usable e-mail address). Nothing was changed.")]
+        SignOnIncomplete = "sign-on-incomplete" => 401,
     }
     standard,
 }

@@ -20,6 +20,8 @@ pub mod session_store;
 mod setup_page;
 mod sign_in_page;
 #[cfg(feature = "ssr")]
+pub mod single_sign_on;
+#[cfg(feature = "ssr")]
 pub mod store;
 pub mod throttle;
 #[cfg(feature = "ssr")]

@@ -164,6 +164,11 @@ pub async fn sign_in_current(
     })
 }
 
+/// The session slot of the identity provider's sign-out address, for a
+/// person who signed in through it: signing out here ends their session
+/// there too.
+pub const SIGN_ON_END_SESSION: &str = "single_sign_on.end_session";
+
 /// Ends `session` on the server, not only in the browser.
 pub async fn sign_out(session: &Session) -> Result<(), SessionError> {
     session.flush().await?;

@@ -5,9 +5,41 @@ use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-/// `/login`: a plain form, complete without JavaScript.
+/// How people may sign in on this deployment.
+struct SignInWays {
+    /// The identity provider's name on its button, if single sign-on is
+    /// set up.
+    single_sign_on: Option<String>,
+    password: bool,
+}
+
+/// Read from the deployment: this page is rendered on the server only.
+fn sign_in_ways() -> SignInWays {
+    #[cfg(feature = "ssr")]
+    if let Some(state) = crate::state::current() {
+        return SignInWays {
+            single_sign_on: state
+                .deployment
+                .single_sign_on
+                .as_ref()
+                .map(|sso| sso.name.clone()),
+            password: state.deployment.password_sign_in,
+        };
+    }
+    SignInWays {
+        single_sign_on: None,
+        password: true,
+    }
+}
+
+/// Where the single sign-on button starts (`server/src/single_sign_on.rs`).
+const SIGN_ON_START: &str = "/auth/oidc/start";
+
+/// `/login`: a plain form, complete without JavaScript, and the single
+/// sign-on button where the operator set it up.
 #[component]
 pub fn SignInPage() -> impl IntoView {
+    let ways = sign_in_ways();
     let query = use_query_map();
     let (error, email, next, signed_out) = query.with_untracked(|q| {
         (
@@ -28,29 +60,60 @@ pub fn SignInPage() -> impl IntoView {
                 .map(|error| {
                     view! { <ErrorCallout message=error.to_string() /> }
                 })}
-            <form class="auth-form" method="post" action=SignIn::PATH>
-                <input type="hidden" name="next" value=next />
-                <label for="email">"E-mail address"</label>
-                <input
-                    id="email"
-                    name="email"
-                    type="email"
-                    autocomplete="username"
-                    required
-                    value=email
-                />
-                <label for="password">"Password"</label>
-                <input
-                    id="password"
-                    name="password"
-                    type="password"
-                    autocomplete="current-password"
-                    required
-                />
-                <button type="submit" class="button-primary">
-                    "Sign in"
-                </button>
-            </form>
+            {ways
+                .single_sign_on
+                .map(|name| {
+                    let start = format!(
+                        "{SIGN_ON_START}?next={}",
+                        crate::routes::query_value(&next),
+                    );
+                    view! {
+                        <p class="sign-on">
+                            <a class="button-primary" href=start>
+                                {format!("Sign in with {name}")}
+                            </a>
+                        </p>
+                    }
+                })}
+            {(!ways.password)
+                .then(|| {
+                    view! {
+                        <p class="muted" id="password-sign-in-off">
+                            "Signing in with a password is turned off here. Operators can still create an admin account on the server with "
+                            <code>"server create-admin"</code>
+                            "."
+                        </p>
+                    }
+                })}
+            {ways
+                .password
+                .then(|| {
+                    view! {
+                <form class="auth-form" method="post" action=SignIn::PATH>
+                    <input type="hidden" name="next" value=next.clone() />
+                    <label for="email">"E-mail address"</label>
+                    <input
+                        id="email"
+                        name="email"
+                        type="email"
+                        autocomplete="username"
+                        required
+                        value=email
+                    />
+                    <label for="password">"Password"</label>
+                    <input
+                        id="password"
+                        name="password"
+                        type="password"
+                        autocomplete="current-password"
+                        required
+                    />
+                    <button type="submit" class="button-primary">
+                        "Sign in"
+                    </button>
+                </form>
+                    }
+                })}
         </main>
     }
 }

@@ -275,3 +275,36 @@ pub async fn forget_failures_of_account(
         .await?;
     Ok(done.rows_affected())
 }
+
+/// The account an identity provider's person is linked to, if any.
+pub async fn identity_user(
+    db: impl AnyExecutor<'_>,
+    issuer: &str,
+    subject: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT user_id FROM external_identities WHERE issuer = $1 AND subject = $2")
+        .bind(issuer)
+        .bind(subject)
+        .fetch_optional(db)
+        .await
+}
+
+/// Links an identity provider's person to `user_id`.
+pub async fn link_identity(
+    db: impl AnyExecutor<'_>,
+    issuer: &str,
+    subject: &str,
+    user_id: &str,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO external_identities (issuer, subject, user_id, linked_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(issuer)
+    .bind(subject)
+    .bind(user_id)
+    .bind(at)
+    .execute(db)
+    .await?;
+    Ok(())
+}

@@ -366,3 +366,49 @@ pub async fn accept_invitation(
     outcome.map_err(auth_unavailable("accepting an invitation"))??;
     Ok(user_id)
 }
+
+/// Gives `user_id` the role their groups at the identity provider map to,
+/// at each single sign-on. A workspace keeps an admin even then: the last
+/// admin is not demoted (logged, so the operator can fix the groups).
+pub async fn apply_sign_on_role(
+    state: &AppState,
+    user_id: &str,
+    role: Role,
+) -> Result<(), sqlx::Error> {
+    let workspace = &state.deployment.workspace;
+    let _turn = crate::db::write_turn(&state.pool).await;
+    let mut tx = state.pool.begin().await?;
+    store::lock_membership(&mut *tx, workspace).await?;
+    let Some(target) = store::member(&mut *tx, workspace, user_id).await? else {
+        return Ok(());
+    };
+    if target.role == role {
+        return Ok(());
+    }
+    let admins = store::count_admins(&mut *tx, workspace).await?;
+    if check_change(target.role, MembershipChange::SetRole(role), admins).is_err() {
+        tracing::warn!(
+            "the identity provider no longer maps the workspace's last admin to the admin group; \
+             they stay an admin until another admin exists"
+        );
+        return Ok(());
+    }
+    store::set_role(&mut *tx, user_id, role).await?;
+    audit::record(
+        &mut *tx,
+        audit::NewEntry {
+            workspace,
+            at: state.clock.now(),
+            actor_id: None,
+            actor_name: "Single sign-on",
+            subject: &format!("Role of {}", target.name),
+            old_value: Some(target.role.label()),
+            new_value: Some(&format!(
+                "{} (groups at the identity provider)",
+                role.label()
+            )),
+        },
+    )
+    .await?;
+    tx.commit().await
+}

@@ -54,6 +54,8 @@ pub async fn fresh_state(plan: Plan) -> Fresh {
                 managed_models: app::models::rules::default_managed_models(),
                 fixed_models: Default::default(),
                 usage: Default::default(),
+                single_sign_on: None,
+                password_sign_in: true,
             },
             clock: Arc::new(clock.clone()),
             master_keys: Arc::new(

@@ -56,6 +56,8 @@ pub async fn server_configured(plan: Plan, adjust: impl FnOnce(&mut Config)) -> 
         fixed_models: Default::default(),
         usage: Default::default(),
         metrics: Default::default(),
+        single_sign_on: None,
+        password_sign_in: true,
     };
     adjust(&mut config);
     let clock = ManualClock::at(1_700_000_000);

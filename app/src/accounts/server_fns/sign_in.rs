@@ -27,6 +27,9 @@ pub async fn sign_in(
         })
     };
     serve(back_to, async |state| {
+        if !state.deployment.password_sign_in {
+            return Err(AuthError::PasswordSignInOff);
+        }
         let client = client::address(&state.deployment.trusted_proxies);
         let user_id = service::sign_in(state, &email, &password, &client).await?;
         session::sign_in_current(state, &user_id).await

@@ -8,12 +8,23 @@ pub async fn sign_out() -> Result<(), AuthError> {
     use crate::accounts::session;
     use crate::routes::SIGN_IN;
 
+    let mut provider_sign_out = None;
     if let Some(current) = session::current_session().await {
+        // Signed in through the identity provider: signed out there too,
+        // which then sends the browser back to the sign-in page.
+        provider_sign_out = current
+            .get::<String>(session::SIGN_ON_END_SESSION)
+            .await
+            .ok()
+            .flatten();
         session::sign_out(&current).await.map_err(|error| {
             tracing::error!(%error, "ending a session failed");
             AuthError::Unavailable
         })?;
     }
-    leptos_axum::redirect(&format!("{SIGN_IN}?signed_out=1"));
+    match provider_sign_out {
+        Some(url) => leptos_axum::redirect(&url),
+        None => leptos_axum::redirect(&format!("{SIGN_IN}?signed_out=1")),
+    }
     Ok(())
 }

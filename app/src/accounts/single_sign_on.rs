@@ -1,0 +1,231 @@
+//! Single sign-on with the organisation's identity provider (OpenID
+//! Connect). The protocol (discovery, PKCE, state, nonce, the ID token's
+//! signature and claims) is the server's, with a kept library
+//! (`server/src/single_sign_on.rs`); here is what a verified person
+//! becomes: the role their groups map to, and the account their issuer and
+//! subject name. Every sign-in applies the mapping again, so a change of
+//! groups at the provider changes the role at the next sign-in.
+
+use super::credentials::{check_email, normalize_email};
+use super::{store, tokens, AuthError};
+use crate::activity::log as audit;
+use crate::domain::Role;
+use crate::state::AppState;
+use secrecy::SecretString;
+
+/// The operator's single sign-on configuration (`AI_OIDC_*`).
+#[derive(Debug, Clone)]
+pub struct SingleSignOn {
+    /// The provider's issuer URL; its discovery document is read from it.
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: SecretString,
+    /// How the sign-in button names the provider.
+    pub name: String,
+    /// Scopes asked for besides `openid`.
+    pub scopes: Vec<String>,
+    /// The claim that lists the person's groups.
+    pub groups_claim: String,
+    /// Groups whose people are admins; checked first.
+    pub admin_groups: Vec<String>,
+    /// Groups whose people are members.
+    pub member_groups: Vec<String>,
+    /// A password account with the same, provider-verified e-mail may be
+    /// linked on first sign-in. Off: such a sign-in is refused.
+    pub link_by_email: bool,
+}
+
+/// The role `groups` map to: admin before member; `None` for someone in
+/// no mapped group.
+pub fn role_for(sso: &SingleSignOn, groups: &[String]) -> Option<Role> {
+    let in_any = |mapped: &[String]| groups.iter().any(|group| mapped.contains(group));
+    if in_any(&sso.admin_groups) {
+        Some(Role::Admin)
+    } else if in_any(&sso.member_groups) {
+        Some(Role::Member)
+    } else {
+        None
+    }
+}
+
+/// A person the identity provider vouched for (ID token verified).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedPerson {
+    pub issuer: String,
+    pub subject: String,
+    pub email: Option<String>,
+    pub email_verified: bool,
+    pub name: Option<String>,
+    pub groups: Vec<String>,
+}
+
+/// Who the audit log says acted when single sign-on changed something.
+const ACTOR: &str = "Single sign-on";
+
+fn unavailable(what: &'static str) -> impl FnOnce(sqlx::Error) -> AuthError {
+    move |error| {
+        tracing::error!(%error, "{what} failed");
+        AuthError::Unavailable
+    }
+}
+
+/// The account `person` signs in to, created or linked on first sign-in,
+/// with the role their groups map to now. Returns the user's id.
+pub async fn sign_in_verified(
+    state: &AppState,
+    sso: &SingleSignOn,
+    person: &VerifiedPerson,
+) -> Result<String, AuthError> {
+    let Some(role) = role_for(sso, &person.groups) else {
+        tracing::info!(subject = %person.subject, "single sign-on refused: in no mapped group");
+        return Err(AuthError::SignOnNoGroup);
+    };
+    let linked = store::identity_user(&state.pool, &person.issuer, &person.subject)
+        .await
+        .map_err(unavailable("looking up a linked identity"))?;
+    let user_id = match linked {
+        Some(user_id) => user_id,
+        None => first_sign_in(state, sso, person, role).await?,
+    };
+    crate::members::service::apply_sign_on_role(state, &user_id, role)
+        .await
+        .map_err(unavailable("applying the role from single sign-on"))?;
+    Ok(user_id)
+}
+
+/// Links or creates the account of someone signing in for the first time.
+async fn first_sign_in(
+    state: &AppState,
+    sso: &SingleSignOn,
+    person: &VerifiedPerson,
+    role: Role,
+) -> Result<String, AuthError> {
+    let email = person
+        .email
+        .as_deref()
+        .map(normalize_email)
+        .filter(|email| check_email(email).is_ok())
+        .ok_or(AuthError::SignOnIncomplete)?;
+    let workspace = &state.deployment.workspace;
+    let now = state.clock.now();
+    let existing = store::find_by_email(&state.pool, &email)
+        .await
+        .map_err(unavailable("looking up an account"))?;
+    if let Some(user) = existing {
+        if !(sso.link_by_email && person.email_verified) {
+            return Err(AuthError::SignOnEmailTaken);
+        }
+        let linked: Result<(), sqlx::Error> = async {
+            let _turn = crate::db::write_turn(&state.pool).await;
+            let mut tx = state.pool.begin().await?;
+            store::link_identity(&mut *tx, &person.issuer, &person.subject, &user.id, now).await?;
+            audit::record(
+                &mut *tx,
+                audit::NewEntry {
+                    workspace,
+                    at: now,
+                    actor_id: None,
+                    actor_name: ACTOR,
+                    subject: &format!("Account of {}", user.name),
+                    old_value: None,
+                    new_value: Some("linked to the identity provider (same verified e-mail)"),
+                },
+            )
+            .await?;
+            tx.commit().await
+        }
+        .await;
+        linked.map_err(unavailable("linking an account"))?;
+        return Ok(user.id);
+    }
+    // The account never signs in with a password: its password is one
+    // nobody knows.
+    let password_hash = super::password::hash(&state.passwords, tokens::random_hex(32))
+        .await
+        .map_err(|_| AuthError::Busy)?;
+    let name = person
+        .name
+        .as_deref()
+        .map(str::trim)
+        .filter(|name| !name.is_empty() && !name.chars().any(super::credentials::is_hidden))
+        .map(|name| name.chars().take(100).collect::<String>())
+        .unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_string());
+    let user_id = tokens::random_hex(16);
+    let created: Result<(), sqlx::Error> = async {
+        let _turn = crate::db::write_turn(&state.pool).await;
+        let mut tx = state.pool.begin().await?;
+        store::insert_user(
+            &mut *tx,
+            store::NewUser {
+                id: &user_id,
+                workspace,
+                email: &email,
+                name: &name,
+                password_hash: &password_hash,
+                role,
+                created_at: now,
+            },
+        )
+        .await?;
+        store::link_identity(&mut *tx, &person.issuer, &person.subject, &user_id, now).await?;
+        audit::record(
+            &mut *tx,
+            audit::NewEntry {
+                workspace,
+                at: now,
+                actor_id: None,
+                actor_name: ACTOR,
+                subject: &format!("Account of {name}"),
+                old_value: None,
+                new_value: Some(&format!("created at first sign-in, as {}", role.label())),
+            },
+        )
+        .await?;
+        tx.commit().await
+    }
+    .await;
+    match created {
+        Ok(()) => Ok(user_id),
+        // Someone took the e-mail meanwhile: refused, nothing half-made.
+        Err(error) if store::is_unique_violation(&error) => Err(AuthError::SignOnEmailTaken),
+        Err(error) => Err(unavailable("creating an account from single sign-on")(
+            error,
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sso() -> SingleSignOn {
+        SingleSignOn {
+            issuer: "https://id.example.com".into(),
+            client_id: "console".into(),
+            client_secret: String::from("secret").into(),
+            name: "Example ID".into(),
+            scopes: vec![],
+            groups_claim: "groups".into(),
+            admin_groups: vec!["console-admins".into()],
+            member_groups: vec!["console-members".into(), "staff".into()],
+            link_by_email: false,
+        }
+    }
+
+    fn groups(names: &[&str]) -> Vec<String> {
+        names.iter().map(|name| name.to_string()).collect()
+    }
+
+    #[test]
+    fn groups_map_to_roles_admin_first() {
+        assert_eq!(role_for(&sso(), &groups(&["staff"])), Some(Role::Member));
+        assert_eq!(
+            role_for(&sso(), &groups(&["staff", "console-admins"])),
+            Some(Role::Admin)
+        );
+        assert_eq!(role_for(&sso(), &groups(&["contractors"])), None);
+        assert_eq!(role_for(&sso(), &[]), None);
+        // Group names are matched exactly.
+        assert_eq!(role_for(&sso(), &groups(&["Console-Admins"])), None);
+    }
+}
