@@ -22,17 +22,28 @@ type ServerName =
   | 'team'
   | 'teamNoJs'
   | 'budget'
+  | 'sso'
+  | 'ssoOnly'
   | 'enterprise'
   | 'enterpriseEu'
   | 'teamPostgres'
   | 'enterprisePostgres';
-type Server = { plan: string; region: string; database?: string; webhook?: boolean };
+type Server = {
+  plan: string;
+  region: string;
+  database?: string;
+  webhook?: boolean;
+  // Single sign-on through the loopback OpenID provider; `passwords: false` turns password sign-in off.
+  sso?: { passwords: boolean };
+};
 const servers: Partial<Record<ServerName, Server>> = {
   team: { plan: 'team', region: 'us' },
   teamNoJs: { plan: 'team', region: 'us' },
   // Its own server: a spent budget turns AI off, and its spend would add
   // to the Usage spec's figures.
   budget: { plan: 'team', region: 'us', webhook: true },
+  sso: { plan: 'team', region: 'us', sso: { passwords: true } },
+  ssoOnly: { plan: 'team', region: 'us', sso: { passwords: false } },
   enterprise: { plan: 'enterprise', region: 'us' },
   enterpriseEu: { plan: 'enterprise', region: 'eu' },
   ...(postgres
@@ -50,7 +61,7 @@ if (!process.env.E2E_PORTS) {
   const script = `
     const net = require('node:net');
     const take = () => new Promise((ok) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => ok(s)); });
-    Promise.all(Array.from({ length: ${names.length + 1} }, take)).then((all) => {
+    Promise.all(Array.from({ length: ${names.length + 2} }, take)).then((all) => {
       console.log(all.map((s) => s.address().port).join(','));
       all.forEach((s) => s.close());
     });`;
@@ -58,7 +69,12 @@ if (!process.env.E2E_PORTS) {
 }
 const ports = process.env.E2E_PORTS.split(',').map(Number);
 const url = (name: ServerName) => `http://127.0.0.1:${ports[names.indexOf(name)]}`;
-const fakeProvider = `http://127.0.0.1:${ports[names.length]}`;
+// The OpenID provider first, the fake model provider last (the budget
+// spec finds it there).
+const oidcProvider = `http://127.0.0.1:${ports[names.length]}`;
+const fakeProvider = `http://127.0.0.1:${ports[names.length + 1]}`;
+const OIDC_CLIENT_SECRET = 'e2e-oidc-client-secret-0123456789';
+const ssoNames = names.filter((name) => servers[name]!.sso);
 // The budget server signs its webhook notifications with this; the fake
 // provider, which receives them, checks them with it.
 const WEBHOOK_SECRET = 'e2e-budget-webhook-secret-0123456789';
@@ -101,6 +117,19 @@ const consoleServers: NonNullable<PlaywrightTestConfig['webServer']> = names.map
       AI_CONSOLE_DATA_DIR: dataDir(name),
       RUST_LOG: 'info',
       AI_CONSOLE_NEW_PASSWORD: PASSWORD,
+      ...(servers[name]!.sso
+        ? {
+            AI_CONSOLE_PUBLIC_URL: url(name),
+            AI_OIDC_ISSUER: oidcProvider,
+            AI_OIDC_CLIENT_ID: 'ai-console',
+            AI_OIDC_CLIENT_SECRET: OIDC_CLIENT_SECRET,
+            AI_OIDC_NAME: 'Example ID',
+            AI_OIDC_SCOPES: 'email profile groups',
+            AI_OIDC_ADMIN_GROUPS: 'console-admins',
+            AI_OIDC_MEMBER_GROUPS: 'console-members',
+            AI_PASSWORD_SIGN_IN: servers[name]!.sso!.passwords ? 'on' : 'off',
+          }
+        : {}),
       ...(servers[name]!.webhook
         ? { AI_BUDGET_WEBHOOK_URL: `${fakeProvider}/webhook`, AI_BUDGET_WEBHOOK_SECRET: WEBHOOK_SECRET }
         : {}),
@@ -109,10 +138,23 @@ const consoleServers: NonNullable<PlaywrightTestConfig['webServer']> = names.map
 });
 const webServer = [
   {
-    command: `exec node ${quote(join(__dirname, 'fake-provider.mjs'))} ${ports[names.length]} ${WEBHOOK_SECRET}`,
+    command: `exec node ${quote(join(__dirname, 'fake-provider.mjs'))} ${ports[names.length + 1]} ${WEBHOOK_SECRET}`,
     url: `${fakeProvider}/health`,
     reuseExistingServer: false,
     timeout: 10_000,
+  },
+  {
+    command: [
+      'exec node',
+      quote(join(__dirname, 'oidc-provider.mjs')),
+      ports[names.length],
+      OIDC_CLIENT_SECRET,
+      ssoNames.map((name) => `${url(name)}/auth/oidc/callback`).join(','),
+      ssoNames.map((name) => `${url(name)}/login?signed_out=1`).join(','),
+    ].join(' '),
+    url: `${oidcProvider}/.well-known/openid-configuration`,
+    reuseExistingServer: false,
+    timeout: 15_000,
   },
   ...consoleServers,
 ];
@@ -156,6 +198,8 @@ export default defineConfig({
       use: { baseURL: url('teamNoJs'), javaScriptEnabled: false },
     },
     { name: 'budget', testMatch: /budget/, use: { baseURL: url('budget') } },
+    { name: 'sso', testMatch: /single-sign-on/, use: { baseURL: url('sso') } },
+    { name: 'sso-only', testMatch: /sign-on-only/, use: { baseURL: url('ssoOnly') } },
     { name: 'enterprise', testMatch: /enterprise|provider-keys|models/, use: { baseURL: url('enterprise') } },
     { name: 'enterprise-eu', testMatch: /residency/, use: { baseURL: url('enterpriseEu') } },
     ...(postgres

@@ -583,6 +583,104 @@ mod tests {
         Config::from_lookup(|name| vars.get(name).cloned())
     }
 
+    /// A working single sign-on set-up, with `changes` over it (an empty
+    /// value removes a variable).
+    fn sign_on(changes: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let mut vars: Vec<(&str, &str)> = vec![
+            ("AI_CONSOLE_PUBLIC_URL", "https://console.example.com"),
+            ("AI_OIDC_ISSUER", "https://id.example.com/realms/acme"),
+            ("AI_OIDC_CLIENT_ID", "ai-console"),
+            ("AI_OIDC_CLIENT_SECRET", "s3cret"),
+            ("AI_OIDC_ADMIN_GROUPS", "console-admins, it"),
+        ];
+        for (name, value) in changes {
+            vars.retain(|(known, _)| known != name);
+            if !value.is_empty() {
+                vars.push((name, value));
+            }
+        }
+        config(&vars)
+    }
+
+    fn names_the_variable(result: Result<Config, ConfigError>, variable: &str) {
+        let message = result.err().expect("refused").to_string();
+        assert!(message.starts_with(variable), "{message}");
+    }
+
+    #[test]
+    fn single_sign_on_is_read_with_its_defaults() {
+        let config = sign_on(&[]).unwrap();
+        let sso = config.single_sign_on.unwrap();
+        assert_eq!(sso.name, "id.example.com");
+        assert_eq!(sso.groups_claim, "groups");
+        assert_eq!(sso.admin_groups, ["console-admins", "it"]);
+        assert!(sso.member_groups.is_empty());
+        assert_eq!(sso.scopes, ["email", "profile"]);
+        assert!(!sso.link_by_email);
+        assert!(config.password_sign_in);
+    }
+
+    #[test]
+    fn a_single_sign_on_set_up_missing_a_piece_stops_start_up_naming_it() {
+        names_the_variable(sign_on(&[("AI_OIDC_CLIENT_ID", "")]), "AI_OIDC_CLIENT_ID");
+        names_the_variable(
+            sign_on(&[("AI_OIDC_CLIENT_SECRET", "")]),
+            "AI_OIDC_CLIENT_SECRET",
+        );
+        names_the_variable(
+            sign_on(&[("AI_OIDC_ADMIN_GROUPS", "")]),
+            "AI_OIDC_ADMIN_GROUPS",
+        );
+        names_the_variable(
+            sign_on(&[("AI_CONSOLE_PUBLIC_URL", "")]),
+            "AI_CONSOLE_PUBLIC_URL",
+        );
+        names_the_variable(
+            sign_on(&[("AI_OIDC_ISSUER", "id.example.com")]),
+            "AI_OIDC_ISSUER",
+        );
+        names_the_variable(
+            sign_on(&[("AI_OIDC_LINK_BY_EMAIL", "sometimes")]),
+            "AI_OIDC_LINK_BY_EMAIL",
+        );
+        names_the_variable(config(&[("AI_OIDC_CLIENT_ID", "x")]), "AI_OIDC_CLIENT_ID");
+        names_the_variable(
+            config(&[("AI_PASSWORD_SIGN_IN", "off")]),
+            "AI_PASSWORD_SIGN_IN",
+        );
+    }
+
+    #[test]
+    fn the_client_secret_file_must_be_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("client-secret");
+        std::fs::write(&file, "from-a-file\n").unwrap();
+        let path = file.display().to_string();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+            names_the_variable(
+                sign_on(&[
+                    ("AI_OIDC_CLIENT_SECRET", ""),
+                    ("AI_OIDC_CLIENT_SECRET_FILE", &path),
+                ]),
+                "AI_OIDC_CLIENT_SECRET_FILE",
+            );
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        let config = sign_on(&[
+            ("AI_OIDC_CLIENT_SECRET", ""),
+            ("AI_OIDC_CLIENT_SECRET_FILE", &path),
+        ])
+        .unwrap();
+        use secrecy::ExposeSecret;
+        assert_eq!(
+            config.single_sign_on.unwrap().client_secret.expose_secret(),
+            "from-a-file"
+        );
+    }
+
     #[test]
     fn defaults_put_an_sqlite_file_under_data_on_the_team_plan() {
         let config = config(&[]).unwrap();

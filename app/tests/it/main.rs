@@ -12,5 +12,6 @@ mod database;
 mod layout;
 mod members;
 mod model_provider;
+mod single_sign_on;
 mod upgrades;
 mod usage;
