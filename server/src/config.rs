@@ -603,7 +603,10 @@ mod tests {
     }
 
     fn names_the_variable(result: Result<Config, ConfigError>, variable: &str) {
-        let message = result.err().expect("refused").to_string();
+        let message = match result {
+            Ok(_) => panic!("{variable}: accepted"),
+            Err(error) => error.to_string(),
+        };
         assert!(message.starts_with(variable), "{message}");
     }
 
