@@ -88,6 +88,11 @@ function readForm(request) {
 
 const handle = provider.callback();
 createServer(async (request, response) => {
+  if (request.url === '/favicon.ico') {
+    response.writeHead(204);
+    response.end();
+    return;
+  }
   const interaction = /^\/interaction\/([^/]+)(\/login)?$/.exec(request.url ?? '');
   if (interaction && request.method === 'GET') {
     await provider.interactionDetails(request, response);

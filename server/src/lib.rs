@@ -269,6 +269,23 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
             }),
         )
         .route(
+            app::accounts::session::SIGN_ON_SIGNED_OUT,
+            get({
+                let sign_on = console.sign_on.clone();
+                move |axum::extract::Query(ask): axum::extract::Query<SignedOutQuery>| {
+                    let sign_on = sign_on.clone();
+                    async move {
+                        match sign_on {
+                            Some(sign_on) => sign_on.signed_out(ask.to).await,
+                            None => axum::response::IntoResponse::into_response(Redirect::to(
+                                "/login?signed_out=1",
+                            )),
+                        }
+                    }
+                }
+            }),
+        )
+        .route(
             single_sign_on::CALLBACK,
             get(|axum::extract::RawQuery(query): axum::extract::RawQuery| async move {
                 single_sign_on::hop(query)
@@ -342,6 +359,12 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
         .layer(from_fn(metrics::count_request))
         .layer(from_fn(operations::log_request))
         .with_state(options)
+}
+
+/// `?to=` of the page that sends a signed-out browser to the provider.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct SignedOutQuery {
+    pub to: Option<String>,
 }
 
 /// `?next=` of the sign-on start.

@@ -181,6 +181,28 @@ impl SignOn {
         Redirect::to(url.as_str()).into_response()
     }
 
+    /// `GET /auth/oidc/signed-out?to=…`: on to the provider's sign-out,
+    /// if `to` is that address (anything else goes to the sign-in page:
+    /// this is no open redirect).
+    pub async fn signed_out(&self, to: Option<String>) -> Response {
+        let signed_out = format!("{SIGN_IN}?signed_out=1");
+        let Some(to) = to.and_then(|to| url::Url::parse(&to).ok()) else {
+            return Redirect::to(&signed_out).into_response();
+        };
+        let expected = match self.discovered().await {
+            Ok(discovered) => discovered.end_session.clone(),
+            Err(_) => None,
+        };
+        let same_endpoint = expected.is_some_and(|expected| {
+            expected.origin() == to.origin() && expected.path() == to.path()
+        });
+        if !same_endpoint {
+            tracing::warn!("a sign-out asked to go somewhere other than the provider's sign-out");
+            return Redirect::to(&signed_out).into_response();
+        }
+        hop_to(to.as_str(), "Signing you out…")
+    }
+
     /// `GET /auth/oidc/finish?code=…&state=…` (or `?error=…`), reached
     /// from the callback's page.
     pub async fn callback(&self, state: &AppState, session: Session, answer: Answer) -> Response {
@@ -287,7 +309,14 @@ impl SignOn {
 /// session begun there would be withheld on the next page too); a page of
 /// the console's own that moves on at once makes the rest same-site.
 pub fn hop(query: Option<String>) -> Response {
-    let target = format!("{FINISH}?{}", query.unwrap_or_default());
+    hop_to(
+        &format!("{FINISH}?{}", query.unwrap_or_default()),
+        "Signing you in…",
+    )
+}
+
+/// A page of the console's own that moves on to `target` at once.
+fn hop_to(target: &str, saying: &str) -> Response {
     let escaped = target
         .replace('&', "&amp;")
         .replace('"', "&quot;")
@@ -296,8 +325,9 @@ pub fn hop(query: Option<String>) -> Response {
     let page = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta http-equiv=\"refresh\" content=\"0;url={escaped}\">\
-         <title>Signing in · Workspace settings</title></head><body>\
-         <p>Signing you in… <a href=\"{escaped}\">Continue</a></p></body></html>"
+         <link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\
+         <title>{saying} · Workspace settings</title></head><body>\
+         <p>{saying} <a href=\"{escaped}\">Continue</a></p></body></html>"
     );
     // No-store and a same-origin referrer policy come with every page.
     (

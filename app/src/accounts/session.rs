@@ -169,6 +169,12 @@ pub async fn sign_in_current(
 /// there too.
 pub const SIGN_ON_END_SESSION: &str = "single_sign_on.end_session";
 
+/// The console's page that sends a signed-out browser on to the identity
+/// provider's sign-out (`?to=`, checked to be that address). A form's
+/// answer may not redirect to another site; a page of the console's own
+/// may move on to it.
+pub const SIGN_ON_SIGNED_OUT: &str = "/auth/oidc/signed-out";
+
 /// Ends `session` on the server, not only in the browser.
 pub async fn sign_out(session: &Session) -> Result<(), SessionError> {
     session.flush().await?;

@@ -118,20 +118,51 @@ fn sqlite_url(dir: &Path) -> String {
     format!("sqlite://{}", dir.join("console.db").display())
 }
 
-#[tokio::test]
-async fn a_backup_taken_while_running_restores_into_an_empty_data_directory() {
-    let dir = tempfile::tempdir().unwrap();
+/// A console on an SQLite file in `dir/live`, running and populated.
+struct Populated {
+    shared: Shared,
+    live: std::path::PathBuf,
+    url: String,
+    console: Replica,
+    /// The token that may receive the key.
+    token: String,
+    /// Verifies the workspace key; kept running for the test.
+    _fake: FakeProvider,
+}
+
+async fn populated(dir: &Path) -> Populated {
     let fake = FakeProvider::start().await;
     let shared = Shared {
         master_key: MasterKeys::generate_entry(),
         openai: fake.url("openai"),
     };
-    let live = dir.path().join("live");
+    let live = dir.join("live");
     std::fs::create_dir_all(&live).unwrap();
-    let live_url = sqlite_url(&live);
-    create_admin(dir.path(), &live_url, &shared);
-    let console = start_replica(&live, &live_url, &shared).await;
+    let url = sqlite_url(&live);
+    create_admin(dir, &url, &shared);
+    let console = start_replica(&live, &url, &shared).await;
     let token = populate(&console).await;
+    Populated {
+        shared,
+        live,
+        url,
+        console,
+        token,
+        _fake: fake,
+    }
+}
+
+#[tokio::test]
+async fn a_backup_taken_while_running_restores_into_an_empty_data_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let Populated {
+        shared,
+        live,
+        url: live_url,
+        console,
+        token,
+        _fake,
+    } = populated(dir.path()).await;
 
     let backup = dir.path().join("console-backup.db");
     let backup_arg = backup.display().to_string();
@@ -188,17 +219,14 @@ async fn an_sqlite_console_moves_to_postgresql_with_everything_in_it() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let fake = FakeProvider::start().await;
-    let shared = Shared {
-        master_key: MasterKeys::generate_entry(),
-        openai: fake.url("openai"),
-    };
-    let live = dir.path().join("live");
-    std::fs::create_dir_all(&live).unwrap();
-    let sqlite = sqlite_url(&live);
-    create_admin(dir.path(), &sqlite, &shared);
-    let console = start_replica(&live, &sqlite, &shared).await;
-    let token = populate(&console).await;
+    let Populated {
+        shared,
+        live,
+        url: sqlite,
+        console,
+        token,
+        _fake,
+    } = populated(dir.path()).await;
     drop(console);
     let before = std::fs::read(live.join("console.db")).unwrap();
 

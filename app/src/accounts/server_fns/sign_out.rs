@@ -23,7 +23,11 @@ pub async fn sign_out() -> Result<(), AuthError> {
         })?;
     }
     match provider_sign_out {
-        Some(url) => leptos_axum::redirect(&url),
+        Some(url) => leptos_axum::redirect(&format!(
+            "{}?to={}",
+            session::SIGN_ON_SIGNED_OUT,
+            crate::routes::query_value(&url)
+        )),
         None => leptos_axum::redirect(&format!("{SIGN_IN}?signed_out=1")),
     }
     Ok(())
