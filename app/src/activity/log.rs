@@ -77,6 +77,42 @@ async fn insert(
     .await
 }
 
+/// Who an entry says acted: a signed-in person, or the console itself on
+/// someone's behalf (e.g. "Single sign-on").
+#[derive(Debug, Clone, Copy)]
+pub enum Author<'a> {
+    Person(&'a Actor),
+    Console(&'static str),
+}
+
+/// An entry for a change `author` made in `workspace`.
+pub async fn record_by(
+    db: impl AnyExecutor<'_>,
+    workspace: &WorkspaceId,
+    author: Author<'_>,
+    at: i64,
+    subject: &str,
+    new_value: &str,
+) -> Result<(), sqlx::Error> {
+    let (actor_id, actor_name) = match author {
+        Author::Person(actor) => (Some(actor.user_id.as_str()), actor.name.as_str()),
+        Author::Console(name) => (None, name),
+    };
+    record(
+        db,
+        NewEntry {
+            workspace,
+            at,
+            actor_id,
+            actor_name,
+            subject,
+            old_value: None,
+            new_value: Some(new_value),
+        },
+    )
+    .await
+}
+
 /// An entry for a change the signed-in `actor` made.
 pub async fn record_change(
     db: impl AnyExecutor<'_>,

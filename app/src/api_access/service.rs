@@ -11,6 +11,7 @@ use crate::activity::log as audit;
 use crate::db::Tx;
 use crate::domain::time::format_utc;
 use crate::state::AppState;
+use crate::workspace::WorkspaceId;
 
 fn unavailable(what: &'static str) -> impl FnOnce(sqlx::Error) -> TokensError {
     move |error| {
@@ -147,18 +148,19 @@ pub async fn take_over(state: &AppState, actor: &Admin, id: &str) -> Result<(), 
 /// policy after committing if any were.
 pub async fn revoke_made_by(
     tx: &mut Tx<'_>,
-    actor: &Admin,
+    workspace: &WorkspaceId,
+    author: audit::Author<'_>,
     user_id: &str,
     user_name: &str,
     at: i64,
 ) -> Result<usize, sqlx::Error> {
-    let names = store::revoke_made_by(&mut **tx, &actor.workspace, user_id, at).await?;
+    let names = store::revoke_made_by(&mut **tx, workspace, user_id, at).await?;
     for name in &names {
         let what = format!("“{name}” revoked: {user_name}, who made it, is no longer an admin");
-        audit::record_change(&mut **tx, actor.actor(), at, "Service tokens", None, &what).await?;
+        audit::record_by(&mut **tx, workspace, author, at, "Service tokens", &what).await?;
     }
     if !names.is_empty() {
-        crate::db::changes::policy_changed(tx, &actor.workspace).await?;
+        crate::db::changes::policy_changed(tx, workspace).await?;
     }
     Ok(names.len())
 }

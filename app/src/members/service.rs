@@ -15,6 +15,7 @@ use crate::api_access::service as api_access;
 use crate::db::Tx;
 use crate::domain::Role;
 use crate::state::AppState;
+use crate::workspace::WorkspaceId;
 
 fn logged<E: std::fmt::Display>(what: &'static str) -> impl FnOnce(E) -> MembersError {
     move |error| {
@@ -154,7 +155,11 @@ pub async fn change_role(
         )
         .await?;
         let ended = match role {
-            Role::Member => end_what_they_made(tx, state, actor, user_id, &target.name).await?,
+            Role::Member => {
+                let author = audit::Author::Person(actor.actor());
+                end_what_they_made(tx, state, &actor.workspace, author, user_id, &target.name)
+                    .await?
+            }
             Role::Admin => 0,
         };
         Ok(Ok(ended))
@@ -171,18 +176,19 @@ pub async fn change_role(
 async fn end_what_they_made(
     tx: &mut Tx<'_>,
     state: &AppState,
-    actor: &Admin,
+    workspace: &WorkspaceId,
+    author: audit::Author<'_>,
     user_id: &str,
     name: &str,
 ) -> Result<usize, sqlx::Error> {
     let now = state.clock.now();
-    let tokens = api_access::revoke_made_by(tx, actor, user_id, name, now).await?;
-    for email in store::delete_unused_invitations_by(&mut **tx, &actor.workspace, user_id).await? {
+    let tokens = api_access::revoke_made_by(tx, workspace, author, user_id, name, now).await?;
+    for email in store::delete_unused_invitations_by(&mut **tx, workspace, user_id).await? {
         let what = format!(
             "invitation of {} withdrawn: {name}, who sent it, is no longer an admin",
             audit::shown_email(&email)
         );
-        record(tx, actor, state, &what).await?;
+        audit::record_by(&mut **tx, workspace, author, now, "Members", &what).await?;
     }
     Ok(tokens)
 }
@@ -205,7 +211,11 @@ pub async fn remove(state: &AppState, actor: &Admin, user_id: &str) -> Result<()
             return Ok(Err(problem.into()));
         }
         let ended = match target.role {
-            Role::Admin => end_what_they_made(tx, state, actor, user_id, &target.name).await?,
+            Role::Admin => {
+                let author = audit::Author::Person(actor.actor());
+                end_what_they_made(tx, state, &actor.workspace, author, user_id, &target.name)
+                    .await?
+            }
             Role::Member => 0,
         };
         store::delete_user(&mut **tx, user_id).await?;
@@ -400,7 +410,7 @@ pub async fn apply_sign_on_role(
             workspace,
             at: state.clock.now(),
             actor_id: None,
-            actor_name: "Single sign-on",
+            actor_name: SIGN_ON,
             subject: &format!("Role of {}", target.name),
             old_value: Some(target.role.label()),
             new_value: Some(&format!(
@@ -410,5 +420,20 @@ pub async fn apply_sign_on_role(
         },
     )
     .await?;
-    tx.commit().await
+    // No longer an admin: what they made as one ends, as on the page.
+    let tokens_ended = match role {
+        Role::Member => {
+            let author = audit::Author::Console(SIGN_ON);
+            end_what_they_made(&mut tx, state, workspace, author, user_id, &target.name).await?
+        }
+        Role::Admin => 0,
+    };
+    tx.commit().await?;
+    if tokens_ended > 0 {
+        state.live_policy.reload(state, workspace).await;
+    }
+    Ok(())
 }
+
+/// Who the audit log says acted when single sign-on changed a role.
+const SIGN_ON: &str = "Single sign-on";

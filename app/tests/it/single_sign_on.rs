@@ -184,3 +184,53 @@ async fn the_last_admin_stays_an_admin_whatever_the_groups_say() {
     .unwrap();
     assert_eq!(role_of(state, &only).await, Role::Admin);
 }
+
+#[tokio::test]
+async fn an_admin_demoted_by_their_groups_takes_their_tokens_with_them() {
+    let fresh = test_support::fresh_state(Plan::Team).await;
+    let state = &fresh.state;
+    let sso = sso(false);
+    let admin = |subject: &str, email: &str| person(subject, email, &["console-admins"]);
+    sign_in_verified(state, &sso, &admin("subject-1", "ada@example.com"))
+        .await
+        .unwrap();
+    let grace = sign_in_verified(state, &sso, &admin("subject-2", "grace@example.com"))
+        .await
+        .unwrap();
+    let as_grace = app::accounts::session::Actor {
+        user_id: grace.clone(),
+        workspace: state.deployment.workspace.clone(),
+        name: "Grace Hopper".into(),
+        role: Role::Admin,
+    };
+    app::api_access::service::create(
+        state,
+        &test_support::admin(&as_grace),
+        app::api_access::service::NewTokenForm {
+            name: "Grace's gateway",
+            may_receive_keys: false,
+            lifetime: "",
+            password: None,
+            client: "127.0.0.1",
+        },
+    )
+    .await
+    .unwrap();
+    let live = || async {
+        app::api_access::store::live_of(&state.pool, &state.deployment.workspace)
+            .await
+            .unwrap()
+            .len()
+    };
+    assert_eq!(live().await, 1);
+
+    sign_in_verified(
+        state,
+        &sso,
+        &person("subject-2", "grace@example.com", &["console-members"]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(role_of(state, &grace).await, Role::Member);
+    assert_eq!(live().await, 0, "the token she made as an admin is revoked");
+}
