@@ -331,7 +331,14 @@ fn hop_to(target: &str, saying: &str) -> Response {
     );
     // No-store and a same-origin referrer policy come with every page.
     (
-        [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        [
+            (axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            // Nothing runs or loads here but the console's icon.
+            (
+                axum::http::header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+            ),
+        ],
         page,
     )
         .into_response()
