@@ -55,6 +55,33 @@ pub struct Deployment {
     pub single_sign_on: Option<Arc<crate::accounts::single_sign_on::SingleSignOn>>,
     /// Whether people may sign in with a password (`AI_PASSWORD_SIGN_IN`).
     pub password_sign_in: bool,
+    /// How long personal records are kept.
+    pub retention: Retention,
+}
+
+/// How long records about people are kept before housekeeping deletes
+/// them (raw usage events: `UsageConfig::retention_days`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    /// Audit log entries (`AI_AUDIT_RETENTION_DAYS`).
+    pub audit_days: i64,
+    /// Invitations, counted from their expiry or use
+    /// (`AI_INVITATION_RETENTION_DAYS`).
+    pub invitation_days: i64,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Retention {
+            audit_days: 400,
+            invitation_days: 30,
+        }
+    }
+}
+
+/// Seconds in `days` days.
+pub fn days(days: i64) -> i64 {
+    days * 24 * 60 * 60
 }
 
 /// How the deployment reaches model providers.

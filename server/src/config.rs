@@ -23,6 +23,8 @@ pub const DEFAULT_DATA_DIR: &str = "data";
 
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// How long audit entries and invitations are kept.
+    pub retention: app::state::Retention,
     /// Sign-in through the organisation's identity provider (`AI_OIDC_*`).
     pub single_sign_on: Option<SingleSignOn>,
     /// Whether people may sign in with a password (`AI_PASSWORD_SIGN_IN`).
@@ -371,7 +373,12 @@ impl Config {
                     .into(),
             });
         }
+        let retention = app::state::Retention {
+            audit_days: number("AI_AUDIT_RETENTION_DAYS", 400, 3650)?,
+            invitation_days: number("AI_INVITATION_RETENTION_DAYS", 30, 3650)?,
+        };
         Ok(Config {
+            retention,
             single_sign_on,
             password_sign_in,
             data_dir,

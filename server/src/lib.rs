@@ -141,6 +141,7 @@ pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Console, 
             usage: config.usage.clone(),
             single_sign_on: config.single_sign_on.clone().map(Arc::new),
             password_sign_in: config.password_sign_in,
+            retention: config.retention,
         },
         clock,
         master_keys: Arc::new(master.keys),
@@ -443,6 +444,29 @@ pub fn spawn_background(console: &Console, config: &Config) {
             }
             if let Err(error) = sessions.delete_expired(state.clock.now()).await {
                 tracing::error!(%error, "deleting expired sessions failed");
+            }
+            let pruned = [
+                (
+                    "audit entries",
+                    app::api_access::service::forget_old_entries(&state).await,
+                ),
+                (
+                    "invitations",
+                    app::members::service::forget_old_invitations(&state).await,
+                ),
+                (
+                    "failed sign-in records",
+                    app::accounts::service::forget_old_failures(&state).await,
+                ),
+            ];
+            for (what, outcome) in pruned {
+                match outcome {
+                    Ok(0) => {}
+                    Ok(deleted) => tracing::info!(deleted, what, "deleted past their retention"),
+                    Err(error) => {
+                        tracing::error!(%error, what, "deleting past their retention failed")
+                    }
+                }
             }
             match app::usage::service::forget_old_events(&state).await {
                 Ok(0) => {}

@@ -309,3 +309,12 @@ pub async fn insert_account(
         Err(error) => Err(error),
     }
 }
+
+/// Deletes failed sign-in records no throttle looks at any more.
+pub async fn forget_old_failures(state: &AppState) -> Result<u64, sqlx::Error> {
+    store::forget_failures_before(
+        &state.pool,
+        state.clock.now() - super::throttle::HORIZON_SECS,
+    )
+    .await
+}

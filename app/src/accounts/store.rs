@@ -308,3 +308,15 @@ pub async fn link_identity(
     .await?;
     Ok(())
 }
+
+/// Deletes failed sign-in records from before `before`.
+pub async fn forget_failures_before(
+    db: impl AnyExecutor<'_>,
+    before: i64,
+) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM sign_in_failures WHERE at < $1")
+        .bind(before)
+        .execute(db)
+        .await?
+        .rows_affected())
+}

@@ -158,6 +158,15 @@ pub async fn page(
     Ok((entries, has_older))
 }
 
+/// Deletes entries from before `before` (the audit log's retention).
+pub async fn forget_before(db: impl AnyExecutor<'_>, before: i64) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM audit_log WHERE at < $1")
+        .bind(before)
+        .execute(db)
+        .await?
+        .rows_affected())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -200,3 +200,17 @@ pub enum PolicyError {
     #[error("the policy could not be read right now")]
     Unavailable,
 }
+
+/// Deletes audit entries past the retention, and forgets the disclosures
+/// they recorded (the next answer with that key is audited afresh).
+pub async fn forget_old_entries(state: &AppState) -> Result<u64, sqlx::Error> {
+    let kept = crate::state::days(state.deployment.retention.audit_days);
+    let _turn = crate::db::write_turn(&state.pool).await;
+    let mut tx = state.pool.begin().await?;
+    let forgotten = audit::forget_before(&mut *tx, state.clock.now() - kept).await?;
+    if forgotten > 0 {
+        store::forget_disclosures_without_entries(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(forgotten)
+}

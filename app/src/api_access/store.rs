@@ -259,3 +259,16 @@ pub async fn count_disclosures(
     .await?;
     Ok(())
 }
+
+/// Forgets disclosures whose audit entry the retention deleted, so the
+/// next answer with that key is audited afresh.
+pub async fn forget_disclosures_without_entries(
+    db: impl AnyExecutor<'_>,
+) -> Result<u64, sqlx::Error> {
+    Ok(
+        sqlx::query("DELETE FROM key_disclosures WHERE audit_id NOT IN (SELECT id FROM audit_log)")
+            .execute(db)
+            .await?
+            .rows_affected(),
+    )
+}

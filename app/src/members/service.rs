@@ -437,3 +437,9 @@ pub async fn apply_sign_on_role(
 
 /// Who the audit log says acted when single sign-on changed a role.
 const SIGN_ON: &str = "Single sign-on";
+
+/// Deletes invitations expired or used longer ago than the retention.
+pub async fn forget_old_invitations(state: &AppState) -> Result<u64, sqlx::Error> {
+    let kept = crate::state::days(state.deployment.retention.invitation_days);
+    store::forget_invitations_before(&state.pool, state.clock.now() - kept).await
+}

@@ -253,3 +253,17 @@ pub async fn workspace_name(
         .fetch_optional(db)
         .await
 }
+
+/// Deletes invitations that expired, or were used, before `before`.
+pub async fn forget_invitations_before(
+    db: impl AnyExecutor<'_>,
+    before: i64,
+) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(
+        "DELETE FROM invitations WHERE expires_at < $1 OR (used_at IS NOT NULL AND used_at < $1)",
+    )
+    .bind(before)
+    .execute(db)
+    .await?
+    .rows_affected())
+}

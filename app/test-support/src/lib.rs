@@ -56,6 +56,7 @@ pub async fn fresh_state(plan: Plan) -> Fresh {
                 usage: Default::default(),
                 single_sign_on: None,
                 password_sign_in: true,
+                retention: Default::default(),
             },
             clock: Arc::new(clock.clone()),
             master_keys: Arc::new(

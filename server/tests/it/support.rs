@@ -58,6 +58,7 @@ pub async fn server_configured(plan: Plan, adjust: impl FnOnce(&mut Config)) -> 
         metrics: Default::default(),
         single_sign_on: None,
         password_sign_in: true,
+        retention: Default::default(),
     };
     adjust(&mut config);
     let clock = ManualClock::at(1_700_000_000);
