@@ -57,6 +57,9 @@ pub struct Deployment {
     pub password_sign_in: bool,
     /// How long personal records are kept.
     pub retention: Retention,
+    /// Members see the whole Activity panel (`AI_ACTIVITY_FOR_EVERYONE`);
+    /// by default they see their own entries only.
+    pub activity_for_everyone: bool,
 }
 
 /// How long records about people are kept before housekeeping deletes

@@ -23,6 +23,8 @@ pub const DEFAULT_DATA_DIR: &str = "data";
 
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// Members see the whole Activity panel, not only their own entries.
+    pub activity_for_everyone: bool,
     /// How long audit entries and invitations are kept.
     pub retention: app::state::Retention,
     /// Sign-in through the organisation's identity provider (`AI_OIDC_*`).
@@ -377,7 +379,9 @@ impl Config {
             audit_days: number("AI_AUDIT_RETENTION_DAYS", 400, 3650)?,
             invitation_days: number("AI_INVITATION_RETENTION_DAYS", 30, 3650)?,
         };
+        let activity_for_everyone = switch("AI_ACTIVITY_FOR_EVERYONE")?.unwrap_or(false);
         Ok(Config {
+            activity_for_everyone,
             retention,
             single_sign_on,
             password_sign_in,

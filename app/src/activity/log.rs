@@ -158,6 +158,29 @@ pub async fn page(
     Ok((entries, has_older))
 }
 
+/// Page `page` of the entries `actor_id` made themselves: what a member
+/// sees, where the activity is for admins.
+pub async fn page_of(
+    db: impl AnyExecutor<'_>,
+    workspace: &WorkspaceId,
+    actor_id: &str,
+    page: u32,
+) -> Result<(Vec<AuditEntry>, bool), sqlx::Error> {
+    let rows: Vec<AuditEntry> = sqlx::query_as(
+        "SELECT at, actor_name, subject, old_value, new_value, answers FROM audit_log
+         WHERE workspace_id = $1 AND actor_id = $4 ORDER BY at DESC, id DESC LIMIT $2 OFFSET $3",
+    )
+    .bind(workspace.as_str())
+    .bind(i64::from(PER_PAGE) + 1)
+    .bind(i64::from(page) * i64::from(PER_PAGE))
+    .bind(actor_id)
+    .fetch_all(db)
+    .await?;
+    let has_older = rows.len() > PER_PAGE as usize;
+    let entries = rows.into_iter().take(PER_PAGE as usize).collect();
+    Ok((entries, has_older))
+}
+
 /// Deletes entries from before `before` (the audit log's retention).
 pub async fn forget_before(db: impl AnyExecutor<'_>, before: i64) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query("DELETE FROM audit_log WHERE at < $1")

@@ -37,4 +37,6 @@ pub struct ActivityPage {
     /// Zero-based; 0 is the newest.
     pub page: u32,
     pub has_older: bool,
+    /// Only the viewer's own entries: the activity is for admins here.
+    pub only_yours: bool,
 }

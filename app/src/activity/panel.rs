@@ -10,6 +10,7 @@ use leptos::prelude::*;
 /// page loads it together with its other sections.
 #[component]
 pub fn Activity(activity: Result<ActivityPage, LoadError>) -> impl IntoView {
+    let only_yours = activity.as_ref().is_ok_and(|activity| activity.only_yours);
     let shown = match activity {
         Ok(activity) if activity.entries.is_empty() && activity.page == 0 => {
             view! { <p class="muted">"No changes yet."</p> }.into_any()
@@ -33,6 +34,14 @@ pub fn Activity(activity: Result<ActivityPage, LoadError>) -> impl IntoView {
     view! {
         <section class="setting activity" aria-labelledby="activity-title">
             <h2 id="activity-title">"Activity"</h2>
+            {only_yours
+                .then(|| {
+                    view! {
+                        <p class="muted" id="activity-only-yours">
+                            "Only your own changes are shown here; the workspace's admins see all of them."
+                        </p>
+                    }
+                })}
             {shown}
         </section>
     }

@@ -57,6 +57,7 @@ pub async fn fresh_state(plan: Plan) -> Fresh {
                 single_sign_on: None,
                 password_sign_in: true,
                 retention: Default::default(),
+                activity_for_everyone: false,
             },
             clock: Arc::new(clock.clone()),
             master_keys: Arc::new(

@@ -215,3 +215,28 @@ fn token_id_of(html: &str, name: &str) -> String {
         before.rfind("name=\"token_id\" value=\"").unwrap() + "name=\"token_id\" value=\"".len();
     before[at..].split('"').next().unwrap().to_string()
 }
+
+#[tokio::test]
+async fn members_see_only_their_own_activity_unless_the_operator_shows_them_all() {
+    for everyone in [false, true] {
+        let server = crate::support::server_configured(Plan::Team, |config| {
+            config.activity_for_everyone = everyone;
+        })
+        .await;
+        server.sign_in_as(Role::Admin).await;
+        server
+            .post_form("/api/settings/ai/enabled", "enabled=false&version=0")
+            .await;
+        let (_, page) = server.get("/settings/ai").await;
+        assert!(page.contains("AI features: On → Off"), "admins see it all");
+
+        server.sign_in_as(Role::Member).await;
+        let (_, page) = server.get("/settings/ai").await;
+        assert_eq!(
+            page.contains("AI features: On → Off"),
+            everyone,
+            "{everyone}"
+        );
+        assert_eq!(page.contains("Only your own changes are shown"), !everyone);
+    }
+}

@@ -59,6 +59,7 @@ pub async fn server_configured(plan: Plan, adjust: impl FnOnce(&mut Config)) -> 
         single_sign_on: None,
         password_sign_in: true,
         retention: Default::default(),
+        activity_for_everyone: false,
     };
     adjust(&mut config);
     let clock = ManualClock::at(1_700_000_000);
