@@ -2,7 +2,7 @@ use super::rules::{AtLimit, DEFAULT_WARN_PERCENT};
 use super::server_fns::{RemoveBudget, SetBudget};
 use super::{BudgetError, BudgetNotice, BudgetStatus, BUDGET_SECTION};
 use crate::boundary::LoadError;
-use crate::components::{ErrorCallout, Outcome};
+use crate::components::{ErrorCallout, FormSection};
 use crate::usage::money;
 use leptos::{prelude::*, server_fn::ServerFn};
 
@@ -28,17 +28,15 @@ pub fn Budget(
         Err(error) => view! { <ErrorCallout message=error.to_string() /> }.into_any(),
     };
     view! {
-        <section class="setting budget" id=BUDGET_SECTION aria-labelledby="budget-title">
-            <h2 id="budget-title">"Budget"</h2>
-            <p class="setting-description">
-                "A monthly limit on what this workspace's AI may cost. Admins are warned from a threshold on; at the limit AI can keep running or turn off until the next month."
-            </p>
-            <Outcome
-                notice=notice.map(|notice| notice.message())
-                error=error.map(|error| error.to_string())
-            />
+        <FormSection
+            id=BUDGET_SECTION
+            title="Budget"
+            description="A monthly limit on what this workspace's AI may cost. Admins are warned from a threshold on; at the limit AI can keep running or turn off until the next month."
+            notice=notice.map(|notice| notice.message())
+            error=error.map(|error| error.to_string())
+        >
             {body}
-        </section>
+        </FormSection>
     }
 }
 

@@ -4,12 +4,14 @@
 
 mod error_callout;
 mod form_page;
+mod form_section;
 mod new_password_fields;
 mod not_found;
 mod settings_shell;
 
 pub use error_callout::{ErrorCallout, Outcome};
 pub use form_page::{form_page, FormOutcome};
+pub use form_section::FormSection;
 pub use new_password_fields::NewPasswordFields;
 pub use not_found::NotFound;
 pub use settings_shell::SettingsShell;

@@ -3,7 +3,7 @@ use super::server_fns::{FeaturesSnapshot, SetAgentActions, SetFeatureAudience};
 use super::store_keys::AGENT_ACTIONS;
 use super::{FeaturesError, FeaturesNotice, FEATURES_SECTION};
 use crate::boundary::LoadError;
-use crate::components::{ErrorCallout, Outcome};
+use crate::components::{ErrorCallout, FormSection};
 use leptos::{prelude::*, server_fn::ServerFn};
 
 /// The Features section of the AI page: who may use each AI feature, and
@@ -19,26 +19,25 @@ pub fn Features(
         Ok(snapshot) => view! { <Choices snapshot ai_enabled /> }.into_any(),
         Err(error) => view! { <ErrorCallout message=error.to_string() /> }.into_any(),
     };
-    view! {
-        <section class="setting features" id=FEATURES_SECTION aria-labelledby="features-title">
-            <h2 id="features-title">"Features"</h2>
-            <p class="setting-description">
-                "Who may use each AI feature. Services ask before every use, so a change applies from their next request."
+    let ai_off = (!ai_enabled).then(|| {
+        view! {
+            <p class="callout" id="features-ai-off">
+                "AI is off for this workspace, so every feature is off. The choices below are kept and apply when AI is on."
             </p>
-            {(!ai_enabled)
-                .then(|| {
-                    view! {
-                        <p class="callout" id="features-ai-off">
-                            "AI is off for this workspace, so every feature is off. The choices below are kept and apply when AI is on."
-                        </p>
-                    }
-                })}
-            <Outcome
-                notice=notice.map(|notice| notice.message())
-                error=error.map(|error| error.to_string())
-            />
+        }
+        .into_any()
+    });
+    view! {
+        <FormSection
+            id=FEATURES_SECTION
+            title="Features"
+            description="Who may use each AI feature. Services ask before every use, so a change applies from their next request."
+            note=ai_off
+            notice=notice.map(|notice| notice.message())
+            error=error.map(|error| error.to_string())
+        >
             {body}
-        </section>
+        </FormSection>
     }
 }
 

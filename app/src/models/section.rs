@@ -1,6 +1,6 @@
 use super::server_fns::{ModelsSnapshot, RefreshModelList, SaveModels};
 use super::{ModelsError, ModelsNotice, MODELS_SETTING};
-use crate::components::{ErrorCallout, Outcome};
+use crate::components::{ErrorCallout, FormSection};
 use leptos::{prelude::*, server_fn::ServerFn};
 
 /// The Models section: which models services may use, and the default.
@@ -16,17 +16,15 @@ pub fn Models(
         Err(error) => view! { <ErrorCallout message=error.to_string() /> }.into_any(),
     };
     view! {
-        <section class="setting models" id=MODELS_SETTING aria-labelledby="models-title">
-            <h2 id="models-title">"Models"</h2>
-            <p class="setting-description">
-                "Which of the provider's models this workspace's AI services may use, and the one they use unless they have a reason to pick another."
-            </p>
-            <Outcome
-                notice=notice.map(|notice| notice.message())
-                error=error.map(|error| error.to_string())
-            />
+        <FormSection
+            id=MODELS_SETTING
+            title="Models"
+            description="Which of the provider's models this workspace's AI services may use, and the one they use unless they have a reason to pick another."
+            notice=notice.map(|notice| notice.message())
+            error=error.map(|error| error.to_string())
+        >
             {body}
-        </section>
+        </FormSection>
     }
 }
 
