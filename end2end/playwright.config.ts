@@ -189,7 +189,7 @@ export default defineConfig({
   projects: [
     {
       name: 'team',
-      testMatch: /switches|accessibility|page-weight|accounts|first-admin|conflict|members|provider-plan|api-access|features|usage/,
+      testMatch: /switches|accessibility|page-weight|accounts|first-admin|conflict|members|provider-plan|api-access|features|usage|privacy/,
       use: { baseURL: url('team') },
     },
     {

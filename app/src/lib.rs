@@ -18,6 +18,7 @@ pub mod features;
 pub mod members;
 pub mod model_provider;
 pub mod models;
+pub mod privacy;
 pub mod usage;
 
 // Shared by every screen.
@@ -70,6 +71,9 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <routes::Pages />
+            <footer class="site-footer">
+                <a href=routes::PRIVACY>"Privacy"</a>
+            </footer>
         </Router>
     }
 }

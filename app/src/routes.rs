@@ -17,6 +17,8 @@ pub const MEMBERS: &str = "/settings/members";
 pub const API_ACCESS: &str = "/settings/api";
 /// Your account: one's own password.
 pub const ACCOUNT: &str = "/settings/account";
+/// The Privacy page, for anyone.
+pub const PRIVACY: &str = "/privacy";
 /// Where an invitation link leads.
 pub const JOIN: &str = "/join";
 /// The sign-in page.
@@ -105,7 +107,7 @@ impl Section {
 /// the constants above.
 #[component]
 pub fn Pages() -> impl IntoView {
-    use crate::{accounts, ai_settings, api_access, components, members};
+    use crate::{accounts, ai_settings, api_access, components, members, privacy};
     view! {
         <Routes fallback=components::NotFound>
             <Route
@@ -121,6 +123,7 @@ pub fn Pages() -> impl IntoView {
             <Route path=path!("/settings/members") view=members::MembersPage ssr=SsrMode::Async />
             <Route path=path!("/settings/api") view=api_access::ApiAccessPage ssr=SsrMode::Async />
             <Route path=path!("/join") view=members::JoinPage ssr=SsrMode::Async />
+            <Route path=path!("/privacy") view=privacy::PrivacyPage ssr=SsrMode::Async />
             <Route path=path!("/login") view=accounts::SignInPage />
             <Route path=path!("/setup") view=accounts::SetupPage ssr=SsrMode::Async />
         </Routes>
@@ -144,6 +147,7 @@ mod tests {
             API_ACCESS,
             ACCOUNT,
             JOIN,
+            PRIVACY,
             SIGN_IN,
             SETUP,
         ]

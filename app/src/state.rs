@@ -60,6 +60,8 @@ pub struct Deployment {
     /// Members see the whole Activity panel (`AI_ACTIVITY_FOR_EVERYONE`);
     /// by default they see their own entries only.
     pub activity_for_everyone: bool,
+    /// The privacy notice's operator facts and sections.
+    pub privacy: crate::privacy::PrivacyConfig,
 }
 
 /// How long records about people are kept before housekeeping deletes

@@ -1,40 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
-import type { Browser, Page } from '@playwright/test';
-import { BrowserGuard, expect, test } from './fixtures';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { invite, joinInNewBrowser, openMembers, REMOVED, row } from './membership';
 import { PASSWORD, people } from './people';
-
-const table = (page: Page) => page.getByRole('table').first();
-const row = (page: Page, name: string) => table(page).getByRole('row').filter({ hasText: name });
-
-async function openMembers(page: Page) {
-  await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Members' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Members' })).toBeVisible();
-}
-
-/** Creates an invitation and returns the link the page shows once. */
-async function invite(page: Page, email: string, role: 'Member' | 'Admin') {
-  await page.getByLabel('E-mail address').fill(email);
-  await page.getByLabel('Role').selectOption({ label: role });
-  await page.getByRole('button', { name: 'Create invitation link' }).click();
-  await expect(page.getByRole('status')).toHaveText('Invitation created.');
-  return page.getByRole('textbox', { name: 'Invitation link' }).inputValue();
-}
-
-/** Opens `link` in a browser of its own, as the invited person would. */
-async function joinInNewBrowser(browser: Browser, link: string, name: string) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const guard = new BrowserGuard(page, true);
-  await page.goto(link);
-  await expect(page.getByRole('heading', { level: 1, name: /^Join / })).toBeVisible();
-  expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
-  await page.getByLabel('Your name').fill(name);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('Password again').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account and join' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'AI & agents' })).toBeVisible();
-  return { page, guard, close: () => context.close() };
-}
 
 test('an admin invites someone, who joins with the link; role changes and removal apply at once', async ({
   page,
@@ -62,7 +30,7 @@ test('an admin invites someone, who joins with the link; role changes and remova
 
   await row(page, 'Grace Hopper').getByText('Remove…').click();
   await row(page, 'Grace Hopper').getByRole('button', { name: 'Remove Grace Hopper' }).click();
-  await expect(page.getByRole('status')).toHaveText('Removed from the workspace and signed out.');
+  await expect(page.getByRole('status')).toHaveText(REMOVED);
   await expect(row(page, 'Grace Hopper')).toHaveCount(0);
   await grace.page.reload();
   await expect(grace.page).toHaveURL(/\/login/);

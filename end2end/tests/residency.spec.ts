@@ -22,7 +22,18 @@ test('an EU workspace is served from the EU endpoint and warned before an Anthro
   await expect(
     provider.section.getByText('Outside the EU: requests leave it and are processed in the United States'),
   ).toBeVisible();
+  // The Privacy page says where requests go now.
+  await page.goto('/privacy');
+  const processing = page.getByRole('region', { name: 'Where data is processed' });
+  await expect(processing).toContainText("This workspace's data is kept in the EU.");
+  await expect(processing).toContainText(
+    "Anthropic, with the workspace's own key, processed in the United States. This takes AI requests out of the EU",
+  );
+  await settings.goto();
   // Back to the EU endpoint, for a clean server.
   await provider.removeKey();
   await expect(provider.section.getByText('In the EU', { exact: true })).toBeVisible();
+  await page.goto('/privacy');
+  await expect(processing).toContainText('OpenAI, the provider this console manages, processed in the EU.');
+  await expect(processing).not.toContainText('out of the EU');
 });

@@ -23,6 +23,10 @@ pub const DEFAULT_DATA_DIR: &str = "data";
 
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// The privacy notice's operator, contact, date and own sections
+    /// (`AI_OPERATOR_NAME`, `AI_OPERATOR_CONTACT`,
+    /// `AI_PRIVACY_NOTICE_UPDATED`, `AI_PRIVACY_NOTICE_FILE`).
+    pub privacy: app::privacy::PrivacyConfig,
     /// Members see the whole Activity panel, not only their own entries.
     pub activity_for_everyone: bool,
     /// How long audit entries and invitations are kept.
@@ -115,6 +119,12 @@ pub enum ConfigError {
     Currency(String),
     #[error("AI_PRICES_FILE: {0}")]
     Prices(String),
+    #[error(
+        "AI_PRIVACY_NOTICE_UPDATED: \"{0}\" is not a date; expected YYYY-MM-DD, e.g. 2026-11-25"
+    )]
+    NoticeDate(String),
+    #[error("AI_PRIVACY_NOTICE_FILE: {0}")]
+    NoticeFile(String),
     #[error("AI_BUDGET_WEBHOOK_URL: \"{0}\" is not a webhook address; expected http(s)://host[:port][/path]")]
     WebhookUrl(String),
     #[error("AI_BUDGET_WEBHOOK_SECRET: {0}")]
@@ -380,7 +390,27 @@ impl Config {
             invitation_days: number("AI_INVITATION_RETENTION_DAYS", 30, 3650)?,
         };
         let activity_for_everyone = switch("AI_ACTIVITY_FOR_EVERYONE")?.unwrap_or(false);
+        let privacy = app::privacy::PrivacyConfig {
+            operator_name: value("AI_OPERATOR_NAME")?.map(|name| name.trim().to_string()),
+            operator_contact: value("AI_OPERATOR_CONTACT")?.map(|to| to.trim().to_string()),
+            updated: match value("AI_PRIVACY_NOTICE_UPDATED")? {
+                Some(date) if date.trim().parse::<jiff::civil::Date>().is_ok() => {
+                    date.trim().to_string()
+                }
+                Some(date) => return Err(ConfigError::NoticeDate(date)),
+                None => app::privacy::BUILT_IN_NOTICE_DATE.to_string(),
+            },
+            operator_sections: match value("AI_PRIVACY_NOTICE_FILE")? {
+                Some(path) => {
+                    let markdown = std::fs::read_to_string(path.trim())
+                        .map_err(|error| ConfigError::NoticeFile(format!("{path}: {error}")))?;
+                    app::privacy::operator_sections::render(&markdown)
+                }
+                None => Vec::new(),
+            },
+        };
         Ok(Config {
+            privacy,
             activity_for_everyone,
             retention,
             single_sign_on,

@@ -143,6 +143,7 @@ pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Console, 
             password_sign_in: config.password_sign_in,
             retention: config.retention,
             activity_for_everyone: config.activity_for_everyone,
+            privacy: config.privacy.clone(),
         },
         clock,
         master_keys: Arc::new(master.keys),
@@ -195,13 +196,7 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
     // conversion (see `app::boundary`).
     let routes = generate_route_list(App);
     let tls = config.served_over_tls();
-    // `__Host-` makes browsers refuse the cookie unless it is Secure, set
-    // by this host, for the whole site: no subdomain can plant one.
-    let cookie_name = if tls {
-        "__Host-console_session"
-    } else {
-        "console_session"
-    };
+    let cookie_name = app::accounts::session::cookie_name(tls);
     let sessions = SessionManagerLayer::new(console.sessions.clone())
         .with_name(cookie_name)
         .with_secure(tls)

@@ -48,6 +48,13 @@ pub fn check_new_account(
     password: &str,
     password_again: &str,
 ) -> Result<(), CredentialProblem> {
+    check_name(name)?;
+    check_email(email)?;
+    check_new_password(password, password_again)
+}
+
+/// Checks a person's name as typed (surrounding spaces are dropped).
+pub fn check_name(name: &str) -> Result<(), CredentialProblem> {
     let name = name.trim();
     if name.is_empty() {
         return Err(CredentialProblem::NameMissing);
@@ -58,8 +65,7 @@ pub fn check_new_account(
     if name.chars().any(is_hidden) {
         return Err(CredentialProblem::NameHiddenCharacters);
     }
-    check_email(email)?;
-    check_new_password(password, password_again)
+    Ok(())
 }
 
 /// Checks that `email` looks like an address someone can receive mail at.

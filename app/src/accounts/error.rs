@@ -38,6 +38,14 @@ refusals! {
         SignOnEmailTaken = "sign-on-email-taken" => 409,
         #[error("The identity provider did not say who you are (no usable e-mail address). Nothing was changed.")]
         SignOnIncomplete = "sign-on-incomplete" => 401,
+        #[error("This account is suspended: it cannot sign in for now. Ask an admin of your workspace.")]
+        Suspended = "suspended" => 403,
+        #[error("You are the workspace's only admin, so your account cannot be deleted yet. Make another member an admin on the Members page first.")]
+        LastAdminCannotLeave = "last-admin" => 409,
+        #[error("That is not your e-mail address. Nothing was deleted.")]
+        ConfirmationWrong = "confirmation-wrong" => 403,
+        #[error("Your e-mail address comes from your organisation's sign-in. Change it there.")]
+        EmailFromSignOn = "email-from-sign-on" => 409,
     }
     standard,
 }

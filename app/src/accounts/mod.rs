@@ -10,6 +10,7 @@ pub mod credentials;
 mod error;
 #[cfg(feature = "ssr")]
 pub mod password;
+pub mod personal_data;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod service;
@@ -33,6 +34,23 @@ pub use setup_page::SetupPage;
 pub use sign_in_page::SignInPage;
 
 use crate::routes::HOME;
+
+/// "Your account" as its page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AccountSummary {
+    pub viewer: crate::domain::Viewer,
+    pub email: String,
+    /// Signs in through the identity provider: no password here, and the
+    /// e-mail address is the provider's.
+    pub signs_in_with_sign_on: bool,
+}
+
+crate::notices! {
+    /// A change on "Your account" that worked.
+    pub enum AccountNotice {
+        Profile = "profile" => "Your name and e-mail address were saved.",
+    }
+}
 
 /// Only our own paths are followed after sign-in, so a crafted link
 /// cannot send someone to another site. Browsers forgive a lot in a

@@ -188,6 +188,8 @@ pub async fn verify_credentials(
     .await
     .map_err(|e| hashing_failed("verifying a password", e))?;
     match user {
+        // Said only to whoever knows the password.
+        Some(user) if matches && user.suspended_at.is_some() => Err(AuthError::Suspended),
         Some(user) if matches => Ok(user.id),
         _ => Err(AuthError::InvalidCredentials),
     }
@@ -211,6 +213,11 @@ pub async fn sign_in(
                 Ok(user_id)
             }
             Err(AuthError::InvalidCredentials) => Err(AuthError::InvalidCredentials),
+            // The password was right: not a guess to count.
+            Err(AuthError::Suspended) => {
+                attempts::succeeded(state, attempt).await?;
+                Err(AuthError::Suspended)
+            }
             Err(other) => {
                 attempts::not_checked(state, attempt).await;
                 Err(other)
@@ -223,6 +230,7 @@ pub async fn sign_in(
         Err(AuthError::InvalidCredentials) => "wrong_password",
         Err(AuthError::TooManyAttempts(_)) => "throttled",
         Err(AuthError::Busy) => "busy",
+        Err(AuthError::Suspended) => "suspended",
         Err(_) => "unavailable",
     };
     metrics::counter!("ai_console_sign_ins_total", "outcome" => outcome).increment(1);
@@ -317,4 +325,241 @@ pub async fn forget_old_failures(state: &AppState) -> Result<u64, sqlx::Error> {
         state.clock.now() - super::throttle::HORIZON_SECS,
     )
     .await
+}
+
+/// Suspends `user_id` from `at` in the caller's transaction; every
+/// session of theirs ends.
+pub async fn suspend(db: impl AnyExecutor<'_>, user_id: &str, at: i64) -> Result<(), sqlx::Error> {
+    store::suspend(db, user_id, at).await
+}
+
+/// Lifts the suspension of `user_id`, in the caller's transaction.
+pub async fn restore(db: impl AnyExecutor<'_>, user_id: &str) -> Result<(), sqlx::Error> {
+    store::restore(db, user_id).await
+}
+
+/// Deletes the account `user_id` and everything kept to sign them in
+/// (sessions, failed sign-ins at `email`, linked identities), in the
+/// caller's transaction.
+pub async fn delete_person(
+    tx: &mut crate::db::Tx<'_>,
+    user_id: &str,
+    email: &str,
+) -> Result<(), sqlx::Error> {
+    store::delete_person(tx, user_id, email).await
+}
+
+/// Whether the account signs in through the identity provider (it has
+/// no password of its own).
+pub async fn signs_in_with_sign_on(state: &AppState, user_id: &str) -> Result<bool, AuthError> {
+    store::identity_issuer(&state.pool, user_id)
+        .await
+        .map(|issuer| issuer.is_some())
+        .map_err(|e| unavailable("looking up an identity", e))
+}
+
+/// Checks what a person typed to confirm deleting their own account: the
+/// password, or for an account of the identity provider (which has no
+/// password here) their own e-mail address.
+pub async fn confirm_deletion(
+    state: &AppState,
+    actor: &crate::accounts::session::Actor,
+    client: &str,
+    typed: &str,
+) -> Result<(), AuthError> {
+    if signs_in_with_sign_on(state, &actor.user_id).await? {
+        let user = store::find_by_id(&state.pool, &actor.user_id)
+            .await
+            .map_err(|e| unavailable("looking up an account", e))?
+            .ok_or(AuthError::SignInRequired)?;
+        return match normalize_email(typed) == user.email {
+            true => Ok(()),
+            false => Err(AuthError::ConfirmationWrong),
+        };
+    }
+    confirm_password(state, actor, client, typed).await
+}
+
+/// Corrects the signed-in person's name and e-mail address. A new address
+/// needs the password (it is what signs them in); an account of the
+/// identity provider keeps the address the provider gave. Each change is
+/// audited.
+pub async fn change_profile(
+    state: &AppState,
+    actor: &crate::accounts::session::Actor,
+    client: &str,
+    name: &str,
+    email: &str,
+    current_password: &str,
+) -> Result<(), AuthError> {
+    crate::accounts::credentials::check_name(name)?;
+    check_email(email)?;
+    let name = name.trim();
+    let email = normalize_email(email);
+    let user = store::find_by_id(&state.pool, &actor.user_id)
+        .await
+        .map_err(|e| unavailable("looking up an account", e))?
+        .ok_or(AuthError::SignInRequired)?;
+    let email_changes = email != user.email;
+    if email_changes {
+        if signs_in_with_sign_on(state, &actor.user_id).await? {
+            return Err(AuthError::EmailFromSignOn);
+        }
+        confirm_password(state, actor, client, current_password).await?;
+    }
+    if !email_changes && name == user.name {
+        return Ok(());
+    }
+    let now = state.clock.now();
+    let changed: Result<Result<(), AuthError>, sqlx::Error> = async {
+        let _turn = crate::db::write_turn(&state.pool).await;
+        let mut tx = state.pool.begin().await?;
+        match store::update_profile(&mut *tx, &actor.user_id, name, &email).await {
+            Err(error) if store::is_unique_violation(&error) => {
+                return Ok(Err(AuthError::EmailTaken))
+            }
+            other => other?,
+        }
+        if name != user.name {
+            let subject = "Own name";
+            audit::record_change(&mut *tx, actor, now, subject, Some(&user.name), name).await?;
+        }
+        if email_changes {
+            let (old, new) = (audit::shown_email(&user.email), audit::shown_email(&email));
+            audit::record_change(&mut *tx, actor, now, "Own e-mail address", Some(&old), &new)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+    .await;
+    changed.map_err(|e| unavailable("correcting an account", e))?
+}
+
+/// Everything the console keeps about the signed-in person, for their
+/// download. Secrets (password hash, tokens, keys) are never part of it.
+pub async fn export(
+    state: &AppState,
+    actor: &crate::accounts::session::Actor,
+) -> Result<super::personal_data::PersonalData, AuthError> {
+    use super::personal_data::*;
+    let failed = |e| unavailable("exporting someone's data", e);
+    let user = store::find_by_id(&state.pool, &actor.user_id)
+        .await
+        .map_err(failed)?
+        .ok_or(AuthError::SignInRequired)?;
+    let workspace = &actor.workspace;
+    let issuer = store::identity_issuer(&state.pool, &user.id)
+        .await
+        .map_err(failed)?;
+    let sessions = super::session::sessions_of(state, &user.id, user.session_generation)
+        .await
+        .map_err(failed)?;
+    let activity = audit::all_of(&state.pool, workspace, &user.id)
+        .await
+        .map_err(failed)?;
+    let invitations = crate::members::service::invitations_sent_by(state, workspace, &user.id)
+        .await
+        .map_err(failed)?;
+    let tokens = crate::api_access::service::made_by(state, workspace, &user.id)
+        .await
+        .map_err(failed)?;
+    let failures = store::failures_of_account(&state.pool, &user.email, 0)
+        .await
+        .map_err(failed)?;
+    let at = |secs: Option<i64>| secs.map(rfc3339);
+    Ok(PersonalData {
+        exported_at: rfc3339(state.clock.now()),
+        about: "Everything this console keeps about you. Passwords, tokens and keys are never \
+                included: the console keeps only what cannot be turned back into them."
+            .to_string(),
+        account: AccountData {
+            name: user.name,
+            email: user.email,
+            role: user.role.label().to_string(),
+            workspace: workspace.as_str().to_string(),
+            created_at: rfc3339(user.created_at),
+            signs_in_with: match issuer {
+                Some(issuer) => format!("single sign-on ({issuer})"),
+                None => "password".to_string(),
+            },
+            suspended_since: at(user.suspended_at),
+        },
+        sessions: sessions
+            .into_iter()
+            .map(|session| SessionData {
+                signed_in_at: rfc3339(session.signed_in_at),
+                last_activity_at: rfc3339(session.last_activity_at),
+                ends_at: rfc3339(session.ends_at),
+            })
+            .collect(),
+        activity: activity
+            .into_iter()
+            .map(|entry| ActivityData {
+                at: rfc3339(entry.at),
+                subject: entry.subject,
+                old_value: entry.old_value,
+                new_value: entry.new_value,
+            })
+            .collect(),
+        invitations_sent: invitations
+            .into_iter()
+            .map(|invitation| InvitationData {
+                email: invitation.email,
+                role: invitation.role.label().to_string(),
+                created_at: rfc3339(invitation.created_at),
+                expires_at: rfc3339(invitation.expires_at),
+                used_at: at(invitation.used_at),
+            })
+            .collect(),
+        service_tokens_created: tokens
+            .into_iter()
+            .map(|(token, revoked_at)| TokenData {
+                name: token.name,
+                may_receive_keys: token.may_receive_keys,
+                created_at: rfc3339(token.created_at),
+                last_used_at: at(token.last_used_at),
+                expires_at: at(token.expires_at),
+                revoked_at: at(revoked_at),
+            })
+            .collect(),
+        failed_sign_ins: failures.into_iter().map(rfc3339).collect(),
+    })
+}
+
+/// "Your account" for the signed-in person.
+pub async fn summary(
+    state: &AppState,
+    actor: &crate::accounts::session::Actor,
+) -> Result<super::AccountSummary, AuthError> {
+    let user = store::find_by_id(&state.pool, &actor.user_id)
+        .await
+        .map_err(|e| unavailable("looking up an account", e))?
+        .ok_or(AuthError::SignInRequired)?;
+    Ok(super::AccountSummary {
+        viewer: actor.viewer(state).await,
+        email: user.email,
+        signs_in_with_sign_on: signs_in_with_sign_on(state, &actor.user_id).await?,
+    })
+}
+
+/// The account `user_id`, if it exists; a failed read is logged and
+/// reads as none (for what a page may leave out).
+pub async fn find(state: &AppState, user_id: &str) -> Option<store::UserRecord> {
+    match store::find_by_id(&state.pool, user_id).await {
+        Ok(user) => user,
+        Err(error) => {
+            tracing::error!(%error, "looking up an account failed");
+            None
+        }
+    }
+}
+
+/// Notes that `user_id` dismissed the notice of privacy notice `version`.
+pub async fn note_privacy_notice_seen(
+    state: &AppState,
+    user_id: &str,
+    version: &str,
+) -> Result<(), sqlx::Error> {
+    store::note_privacy_notice_seen(&state.pool, user_id, version).await
 }

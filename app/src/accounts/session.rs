@@ -17,6 +17,17 @@ const SIGNED_IN: &str = "signed_in";
 /// A session ends this long after sign-in, however active.
 pub const ABSOLUTE_LIFETIME_SECS: i64 = 8 * 60 * 60;
 /// A session ends after this long without a request.
+/// The session cookie's name. Over TLS, `__Host-` makes browsers refuse
+/// the cookie unless it is Secure, set by this host, for the whole site:
+/// no subdomain can plant one.
+pub fn cookie_name(served_over_tls: bool) -> &'static str {
+    if served_over_tls {
+        "__Host-console_session"
+    } else {
+        "console_session"
+    }
+}
+
 pub const IDLE_LIFETIME_SECS: i64 = 30 * 60;
 /// Activity is written down at most this often: a page view is a read,
 /// not a write, yet the idle limit slides with every request.
@@ -51,6 +62,7 @@ impl Actor {
             name: self.name.clone(),
             role: self.role,
             budget_alert: crate::budget::service::alert(state, self).await,
+            notice_change: crate::privacy::service::change_to_tell(state, self).await,
         }
     }
 }
@@ -198,8 +210,10 @@ pub async fn actor(state: &AppState, session: &Session) -> Result<Option<Actor>,
         return Ok(None);
     }
     let user = store::find_by_id(&state.pool, &signed_in.user_id).await?;
-    // Gone, or signed in before the password last changed.
-    let Some(user) = user.filter(|user| signed_in.generation == user.session_generation) else {
+    // Gone, suspended, or signed in before the password last changed.
+    let Some(user) = user.filter(|user| {
+        signed_in.generation == user.session_generation && user.suspended_at.is_none()
+    }) else {
         session.flush().await?;
         return Ok(None);
     };
@@ -309,4 +323,48 @@ pub async fn take_for_page<T: serde::de::DeserializeOwned>(slot: &str) -> Option
 /// cannot be opened as another's.
 fn shown_once_context(slot: &str) -> String {
     format!("shown-once/{slot}")
+}
+
+/// A live session of someone's, as their export lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionSummary {
+    pub signed_in_at: i64,
+    pub last_activity_at: i64,
+    /// When it ends unless used again (idle) or at the latest (absolute).
+    pub ends_at: i64,
+}
+
+/// The sessions of `user` still signed in now, from their stored data.
+pub async fn sessions_of(
+    state: &AppState,
+    user_id: &str,
+    generation: i64,
+) -> Result<Vec<SessionSummary>, sqlx::Error> {
+    #[derive(Deserialize)]
+    struct Stored {
+        data: std::collections::HashMap<String, serde_json::Value>,
+    }
+    let now = state.clock.now();
+    let mut found = Vec::new();
+    for data in store::sessions_data_of(&state.pool, user_id).await? {
+        let signed_in = serde_json::from_str::<Stored>(&data)
+            .ok()
+            .and_then(|mut stored| stored.data.remove(SIGNED_IN))
+            .and_then(|value| serde_json::from_value::<SignedIn>(value).ok());
+        let Some(signed_in) = signed_in.filter(|s| s.user_id == user_id) else {
+            continue;
+        };
+        let last = signed_in.last_seen.max(signed_in.signed_in_at);
+        let ends_at =
+            (signed_in.signed_in_at + ABSOLUTE_LIFETIME_SECS).min(last + IDLE_LIFETIME_SECS);
+        if signed_in.generation == generation && ends_at > now {
+            found.push(SessionSummary {
+                signed_in_at: signed_in.signed_in_at,
+                last_activity_at: last,
+                ends_at,
+            });
+        }
+    }
+    found.sort_by_key(|session| std::cmp::Reverse(session.last_activity_at));
+    Ok(found)
 }

@@ -41,12 +41,13 @@ const SIGN_ON_START: &str = "/auth/oidc/start";
 pub fn SignInPage() -> impl IntoView {
     let ways = sign_in_ways();
     let query = use_query_map();
-    let (error, email, next, signed_out) = query.with_untracked(|q| {
+    let (error, email, next, signed_out, deleted) = query.with_untracked(|q| {
         (
             q.get("error").and_then(|code| AuthError::from_code(&code)),
             q.get("email").unwrap_or_default(),
             q.get("next").unwrap_or_default(),
             q.get("signed_out").is_some(),
+            q.get("deleted").is_some(),
         )
     });
     view! {
@@ -56,6 +57,14 @@ pub fn SignInPage() -> impl IntoView {
             <p class="lead">"Sign in to see and change this workspace's AI settings."</p>
             {signed_out
                 .then(|| view! { <p class="callout" role="status">"You are signed out."</p> })}
+            {deleted
+                .then(|| {
+                    view! {
+                        <p class="callout" role="status">
+                            "Your account was deleted and your name and e-mail address were erased from the console."
+                        </p>
+                    }
+                })}
             {error
                 .map(|error| {
                     view! { <ErrorCallout message=error.to_string() /> }

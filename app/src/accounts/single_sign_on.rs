@@ -87,6 +87,13 @@ pub async fn sign_in_verified(
         Some(user_id) => user_id,
         None => first_sign_in(state, sso, person, role).await?,
     };
+    let suspended = store::find_by_id(&state.pool, &user_id)
+        .await
+        .map_err(unavailable("looking up an account"))?
+        .is_some_and(|user| user.suspended_at.is_some());
+    if suspended {
+        return Err(AuthError::Suspended);
+    }
     crate::members::service::apply_sign_on_role(state, &user_id, role)
         .await
         .map_err(unavailable("applying the role from single sign-on"))?;

@@ -18,9 +18,15 @@ pub struct UserRecord {
     pub role: Role,
     /// Sessions signed in under an older generation are void.
     pub session_generation: i64,
+    pub created_at: i64,
+    /// Set while an admin has the account suspended: no sign-in.
+    pub suspended_at: Option<i64>,
+    /// The privacy notice version whose change notice they dismissed.
+    pub privacy_notice_seen: Option<String>,
 }
 
-const USER_COLUMNS: &str = "id, workspace_id, email, name, password_hash, role, session_generation";
+const USER_COLUMNS: &str = "id, workspace_id, email, name, password_hash, role, session_generation,
+     created_at, suspended_at, privacy_notice_seen";
 
 /// Stores a new password hash and moves the user to a new session
 /// generation, voiding every existing session.
@@ -319,4 +325,109 @@ pub async fn forget_failures_before(
         .execute(db)
         .await?
         .rows_affected())
+}
+
+/// Changes the name and e-mail address (normalised) of `user_id`. Fails
+/// with a unique-constraint error when the address is taken.
+pub async fn update_profile(
+    db: impl AnyExecutor<'_>,
+    user_id: &str,
+    name: &str,
+    email: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET name = $2, email = $3 WHERE id = $1")
+        .bind(user_id)
+        .bind(name)
+        .bind(email)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Suspends `user_id` from `at`, voiding every session of theirs.
+pub async fn suspend(db: impl AnyExecutor<'_>, user_id: &str, at: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE users SET suspended_at = $2, session_generation = session_generation + 1
+         WHERE id = $1",
+    )
+    .bind(user_id)
+    .bind(at)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Lifts the suspension of `user_id`.
+pub async fn restore(db: impl AnyExecutor<'_>, user_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET suspended_at = NULL WHERE id = $1")
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Notes that `user_id` dismissed the notice of privacy notice `version`.
+pub async fn note_privacy_notice_seen(
+    db: impl AnyExecutor<'_>,
+    user_id: &str,
+    version: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET privacy_notice_seen = $2 WHERE id = $1")
+        .bind(user_id)
+        .bind(version)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// The issuer of the identity provider `user_id` signs in with, if any.
+pub async fn identity_issuer(
+    db: impl AnyExecutor<'_>,
+    user_id: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT issuer FROM external_identities WHERE user_id = $1 LIMIT 1")
+        .bind(user_id)
+        .fetch_optional(db)
+        .await
+}
+
+/// Stored session rows of `user_id`: (start, last activity, expiry).
+/// Rows keep the id only as a digest, so this reads their data.
+pub async fn sessions_data_of(
+    db: impl AnyExecutor<'_>,
+    user_id: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT data FROM sessions WHERE data LIKE $1")
+        .bind(session_pattern(user_id))
+        .fetch_all(db)
+        .await
+}
+
+/// A `LIKE` pattern for session data naming `user_id` (hexadecimal, so
+/// nothing in it needs escaping).
+fn session_pattern(user_id: &str) -> String {
+    format!("%\"user_id\":\"{user_id}\"%")
+}
+
+/// Deletes everything stored about `user_id` as a person who signs in:
+/// their sessions, failed sign-ins at their address, linked identities
+/// and the account itself.
+pub async fn delete_person(tx: &mut Tx<'_>, user_id: &str, email: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE data LIKE $1")
+        .bind(session_pattern(user_id))
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM sign_in_failures WHERE account = $1")
+        .bind(email)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM external_identities WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM users WHERE id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }

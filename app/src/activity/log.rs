@@ -181,6 +181,96 @@ pub async fn page_of(
     Ok((entries, has_older))
 }
 
+/// Every entry `actor_id` made, newest first (a person's export).
+pub async fn all_of(
+    db: impl AnyExecutor<'_>,
+    workspace: &WorkspaceId,
+    actor_id: &str,
+) -> Result<Vec<AuditEntry>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT at, actor_name, subject, old_value, new_value, answers FROM audit_log
+         WHERE workspace_id = $1 AND actor_id = $2 ORDER BY at DESC, id DESC",
+    )
+    .bind(workspace.as_str())
+    .bind(actor_id)
+    .fetch_all(db)
+    .await
+}
+
+#[derive(sqlx::FromRow)]
+struct EntryText {
+    id: i64,
+    actor_id: Option<String>,
+    actor_name: String,
+    subject: String,
+    old_value: Option<String>,
+    new_value: Option<String>,
+}
+
+/// `text` for a SQL `LIKE … ESCAPE '\'` that matches it anywhere.
+fn contains_pattern(text: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// Keeps what happened and forgets who: the entries `person` made are
+/// shown as their pseudonym, and every mention of their name or e-mail
+/// address in any entry of the workspace becomes the pseudonym too.
+pub async fn pseudonymise(
+    tx: &mut crate::db::Tx<'_>,
+    workspace: &WorkspaceId,
+    person: &crate::domain::FormerPerson,
+) -> Result<(), sqlx::Error> {
+    let mut candidates: Vec<EntryText> = Vec::new();
+    for identifier in person.identifiers() {
+        let rows: Vec<EntryText> = sqlx::query_as(
+            "SELECT id, actor_id, actor_name, subject, old_value, new_value FROM audit_log
+             WHERE workspace_id = $1 AND (actor_id = $2 OR LOWER(actor_name || ' ' || subject
+               || ' ' || COALESCE(old_value, '') || ' ' || COALESCE(new_value, ''))
+               LIKE $3 ESCAPE '\\')",
+        )
+        .bind(workspace.as_str())
+        .bind(&person.user_id)
+        .bind(contains_pattern(identifier))
+        .fetch_all(&mut **tx)
+        .await?;
+        for row in rows {
+            if !candidates.iter().any(|seen| seen.id == row.id) {
+                candidates.push(row);
+            }
+        }
+    }
+    for entry in candidates {
+        let theirs = entry.actor_id.as_deref() == Some(person.user_id.as_str());
+        let erase = |text: &str| person.erase_from(text).unwrap_or_else(|| text.to_string());
+        let actor_name = if theirs {
+            person.pseudonym.clone()
+        } else {
+            erase(&entry.actor_name)
+        };
+        sqlx::query(
+            "UPDATE audit_log SET actor_id = $2, actor_name = $3, subject = $4, old_value = $5,
+               new_value = $6 WHERE id = $1",
+        )
+        .bind(entry.id)
+        .bind(if theirs { None } else { entry.actor_id })
+        .bind(actor_name)
+        .bind(erase(&entry.subject))
+        .bind(entry.old_value.as_deref().map(erase))
+        .bind(entry.new_value.as_deref().map(erase))
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
 /// Deletes entries from before `before` (the audit log's retention).
 pub async fn forget_before(db: impl AnyExecutor<'_>, before: i64) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query("DELETE FROM audit_log WHERE at < $1")

@@ -214,3 +214,29 @@ pub async fn forget_old_entries(state: &AppState) -> Result<u64, sqlx::Error> {
     tx.commit().await?;
     Ok(forgotten)
 }
+
+/// The tokens `user_id` made, with when each was revoked: for their own
+/// export. Never a token or its digest.
+pub async fn made_by(
+    state: &AppState,
+    workspace: &WorkspaceId,
+    user_id: &str,
+) -> Result<Vec<(ServiceToken, Option<i64>)>, sqlx::Error> {
+    store::made_by(&state.pool, workspace, user_id).await
+}
+
+/// A deleted person's tokens name their pseudonym as maker.
+pub async fn forget_person(
+    tx: &mut Tx<'_>,
+    workspace: &WorkspaceId,
+    person: &crate::domain::FormerPerson,
+) -> Result<(), sqlx::Error> {
+    store::rename_creator(
+        &mut **tx,
+        workspace,
+        &person.user_id,
+        &person.name,
+        &person.pseudonym,
+    )
+    .await
+}

@@ -272,3 +272,54 @@ pub async fn forget_disclosures_without_entries(
             .rows_affected(),
     )
 }
+
+/// Tokens `user_id` (or, for tokens from before creators were kept, a
+/// person named `name`) made say `pseudonym` made them.
+pub async fn rename_creator(
+    db: impl AnyExecutor<'_>,
+    workspace: &WorkspaceId,
+    user_id: &str,
+    name: &str,
+    pseudonym: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE service_tokens SET created_by_name = $4, created_by_id = NULL
+         WHERE workspace_id = $1
+           AND (created_by_id = $2 OR (created_by_id IS NULL AND created_by_name = $3))",
+    )
+    .bind(workspace.as_str())
+    .bind(user_id)
+    .bind(name)
+    .bind(pseudonym)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Every token `user_id` made (revoked ones too), newest first.
+pub async fn made_by(
+    db: impl AnyExecutor<'_>,
+    workspace: &WorkspaceId,
+    user_id: &str,
+) -> Result<Vec<(ServiceToken, Option<i64>)>, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        token: ServiceToken,
+        revoked_at: Option<i64>,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT id, name, may_receive_keys, created_by_name, created_at, last_used_at,
+                expires_at, created_by_id, revoked_at
+         FROM service_tokens WHERE workspace_id = $1 AND created_by_id = $2
+         ORDER BY created_at DESC, name",
+    )
+    .bind(workspace.as_str())
+    .bind(user_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| (row.token, row.revoked_at))
+        .collect())
+}

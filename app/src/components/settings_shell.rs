@@ -1,6 +1,7 @@
 use crate::accounts::server_fns::SignOut;
 use crate::budget::BudgetBanner;
 use crate::domain::Viewer;
+use crate::privacy::NoticeChangedBanner;
 use crate::routes::Section;
 use leptos::{prelude::*, server_fn::ServerFn};
 
@@ -18,6 +19,10 @@ pub fn SettingsShell(
         .as_ref()
         .and_then(|viewer| viewer.budget_alert.clone())
         .map(|alert| view! { <BudgetBanner alert /> });
+    let notice = viewer
+        .as_ref()
+        .and_then(|viewer| viewer.notice_change.clone())
+        .map(|change| view! { <NoticeChangedBanner change /> });
     view! {
         <a class="skip-link" href="#main">
             "Skip to content"
@@ -58,6 +63,7 @@ pub fn SettingsShell(
                 </ul>
             </nav>
             <main id="main" class="content" tabindex="-1">
+                {notice}
                 {banner}
                 {children()}
             </main>

@@ -57,6 +57,30 @@ impl Backend {
     }
 }
 
+/// After a person's data was erased: on SQLite, moves the write-ahead log
+/// into the database file and empties it, so their old rows survive in
+/// neither (deleted rows are overwritten, `secure_delete`). PostgreSQL
+/// keeps old row versions until vacuum reuses their space; see the
+/// README's "Personal data". A failure is logged: the erasure itself is
+/// done.
+pub async fn scrub_deleted(pool: &Pool) {
+    if Backend::of_pool(pool) != Backend::Sqlite {
+        return;
+    }
+    let outcome: Result<(i64, i64, i64), sqlx::Error> =
+        sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+            .fetch_one(pool)
+            .await;
+    match outcome {
+        Ok((0, _, _)) => {}
+        Ok(_) => tracing::warn!(
+            "the write-ahead log could not be emptied after erasing a person (readers were busy); \
+             the next checkpoint overwrites it"
+        ),
+        Err(error) => tracing::error!(%error, "emptying the write-ahead log failed"),
+    }
+}
+
 /// Opening or migrating the database failed.
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -106,6 +130,12 @@ pub async fn connect_reporting(url: &str) -> Result<(Pool, Vec<String>), DbError
                     // dies (only on power loss, the last commits), and
                     // spares a disk flush per commit.
                     sqlx::query("PRAGMA synchronous = NORMAL")
+                        .execute(&mut *connection)
+                        .await?;
+                    // Deleted rows are overwritten, not just unlinked: a
+                    // deleted person's name must not linger in free pages
+                    // of the file.
+                    sqlx::query("PRAGMA secure_delete = ON")
                         .execute(&mut *connection)
                         .await?;
                 }

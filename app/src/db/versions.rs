@@ -98,3 +98,23 @@ pub async fn version_of(
         None => SettingVersion::default(),
     })
 }
+
+/// "Changed by" notes naming `name` name `pseudonym` instead (a deleted
+/// person's).
+pub async fn rename_changer(
+    db: impl AnyExecutor<'_>,
+    workspace: &WorkspaceId,
+    name: &str,
+    pseudonym: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE setting_versions SET changed_by_name = $3
+         WHERE workspace_id = $1 AND changed_by_name = $2",
+    )
+    .bind(workspace.as_str())
+    .bind(name)
+    .bind(pseudonym)
+    .execute(db)
+    .await?;
+    Ok(())
+}

@@ -2,11 +2,15 @@
 //! a database or a browser: plans, roles, timestamps and setting versions.
 //! Each screen's own rules live in its folder (`rules.rs`).
 
+#[cfg(feature = "ssr")]
+mod former_person;
 mod plan;
 mod role;
 pub mod time;
 mod versions;
 
+#[cfg(feature = "ssr")]
+pub use former_person::FormerPerson;
 pub use plan::{Plan, PlanParseError, TrainingControl};
 pub use role::{Role, Viewer};
 pub use versions::{LastChange, SettingVersion};

@@ -47,6 +47,8 @@ pub struct Viewer {
     /// For admins, once this month's AI spend reaches the budget's warning
     /// threshold: shown as a banner on every settings page.
     pub budget_alert: Option<crate::budget::BudgetAlert>,
+    /// The privacy notice changed since they last dismissed the banner.
+    pub notice_change: Option<crate::privacy::NoticeChange>,
 }
 
 #[cfg(test)]

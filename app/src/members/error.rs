@@ -17,6 +17,8 @@ refusals! {
         AlreadyMember = "already-member" => 409,
         #[error("Please enter an e-mail address like name@example.com.")]
         EmailInvalid = "email-invalid" => 422,
+        #[error("You cannot suspend yourself.")]
+        NotYourself = "not-yourself" => 409,
     }
     standard,
     not_admin: AdminsOnly,

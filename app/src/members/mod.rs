@@ -30,6 +30,8 @@ pub struct Member {
     pub name: String,
     pub email: String,
     pub role: Role,
+    /// Suspended by an admin: cannot sign in until restored.
+    pub suspended: bool,
     /// The person looking at the page.
     pub is_you: bool,
 }
@@ -89,7 +91,9 @@ notices! {
     pub enum MembersNotice {
         Invited = "invited" => "Invitation created.",
         RoleChanged = "role-changed" => "Role changed. It applies from their next click.",
-        Removed = "removed" => "Removed from the workspace and signed out.",
+        Removed = "removed" => "Removed from the workspace and signed out; their name and e-mail address were erased.",
+        Suspended = "suspended" => "Suspended: they are signed out and cannot sign in until restored.",
+        Restored = "restored" => "Restored: they can sign in again.",
         Revoked = "revoked" => "Invitation withdrawn; its link no longer works.",
     }
 }

@@ -1,7 +1,8 @@
 use crate::components::{form_page, FormOutcome};
 use crate::domain::{time::format_utc, Role};
 use crate::members::server_fns::{
-    load_members, ChangeRole, InviteMember, RemoveMember, RevokeInvitation,
+    load_members, ChangeRole, InviteMember, RemoveMember, RestoreMember, RevokeInvitation,
+    SuspendMember,
 };
 use crate::members::{
     Member, MembersError, MembersNotice, MembersSnapshot, NewInvitationLink, PendingInvitation,
@@ -151,7 +152,10 @@ fn MemberRow(member: Member, can_manage: bool, admins: usize) -> impl IntoView {
         <tr>
             <td>{name}</td>
             <td>{member.email.clone()}</td>
-            <td>{member.role.label()}</td>
+            <td>
+                {member.role.label()}
+                {member.suspended.then(|| view! { <span class="badge">"Suspended"</span> })}
+            </td>
             {actions}
         </tr>
     }
@@ -173,6 +177,7 @@ fn RoleAndRemoval(member: Member) -> impl IntoView {
     } else {
         format!("{} is signed out at once.", member.name)
     };
+    let erasure = " Their name and e-mail address are erased from the console; the activity log keeps what they did under \"Former member\" and a number.";
     if member.role == Role::Admin {
         // Removing or demoting an admin ends what they made.
         warning.push_str(
@@ -194,17 +199,46 @@ fn RoleAndRemoval(member: Member) -> impl IntoView {
                     {verb}
                 </button>
             </form>
+            {(!member.is_you).then(|| view! { <Suspension member=member.clone() /> })}
             <details class="confirm">
                 <summary aria-label=format!("Remove… {}", member.name)>"Remove…"</summary>
                 <form method="post" action=RemoveMember::PATH>
                     <input type="hidden" name="user_id" value=member.id.clone() />
-                    <p>{format!("Remove {who} from the workspace? {warning}")}</p>
+                    <p>{format!("Remove {who} from the workspace? {warning}{erasure}")}</p>
                     <button type="submit" class="button-danger">
                         {format!("Remove {}", member.name)}
                     </button>
                 </form>
             </details>
         </div>
+    }
+}
+
+/// Suspend (restrict) or restore someone: a suspended person cannot sign
+/// in, and nothing of theirs is deleted.
+#[component]
+fn Suspension(member: Member) -> impl IntoView {
+    let (action, verb, title) = if member.suspended {
+        (RestoreMember::PATH, "Restore", "They can sign in again")
+    } else {
+        (
+            SuspendMember::PATH,
+            "Suspend",
+            "Signs them out; they cannot sign in until restored. Nothing is deleted.",
+        )
+    };
+    view! {
+        <form method="post" action=action>
+            <input type="hidden" name="user_id" value=member.id.clone() />
+            <button
+                type="submit"
+                class="button-secondary"
+                aria-label=format!("{verb}: {}", member.name)
+                title=title
+            >
+                {verb}
+            </button>
+        </form>
     }
 }
 

@@ -13,7 +13,7 @@ use crate::accounts::{password, service as accounts, tokens, AuthError};
 use crate::activity::log as audit;
 use crate::api_access::service as api_access;
 use crate::db::Tx;
-use crate::domain::Role;
+use crate::domain::{FormerPerson, Role};
 use crate::state::AppState;
 use crate::workspace::WorkspaceId;
 
@@ -53,6 +53,7 @@ pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<Member>, Member
         .map_err(logged("listing members"))?
         .into_iter()
         .map(|record| Member {
+            suspended: record.suspended_at.is_some(),
             is_you: record.id == actor.user_id,
             id: record.id,
             name: record.name,
@@ -139,7 +140,11 @@ pub async fn change_role(
             return Ok(Ok(0));
         }
         let admins = store::count_admins(&mut **tx, &actor.workspace).await?;
-        if let Err(problem) = check_change(target.role, MembershipChange::SetRole(role), admins) {
+        if let Err(problem) = check_change(
+            counted_role(&target),
+            MembershipChange::SetRole(role),
+            admins,
+        ) {
             return Ok(Err(problem.into()));
         }
         store::set_role(&mut **tx, user_id, role).await?;
@@ -157,8 +162,7 @@ pub async fn change_role(
         let ended = match role {
             Role::Member => {
                 let author = audit::Author::Person(actor.actor());
-                end_what_they_made(tx, state, &actor.workspace, author, user_id, &target.name)
-                    .await?
+                end_what_they_made(tx, state, &actor.workspace, author, &target).await?
             }
             Role::Admin => 0,
         };
@@ -178,9 +182,12 @@ async fn end_what_they_made(
     state: &AppState,
     workspace: &WorkspaceId,
     author: audit::Author<'_>,
-    user_id: &str,
-    name: &str,
+    target: &store::MemberRecord,
 ) -> Result<usize, sqlx::Error> {
+    if target.role != Role::Admin {
+        return Ok(0);
+    }
+    let (user_id, name) = (target.id.as_str(), target.name.as_str());
     let now = state.clock.now();
     let tokens = api_access::revoke_made_by(tx, workspace, author, user_id, name, now).await?;
     for email in store::delete_unused_invitations_by(&mut **tx, workspace, user_id).await? {
@@ -200,37 +207,169 @@ async fn reload_policy_if(state: &AppState, actor: &Admin, tokens_revoked: usize
     }
 }
 
-/// Removes `user_id` from the workspace; their sessions end with it.
+/// Removes `user_id` from the workspace; their sessions end with it and
+/// their personal data is erased (see [`forget_person`]).
 pub async fn remove(state: &AppState, actor: &Admin, user_id: &str) -> Result<(), MembersError> {
     let tokens_ended = in_membership_tx(state, actor, "removing a member", async |tx| {
         let Some(target) = store::member(&mut **tx, &actor.workspace, user_id).await? else {
             return Ok(Err(MembersError::NoSuchMember));
         };
         let admins = store::count_admins(&mut **tx, &actor.workspace).await?;
-        if let Err(problem) = check_change(target.role, MembershipChange::Remove, admins) {
+        if let Err(problem) = check_change(counted_role(&target), MembershipChange::Remove, admins)
+        {
             return Ok(Err(problem.into()));
         }
-        let ended = match target.role {
-            Role::Admin => {
-                let author = audit::Author::Person(actor.actor());
-                end_what_they_made(tx, state, &actor.workspace, author, user_id, &target.name)
-                    .await?
-            }
-            Role::Member => 0,
-        };
-        store::delete_user(&mut **tx, user_id).await?;
+        let author = audit::Author::Person(actor.actor());
+        let ended = end_what_they_made(tx, state, &actor.workspace, author, &target).await?;
+        let former = forget_person(tx, &actor.workspace, &target).await?;
         let what = format!(
-            "{} <{}> removed",
-            target.name,
-            audit::shown_email(&target.email)
+            "{} removed; their personal data was erased",
+            former.pseudonym
         );
         record(tx, actor, state, &what).await?;
         Ok(Ok(ended))
     })
     .await?;
     reload_policy_if(state, actor, tokens_ended).await;
+    crate::db::scrub_deleted(&state.pool).await;
     Ok(())
 }
+
+/// The role a person counts with towards "the workspace keeps an admin":
+/// a suspended admin cannot act as one.
+fn counted_role(target: &store::MemberRecord) -> Role {
+    match target.suspended_at {
+        Some(_) => Role::Member,
+        None => target.role,
+    }
+}
+
+/// Erases `target` from the workspace, in the caller's transaction: what
+/// happened stays in the audit log under a pseudonym ("Former member 3"),
+/// names copied into other rows become the pseudonym, and their account,
+/// sessions, sign-in records, linked identities and the invitations they
+/// sent or received are deleted. Returns who they became.
+pub async fn forget_person(
+    tx: &mut Tx<'_>,
+    workspace: &WorkspaceId,
+    target: &store::MemberRecord,
+) -> Result<FormerPerson, sqlx::Error> {
+    let number = store::next_former_member(&mut **tx, workspace).await?;
+    let former = FormerPerson::new(&target.id, &target.name, &target.email, number);
+    store::delete_invitations_of(
+        &mut **tx,
+        workspace,
+        &target.id,
+        &target.name,
+        &target.email,
+    )
+    .await?;
+    audit::pseudonymise(tx, workspace, &former).await?;
+    crate::db::versions::rename_changer(&mut **tx, workspace, &target.name, &former.pseudonym)
+        .await?;
+    api_access::forget_person(tx, workspace, &former).await?;
+    crate::model_provider::service::forget_person(tx, workspace, &former).await?;
+    accounts::delete_person(tx, &target.id, &target.email).await?;
+    Ok(former)
+}
+
+/// Suspends `user_id`: they cannot sign in and their sessions end;
+/// nothing of theirs is deleted. An admin cannot suspend themselves, and
+/// the workspace keeps an admin who can sign in.
+pub async fn suspend(state: &AppState, actor: &Admin, user_id: &str) -> Result<(), MembersError> {
+    if user_id == actor.user_id {
+        return Err(MembersError::NotYourself);
+    }
+    let tokens_ended = in_membership_tx(state, actor, "suspending a member", async |tx| {
+        let Some(target) = store::member(&mut **tx, &actor.workspace, user_id).await? else {
+            return Ok(Err(MembersError::NoSuchMember));
+        };
+        if target.suspended_at.is_some() {
+            return Ok(Ok(0));
+        }
+        let admins = store::count_admins(&mut **tx, &actor.workspace).await?;
+        if let Err(problem) = check_change(target.role, MembershipChange::Remove, admins) {
+            return Ok(Err(problem.into()));
+        }
+        let now = state.clock.now();
+        accounts::suspend(&mut **tx, user_id, now).await?;
+        let author = audit::Author::Person(actor.actor());
+        let ended = end_what_they_made(tx, state, &actor.workspace, author, &target).await?;
+        let subject = format!("Account of {}", target.name);
+        audit::record_change(&mut **tx, actor.actor(), now, &subject, None, "suspended").await?;
+        Ok(Ok(ended))
+    })
+    .await?;
+    reload_policy_if(state, actor, tokens_ended).await;
+    Ok(())
+}
+
+/// Lifts `user_id`'s suspension: they can sign in again.
+pub async fn restore(state: &AppState, actor: &Admin, user_id: &str) -> Result<(), MembersError> {
+    in_membership_tx(state, actor, "restoring a member", async |tx| {
+        let Some(target) = store::member(&mut **tx, &actor.workspace, user_id).await? else {
+            return Ok(Err(MembersError::NoSuchMember));
+        };
+        if target.suspended_at.is_none() {
+            return Ok(Ok(()));
+        }
+        accounts::restore(&mut **tx, user_id).await?;
+        let subject = format!("Account of {}", target.name);
+        let now = state.clock.now();
+        audit::record_change(&mut **tx, actor.actor(), now, &subject, None, "restored").await?;
+        Ok(Ok(()))
+    })
+    .await
+}
+
+/// Deletes the signed-in person's own account once `confirmation` (their
+/// password, or their e-mail address for accounts of the identity
+/// provider) checks out. The workspace's last admin is refused.
+pub async fn delete_own_account(
+    state: &AppState,
+    actor: &Actor,
+    client: &str,
+    confirmation: &str,
+) -> Result<(), AuthError> {
+    accounts::confirm_deletion(state, actor, client, confirmation).await?;
+    let workspace = &actor.workspace;
+    let outcome: Result<Result<(), AuthError>, sqlx::Error> = async {
+        let _turn = crate::db::write_turn(&state.pool).await;
+        let mut tx = state.pool.begin().await?;
+        store::lock_membership(&mut *tx, workspace).await?;
+        let Some(target) = store::member(&mut *tx, workspace, &actor.user_id).await? else {
+            return Ok(Err(AuthError::SignInRequired));
+        };
+        let admins = store::count_admins(&mut *tx, workspace).await?;
+        if check_change(counted_role(&target), MembershipChange::Remove, admins).is_err() {
+            return Ok(Err(AuthError::LastAdminCannotLeave));
+        }
+        let author = audit::Author::Console(SELF_SERVICE);
+        end_what_they_made(&mut tx, state, workspace, author, &target).await?;
+        let former = forget_person(&mut tx, workspace, &target).await?;
+        let what = format!("{} deleted their own account", former.pseudonym);
+        audit::record_by(
+            &mut *tx,
+            workspace,
+            author,
+            state.clock.now(),
+            "Members",
+            &what,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+    .await;
+    outcome.map_err(auth_unavailable("deleting an account"))??;
+    state.live_policy.reload(state, workspace).await;
+    crate::db::scrub_deleted(&state.pool).await;
+    Ok(())
+}
+
+/// Who the audit log says acted when someone deleted their own account
+/// (they themselves are gone).
+const SELF_SERVICE: &str = "Account deletion";
 
 /// Withdraws an unused invitation; its link stops working.
 pub async fn revoke_invitation(
@@ -396,7 +535,13 @@ pub async fn apply_sign_on_role(
         return Ok(());
     }
     let admins = store::count_admins(&mut *tx, workspace).await?;
-    if check_change(target.role, MembershipChange::SetRole(role), admins).is_err() {
+    if check_change(
+        counted_role(&target),
+        MembershipChange::SetRole(role),
+        admins,
+    )
+    .is_err()
+    {
         tracing::warn!(
             "the identity provider no longer maps the workspace's last admin to the admin group; \
              they stay an admin until another admin exists"
@@ -424,7 +569,7 @@ pub async fn apply_sign_on_role(
     let tokens_ended = match role {
         Role::Member => {
             let author = audit::Author::Console(SIGN_ON);
-            end_what_they_made(&mut tx, state, workspace, author, user_id, &target.name).await?
+            end_what_they_made(&mut tx, state, workspace, author, &target).await?
         }
         Role::Admin => 0,
     };
@@ -442,4 +587,13 @@ const SIGN_ON: &str = "Single sign-on";
 pub async fn forget_old_invitations(state: &AppState) -> Result<u64, sqlx::Error> {
     let kept = crate::state::days(state.deployment.retention.invitation_days);
     store::forget_invitations_before(&state.pool, state.clock.now() - kept).await
+}
+
+/// The invitations `user_id` sent that are still kept: for their export.
+pub async fn invitations_sent_by(
+    state: &AppState,
+    workspace: &WorkspaceId,
+    user_id: &str,
+) -> Result<Vec<store::SentInvitation>, sqlx::Error> {
+    store::invitations_sent_by(&state.pool, workspace, user_id).await
 }

@@ -13,6 +13,8 @@ pub struct MemberRecord {
     pub email: String,
     #[sqlx(try_from = "String")]
     pub role: Role,
+    /// Set while suspended.
+    pub suspended_at: Option<i64>,
 }
 
 /// An invitation as stored (never its token).
@@ -47,7 +49,7 @@ pub async fn members(
     workspace: &WorkspaceId,
 ) -> Result<Vec<MemberRecord>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, name, email, role FROM users WHERE workspace_id = $1 ORDER BY name, email",
+        "SELECT id, name, email, role, suspended_at FROM users WHERE workspace_id = $1 ORDER BY name, email",
     )
     .bind(workspace.as_str())
     .fetch_all(db)
@@ -60,23 +62,27 @@ pub async fn member(
     workspace: &WorkspaceId,
     user_id: &str,
 ) -> Result<Option<MemberRecord>, sqlx::Error> {
-    sqlx::query_as("SELECT id, name, email, role FROM users WHERE workspace_id = $1 AND id = $2")
-        .bind(workspace.as_str())
-        .bind(user_id)
-        .fetch_optional(db)
-        .await
+    sqlx::query_as(
+        "SELECT id, name, email, role, suspended_at FROM users WHERE workspace_id = $1 AND id = $2",
+    )
+    .bind(workspace.as_str())
+    .bind(user_id)
+    .fetch_optional(db)
+    .await
 }
 
-/// How many admins `workspace` has.
+/// How many admins `workspace` has who can sign in (not suspended).
 pub async fn count_admins(
     db: impl AnyExecutor<'_>,
     workspace: &WorkspaceId,
 ) -> Result<usize, sqlx::Error> {
-    let count: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE workspace_id = $1 AND role = 'admin'")
-            .bind(workspace.as_str())
-            .fetch_one(db)
-            .await?;
+    let count: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users
+             WHERE workspace_id = $1 AND role = 'admin' AND suspended_at IS NULL",
+    )
+    .bind(workspace.as_str())
+    .fetch_one(db)
+    .await?;
     Ok(usize::try_from(count).unwrap_or_default())
 }
 
@@ -266,4 +272,69 @@ pub async fn forget_invitations_before(
     .execute(db)
     .await?
     .rows_affected())
+}
+
+/// The number of the next person deleted from `workspace` ("Former
+/// member 3" for the third).
+pub async fn next_former_member(
+    db: impl AnyExecutor<'_>,
+    workspace: &WorkspaceId,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE workspaces SET former_members = former_members + 1 WHERE id = $1
+         RETURNING former_members",
+    )
+    .bind(workspace.as_str())
+    .fetch_one(db)
+    .await
+}
+
+/// Deletes the invitations `user_id` sent (or, for ones from before
+/// senders were kept, `name` sent) and the ones sent to `email`.
+pub async fn delete_invitations_of(
+    db: impl AnyExecutor<'_>,
+    workspace: &WorkspaceId,
+    user_id: &str,
+    name: &str,
+    email: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "DELETE FROM invitations WHERE workspace_id = $1
+           AND (invited_by_id = $2 OR (invited_by_id IS NULL AND invited_by_name = $3)
+                OR email = $4)",
+    )
+    .bind(workspace.as_str())
+    .bind(user_id)
+    .bind(name)
+    .bind(email)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// An invitation someone sent, for their own export.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SentInvitation {
+    pub email: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub used_at: Option<i64>,
+}
+
+/// The invitations `user_id` sent that are still kept.
+pub async fn invitations_sent_by(
+    db: impl AnyExecutor<'_>,
+    workspace: &WorkspaceId,
+    user_id: &str,
+) -> Result<Vec<SentInvitation>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT email, role, created_at, expires_at, used_at FROM invitations
+         WHERE workspace_id = $1 AND invited_by_id = $2 ORDER BY created_at DESC",
+    )
+    .bind(workspace.as_str())
+    .bind(user_id)
+    .fetch_all(db)
+    .await
 }

@@ -482,3 +482,12 @@ pub async fn list_models(
         }
     }
 }
+
+/// A deleted person's keys name their pseudonym as who added them.
+pub async fn forget_person(
+    tx: &mut Tx<'_>,
+    workspace: &WorkspaceId,
+    person: &crate::domain::FormerPerson,
+) -> Result<(), sqlx::Error> {
+    store::rename_adder(&mut **tx, workspace, &person.name, &person.pseudonym).await
+}

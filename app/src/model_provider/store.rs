@@ -170,3 +170,21 @@ pub async fn reseal(
     .await?;
     Ok(())
 }
+
+/// Keys added by `name` say `pseudonym` added them (a deleted person).
+pub async fn rename_adder(
+    db: impl AnyExecutor<'_>,
+    workspace: &WorkspaceId,
+    name: &str,
+    pseudonym: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE provider_keys SET added_by_name = $3 WHERE workspace_id = $1 AND added_by_name = $2",
+    )
+    .bind(workspace.as_str())
+    .bind(name)
+    .bind(pseudonym)
+    .execute(db)
+    .await?;
+    Ok(())
+}

@@ -58,6 +58,7 @@ pub async fn fresh_state(plan: Plan) -> Fresh {
                 password_sign_in: true,
                 retention: Default::default(),
                 activity_for_everyone: false,
+                privacy: Default::default(),
             },
             clock: Arc::new(clock.clone()),
             master_keys: Arc::new(

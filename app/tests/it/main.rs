@@ -12,6 +12,7 @@ mod database;
 mod layout;
 mod members;
 mod model_provider;
+mod personal_data;
 mod retention;
 mod single_sign_on;
 mod upgrades;

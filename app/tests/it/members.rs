@@ -343,7 +343,7 @@ async fn removing_someone_deletes_their_account_and_is_audited() {
     );
     assert_eq!(
         ws.audit_lines().await,
-        vec!["Ada: Members:  -> Bob <bob@example.com> removed"]
+        vec!["Ada: Members:  -> Former member 1 removed; their personal data was erased"]
     );
 }
 

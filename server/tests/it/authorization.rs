@@ -64,6 +64,12 @@ const SERVER_FNS: &[(&str, &str, [u16; 4])] = &[
     ),
     ("/api/settings/ai/provider/remove", "version=0", [401, 403, 409, 409]),
     ("/api/account/me", "", [401, 200, 200, 200]),
+    ("/api/account/summary", "", [401, 200, 200, 200]),
+    ("/api/account/export", "", [401, 200, 200, 200]),
+    ("/api/account/profile", "name=Someone&email=not-an-address", [401, 422, 422, 422]),
+    ("/api/account/delete", "confirmation=not+the+password", [401, 403, 403, 403]),
+    ("/api/privacy", "", [200, 200, 200, 200]),
+    ("/api/privacy/dismiss", "back_to=/settings/ai", [401, 200, 200, 200]),
     (
         "/api/account/password",
         "current_password=wrong&new_password=a+new+long+password&new_password_again=a+new+long+password",
@@ -79,6 +85,8 @@ const SERVER_FNS: &[(&str, &str, [u16; 4])] = &[
     // invitation to it; the other workspace's admin finds neither.
     ("/api/members/role", "user_id={target}&role=admin", [401, 403, 200, 404]),
     ("/api/members/revoke", "invitation_id={invitation}", [401, 403, 200, 404]),
+    ("/api/members/suspend", "user_id={target}", [401, 403, 200, 404]),
+    ("/api/members/restore", "user_id={target}", [401, 403, 200, 404]),
     ("/api/members/remove", "user_id={target}", [401, 403, 200, 404]),
     ("/api/api-access/load", "", [401, 200, 200, 200]),
     ("/api/api-access/create", "name=Matrix", [401, 403, 200, 200]),
@@ -115,6 +123,7 @@ const PAGES: &[(&str, [u16; 4])] = &[
     // A dead invitation link shows its page, saying so, as 410 Gone.
     ("/join?token=0000", [410, 410, 410, 410]),
     ("/login", [200, 200, 200, 200]),
+    ("/privacy", [200, 200, 200, 200]),
     ("/setup?token=0000", [200, 200, 200, 200]),
 ];
 

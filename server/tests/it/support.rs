@@ -60,6 +60,7 @@ pub async fn server_configured(plan: Plan, adjust: impl FnOnce(&mut Config)) -> 
         password_sign_in: true,
         retention: Default::default(),
         activity_for_everyone: false,
+        privacy: Default::default(),
     };
     adjust(&mut config);
     let clock = ManualClock::at(1_700_000_000);

@@ -8,7 +8,9 @@ mod invite_member;
 mod load_invitation;
 mod load_members;
 mod remove_member;
+mod restore_member;
 mod revoke_invitation;
+mod suspend_member;
 
 pub use accept_invitation::{accept_invitation, AcceptInvitation};
 pub use change_role::{change_role, ChangeRole};
@@ -16,7 +18,9 @@ pub use invite_member::{invite_member, InviteMember};
 pub use load_invitation::{load_invitation, LoadInvitation};
 pub use load_members::{load_members, LoadMembers};
 pub use remove_member::{remove_member, RemoveMember};
+pub use restore_member::{restore_member, RestoreMember};
 pub use revoke_invitation::{revoke_invitation, RevokeInvitation};
+pub use suspend_member::{suspend_member, SuspendMember};
 
 #[cfg(feature = "ssr")]
 mod ssr {

@@ -1,0 +1,14 @@
+use crate::members::MembersError;
+use leptos::prelude::*;
+
+/// Lifts someone's suspension: they can sign in again.
+#[server(endpoint = "members/restore")]
+pub async fn restore_member(user_id: String) -> Result<(), MembersError> {
+    use super::ssr::change_as_admin;
+    use crate::members::{service, MembersNotice};
+
+    change_as_admin(MembersNotice::Restored, async |state, admin| {
+        service::restore(state, admin, &user_id).await
+    })
+    .await
+}
