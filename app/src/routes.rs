@@ -19,6 +19,9 @@ pub const API_ACCESS: &str = "/settings/api";
 pub const ACCOUNT: &str = "/settings/account";
 /// The Privacy page, for anyone.
 pub const PRIVACY: &str = "/privacy";
+/// "Download your data": the signed-in person's data as a JSON file
+/// (served by the server crate, `server/src/personal_data.rs`).
+pub const ACCOUNT_DATA: &str = "/settings/account/my-data.json";
 /// Where an invitation link leads.
 pub const JOIN: &str = "/join";
 /// The sign-in page.

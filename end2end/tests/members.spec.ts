@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { invite, joinInNewBrowser, openMembers, REMOVED, row } from './membership';
+import { invite, joinInNewBrowser, openMembers, REMOVED, row } from './invitations';
 import { PASSWORD, people } from './people';
 
 test('an admin invites someone, who joins with the link; role changes and removal apply at once', async ({

@@ -3,7 +3,7 @@ import type { Page } from '@playwright/test';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AiSettingsPage, expect, guardedTest, test } from './fixtures';
-import { invite, joinInNewBrowser, openMembers, REMOVED, row } from './membership';
+import { invite, joinInNewBrowser, openMembers, REMOVED, row } from './invitations';
 import { PASSWORD } from './people';
 
 // This project's server is a Team workspace in the US, on SQLite.
@@ -91,7 +91,7 @@ test('a person downloads their data, corrects their name and address, and delete
   expect((await new AxeBuilder({ page: own }).analyze()).violations).toEqual([]);
 
   const downloading = own.waitForEvent('download');
-  await own.getByRole('button', { name: 'Download your data' }).click();
+  await own.getByRole('link', { name: 'Download your data' }).click();
   const download = await downloading;
   expect(download.suggestedFilename()).toBe('my-data.json');
   const file = readFileSync((await download.path())!, 'utf8');
@@ -107,17 +107,17 @@ test('a person downloads their data, corrects their name and address, and delete
   await own.getByRole('button', { name: 'Save name and e-mail' }).click();
   await expect(own.getByRole('alert')).toHaveText('The current password is not right. Nothing was changed.');
   await expect(own.getByLabel('E-mail address')).toHaveValue('zoe.q@example.com');
-  await own.getByLabel('Current password (only to change the e-mail address)').fill(PASSWORD);
+  await own.getByLabel('Password, to confirm a new e-mail address').fill(PASSWORD);
   await own.getByRole('button', { name: 'Save name and e-mail' }).click();
   await expect(own.getByRole('status')).toHaveText('Your name and e-mail address were saved.');
   await expect(own.getByText('Zoe Q. Quintessa · Member')).toBeVisible();
 
   await own.getByText('Delete my account…').click();
-  await own.getByLabel('Your password').fill('not the password, surely');
+  await own.getByLabel('Your password', { exact: true }).fill('not the password, surely');
   await own.getByRole('button', { name: 'Delete my account and my data' }).click();
   await expect(own.getByRole('alert')).toHaveText('The current password is not right. Nothing was changed.');
   await own.getByText('Delete my account…').click();
-  await own.getByLabel('Your password').fill(PASSWORD);
+  await own.getByLabel('Your password', { exact: true }).fill(PASSWORD);
   await own.getByRole('button', { name: 'Delete my account and my data' }).click();
   await expect(own.getByText('Your account was deleted')).toBeVisible();
   zoe.guard.assertClean();

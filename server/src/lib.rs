@@ -9,6 +9,7 @@ pub mod master_keys;
 pub mod metrics;
 pub mod move_database;
 pub mod operations;
+pub mod personal_data;
 pub mod policy_api;
 pub mod private_files;
 pub mod security;
@@ -280,6 +281,13 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
                         }
                     }
                 }
+            }),
+        )
+        .route(
+            routes::ACCOUNT_DATA,
+            get({
+                let state = console.state.clone();
+                move |actor, session| personal_data::download(state.clone(), actor, session)
             }),
         )
         .route(

@@ -1,12 +1,10 @@
 use crate::accounts::{
-    server_fns::{
-        load_account, ChangePassword, ChangeProfile, DeleteOwnAccount, ExportPersonalData,
-    },
+    server_fns::{load_account, ChangePassword, ChangeProfile, DeleteOwnAccount},
     AccountNotice, AccountSummary, AuthError,
 };
 use crate::boundary::Refusal;
 use crate::components::{NewPasswordFields, Outcome, SettingsShell};
-use crate::routes::{Section, PRIVACY};
+use crate::routes::{Section, ACCOUNT_DATA, PRIVACY};
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -113,7 +111,7 @@ fn Profile(account: AccountSummary, returned: Returned) -> impl IntoView {
                     .then(|| {
                         view! {
                             <label for="profile_password">
-                                "Current password (only to change the e-mail address)"
+                                "Password, to confirm a new e-mail address"
                             </label>
                             <input
                                 id="profile_password"
@@ -172,11 +170,9 @@ fn YourData() -> impl IntoView {
                 "One JSON file with everything this console keeps about you: your account, the browsers signed in to it, the changes you made, the invitations you sent and the service tokens you created. Never a password, token or key. "
                 <a href=PRIVACY>"How the console handles personal data"</a>
             </p>
-            <form method="post" action=ExportPersonalData::PATH>
-                <button type="submit" class="button-secondary">
-                    "Download your data"
-                </button>
-            </form>
+            <a class="button-secondary" href=ACCOUNT_DATA download="my-data.json">
+                "Download your data"
+            </a>
         </section>
     }
 }

@@ -65,7 +65,6 @@ const SERVER_FNS: &[(&str, &str, [u16; 4])] = &[
     ("/api/settings/ai/provider/remove", "version=0", [401, 403, 409, 409]),
     ("/api/account/me", "", [401, 200, 200, 200]),
     ("/api/account/summary", "", [401, 200, 200, 200]),
-    ("/api/account/export", "", [401, 200, 200, 200]),
     ("/api/account/profile", "name=Someone&email=not-an-address", [401, 422, 422, 422]),
     ("/api/account/delete", "confirmation=not+the+password", [401, 403, 403, 403]),
     ("/api/privacy", "", [200, 200, 200, 200]),
@@ -112,6 +111,7 @@ const SERVER_FNS: &[(&str, &str, [u16; 4])] = &[
 const PAGES: &[(&str, [u16; 4])] = &[
     ("/settings/ai", [303, 200, 200, 200]),
     ("/settings/account", [303, 200, 200, 200]),
+    ("/settings/account/my-data.json", [303, 200, 200, 200]),
     ("/settings/members", [303, 200, 200, 200]),
     ("/settings/api", [303, 200, 200, 200]),
     // Routes outside Leptos: the policy API wants a service token, never a

@@ -17,6 +17,7 @@ mod members;
 mod metrics;
 mod models;
 mod policy_api;
+mod privacy;
 mod processes;
 mod reads_per_request;
 mod replicas;
