@@ -41,3 +41,17 @@ export async function joinInNewBrowser(browser: Browser, link: string, name: str
   return { page, guard, close: () => context.close() };
 }
 
+
+/**
+ * From the admin's settings page: invites `email` as a member, the person
+ * joins as `name` in a browser of their own, and the admin's Members page
+ * shows them.
+ */
+export async function memberJoins(page: Page, browser: Browser, email: string, name: string) {
+  await openMembers(page);
+  const link = await invite(page, email, 'Member');
+  const joined = await joinInNewBrowser(browser, link, name);
+  // The admin's page lists them from the next load on.
+  await page.reload();
+  return joined;
+}

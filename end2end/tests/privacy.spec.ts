@@ -3,7 +3,7 @@ import type { Page } from '@playwright/test';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AiSettingsPage, expect, guardedTest, test } from './fixtures';
-import { invite, joinInNewBrowser, openMembers, REMOVED, row } from './invitations';
+import { memberJoins, openMembers, REMOVED, row } from './invitations';
 import { PASSWORD } from './people';
 
 // This project's server is a Team workspace in the US, on SQLite.
@@ -82,9 +82,7 @@ test('a person downloads their data, corrects their name and address, and delete
   settings,
 }) => {
   await settings.goto();
-  await openMembers(page);
-  const link = await invite(page, 'zoe.quintessa@example.com', 'Member');
-  const zoe = await joinInNewBrowser(browser, link, 'Zoe Quintessa');
+  const zoe = await memberJoins(page, browser, 'zoe.quintessa@example.com', 'Zoe Quintessa');
   const own = zoe.page;
   await own.getByRole('link', { name: 'Your account' }).click();
   await expect(own.getByRole('heading', { level: 1, name: 'Your account' })).toBeVisible();
@@ -103,10 +101,10 @@ test('a person downloads their data, corrects their name and address, and delete
 
   // A new address needs the password; a refusal keeps what was typed.
   await own.getByLabel('Name', { exact: true }).fill('Zoe Q. Quintessa');
-  await own.getByLabel('E-mail address').fill('zoe.q@example.com');
+  await own.getByRole('textbox', { name: 'E-mail address', exact: true }).fill('zoe.q@example.com');
   await own.getByRole('button', { name: 'Save name and e-mail' }).click();
   await expect(own.getByRole('alert')).toHaveText('The current password is not right. Nothing was changed.');
-  await expect(own.getByLabel('E-mail address')).toHaveValue('zoe.q@example.com');
+  await expect(own.getByRole('textbox', { name: 'E-mail address', exact: true })).toHaveValue('zoe.q@example.com');
   await own.getByLabel('Password, to confirm a new e-mail address').fill(PASSWORD);
   await own.getByRole('button', { name: 'Save name and e-mail' }).click();
   await expect(own.getByRole('status')).toHaveText('Your name and e-mail address were saved.');
@@ -139,9 +137,7 @@ test('a suspended member is signed out and cannot sign in until an admin restore
   settings,
 }) => {
   await settings.goto();
-  await openMembers(page);
-  const link = await invite(page, 'sam@example.com', 'Member');
-  const sam = await joinInNewBrowser(browser, link, 'Sam Suspended');
+  const sam = await memberJoins(page, browser, 'sam@example.com', 'Sam Suspended');
 
   await row(page, 'Sam Suspended').getByRole('button', { name: 'Suspend: Sam Suspended' }).click();
   await expect(page.getByRole('status')).toHaveText(

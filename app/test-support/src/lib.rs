@@ -78,3 +78,23 @@ pub async fn fresh_state(plan: Plan) -> Fresh {
 pub fn admin(actor: &app::accounts::session::Actor) -> app::accounts::session::Admin {
     app::accounts::session::Admin::check(actor.clone()).expect("the actor is an admin")
 }
+
+/// The newest page of `state`'s audit log, one line an entry:
+/// `actor: subject: old -> new`.
+pub async fn audit_lines(state: &AppState) -> Vec<String> {
+    let (entries, _) = app::activity::log::page(&state.pool, &state.deployment.workspace, 0)
+        .await
+        .unwrap();
+    entries
+        .into_iter()
+        .map(|e| {
+            format!(
+                "{}: {}: {} -> {}",
+                e.actor_name,
+                e.subject,
+                e.old_value.unwrap_or_default(),
+                e.new_value.unwrap_or_default()
+            )
+        })
+        .collect()
+}

@@ -5,7 +5,6 @@
 use app::accounts::service::{self as accounts, NewAccount};
 use app::accounts::session::Actor;
 use app::accounts::AuthError;
-use app::activity::log as audit;
 use app::domain::{Plan, Role};
 use app::members::{service, store, MembersError, INVITATION_LIFETIME_SECS};
 use app::state::AppState;
@@ -55,21 +54,7 @@ impl Workspace {
     }
 
     async fn audit_lines(&self) -> Vec<String> {
-        let (entries, _) = audit::page(&self.state.pool, &self.state.deployment.workspace, 0)
-            .await
-            .unwrap();
-        entries
-            .into_iter()
-            .map(|e| {
-                format!(
-                    "{}: {}: {} -> {}",
-                    e.actor_name,
-                    e.subject,
-                    e.old_value.unwrap_or_default(),
-                    e.new_value.unwrap_or_default()
-                )
-            })
-            .collect()
+        test_support::audit_lines(&self.state).await
     }
 }
 

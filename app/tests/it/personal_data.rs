@@ -6,7 +6,6 @@
 use app::accounts::service::{self as accounts, NewAccount};
 use app::accounts::session::Actor;
 use app::accounts::AuthError;
-use app::activity::log as audit;
 use app::ai_settings::{service as ai_settings, store as settings_store, SwitchSetting};
 use app::api_access::service::{self as tokens, NewTokenForm};
 use app::db::Backend;
@@ -130,21 +129,7 @@ async fn database_mentions(fresh: &Fresh, text: &str) -> Vec<String> {
 }
 
 async fn audit_lines(fresh: &Fresh) -> Vec<String> {
-    let (entries, _) = audit::page(&fresh.state.pool, &fresh.state.deployment.workspace, 0)
-        .await
-        .unwrap();
-    entries
-        .into_iter()
-        .map(|e| {
-            format!(
-                "{}: {}: {} -> {}",
-                e.actor_name,
-                e.subject,
-                e.old_value.unwrap_or_default(),
-                e.new_value.unwrap_or_default()
-            )
-        })
-        .collect()
+    test_support::audit_lines(&fresh.state).await
 }
 
 #[tokio::test]

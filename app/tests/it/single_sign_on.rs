@@ -234,3 +234,93 @@ async fn an_admin_demoted_by_their_groups_takes_their_tokens_with_them() {
     assert_eq!(role_of(state, &grace).await, Role::Member);
     assert_eq!(live().await, 0, "the token she made as an admin is revoked");
 }
+
+#[tokio::test]
+async fn a_sign_on_account_keeps_the_providers_address_confirms_deletion_with_it_and_can_be_suspended(
+) {
+    let fresh = test_support::fresh_state(Plan::Team).await;
+    let state = &fresh.state;
+    let sso = sso(false);
+    accounts::create_account(
+        state,
+        &state.deployment.workspace,
+        Role::Admin,
+        NewAccount {
+            name: "Ada",
+            email: "ada@example.com",
+            password: PASSWORD,
+            password_again: PASSWORD,
+        },
+    )
+    .await
+    .unwrap();
+    let grace = person("g-1", "grace@example.com", &["console-members"]);
+    let user_id = sign_in_verified(state, &sso, &grace).await.unwrap();
+    let actor = app::accounts::session::Actor {
+        user_id: user_id.clone(),
+        workspace: state.deployment.workspace.clone(),
+        name: "Grace Hopper".into(),
+        role: Role::Member,
+    };
+    assert_eq!(
+        accounts::change_profile(
+            state,
+            &actor,
+            "127.0.0.1",
+            "Grace",
+            "g@elsewhere.example",
+            ""
+        )
+        .await,
+        Err(AuthError::EmailFromSignOn)
+    );
+    accounts::change_profile(
+        state,
+        &actor,
+        "127.0.0.1",
+        "Grace B. Hopper",
+        "grace@example.com",
+        "",
+    )
+    .await
+    .unwrap();
+
+    // Suspended: the provider's word is not enough to get back in.
+    let ada_id = app::accounts::store::find_by_email(&state.pool, "ada@example.com")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let ada = app::accounts::session::Actor {
+        user_id: ada_id,
+        workspace: state.deployment.workspace.clone(),
+        name: "Ada".into(),
+        role: Role::Admin,
+    };
+    let ada = test_support::admin(&ada);
+    app::members::service::suspend(state, &ada, &user_id)
+        .await
+        .unwrap();
+    assert_eq!(
+        sign_in_verified(state, &sso, &grace).await,
+        Err(AuthError::Suspended)
+    );
+    app::members::service::restore(state, &ada, &user_id)
+        .await
+        .unwrap();
+
+    // No password here: deleting asks for the address instead.
+    assert_eq!(
+        app::members::service::delete_own_account(state, &actor, "127.0.0.1", PASSWORD).await,
+        Err(AuthError::ConfirmationWrong)
+    );
+    app::members::service::delete_own_account(state, &actor, "127.0.0.1", " Grace@Example.com ")
+        .await
+        .unwrap();
+    assert_eq!(users(state).await, 1);
+    let linked: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM external_identities")
+        .fetch_one(&state.pool)
+        .await
+        .unwrap();
+    assert_eq!(linked, 0);
+}
