@@ -338,15 +338,30 @@ pub async fn restore(db: impl AnyExecutor<'_>, user_id: &str) -> Result<(), sqlx
     store::restore(db, user_id).await
 }
 
-/// Deletes the account `user_id` and everything kept to sign them in
-/// (sessions, failed sign-ins at `email`, linked identities), in the
-/// caller's transaction.
+/// The audit subjects of a person correcting their own name and address.
+pub const OWN_NAME: &str = "Own name";
+pub const OWN_EMAIL: &str = "Own e-mail address";
+
+/// The names and addresses `user_id` had before correcting them, as their
+/// audit entries remember them (nothing older than the audit retention).
+pub async fn former_identity(
+    tx: &mut crate::db::Tx<'_>,
+    workspace: &WorkspaceId,
+    user_id: &str,
+) -> Result<(Vec<String>, Vec<String>), sqlx::Error> {
+    let names = audit::old_values_of(&mut **tx, workspace, user_id, OWN_NAME).await?;
+    let emails = audit::old_values_of(&mut **tx, workspace, user_id, OWN_EMAIL).await?;
+    Ok((names, emails))
+}
+
+/// Deletes the account of `person` and everything kept to sign them in
+/// (sessions, failed sign-ins at any address they had, linked
+/// identities), in the caller's transaction.
 pub async fn delete_person(
     tx: &mut crate::db::Tx<'_>,
-    user_id: &str,
-    email: &str,
+    person: &crate::domain::FormerPerson,
 ) -> Result<(), sqlx::Error> {
-    store::delete_person(tx, user_id, email).await
+    store::delete_person(tx, &person.user_id, &person.emails()).await
 }
 
 /// Whether the account signs in through the identity provider (it has
@@ -421,13 +436,11 @@ pub async fn change_profile(
             other => other?,
         }
         if name != user.name {
-            let subject = "Own name";
-            audit::record_change(&mut *tx, actor, now, subject, Some(&user.name), name).await?;
+            audit::record_change(&mut *tx, actor, now, OWN_NAME, Some(&user.name), name).await?;
         }
         if email_changes {
             let (old, new) = (audit::shown_email(&user.email), audit::shown_email(&email));
-            audit::record_change(&mut *tx, actor, now, "Own e-mail address", Some(&old), &new)
-                .await?;
+            audit::record_change(&mut *tx, actor, now, OWN_EMAIL, Some(&old), &new).await?;
         }
         tx.commit().await?;
         Ok(Ok(()))

@@ -410,17 +410,23 @@ fn session_pattern(user_id: &str) -> String {
 }
 
 /// Deletes everything stored about `user_id` as a person who signs in:
-/// their sessions, failed sign-ins at their address, linked identities
+/// their sessions, failed sign-ins at their addresses, linked identities
 /// and the account itself.
-pub async fn delete_person(tx: &mut Tx<'_>, user_id: &str, email: &str) -> Result<(), sqlx::Error> {
+pub async fn delete_person(
+    tx: &mut Tx<'_>,
+    user_id: &str,
+    emails: &[&str],
+) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM sessions WHERE data LIKE $1")
         .bind(session_pattern(user_id))
         .execute(&mut **tx)
         .await?;
-    sqlx::query("DELETE FROM sign_in_failures WHERE account = $1")
-        .bind(email)
-        .execute(&mut **tx)
-        .await?;
+    for email in emails {
+        sqlx::query("DELETE FROM sign_in_failures WHERE account = $1")
+            .bind(email)
+            .execute(&mut **tx)
+            .await?;
+    }
     sqlx::query("DELETE FROM external_identities WHERE user_id = $1")
         .bind(user_id)
         .execute(&mut **tx)

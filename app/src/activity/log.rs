@@ -197,6 +197,26 @@ pub async fn all_of(
     .await
 }
 
+/// The old values of `actor_id`'s own entries about `subject` (what
+/// they corrected), oldest first.
+pub async fn old_values_of(
+    db: impl AnyExecutor<'_>,
+    workspace: &WorkspaceId,
+    actor_id: &str,
+    subject: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT old_value FROM audit_log
+         WHERE workspace_id = $1 AND actor_id = $2 AND subject = $3 AND old_value IS NOT NULL
+         ORDER BY at, id",
+    )
+    .bind(workspace.as_str())
+    .bind(actor_id)
+    .bind(subject)
+    .fetch_all(db)
+    .await
+}
+
 #[derive(sqlx::FromRow)]
 struct EntryText {
     id: i64,

@@ -231,12 +231,15 @@ pub async fn forget_person(
     workspace: &WorkspaceId,
     person: &crate::domain::FormerPerson,
 ) -> Result<(), sqlx::Error> {
-    store::rename_creator(
-        &mut **tx,
-        workspace,
-        &person.user_id,
-        &person.name,
-        &person.pseudonym,
-    )
-    .await
+    for name in person.names() {
+        store::rename_creator(
+            &mut **tx,
+            workspace,
+            &person.user_id,
+            name,
+            &person.pseudonym,
+        )
+        .await?;
+    }
+    Ok(())
 }

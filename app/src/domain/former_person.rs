@@ -9,6 +9,9 @@ pub struct FormerPerson {
     pub email: String,
     /// "Former member 3": stable, numbered per workspace.
     pub pseudonym: String,
+    /// Names and addresses they had before correcting them.
+    pub former_names: Vec<String>,
+    pub former_emails: Vec<String>,
 }
 
 impl FormerPerson {
@@ -19,7 +22,33 @@ impl FormerPerson {
             name: name.to_string(),
             email: email.to_string(),
             pseudonym: format!("Former member {number}"),
+            former_names: Vec::new(),
+            former_emails: Vec::new(),
         }
+    }
+
+    /// Also erases what they were called, and where mail reached them,
+    /// before they corrected it.
+    pub fn formerly(mut self, names: Vec<String>, emails: Vec<String>) -> Self {
+        self.former_names = names;
+        self.former_emails = emails;
+        self
+    }
+
+    /// Every name they had, the current one first.
+    pub fn names(&self) -> Vec<&str> {
+        let mut all = vec![self.name.as_str()];
+        all.extend(self.former_names.iter().map(String::as_str));
+        all.dedup();
+        all
+    }
+
+    /// Every address they had, the current one first.
+    pub fn emails(&self) -> Vec<&str> {
+        let mut all = vec![self.email.as_str()];
+        all.extend(self.former_emails.iter().map(String::as_str));
+        all.dedup();
+        all
     }
 
     /// What identifies them in free text, longest first: an e-mail address
@@ -27,11 +56,13 @@ impl FormerPerson {
     pub fn identifiers(&self) -> Vec<&str> {
         let mut found: Vec<&str> = [self.email.as_str(), self.name.as_str()]
             .into_iter()
+            .chain(self.former_emails.iter().map(String::as_str))
+            .chain(self.former_names.iter().map(String::as_str))
             .map(str::trim)
             .filter(|text| !text.is_empty())
             .collect();
         found.sort_by_key(|text| std::cmp::Reverse(text.chars().count()));
-        found.dedup();
+        found.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
         found
     }
 
@@ -122,6 +153,16 @@ mod tests {
             al.erase_from("Role of Al, by Alma").as_deref(),
             Some("Role of Former member 1, by Alma")
         );
+    }
+
+    #[test]
+    fn names_and_addresses_from_before_a_correction_go_too() {
+        let zed = zed().formerly(vec!["Zed Q.".into()], vec!["zq@old.example".into()]);
+        assert_eq!(
+            zed.erase_from("Zed Q. <zq@old.example> joined").as_deref(),
+            Some("Former member 3 <Former member 3> joined")
+        );
+        assert_eq!(zed.emails(), vec!["zed@example.com", "zq@old.example"]);
     }
 
     #[test]

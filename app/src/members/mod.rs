@@ -67,11 +67,12 @@ pub struct MembersSnapshot {
 }
 
 impl MembersSnapshot {
-    /// How many admins the workspace has.
+    /// How many admins the workspace has who can sign in (a suspended one
+    /// cannot act as an admin).
     pub fn admins(&self) -> usize {
         self.members
             .iter()
-            .filter(|member| member.role == Role::Admin)
+            .filter(|member| member.role == Role::Admin && !member.suspended)
             .count()
     }
 }

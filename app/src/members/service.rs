@@ -255,21 +255,17 @@ pub async fn forget_person(
     target: &store::MemberRecord,
 ) -> Result<FormerPerson, sqlx::Error> {
     let number = store::next_former_member(&mut **tx, workspace).await?;
-    let former = FormerPerson::new(&target.id, &target.name, &target.email, number);
-    store::delete_invitations_of(
-        &mut **tx,
-        workspace,
-        &target.id,
-        &target.name,
-        &target.email,
-    )
-    .await?;
+    let (names, emails) = accounts::former_identity(tx, workspace, &target.id).await?;
+    let former =
+        FormerPerson::new(&target.id, &target.name, &target.email, number).formerly(names, emails);
+    store::delete_invitations_of(tx, workspace, &former).await?;
     audit::pseudonymise(tx, workspace, &former).await?;
-    crate::db::versions::rename_changer(&mut **tx, workspace, &target.name, &former.pseudonym)
-        .await?;
+    for name in former.names() {
+        crate::db::versions::rename_changer(&mut **tx, workspace, name, &former.pseudonym).await?;
+    }
     api_access::forget_person(tx, workspace, &former).await?;
     crate::model_provider::service::forget_person(tx, workspace, &former).await?;
-    accounts::delete_person(tx, &target.id, &target.email).await?;
+    accounts::delete_person(tx, &former).await?;
     Ok(former)
 }
 

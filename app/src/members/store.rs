@@ -289,26 +289,30 @@ pub async fn next_former_member(
     .await
 }
 
-/// Deletes the invitations `user_id` sent (or, for ones from before
-/// senders were kept, `name` sent) and the ones sent to `email`.
+/// Deletes the invitations `person` sent (or, for ones from before
+/// senders were kept, someone of their name sent) and the ones sent to any
+/// address they had.
 pub async fn delete_invitations_of(
-    db: impl AnyExecutor<'_>,
+    tx: &mut crate::db::Tx<'_>,
     workspace: &WorkspaceId,
-    user_id: &str,
-    name: &str,
-    email: &str,
+    person: &crate::domain::FormerPerson,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "DELETE FROM invitations WHERE workspace_id = $1
-           AND (invited_by_id = $2 OR (invited_by_id IS NULL AND invited_by_name = $3)
-                OR email = $4)",
+           AND (invited_by_id = $2 OR (invited_by_id IS NULL AND invited_by_name = $3))",
     )
     .bind(workspace.as_str())
-    .bind(user_id)
-    .bind(name)
-    .bind(email)
-    .execute(db)
+    .bind(&person.user_id)
+    .bind(&person.name)
+    .execute(&mut **tx)
     .await?;
+    for email in person.emails() {
+        sqlx::query("DELETE FROM invitations WHERE workspace_id = $1 AND email = $2")
+            .bind(workspace.as_str())
+            .bind(email)
+            .execute(&mut **tx)
+            .await?;
+    }
     Ok(())
 }
 

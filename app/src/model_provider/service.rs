@@ -489,5 +489,8 @@ pub async fn forget_person(
     workspace: &WorkspaceId,
     person: &crate::domain::FormerPerson,
 ) -> Result<(), sqlx::Error> {
-    store::rename_adder(&mut **tx, workspace, &person.name, &person.pseudonym).await
+    for name in person.names() {
+        store::rename_adder(&mut **tx, workspace, name, &person.pseudonym).await?;
+    }
+    Ok(())
 }

@@ -98,7 +98,16 @@ async fn database_mentions(fresh: &Fresh, text: &str) -> Vec<String> {
             for entry in std::fs::read_dir(fresh.dir.path()).unwrap() {
                 let path = entry.unwrap().path();
                 let bytes = std::fs::read(&path).unwrap().to_ascii_lowercase();
-                if bytes.windows(needle.len()).any(|window| window == needle) {
+                if let Some(at) = bytes
+                    .windows(needle.len())
+                    .position(|window| window == needle)
+                {
+                    eprintln!(
+                        "DEBUG {:?}",
+                        String::from_utf8_lossy(
+                            &bytes[at.saturating_sub(150)..(at + 80).min(bytes.len())]
+                        )
+                    );
                     found.push(path.display().to_string());
                 }
             }
@@ -141,6 +150,11 @@ async fn deleting_ones_account_leaves_no_name_or_address_in_the_database() {
         !database_mentions(&fresh, NAME).await.is_empty(),
         "the test sees Zed before"
     );
+    // What he was called before correcting it must go too.
+    let (new_name, new_email) = ("Zed Q. Quimbyfield", "zq.quimbyfield@new.example");
+    accounts::change_profile(&fresh.state, &zed, CLIENT, new_name, new_email, PASSWORD)
+        .await
+        .unwrap();
 
     members::delete_own_account(&fresh.state, &zed, CLIENT, PASSWORD)
         .await
