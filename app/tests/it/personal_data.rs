@@ -98,16 +98,7 @@ async fn database_mentions(fresh: &Fresh, text: &str) -> Vec<String> {
             for entry in std::fs::read_dir(fresh.dir.path()).unwrap() {
                 let path = entry.unwrap().path();
                 let bytes = std::fs::read(&path).unwrap().to_ascii_lowercase();
-                if let Some(at) = bytes
-                    .windows(needle.len())
-                    .position(|window| window == needle)
-                {
-                    eprintln!(
-                        "DEBUG {:?}",
-                        String::from_utf8_lossy(
-                            &bytes[at.saturating_sub(150)..(at + 80).min(bytes.len())]
-                        )
-                    );
+                if bytes.windows(needle.len()).any(|window| window == needle) {
                     found.push(path.display().to_string());
                 }
             }
