@@ -98,3 +98,29 @@ pub async fn audit_lines(state: &AppState) -> Vec<String> {
         })
         .collect()
 }
+
+/// Creates an account in `state`'s workspace (password [`PASSWORD`]) and
+/// returns the person as the services see them signed in.
+pub async fn person(
+    state: &AppState,
+    name: &str,
+    email: &str,
+    role: app::domain::Role,
+) -> app::accounts::session::Actor {
+    let workspace = state.deployment.workspace.clone();
+    let account = app::accounts::service::NewAccount {
+        name,
+        email,
+        password: PASSWORD,
+        password_again: PASSWORD,
+    };
+    let user_id = app::accounts::service::create_account(state, &workspace, role, account)
+        .await
+        .unwrap();
+    app::accounts::session::Actor {
+        user_id,
+        workspace,
+        name: name.to_string(),
+        role,
+    }
+}

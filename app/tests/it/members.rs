@@ -2,7 +2,7 @@
 //! removal, the last admin, and the audit trail of each.
 #![cfg(feature = "ssr")]
 
-use app::accounts::service::{self as accounts, NewAccount};
+use app::accounts::service as accounts;
 use app::accounts::session::Actor;
 use app::accounts::AuthError;
 use app::domain::{Plan, Role};
@@ -28,22 +28,7 @@ impl Workspace {
 
     async fn person(&self, name: &str, role: Role) -> Actor {
         let email = format!("{}@example.com", name.to_lowercase());
-        let account = NewAccount {
-            name,
-            email: &email,
-            password: PASSWORD,
-            password_again: PASSWORD,
-        };
-        let workspace = self.state.deployment.workspace.clone();
-        let user_id = accounts::create_account(&self.state, &workspace, role, account)
-            .await
-            .unwrap();
-        Actor {
-            user_id,
-            workspace,
-            name: name.to_string(),
-            role,
-        }
+        test_support::person(&self.state, name, &email, role).await
     }
 
     async fn role_of(&self, actor: &Actor) -> Option<Role> {

@@ -3,7 +3,7 @@
 //! write-ahead log on SQLite, in every row on PostgreSQL), and suspension.
 #![cfg(feature = "ssr")]
 
-use app::accounts::service::{self as accounts, NewAccount};
+use app::accounts::service as accounts;
 use app::accounts::session::Actor;
 use app::accounts::AuthError;
 use app::ai_settings::{service as ai_settings, store as settings_store, SwitchSetting};
@@ -18,22 +18,7 @@ const EMAIL: &str = "zed.quimbyfield@example.com";
 const CLIENT: &str = "127.0.0.1";
 
 async fn person(fresh: &Fresh, name: &str, email: &str, role: Role) -> Actor {
-    let workspace = fresh.state.deployment.workspace.clone();
-    let account = NewAccount {
-        name,
-        email,
-        password: PASSWORD,
-        password_again: PASSWORD,
-    };
-    let user_id = accounts::create_account(&fresh.state, &workspace, role, account)
-        .await
-        .unwrap();
-    Actor {
-        user_id,
-        workspace,
-        name: name.to_string(),
-        role,
-    }
+    test_support::person(&fresh.state, name, email, role).await
 }
 
 /// Zed leaves traces everywhere a person can: a setting he changed, a

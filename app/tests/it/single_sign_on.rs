@@ -241,19 +241,7 @@ async fn a_sign_on_account_keeps_the_providers_address_confirms_deletion_with_it
     let fresh = test_support::fresh_state(Plan::Team).await;
     let state = &fresh.state;
     let sso = sso(false);
-    accounts::create_account(
-        state,
-        &state.deployment.workspace,
-        Role::Admin,
-        NewAccount {
-            name: "Ada",
-            email: "ada@example.com",
-            password: PASSWORD,
-            password_again: PASSWORD,
-        },
-    )
-    .await
-    .unwrap();
+    let ada = test_support::person(state, "Ada", "ada@example.com", Role::Admin).await;
     let grace = person("g-1", "grace@example.com", &["console-members"]);
     let user_id = sign_in_verified(state, &sso, &grace).await.unwrap();
     let actor = app::accounts::session::Actor {
@@ -286,17 +274,6 @@ async fn a_sign_on_account_keeps_the_providers_address_confirms_deletion_with_it
     .unwrap();
 
     // Suspended: the provider's word is not enough to get back in.
-    let ada_id = app::accounts::store::find_by_email(&state.pool, "ada@example.com")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    let ada = app::accounts::session::Actor {
-        user_id: ada_id,
-        workspace: state.deployment.workspace.clone(),
-        name: "Ada".into(),
-        role: Role::Admin,
-    };
     let ada = test_support::admin(&ada);
     app::members::service::suspend(state, &ada, &user_id)
         .await
