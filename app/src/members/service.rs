@@ -24,26 +24,37 @@ fn logged<E: std::fmt::Display>(what: &'static str) -> impl FnOnce(E) -> Members
     }
 }
 
-/// Runs `change` in one transaction that first takes the workspace's
-/// membership lock; commits only when it succeeds.
+/// Runs `change` in one transaction of `workspace` that first takes its
+/// membership lock; commits only when it succeeds. A refused change is
+/// rolled back before the write turn passes on: a transaction merely
+/// dropped would keep SQLite's write lock a moment longer, and the next
+/// writer that began by reading would be refused "database is locked".
+async fn membership_tx<T, E>(
+    state: &AppState,
+    workspace: &WorkspaceId,
+    change: impl AsyncFnOnce(&mut Tx<'_>) -> Result<Result<T, E>, sqlx::Error>,
+) -> Result<Result<T, E>, sqlx::Error> {
+    let _turn = crate::db::write_turn(&state.pool).await;
+    let mut tx = state.pool.begin().await?;
+    store::lock_membership(&mut *tx, workspace).await?;
+    let outcome = change(&mut tx).await?;
+    match outcome {
+        Ok(_) => tx.commit().await?,
+        Err(_) => tx.rollback().await?,
+    }
+    Ok(outcome)
+}
+
+/// [`membership_tx`] for a change an admin makes on the Members page.
 async fn in_membership_tx<T>(
     state: &AppState,
     actor: &Admin,
     what: &'static str,
     change: impl AsyncFnOnce(&mut Tx<'_>) -> Result<Result<T, MembersError>, sqlx::Error>,
 ) -> Result<T, MembersError> {
-    let outcome: Result<Result<T, MembersError>, sqlx::Error> = async {
-        let _turn = crate::db::write_turn(&state.pool).await;
-        let mut tx = state.pool.begin().await?;
-        store::lock_membership(&mut *tx, &actor.workspace).await?;
-        let outcome = change(&mut tx).await?;
-        if outcome.is_ok() {
-            tx.commit().await?;
-        }
-        Ok(outcome)
-    }
-    .await;
-    outcome.map_err(logged(what))?
+    membership_tx(state, &actor.workspace, change)
+        .await
+        .map_err(logged(what))?
 }
 
 /// The workspace's members, for anyone in it.
@@ -329,33 +340,22 @@ pub async fn delete_own_account(
 ) -> Result<(), AuthError> {
     accounts::confirm_deletion(state, actor, client, confirmation).await?;
     let workspace = &actor.workspace;
-    let outcome: Result<Result<(), AuthError>, sqlx::Error> = async {
-        let _turn = crate::db::write_turn(&state.pool).await;
-        let mut tx = state.pool.begin().await?;
-        store::lock_membership(&mut *tx, workspace).await?;
-        let Some(target) = store::member(&mut *tx, workspace, &actor.user_id).await? else {
+    let outcome = membership_tx(state, workspace, async |tx| {
+        let Some(target) = store::member(&mut **tx, workspace, &actor.user_id).await? else {
             return Ok(Err(AuthError::SignInRequired));
         };
-        let admins = store::count_admins(&mut *tx, workspace).await?;
+        let admins = store::count_admins(&mut **tx, workspace).await?;
         if check_change(counted_role(&target), MembershipChange::Remove, admins).is_err() {
             return Ok(Err(AuthError::LastAdminCannotLeave));
         }
         let author = audit::Author::Console(SELF_SERVICE);
-        end_what_they_made(&mut tx, state, workspace, author, &target).await?;
-        let former = forget_person(&mut tx, workspace, &target).await?;
+        end_what_they_made(tx, state, workspace, author, &target).await?;
+        let former = forget_person(tx, workspace, &target).await?;
         let what = format!("{} deleted their own account", former.pseudonym);
-        audit::record_by(
-            &mut *tx,
-            workspace,
-            author,
-            state.clock.now(),
-            "Members",
-            &what,
-        )
-        .await?;
-        tx.commit().await?;
+        let now = state.clock.now();
+        audit::record_by(&mut **tx, workspace, author, now, "Members", &what).await?;
         Ok(Ok(()))
-    }
+    })
     .await;
     outcome.map_err(auth_unavailable("deleting an account"))??;
     state.live_policy.reload(state, workspace).await;
