@@ -431,7 +431,10 @@ pub async fn change_profile(
         let mut tx = state.pool.begin().await?;
         match store::update_profile(&mut *tx, &actor.user_id, name, &email).await {
             Err(error) if store::is_unique_violation(&error) => {
-                return Ok(Err(AuthError::EmailTaken))
+                // Released before the write turn passes on (see
+                // `members::service::membership_tx`).
+                tx.rollback().await?;
+                return Ok(Err(AuthError::EmailTaken));
             }
             other => other?,
         }
