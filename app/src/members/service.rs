@@ -521,56 +521,52 @@ pub async fn apply_sign_on_role(
     role: Role,
 ) -> Result<(), sqlx::Error> {
     let workspace = &state.deployment.workspace;
-    let _turn = crate::db::write_turn(&state.pool).await;
-    let mut tx = state.pool.begin().await?;
-    store::lock_membership(&mut *tx, workspace).await?;
-    let Some(target) = store::member(&mut *tx, workspace, user_id).await? else {
-        return Ok(());
-    };
-    if target.role == role {
-        return Ok(());
-    }
-    let admins = store::count_admins(&mut *tx, workspace).await?;
-    if check_change(
-        counted_role(&target),
-        MembershipChange::SetRole(role),
-        admins,
-    )
-    .is_err()
-    {
-        tracing::warn!(
-            "the identity provider no longer maps the workspace's last admin to the admin group; \
-             they stay an admin until another admin exists"
-        );
-        return Ok(());
-    }
-    store::set_role(&mut *tx, user_id, role).await?;
-    audit::record(
-        &mut *tx,
-        audit::NewEntry {
-            workspace,
-            at: state.clock.now(),
-            actor_id: None,
-            actor_name: SIGN_ON,
-            subject: &format!("Role of {}", target.name),
-            old_value: Some(target.role.label()),
-            new_value: Some(&format!(
-                "{} (groups at the identity provider)",
-                role.label()
-            )),
-        },
-    )
-    .await?;
-    // No longer an admin: what they made as one ends, as on the page.
-    let tokens_ended = match role {
-        Role::Member => {
-            let author = audit::Author::Console(SIGN_ON);
-            end_what_they_made(&mut tx, state, workspace, author, &target).await?
+    // `Err(())`: nothing changes (rolled back).
+    let changed = membership_tx(state, workspace, async |tx| {
+        let Some(target) = store::member(&mut **tx, workspace, user_id).await? else {
+            return Ok(Err(()));
+        };
+        if target.role == role {
+            return Ok(Err(()));
         }
-        Role::Admin => 0,
-    };
-    tx.commit().await?;
-    if tokens_ended > 0 {
+        let admins = store::count_admins(&mut **tx, workspace).await?;
+        let change = MembershipChange::SetRole(role);
+        if check_change(counted_role(&target), change, admins).is_err() {
+            tracing::warn!(
+                "the identity provider no longer maps the workspace's last admin to the admin \
+                 group; they stay an admin until another admin exists"
+            );
+            return Ok(Err(()));
+        }
+        store::set_role(&mut **tx, user_id, role).await?;
+        audit::record(
+            &mut **tx,
+            audit::NewEntry {
+                workspace,
+                at: state.clock.now(),
+                actor_id: None,
+                actor_name: SIGN_ON,
+                subject: &format!("Role of {}", target.name),
+                old_value: Some(target.role.label()),
+                new_value: Some(&format!(
+                    "{} (groups at the identity provider)",
+                    role.label()
+                )),
+            },
+        )
+        .await?;
+        // No longer an admin: what they made as one ends, as on the page.
+        let tokens_ended = match role {
+            Role::Member => {
+                let author = audit::Author::Console(SIGN_ON);
+                end_what_they_made(tx, state, workspace, author, &target).await?
+            }
+            Role::Admin => 0,
+        };
+        Ok(Ok(tokens_ended))
+    })
+    .await?;
+    if changed.is_ok_and(|tokens_ended| tokens_ended > 0) {
         state.live_policy.reload(state, workspace).await;
     }
     Ok(())
