@@ -5,7 +5,7 @@
 //! the copy before anything is replaced, refuses while a console has the
 //! database open, and keeps the database it replaces beside it. The master
 //! keys are not in the database, on purpose: back them up apart.
-//! PostgreSQL has its own tools (`pg_dump`); see the README.
+//! PostgreSQL has its own tools (`pg_dump`); see docs/operations.md.
 
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection};
@@ -15,7 +15,7 @@ use std::str::FromStr;
 /// Why a backup or restore did nothing.
 #[derive(Debug, thiserror::Error)]
 pub enum BackupError {
-    #[error("DATABASE_URL is PostgreSQL: back it up with pg_dump (see the README's \"Backups and restore\"); `server backup` and `restore` are for the embedded SQLite file")]
+    #[error("DATABASE_URL is PostgreSQL: back it up with pg_dump (see docs/operations.md, \"Backups and restore\"); `server backup` and `restore` are for the embedded SQLite file")]
     NotSqlite,
     #[error("{0} already exists; choose a new file, nothing was written")]
     TargetExists(String),

@@ -16,7 +16,7 @@ use clap::{Parser, Subcommand, ValueEnum};
     name = "server",
     version,
     after_help = "Passwords for new accounts are read from AI_CONSOLE_NEW_PASSWORD, or else from \
-                  the first line of standard input. Configuration: see the README."
+                  the first line of standard input. Configuration: see docs/configuration.md."
 )]
 pub struct Cli {
     #[command(subcommand)]

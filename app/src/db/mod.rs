@@ -61,7 +61,7 @@ impl Backend {
 /// into the database file and empties it, so their old rows survive in
 /// neither (deleted rows are overwritten, `secure_delete`). PostgreSQL
 /// keeps old row versions until vacuum reuses their space; see the
-/// README's "Personal data". A failure is logged: the erasure itself is
+/// docs/personal-data.md. A failure is logged: the erasure itself is
 /// done.
 pub async fn scrub_deleted(pool: &Pool) {
     if Backend::of_pool(pool) != Backend::Sqlite {

@@ -256,7 +256,7 @@ async fn an_sqlite_console_moves_to_postgresql_with_everything_in_it() {
         "a second copy is refused: {said}"
     );
 
-    // pg_dump's output restores too (what the README tells operators).
+    // pg_dump's output restores too (what docs/operations.md tells operators).
     let bin = postgres_bin();
     let dump = dir.path().join("console.sql");
     let dumped = std::process::Command::new(bin.join("pg_dump"))
