@@ -294,6 +294,21 @@ macro_rules! refusals {
             }
         }
 
+        #[cfg(feature = "ssr")]
+        impl $name {
+            /// The boundary's failure for something that went wrong on the
+            /// server: `error` is logged as the failure of `what`, and the
+            /// person is told only that it did not work.
+            pub fn logged<Failure: ::std::fmt::Display>(
+                what: &str,
+            ) -> impl Fn(Failure) -> Self + Copy + '_ {
+                move |error| {
+                    ::tracing::error!(%error, "{what} failed");
+                    $name::$failed
+                }
+            }
+        }
+
         impl From<$crate::boundary::NoActor> for $name {
             fn from(reason: $crate::boundary::NoActor) -> Self {
                 match reason {
@@ -536,6 +551,8 @@ mod tests {
         assert_codes_round_trip::<crate::members::MembersError>();
         assert_codes_round_trip::<crate::features::FeaturesError>();
         assert_codes_round_trip::<crate::model_provider::ProviderError>();
+        assert_codes_round_trip::<crate::models::ModelsError>();
+        assert_codes_round_trip::<crate::budget::BudgetError>();
     }
 
     #[test]

@@ -124,3 +124,15 @@ pub fn current() -> Option<AppState> {
     }
     state
 }
+
+/// Changes are written through the console's state: a change of a
+/// workspace's policy reloads what this process answers for it.
+impl crate::db::Database for AppState {
+    fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    async fn policy_changed(&self, workspace: &WorkspaceId) {
+        self.live_policy.reload(self, workspace).await;
+    }
+}

@@ -18,11 +18,6 @@ pub struct Attempt {
     client: String,
 }
 
-fn unavailable(what: &str, error: impl std::fmt::Display) -> AuthError {
-    tracing::error!(%error, "{what} failed");
-    AuthError::Unavailable
-}
-
 /// Counts an attempt by `client` at `account` (a normalised e-mail), or
 /// refuses it without checking while the client has failed too often.
 /// An account that many clients failed at is slowed down here, never
@@ -34,15 +29,13 @@ pub async fn begin(state: &AppState, account: &str, client: &str) -> Result<Atte
         account: account.to_string(),
         client: client.to_string(),
     };
-    let decided: Result<Decision, sqlx::Error> = async {
-        let _turn = crate::db::write_turn(&state.pool).await;
-        let mut tx = state.pool.begin().await?;
-        take_turn_across_replicas(&mut tx, &state.pool).await?;
+    let decided = crate::db::commit(state, async |tx| {
+        take_turn_across_replicas(tx).await?;
         let since = now - HORIZON_SECS;
         let of_pair =
-            store::failures_of_account_and_client(&mut *tx, account, client, since).await?;
-        let of_client = store::failures_of_client(&mut *tx, client, since).await?;
-        let of_account = store::failures_of_account(&mut *tx, account, since).await?;
+            store::failures_of_account_and_client(&mut **tx, account, client, since).await?;
+        let of_client = store::failures_of_client(&mut **tx, client, since).await?;
+        let of_account = store::failures_of_account(&mut **tx, account, since).await?;
         let failures = Failures {
             of_account_and_client: &of_pair,
             of_client: &of_client,
@@ -50,7 +43,7 @@ pub async fn begin(state: &AppState, account: &str, client: &str) -> Result<Atte
         };
         let decision = throttle::decide(failures, now);
         if let Decision::Check { .. } = decision {
-            store::record_attempt(&mut tx, &attempt.id, account, client, now, since).await?;
+            store::record_attempt(tx, &attempt.id, account, client, now, since).await?;
             // Should this attempt fail, the next one waits: that moment
             // goes into the audit log.
             let with_this = |earlier: &[i64]| [&[now][..], earlier].concat();
@@ -61,14 +54,13 @@ pub async fn begin(state: &AppState, account: &str, client: &str) -> Result<Atte
                 of_account: &of_account,
             };
             if let Decision::Wait(_) = throttle::decide(next, now) {
-                record_pause(&mut tx, state, account, client, now).await?;
+                record_pause(tx, state, account, client, now).await?;
             }
         }
-        tx.commit().await?;
         Ok(decision)
-    }
+    })
     .await;
-    match decided.map_err(|e| unavailable("counting a sign-in attempt", e))? {
+    match decided.map_err(AuthError::logged("counting a sign-in attempt"))? {
         Decision::Wait(secs) => {
             tracing::warn!(client, "password attempt refused: too many failed attempts");
             Err(AuthError::TooManyAttempts(throttle::minutes_to_wait(secs)))
@@ -86,15 +78,21 @@ pub async fn begin(state: &AppState, account: &str, client: &str) -> Result<Atte
 /// The password was right: this client's failures at the account are
 /// forgotten, this attempt with them.
 pub async fn succeeded(state: &AppState, attempt: Attempt) -> Result<(), AuthError> {
-    store::forget_failures_of_account_and_client(&state.pool, &attempt.account, &attempt.client)
-        .await
-        .map_err(|e| unavailable("clearing failed sign-ins", e))
+    crate::db::commit(state, async |tx| {
+        store::forget_failures_of_account_and_client(tx, &attempt.account, &attempt.client).await
+    })
+    .await
+    .map_err(AuthError::logged("clearing failed sign-ins"))
 }
 
 /// The password was never checked (the server was busy or failed): the
 /// attempt does not count.
 pub async fn not_checked(state: &AppState, attempt: Attempt) {
-    if let Err(error) = store::forget_attempt(&state.pool, &attempt.id).await {
+    let forgotten = crate::db::commit(state, async |tx| {
+        store::forget_attempt(tx, &attempt.id).await
+    })
+    .await;
+    if let Err(error) = forgotten {
         tracing::error!(%error, "taking back an unchecked sign-in attempt failed");
     }
 }
@@ -103,41 +101,38 @@ pub async fn not_checked(state: &AppState, attempt: Attempt) {
 /// `server unlock`), with an audit entry. Returns how many were cleared.
 pub async fn unlock(state: &AppState, email: &str) -> Result<u64, sqlx::Error> {
     let account = super::credentials::normalize_email(email);
-    let _turn = crate::db::write_turn(&state.pool).await;
-    let mut tx = state.pool.begin().await?;
-    let cleared = store::forget_failures_of_account(&mut *tx, &account).await?;
-    let workspace = match store::find_by_email(&mut *tx, &account).await? {
-        Some(user) => user.workspace,
-        None => state.deployment.workspace.clone(),
-    };
-    let what = format!(
-        "unlocked for {} ({cleared} failed attempt(s) cleared)",
-        audit::shown_email(&account)
-    );
-    audit::record(
-        &mut *tx,
-        audit::NewEntry {
-            workspace: &workspace,
-            at: state.clock.now(),
-            actor_id: None,
-            actor_name: "Operator (command line)",
-            subject: "Sign-in",
-            old_value: None,
-            new_value: Some(&what),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(cleared)
+    crate::db::commit(state, async |tx| {
+        let cleared = store::forget_failures_of_account(tx, &account).await?;
+        let workspace = match store::find_by_email(&mut **tx, &account).await? {
+            Some(user) => user.workspace,
+            None => state.deployment.workspace.clone(),
+        };
+        let what = format!(
+            "unlocked for {} ({cleared} failed attempt(s) cleared)",
+            audit::shown_email(&account)
+        );
+        audit::record(
+            tx,
+            audit::NewEntry {
+                workspace: &workspace,
+                at: state.clock.now(),
+                actor_id: None,
+                actor_name: "Operator (command line)",
+                subject: "Sign-in",
+                old_value: None,
+                new_value: Some(&what),
+            },
+        )
+        .await?;
+        Ok(cleared)
+    })
+    .await
 }
 
 /// On PostgreSQL replicas count attempts one at a time too (SQLite's
 /// writers already take turns). The lock ends with the transaction.
-async fn take_turn_across_replicas(
-    tx: &mut Tx<'_>,
-    pool: &crate::db::Pool,
-) -> Result<(), sqlx::Error> {
-    if Backend::of_pool(pool) == Backend::Postgres {
+async fn take_turn_across_replicas(tx: &mut Tx<'_>) -> Result<(), sqlx::Error> {
+    if tx.backend() == Backend::Postgres {
         sqlx::query("SELECT pg_advisory_xact_lock(7243011)")
             .execute(&mut **tx)
             .await?;
@@ -161,7 +156,7 @@ async fn record_pause(
         audit::shown_email(account)
     );
     audit::record(
-        &mut **tx,
+        tx,
         audit::NewEntry {
             workspace: &workspace,
             at: now,

@@ -6,6 +6,7 @@ use crate::accounts::credentials::{
     check_email, check_new_account, normalize_email, MAX_PASSWORD_CHARS,
 };
 use crate::activity::log as audit;
+use crate::db::Tx;
 use crate::domain::Role;
 use crate::state::AppState;
 use crate::workspace::WorkspaceId;
@@ -14,11 +15,6 @@ use sqlx::AnyExecutor;
 /// How long a printed setup link stays usable.
 pub const SETUP_LINK_LIFETIME_SECS: i64 = 24 * 60 * 60;
 
-fn unavailable(what: &str, error: impl std::fmt::Display) -> AuthError {
-    tracing::error!(%error, "{what} failed");
-    AuthError::Unavailable
-}
-
 /// A full hashing queue is "busy, try again"; anything else is a failure.
 fn hashing_failed(what: &str, error: password::HashError) -> AuthError {
     match error {
@@ -26,7 +22,7 @@ fn hashing_failed(what: &str, error: password::HashError) -> AuthError {
             tracing::warn!("{what} turned away: too many passwords being checked at once");
             AuthError::Busy
         }
-        other => unavailable(what, other),
+        other => AuthError::logged(what)(other),
     }
 }
 
@@ -36,16 +32,16 @@ pub async fn issue_setup_token(
     state: &AppState,
     workspace: &WorkspaceId,
 ) -> Result<Option<(String, i64)>, sqlx::Error> {
-    let _turn = crate::db::write_turn(&state.pool).await;
-    let mut tx = state.pool.begin().await?;
-    if store::count_users(&mut *tx).await? > 0 {
-        return Ok(None);
-    }
-    let token = tokens::random_hex(32);
-    let expires_at = state.clock.now() + SETUP_LINK_LIFETIME_SECS;
-    store::replace_setup_token(&mut tx, workspace, &tokens::digest(&token), expires_at).await?;
-    tx.commit().await?;
-    Ok(Some((token, expires_at)))
+    crate::db::commit(state, async |tx| {
+        if store::count_users(&mut **tx).await? > 0 {
+            return Ok(None);
+        }
+        let token = tokens::random_hex(32);
+        let expires_at = state.clock.now() + SETUP_LINK_LIFETIME_SECS;
+        store::replace_setup_token(tx, workspace, &tokens::digest(&token), expires_at).await?;
+        Ok(Some((token, expires_at)))
+    })
+    .await
 }
 
 /// Whether a first-admin setup link can still be used.
@@ -53,7 +49,7 @@ pub async fn setup_link_usable(state: &AppState, token: &str) -> Result<bool, Au
     store::usable_setup_token(&state.pool, &tokens::digest(token), state.clock.now())
         .await
         .map(|workspace| workspace.is_some())
-        .map_err(|e| unavailable("checking a setup link", e))
+        .map_err(AuthError::logged("checking a setup link"))
 }
 
 /// A new account as someone typed it in a form.
@@ -93,20 +89,17 @@ pub async fn complete_setup(
     let now = state.clock.now();
     let user_id = tokens::random_hex(16);
     let email = normalize_email(account.email);
-    let result: Result<Result<(), AuthError>, sqlx::Error> = async {
-        let _turn = crate::db::write_turn(&state.pool).await;
-        let mut tx = state.pool.begin().await?;
-        let Some(workspace) =
-            store::consume_setup_token(&mut *tx, &tokens::digest(token), now).await?
+    let result = crate::db::write(state, async |tx| {
+        let Some(workspace) = store::consume_setup_token(tx, &tokens::digest(token), now).await?
         else {
             return Ok(Err(AuthError::SetupLinkInvalid));
         };
         // An admin created meanwhile (from the command line) ends setup.
-        if store::count_users(&mut *tx).await? > 0 {
+        if store::count_users(&mut **tx).await? > 0 {
             return Ok(Err(AuthError::SetupLinkInvalid));
         }
         store::insert_user(
-            &mut *tx,
+            tx,
             NewUser {
                 id: &user_id,
                 workspace: &workspace,
@@ -118,13 +111,12 @@ pub async fn complete_setup(
             },
         )
         .await?;
-        tx.commit().await?;
         Ok(Ok(()))
-    }
+    })
     .await;
     match result {
         Ok(outcome) => outcome.map(|()| user_id),
-        Err(error) => Err(unavailable("creating the first admin", error)),
+        Err(error) => Err(AuthError::logged("creating the first admin")(error)),
     }
 }
 
@@ -139,23 +131,26 @@ pub async fn create_account(
     account.check()?;
     let password_hash = account.password_hash(state).await?;
     let user_id = tokens::random_hex(16);
-    let inserted = store::insert_user(
-        &state.pool,
-        NewUser {
-            id: &user_id,
-            workspace,
-            email: &normalize_email(account.email),
-            name: account.name.trim(),
-            password_hash: &password_hash,
-            role,
-            created_at: state.clock.now(),
-        },
-    )
+    let inserted = crate::db::commit(state, async |tx| {
+        store::insert_user(
+            tx,
+            NewUser {
+                id: &user_id,
+                workspace,
+                email: &normalize_email(account.email),
+                name: account.name.trim(),
+                password_hash: &password_hash,
+                role,
+                created_at: state.clock.now(),
+            },
+        )
+        .await
+    })
     .await;
     match inserted {
         Ok(()) => Ok(user_id),
         Err(error) if store::is_unique_violation(&error) => Err(AuthError::EmailTaken),
-        Err(error) => Err(unavailable("creating an account", error)),
+        Err(error) => Err(AuthError::logged("creating an account")(error)),
     }
 }
 
@@ -171,7 +166,7 @@ pub async fn verify_credentials(
     let user = if usable {
         store::find_by_email(&state.pool, &normalize_email(email))
             .await
-            .map_err(|e| unavailable("looking up an account", e))?
+            .map_err(AuthError::logged("looking up an account"))?
     } else {
         None
     };
@@ -249,7 +244,7 @@ pub async fn confirm_password(
 ) -> Result<(), AuthError> {
     let user = store::find_by_id(&state.pool, &actor.user_id)
         .await
-        .map_err(|e| unavailable("looking up an account", e))?
+        .map_err(AuthError::logged("looking up an account"))?
         .ok_or(AuthError::SignInRequired)?;
     let attempt = attempts::begin(state, &user.email, client).await?;
     let candidate = if typed.chars().count() <= MAX_PASSWORD_CHARS {
@@ -285,16 +280,14 @@ pub async fn change_password(
         .await
         .map_err(|e| hashing_failed("hashing a password", e))?;
     let now = state.clock.now();
-    let changed: Result<(), sqlx::Error> = async {
-        let _turn = crate::db::write_turn(&state.pool).await;
-        let mut tx = state.pool.begin().await?;
-        store::replace_password(&mut *tx, &actor.user_id, &password_hash).await?;
+    let changed = crate::db::commit(state, async |tx| {
+        store::replace_password(tx, &actor.user_id, &password_hash).await?;
         let what = "changed; other sessions signed out";
-        audit::record_change(&mut *tx, actor, now, "Own password", None, what).await?;
-        tx.commit().await
-    }
+        audit::record_change(tx, actor, now, "Own password", None, what).await?;
+        Ok(())
+    })
     .await;
-    changed.map_err(|e| unavailable("changing a password", e))
+    changed.map_err(AuthError::logged("changing a password"))
 }
 
 pub use super::store::NewUser;
@@ -307,11 +300,8 @@ pub async fn email_in_use(db: impl AnyExecutor<'_>, email: &str) -> Result<bool,
 
 /// Creates an account in the caller's transaction. `Ok(false)`: the e-mail
 /// address is taken.
-pub async fn insert_account(
-    db: impl AnyExecutor<'_>,
-    user: NewUser<'_>,
-) -> Result<bool, sqlx::Error> {
-    match store::insert_user(db, user).await {
+pub async fn insert_account(tx: &mut Tx<'_>, user: NewUser<'_>) -> Result<bool, sqlx::Error> {
+    match store::insert_user(tx, user).await {
         Ok(()) => Ok(true),
         Err(error) if store::is_unique_violation(&error) => Ok(false),
         Err(error) => Err(error),
@@ -320,22 +310,22 @@ pub async fn insert_account(
 
 /// Deletes failed sign-in records no throttle looks at any more.
 pub async fn forget_old_failures(state: &AppState) -> Result<u64, sqlx::Error> {
-    store::forget_failures_before(
-        &state.pool,
-        state.clock.now() - super::throttle::HORIZON_SECS,
-    )
+    let before = state.clock.now() - super::throttle::HORIZON_SECS;
+    crate::db::commit(state, async |tx| {
+        store::forget_failures_before(tx, before).await
+    })
     .await
 }
 
 /// Suspends `user_id` from `at` in the caller's transaction; every
 /// session of theirs ends.
-pub async fn suspend(db: impl AnyExecutor<'_>, user_id: &str, at: i64) -> Result<(), sqlx::Error> {
-    store::suspend(db, user_id, at).await
+pub async fn suspend(tx: &mut Tx<'_>, user_id: &str, at: i64) -> Result<(), sqlx::Error> {
+    store::suspend(tx, user_id, at).await
 }
 
 /// Lifts the suspension of `user_id`, in the caller's transaction.
-pub async fn restore(db: impl AnyExecutor<'_>, user_id: &str) -> Result<(), sqlx::Error> {
-    store::restore(db, user_id).await
+pub async fn restore(tx: &mut Tx<'_>, user_id: &str) -> Result<(), sqlx::Error> {
+    store::restore(tx, user_id).await
 }
 
 /// The audit subjects of a person correcting their own name and address.
@@ -345,7 +335,7 @@ pub const OWN_EMAIL: &str = "Own e-mail address";
 /// The names and addresses `user_id` had before correcting them, as their
 /// audit entries remember them (nothing older than the audit retention).
 pub async fn former_identity(
-    tx: &mut crate::db::Tx<'_>,
+    tx: &mut Tx<'_>,
     workspace: &WorkspaceId,
     user_id: &str,
 ) -> Result<(Vec<String>, Vec<String>), sqlx::Error> {
@@ -358,7 +348,7 @@ pub async fn former_identity(
 /// (sessions, failed sign-ins at any address they had, linked
 /// identities), in the caller's transaction.
 pub async fn delete_person(
-    tx: &mut crate::db::Tx<'_>,
+    tx: &mut Tx<'_>,
     person: &crate::domain::FormerPerson,
 ) -> Result<(), sqlx::Error> {
     store::delete_person(tx, &person.user_id, &person.emails()).await
@@ -370,7 +360,7 @@ pub async fn signs_in_with_sign_on(state: &AppState, user_id: &str) -> Result<bo
     store::identity_issuer(&state.pool, user_id)
         .await
         .map(|issuer| issuer.is_some())
-        .map_err(|e| unavailable("looking up an identity", e))
+        .map_err(AuthError::logged("looking up an identity"))
 }
 
 /// Checks what a person typed to confirm deleting their own account: the
@@ -385,7 +375,7 @@ pub async fn confirm_deletion(
     if signs_in_with_sign_on(state, &actor.user_id).await? {
         let user = store::find_by_id(&state.pool, &actor.user_id)
             .await
-            .map_err(|e| unavailable("looking up an account", e))?
+            .map_err(AuthError::logged("looking up an account"))?
             .ok_or(AuthError::SignInRequired)?;
         return match normalize_email(typed) == user.email {
             true => Ok(()),
@@ -413,7 +403,7 @@ pub async fn change_profile(
     let email = normalize_email(email);
     let user = store::find_by_id(&state.pool, &actor.user_id)
         .await
-        .map_err(|e| unavailable("looking up an account", e))?
+        .map_err(AuthError::logged("looking up an account"))?
         .ok_or(AuthError::SignInRequired)?;
     let email_changes = email != user.email;
     if email_changes {
@@ -426,30 +416,24 @@ pub async fn change_profile(
         return Ok(());
     }
     let now = state.clock.now();
-    let changed: Result<Result<(), AuthError>, sqlx::Error> = async {
-        let _turn = crate::db::write_turn(&state.pool).await;
-        let mut tx = state.pool.begin().await?;
-        match store::update_profile(&mut *tx, &actor.user_id, name, &email).await {
+    let changed = crate::db::write(state, async |tx| {
+        match store::update_profile(tx, &actor.user_id, name, &email).await {
             Err(error) if store::is_unique_violation(&error) => {
-                // Released before the write turn passes on (see
-                // `members::service::membership_tx`).
-                tx.rollback().await?;
                 return Ok(Err(AuthError::EmailTaken));
             }
             other => other?,
         }
         if name != user.name {
-            audit::record_change(&mut *tx, actor, now, OWN_NAME, Some(&user.name), name).await?;
+            audit::record_change(tx, actor, now, OWN_NAME, Some(&user.name), name).await?;
         }
         if email_changes {
             let (old, new) = (audit::shown_email(&user.email), audit::shown_email(&email));
-            audit::record_change(&mut *tx, actor, now, OWN_EMAIL, Some(&old), &new).await?;
+            audit::record_change(tx, actor, now, OWN_EMAIL, Some(&old), &new).await?;
         }
-        tx.commit().await?;
         Ok(Ok(()))
-    }
+    })
     .await;
-    changed.map_err(|e| unavailable("correcting an account", e))?
+    changed.map_err(AuthError::logged("correcting an account"))?
 }
 
 /// Everything the console keeps about the signed-in person, for their
@@ -459,7 +443,7 @@ pub async fn export(
     actor: &crate::accounts::session::Actor,
 ) -> Result<super::personal_data::PersonalData, AuthError> {
     use super::personal_data::*;
-    let failed = |e| unavailable("exporting someone's data", e);
+    let failed = AuthError::logged("exporting someone's data");
     let user = store::find_by_id(&state.pool, &actor.user_id)
         .await
         .map_err(failed)?
@@ -550,7 +534,7 @@ pub async fn summary(
 ) -> Result<super::AccountSummary, AuthError> {
     let user = store::find_by_id(&state.pool, &actor.user_id)
         .await
-        .map_err(|e| unavailable("looking up an account", e))?
+        .map_err(AuthError::logged("looking up an account"))?
         .ok_or(AuthError::SignInRequired)?;
     Ok(super::AccountSummary {
         viewer: actor.viewer(state).await,
@@ -577,5 +561,8 @@ pub async fn note_privacy_notice_seen(
     user_id: &str,
     version: &str,
 ) -> Result<(), sqlx::Error> {
-    store::note_privacy_notice_seen(&state.pool, user_id, version).await
+    crate::db::commit(state, async |tx| {
+        store::note_privacy_notice_seen(tx, user_id, version).await
+    })
+    .await
 }

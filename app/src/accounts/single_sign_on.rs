@@ -62,13 +62,6 @@ pub struct VerifiedPerson {
 /// Who the audit log says acted when single sign-on changed something.
 const ACTOR: &str = "Single sign-on";
 
-fn unavailable(what: &'static str) -> impl FnOnce(sqlx::Error) -> AuthError {
-    move |error| {
-        tracing::error!(%error, "{what} failed");
-        AuthError::Unavailable
-    }
-}
-
 /// The account `person` signs in to, created or linked on first sign-in,
 /// with the role their groups map to now. Returns the user's id.
 pub async fn sign_in_verified(
@@ -82,21 +75,21 @@ pub async fn sign_in_verified(
     };
     let linked = store::identity_user(&state.pool, &person.issuer, &person.subject)
         .await
-        .map_err(unavailable("looking up a linked identity"))?;
+        .map_err(AuthError::logged("looking up a linked identity"))?;
     let user_id = match linked {
         Some(user_id) => user_id,
         None => first_sign_in(state, sso, person, role).await?,
     };
     let suspended = store::find_by_id(&state.pool, &user_id)
         .await
-        .map_err(unavailable("looking up an account"))?
+        .map_err(AuthError::logged("looking up an account"))?
         .is_some_and(|user| user.suspended_at.is_some());
     if suspended {
         return Err(AuthError::Suspended);
     }
     crate::members::service::apply_sign_on_role(state, &user_id, role)
         .await
-        .map_err(unavailable("applying the role from single sign-on"))?;
+        .map_err(AuthError::logged("applying the role from single sign-on"))?;
     Ok(user_id)
 }
 
@@ -117,17 +110,15 @@ async fn first_sign_in(
     let now = state.clock.now();
     let existing = store::find_by_email(&state.pool, &email)
         .await
-        .map_err(unavailable("looking up an account"))?;
+        .map_err(AuthError::logged("looking up an account"))?;
     if let Some(user) = existing {
         if !(sso.link_by_email && person.email_verified) {
             return Err(AuthError::SignOnEmailTaken);
         }
-        let linked: Result<(), sqlx::Error> = async {
-            let _turn = crate::db::write_turn(&state.pool).await;
-            let mut tx = state.pool.begin().await?;
-            store::link_identity(&mut *tx, &person.issuer, &person.subject, &user.id, now).await?;
+        let linked = crate::db::commit(state, async |tx| {
+            store::link_identity(tx, &person.issuer, &person.subject, &user.id, now).await?;
             audit::record(
-                &mut *tx,
+                tx,
                 audit::NewEntry {
                     workspace,
                     at: now,
@@ -139,10 +130,10 @@ async fn first_sign_in(
                 },
             )
             .await?;
-            tx.commit().await
-        }
+            Ok(())
+        })
         .await;
-        linked.map_err(unavailable("linking an account"))?;
+        linked.map_err(AuthError::logged("linking an account"))?;
         return Ok(user.id);
     }
     // The account never signs in with a password: its password is one
@@ -158,11 +149,9 @@ async fn first_sign_in(
         .map(|name| name.chars().take(100).collect::<String>())
         .unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_string());
     let user_id = tokens::random_hex(16);
-    let created: Result<(), sqlx::Error> = async {
-        let _turn = crate::db::write_turn(&state.pool).await;
-        let mut tx = state.pool.begin().await?;
+    let created = crate::db::commit(state, async |tx| {
         store::insert_user(
-            &mut *tx,
+            tx,
             store::NewUser {
                 id: &user_id,
                 workspace,
@@ -174,9 +163,9 @@ async fn first_sign_in(
             },
         )
         .await?;
-        store::link_identity(&mut *tx, &person.issuer, &person.subject, &user_id, now).await?;
+        store::link_identity(tx, &person.issuer, &person.subject, &user_id, now).await?;
         audit::record(
-            &mut *tx,
+            tx,
             audit::NewEntry {
                 workspace,
                 at: now,
@@ -188,16 +177,14 @@ async fn first_sign_in(
             },
         )
         .await?;
-        tx.commit().await
-    }
+        Ok(())
+    })
     .await;
     match created {
         Ok(()) => Ok(user_id),
         // Someone took the e-mail meanwhile: refused, nothing half-made.
         Err(error) if store::is_unique_violation(&error) => Err(AuthError::SignOnEmailTaken),
-        Err(error) => Err(unavailable("creating an account from single sign-on")(
-            error,
-        )),
+        Err(error) => Err(AuthError::logged("creating an account from single sign-on")(error)),
     }
 }
 

@@ -31,7 +31,7 @@ const USER_COLUMNS: &str = "id, workspace_id, email, name, password_hash, role, 
 /// Stores a new password hash and moves the user to a new session
 /// generation, voiding every existing session.
 pub async fn replace_password(
-    db: impl AnyExecutor<'_>,
+    tx: &mut Tx<'_>,
     user_id: &str,
     password_hash: &str,
 ) -> Result<(), sqlx::Error> {
@@ -40,7 +40,7 @@ pub async fn replace_password(
     )
     .bind(user_id)
     .bind(password_hash)
-    .execute(db)
+    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -88,7 +88,7 @@ pub struct NewUser<'a> {
 }
 
 /// Fails with a unique-constraint error when the e-mail is taken.
-pub async fn insert_user(db: impl AnyExecutor<'_>, user: NewUser<'_>) -> Result<(), sqlx::Error> {
+pub async fn insert_user(tx: &mut Tx<'_>, user: NewUser<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO users (id, workspace_id, email, name, password_hash, role, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -100,7 +100,7 @@ pub async fn insert_user(db: impl AnyExecutor<'_>, user: NewUser<'_>) -> Result<
     .bind(user.password_hash)
     .bind(user.role.key())
     .bind(user.created_at)
-    .execute(db)
+    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -144,7 +144,7 @@ pub async fn usable_setup_token(
 
 /// Marks the token used; of two concurrent uses only one gets `Some`.
 pub async fn consume_setup_token(
-    db: impl AnyExecutor<'_>,
+    tx: &mut Tx<'_>,
     token_hash: &str,
     now: i64,
 ) -> Result<Option<WorkspaceId>, sqlx::Error> {
@@ -155,7 +155,7 @@ pub async fn consume_setup_token(
     )
     .bind(token_hash)
     .bind(now)
-    .fetch_optional(db)
+    .fetch_optional(&mut **tx)
     .await?;
     Ok(workspace.map(WorkspaceId::new))
 }
@@ -246,10 +246,10 @@ pub async fn record_attempt(
 }
 
 /// Takes back an attempt whose password was never checked.
-pub async fn forget_attempt(db: impl AnyExecutor<'_>, attempt: &str) -> Result<(), sqlx::Error> {
+pub async fn forget_attempt(tx: &mut Tx<'_>, attempt: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM sign_in_failures WHERE attempt = $1")
         .bind(attempt)
-        .execute(db)
+        .execute(&mut **tx)
         .await?;
     Ok(())
 }
@@ -257,14 +257,14 @@ pub async fn forget_attempt(db: impl AnyExecutor<'_>, attempt: &str) -> Result<(
 /// After a successful sign-in, this client's count at the account starts
 /// afresh (other clients' failures still slow the account down).
 pub async fn forget_failures_of_account_and_client(
-    db: impl AnyExecutor<'_>,
+    tx: &mut Tx<'_>,
     account: &str,
     client: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM sign_in_failures WHERE account = $1 AND client = $2")
         .bind(account)
         .bind(client)
-        .execute(db)
+        .execute(&mut **tx)
         .await?;
     Ok(())
 }
@@ -272,12 +272,12 @@ pub async fn forget_failures_of_account_and_client(
 /// Every failure at `account`, from every client (an operator's unlock).
 /// Returns how many there were.
 pub async fn forget_failures_of_account(
-    db: impl AnyExecutor<'_>,
+    tx: &mut Tx<'_>,
     account: &str,
 ) -> Result<u64, sqlx::Error> {
     let done = sqlx::query("DELETE FROM sign_in_failures WHERE account = $1")
         .bind(account)
-        .execute(db)
+        .execute(&mut **tx)
         .await?;
     Ok(done.rows_affected())
 }
@@ -297,7 +297,7 @@ pub async fn identity_user(
 
 /// Links an identity provider's person to `user_id`.
 pub async fn link_identity(
-    db: impl AnyExecutor<'_>,
+    tx: &mut Tx<'_>,
     issuer: &str,
     subject: &str,
     user_id: &str,
@@ -310,19 +310,16 @@ pub async fn link_identity(
     .bind(subject)
     .bind(user_id)
     .bind(at)
-    .execute(db)
+    .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
 /// Deletes failed sign-in records from before `before`.
-pub async fn forget_failures_before(
-    db: impl AnyExecutor<'_>,
-    before: i64,
-) -> Result<u64, sqlx::Error> {
+pub async fn forget_failures_before(tx: &mut Tx<'_>, before: i64) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query("DELETE FROM sign_in_failures WHERE at < $1")
         .bind(before)
-        .execute(db)
+        .execute(&mut **tx)
         .await?
         .rows_affected())
 }
@@ -330,7 +327,7 @@ pub async fn forget_failures_before(
 /// Changes the name and e-mail address (normalised) of `user_id`. Fails
 /// with a unique-constraint error when the address is taken.
 pub async fn update_profile(
-    db: impl AnyExecutor<'_>,
+    tx: &mut Tx<'_>,
     user_id: &str,
     name: &str,
     email: &str,
@@ -339,43 +336,43 @@ pub async fn update_profile(
         .bind(user_id)
         .bind(name)
         .bind(email)
-        .execute(db)
+        .execute(&mut **tx)
         .await?;
     Ok(())
 }
 
 /// Suspends `user_id` from `at`, voiding every session of theirs.
-pub async fn suspend(db: impl AnyExecutor<'_>, user_id: &str, at: i64) -> Result<(), sqlx::Error> {
+pub async fn suspend(tx: &mut Tx<'_>, user_id: &str, at: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE users SET suspended_at = $2, session_generation = session_generation + 1
          WHERE id = $1",
     )
     .bind(user_id)
     .bind(at)
-    .execute(db)
+    .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
 /// Lifts the suspension of `user_id`.
-pub async fn restore(db: impl AnyExecutor<'_>, user_id: &str) -> Result<(), sqlx::Error> {
+pub async fn restore(tx: &mut Tx<'_>, user_id: &str) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET suspended_at = NULL WHERE id = $1")
         .bind(user_id)
-        .execute(db)
+        .execute(&mut **tx)
         .await?;
     Ok(())
 }
 
 /// Notes that `user_id` dismissed the notice of privacy notice `version`.
 pub async fn note_privacy_notice_seen(
-    db: impl AnyExecutor<'_>,
+    tx: &mut Tx<'_>,
     user_id: &str,
     version: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET privacy_notice_seen = $2 WHERE id = $1")
         .bind(user_id)
         .bind(version)
-        .execute(db)
+        .execute(&mut **tx)
         .await?;
     Ok(())
 }

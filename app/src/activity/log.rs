@@ -3,6 +3,7 @@
 
 use super::{AuditEntry, PER_PAGE};
 use crate::accounts::session::Actor;
+use crate::db::Tx;
 use crate::workspace::WorkspaceId;
 use sqlx::AnyExecutor;
 
@@ -42,21 +43,18 @@ pub fn shown_email(email: &str) -> String {
 }
 
 /// Writes `entry`, in the caller's transaction.
-pub async fn record(db: impl AnyExecutor<'_>, entry: NewEntry<'_>) -> Result<(), sqlx::Error> {
-    insert(db, entry, None).await.map(|_| ())
+pub async fn record(tx: &mut Tx<'_>, entry: NewEntry<'_>) -> Result<(), sqlx::Error> {
+    insert(tx, entry, None).await.map(|_| ())
 }
 
 /// Writes `entry` as the first of a run of like events it will count
 /// (`answers` starts at 1); returns its id, for adding to the count.
-pub async fn record_counted(
-    db: impl AnyExecutor<'_>,
-    entry: NewEntry<'_>,
-) -> Result<i64, sqlx::Error> {
-    insert(db, entry, Some(1)).await
+pub async fn record_counted(tx: &mut Tx<'_>, entry: NewEntry<'_>) -> Result<i64, sqlx::Error> {
+    insert(tx, entry, Some(1)).await
 }
 
 async fn insert(
-    db: impl AnyExecutor<'_>,
+    tx: &mut Tx<'_>,
     entry: NewEntry<'_>,
     answers: Option<i64>,
 ) -> Result<i64, sqlx::Error> {
@@ -73,7 +71,7 @@ async fn insert(
     .bind(entry.old_value)
     .bind(entry.new_value)
     .bind(answers)
-    .fetch_one(db)
+    .fetch_one(&mut **tx)
     .await
 }
 
@@ -87,7 +85,7 @@ pub enum Author<'a> {
 
 /// An entry for a change `author` made in `workspace`.
 pub async fn record_by(
-    db: impl AnyExecutor<'_>,
+    tx: &mut Tx<'_>,
     workspace: &WorkspaceId,
     author: Author<'_>,
     at: i64,
@@ -99,7 +97,7 @@ pub async fn record_by(
         Author::Console(name) => (None, name),
     };
     record(
-        db,
+        tx,
         NewEntry {
             workspace,
             at,
@@ -115,7 +113,7 @@ pub async fn record_by(
 
 /// An entry for a change the signed-in `actor` made.
 pub async fn record_change(
-    db: impl AnyExecutor<'_>,
+    tx: &mut Tx<'_>,
     actor: &Actor,
     at: i64,
     subject: &str,
@@ -123,7 +121,7 @@ pub async fn record_change(
     new_value: &str,
 ) -> Result<(), sqlx::Error> {
     record(
-        db,
+        tx,
         NewEntry {
             workspace: &actor.workspace,
             at,
@@ -244,7 +242,7 @@ fn contains_pattern(text: &str) -> String {
 /// shown as their pseudonym, and every mention of their name or e-mail
 /// address in any entry of the workspace becomes the pseudonym too.
 pub async fn pseudonymise(
-    tx: &mut crate::db::Tx<'_>,
+    tx: &mut Tx<'_>,
     workspace: &WorkspaceId,
     person: &crate::domain::FormerPerson,
 ) -> Result<(), sqlx::Error> {
@@ -292,10 +290,10 @@ pub async fn pseudonymise(
 }
 
 /// Deletes entries from before `before` (the audit log's retention).
-pub async fn forget_before(db: impl AnyExecutor<'_>, before: i64) -> Result<u64, sqlx::Error> {
+pub async fn forget_before(tx: &mut Tx<'_>, before: i64) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query("DELETE FROM audit_log WHERE at < $1")
         .bind(before)
-        .execute(db)
+        .execute(&mut **tx)
         .await?
         .rows_affected())
 }

@@ -64,11 +64,12 @@ pub async fn set_switch(
         actor_name: &admin.name,
         at: state.clock.now(),
     };
-    match store::change_switch(&state.pool, change).await {
-        Ok(Ok(saved)) => {
-            state.live_policy.reload(state, &admin.workspace).await;
-            Ok(saved)
-        }
+    let saved = crate::db::write_policy(state, &admin.workspace, async |tx| {
+        store::change_switch(tx, change).await
+    })
+    .await;
+    match saved {
+        Ok(Ok(saved)) => Ok(saved),
         Ok(Err(last_change)) => Err(SaveError::Conflict(last_change)),
         Err(error) => {
             tracing::error!(%error, setting = setting.key(), "saving an AI setting failed");

@@ -5,7 +5,7 @@
 use super::{on_off, AiSettings, SavedSwitch, SwitchSetting, SwitchVersions};
 use crate::activity::log as audit;
 use crate::db::versions::{claim_version, LastChangeRow};
-use crate::db::{Flag, Pool};
+use crate::db::{Flag, Pool, Tx};
 use crate::domain::{LastChange, SettingVersion};
 
 use crate::workspace::WorkspaceId;
@@ -88,13 +88,11 @@ pub struct SwitchChange<'a> {
 /// bumps the version, stores the value and writes the audit entry, all in
 /// one transaction. Otherwise changes nothing and says who changed it.
 pub async fn change_switch(
-    pool: &Pool,
+    tx: &mut Tx<'_>,
     change: SwitchChange<'_>,
 ) -> Result<Result<SavedSwitch, Option<LastChange>>, sqlx::Error> {
-    let _turn = crate::db::write_turn(pool).await;
-    let mut tx = pool.begin().await?;
     let claimed = claim_version(
-        &mut tx,
+        tx,
         change.workspace,
         change.setting.key(),
         change.based_on,
@@ -103,15 +101,14 @@ pub async fn change_switch(
     )
     .await?;
     if let Err(last_change) = claimed {
-        tx.rollback().await?;
         return Ok(Err(last_change));
     }
 
     let old = change
         .setting
-        .value_in(&load(&mut *tx, change.workspace).await?);
+        .value_in(&load(&mut **tx, change.workspace).await?);
     save_switch(
-        &mut *tx,
+        tx,
         change.workspace,
         change.setting,
         change.value,
@@ -119,7 +116,7 @@ pub async fn change_switch(
     )
     .await?;
     audit::record(
-        &mut *tx,
+        tx,
         audit::NewEntry {
             workspace: change.workspace,
             at: change.at,
@@ -131,8 +128,6 @@ pub async fn change_switch(
         },
     )
     .await?;
-    crate::db::changes::policy_changed(&mut tx, change.workspace).await?;
-    tx.commit().await?;
     Ok(Ok(SavedSwitch {
         value: change.value,
         version: change.based_on + 1,
@@ -143,7 +138,7 @@ pub async fn change_switch(
 /// different switches at the same moment never undo each other. A workspace
 /// without a row gets one, with the defaults for every other setting.
 pub async fn save_switch(
-    db: impl AnyExecutor<'_>,
+    tx: &mut Tx<'_>,
     workspace: &WorkspaceId,
     setting: SwitchSetting,
     value: bool,
@@ -170,7 +165,7 @@ pub async fn save_switch(
         .bind(row.ai_enabled)
         .bind(row.training_allowed)
         .bind(at)
-        .execute(db)
+        .execute(&mut **tx)
         .await?;
     Ok(())
 }

@@ -456,7 +456,11 @@ impl LivePolicy {
         };
         let mut failed = None;
         for (token_id, at) in &last_used {
-            if let Err(error) = store::note_last_use(&state.pool, token_id, *at).await {
+            let noted = crate::db::commit(state, async |tx| {
+                store::note_last_use(tx, token_id, *at).await
+            })
+            .await;
+            if let Err(error) = noted {
                 failed = Some(error);
                 self.usage_lock()
                     .last_used
@@ -465,9 +469,11 @@ impl LivePolicy {
             }
         }
         for ((token_id, key_id), answers) in counted {
-            if let Err(error) =
-                store::count_disclosures(&state.pool, &token_id, &key_id, answers).await
-            {
+            let counted = crate::db::commit(state, async |tx| {
+                store::count_disclosures(tx, &token_id, &key_id, answers).await
+            })
+            .await;
+            if let Err(error) = counted {
                 failed = Some(error);
                 *self
                     .usage_lock()
@@ -488,13 +494,11 @@ async fn record_disclosure(
     key: &KeyRecord,
     at: i64,
 ) -> Result<(), PolicyError> {
-    let written: Result<(), sqlx::Error> = async {
-        let _turn = crate::db::write_turn(&state.pool).await;
-        let mut tx = state.pool.begin().await?;
-        if store::claim_disclosure(&mut *tx, &token.id, &key.id).await? {
+    let written = crate::db::write(state, async |tx| {
+        if store::claim_disclosure(tx, &token.id, &key.id).await? {
             let what = format!("…{} sent to service token “{}”", key.last4, token.name);
             let entry = audit::record_counted(
-                &mut *tx,
+                tx,
                 audit::NewEntry {
                     workspace: &token.workspace,
                     at,
@@ -506,14 +510,14 @@ async fn record_disclosure(
                 },
             )
             .await?;
-            store::link_disclosure(&mut *tx, &token.id, &key.id, entry).await?;
+            store::link_disclosure(tx, &token.id, &key.id, entry).await?;
         } else {
-            store::count_disclosures(&mut *tx, &token.id, &key.id, 1).await?;
+            store::count_disclosures(tx, &token.id, &key.id, 1).await?;
         }
-        tx.commit().await
-    }
+        Ok(Ok::<(), PolicyError>(()))
+    })
     .await;
-    written.map_err(unavailable("auditing a key disclosure"))
+    written.map_err(unavailable("auditing a key disclosure"))?
 }
 
 /// The answer for `token` from `inputs`.
@@ -605,7 +609,7 @@ pub async fn follow_postgres(state: AppState, database_url: String) {
     loop {
         let connected = async {
             let mut listener = PgListener::connect(&listener_url(&database_url)).await?;
-            listener.listen(crate::db::changes::POLICY_CHANNEL).await?;
+            listener.listen(crate::db::POLICY_CHANNEL).await?;
             // Whatever changed while nobody listened.
             live.load_all(&state).await?;
             live.mark_current(true);

@@ -13,18 +13,11 @@ use crate::domain::time::format_utc;
 use crate::state::AppState;
 use crate::workspace::WorkspaceId;
 
-fn unavailable(what: &'static str) -> impl FnOnce(sqlx::Error) -> TokensError {
-    move |error| {
-        tracing::error!(%error, "{what} failed");
-        TokensError::Unavailable
-    }
-}
-
 /// The workspace's live tokens, newest first.
 pub async fn list(state: &AppState, actor: &Admin) -> Result<Vec<ServiceToken>, TokensError> {
     store::live(&state.pool, &actor.workspace)
         .await
-        .map_err(unavailable("listing service tokens"))
+        .map_err(TokensError::logged("listing service tokens"))
 }
 
 /// A token as the create form describes it.
@@ -69,11 +62,9 @@ pub async fn create(
     let token = format!("aic_{}", tokens::random_hex(24));
     let now = state.clock.now();
     let expires_at = lifetime.expires_at(now);
-    let created: Result<(), sqlx::Error> = async {
-        let _turn = crate::db::write_turn(&state.pool).await;
-        let mut tx = state.pool.begin().await?;
+    let created = crate::db::write_policy(state, &actor.workspace, async |tx| {
         store::insert(
-            &mut *tx,
+            tx,
             store::NewToken {
                 id: &tokens::random_hex(16),
                 workspace: &actor.workspace,
@@ -96,13 +87,11 @@ pub async fn create(
         } else {
             format!("“{name}” created ({ends})")
         };
-        audit::record_change(&mut *tx, actor.actor(), now, "Service tokens", None, &what).await?;
-        crate::db::changes::policy_changed(&mut tx, &actor.workspace).await?;
-        tx.commit().await
-    }
+        audit::record_change(tx, actor.actor(), now, "Service tokens", None, &what).await?;
+        Ok(Ok::<(), TokensError>(()))
+    })
     .await;
-    created.map_err(unavailable("creating a service token"))?;
-    state.live_policy.reload(state, &actor.workspace).await;
+    created.map_err(TokensError::logged("creating a service token"))??;
     Ok(token)
 }
 
@@ -122,30 +111,24 @@ impl From<AuthError> for TokensError {
 /// when the admin who made it leaves.
 pub async fn take_over(state: &AppState, actor: &Admin, id: &str) -> Result<(), TokensError> {
     let now = state.clock.now();
-    let taken: Result<bool, sqlx::Error> = async {
-        let _turn = crate::db::write_turn(&state.pool).await;
-        let mut tx = state.pool.begin().await?;
+    crate::db::write(state, async |tx| {
         let Some(name) =
-            store::take_over(&mut *tx, &actor.workspace, id, &actor.user_id, &actor.name).await?
+            store::take_over(tx, &actor.workspace, id, &actor.user_id, &actor.name).await?
         else {
-            return Ok(false);
+            return Ok(Err(TokensError::NoSuchToken));
         };
         let what = format!("“{name}” taken over by {}", actor.name);
-        audit::record_change(&mut *tx, actor.actor(), now, "Service tokens", None, &what).await?;
-        tx.commit().await?;
-        Ok(true)
-    }
-    .await;
-    match taken.map_err(unavailable("taking over a service token"))? {
-        true => Ok(()),
-        false => Err(TokensError::NoSuchToken),
-    }
+        audit::record_change(tx, actor.actor(), now, "Service tokens", None, &what).await?;
+        Ok(Ok(()))
+    })
+    .await
+    .map_err(TokensError::logged("taking over a service token"))?
 }
 
 /// Revokes, in the caller's transaction, the tokens `user_id` made: they
 /// are leaving the workspace or no longer an admin. Audited as `actor`'s
-/// change. Returns how many were revoked; the caller reloads the live
-/// policy after committing if any were.
+/// change. Returns how many were revoked; the policy API refuses them
+/// once the caller's change commits.
 pub async fn revoke_made_by(
     tx: &mut Tx<'_>,
     workspace: &WorkspaceId,
@@ -154,13 +137,13 @@ pub async fn revoke_made_by(
     user_name: &str,
     at: i64,
 ) -> Result<usize, sqlx::Error> {
-    let names = store::revoke_made_by(&mut **tx, workspace, user_id, at).await?;
+    let names = store::revoke_made_by(tx, workspace, user_id, at).await?;
     for name in &names {
         let what = format!("“{name}” revoked: {user_name}, who made it, is no longer an admin");
-        audit::record_by(&mut **tx, workspace, author, at, "Service tokens", &what).await?;
+        audit::record_by(tx, workspace, author, at, "Service tokens", &what).await?;
     }
     if !names.is_empty() {
-        crate::db::changes::policy_changed(tx, workspace).await?;
+        tx.changes_policy_of(workspace);
     }
     Ok(names.len())
 }
@@ -168,26 +151,16 @@ pub async fn revoke_made_by(
 /// Revokes a live token of the admin's workspace.
 pub async fn revoke(state: &AppState, actor: &Admin, id: &str) -> Result<(), TokensError> {
     let now = state.clock.now();
-    let revoked: Result<bool, sqlx::Error> = async {
-        let _turn = crate::db::write_turn(&state.pool).await;
-        let mut tx = state.pool.begin().await?;
-        let Some(name) = store::revoke(&mut *tx, &actor.workspace, id, now).await? else {
-            return Ok(false);
+    crate::db::write_policy(state, &actor.workspace, async |tx| {
+        let Some(name) = store::revoke(tx, &actor.workspace, id, now).await? else {
+            return Ok(Err(TokensError::NoSuchToken));
         };
         let what = format!("“{name}” revoked");
-        audit::record_change(&mut *tx, actor.actor(), now, "Service tokens", None, &what).await?;
-        crate::db::changes::policy_changed(&mut tx, &actor.workspace).await?;
-        tx.commit().await?;
-        Ok(true)
-    }
-    .await;
-    match revoked.map_err(unavailable("revoking a service token"))? {
-        true => {
-            state.live_policy.reload(state, &actor.workspace).await;
-            Ok(())
-        }
-        false => Err(TokensError::NoSuchToken),
-    }
+        audit::record_change(tx, actor.actor(), now, "Service tokens", None, &what).await?;
+        Ok(Ok(()))
+    })
+    .await
+    .map_err(TokensError::logged("revoking a service token"))?
 }
 
 /// Why the policy API refused.
@@ -205,13 +178,15 @@ pub enum PolicyError {
 /// they recorded (the next answer with that key is audited afresh).
 pub async fn forget_old_entries(state: &AppState) -> Result<u64, sqlx::Error> {
     let kept = crate::state::days(state.deployment.retention.audit_days);
-    let _turn = crate::db::write_turn(&state.pool).await;
-    let mut tx = state.pool.begin().await?;
-    let forgotten = audit::forget_before(&mut *tx, state.clock.now() - kept).await?;
-    if forgotten > 0 {
-        store::forget_disclosures_without_entries(&mut *tx).await?;
-    }
-    tx.commit().await?;
+    let forgotten = crate::db::write(state, async |tx| {
+        let forgotten = audit::forget_before(tx, state.clock.now() - kept).await?;
+        if forgotten > 0 {
+            store::forget_disclosures_without_entries(tx).await?;
+        }
+        Ok(Ok::<u64, std::convert::Infallible>(forgotten))
+    })
+    .await?;
+    let Ok(forgotten) = forgotten;
     Ok(forgotten)
 }
 
@@ -232,14 +207,7 @@ pub async fn forget_person(
     person: &crate::domain::FormerPerson,
 ) -> Result<(), sqlx::Error> {
     for name in person.names() {
-        store::rename_creator(
-            &mut **tx,
-            workspace,
-            &person.user_id,
-            name,
-            &person.pseudonym,
-        )
-        .await?;
+        store::rename_creator(tx, workspace, &person.user_id, name, &person.pseudonym).await?;
     }
     Ok(())
 }

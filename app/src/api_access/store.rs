@@ -1,6 +1,7 @@
 //! SQL for service tokens. Schema: `app/migrations/0008_*`.
 
 use super::ServiceToken;
+use crate::db::Tx;
 use crate::workspace::WorkspaceId;
 use sqlx::AnyExecutor;
 
@@ -31,7 +32,7 @@ pub struct NewToken<'a> {
 }
 
 /// Stores a new token.
-pub async fn insert(db: impl AnyExecutor<'_>, token: NewToken<'_>) -> Result<(), sqlx::Error> {
+pub async fn insert(tx: &mut Tx<'_>, token: NewToken<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO service_tokens
            (id, workspace_id, name, token_hash, may_receive_keys, created_by_name, created_at,
@@ -47,7 +48,7 @@ pub async fn insert(db: impl AnyExecutor<'_>, token: NewToken<'_>) -> Result<(),
     .bind(token.created_at)
     .bind(token.expires_at)
     .bind(token.created_by_id)
-    .execute(db)
+    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -70,7 +71,7 @@ pub async fn live(
 
 /// Revokes a live token of `workspace`; returns its name if there was one.
 pub async fn revoke(
-    db: impl AnyExecutor<'_>,
+    tx: &mut Tx<'_>,
     workspace: &WorkspaceId,
     id: &str,
     at: i64,
@@ -82,14 +83,14 @@ pub async fn revoke(
     .bind(workspace.as_str())
     .bind(id)
     .bind(at)
-    .fetch_optional(db)
+    .fetch_optional(&mut **tx)
     .await
 }
 
 /// Revokes the live tokens `user_id` made in `workspace` (they are
 /// leaving or no longer an admin); returns their names.
 pub async fn revoke_made_by(
-    db: impl AnyExecutor<'_>,
+    tx: &mut Tx<'_>,
     workspace: &WorkspaceId,
     user_id: &str,
     at: i64,
@@ -101,14 +102,14 @@ pub async fn revoke_made_by(
     .bind(workspace.as_str())
     .bind(user_id)
     .bind(at)
-    .fetch_all(db)
+    .fetch_all(&mut **tx)
     .await
 }
 
 /// Makes a live token `user_id`'s (named `user_name`); returns the token's
 /// name and its earlier maker's, if there was such a token.
 pub async fn take_over(
-    db: impl AnyExecutor<'_>,
+    tx: &mut Tx<'_>,
     workspace: &WorkspaceId,
     id: &str,
     user_id: &str,
@@ -122,7 +123,7 @@ pub async fn take_over(
     .bind(id)
     .bind(user_id)
     .bind(user_name)
-    .fetch_optional(db)
+    .fetch_optional(&mut **tx)
     .await
 }
 
@@ -194,14 +195,14 @@ pub async fn policy_versions(db: impl AnyExecutor<'_>) -> Result<Vec<(String, i6
 }
 
 /// Notes the token's last use, never moving it back.
-pub async fn note_last_use(db: impl AnyExecutor<'_>, id: &str, at: i64) -> Result<(), sqlx::Error> {
+pub async fn note_last_use(tx: &mut Tx<'_>, id: &str, at: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE service_tokens SET last_used_at = $2
          WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2)",
     )
     .bind(id)
     .bind(at)
-    .execute(db)
+    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -209,7 +210,7 @@ pub async fn note_last_use(db: impl AnyExecutor<'_>, id: &str, at: i64) -> Resul
 /// Claims the first disclosure of `key_id` to `token_id`: true for the one
 /// caller, in any process, that must write its audit entry.
 pub async fn claim_disclosure(
-    db: impl AnyExecutor<'_>,
+    tx: &mut Tx<'_>,
     token_id: &str,
     key_id: &str,
 ) -> Result<bool, sqlx::Error> {
@@ -219,7 +220,7 @@ pub async fn claim_disclosure(
     )
     .bind(token_id)
     .bind(key_id)
-    .execute(db)
+    .execute(&mut **tx)
     .await?
     .rows_affected()
         == 1)
@@ -227,7 +228,7 @@ pub async fn claim_disclosure(
 
 /// Links a claimed disclosure to its audit entry.
 pub async fn link_disclosure(
-    db: impl AnyExecutor<'_>,
+    tx: &mut Tx<'_>,
     token_id: &str,
     key_id: &str,
     audit_id: i64,
@@ -236,14 +237,14 @@ pub async fn link_disclosure(
         .bind(token_id)
         .bind(key_id)
         .bind(audit_id)
-        .execute(db)
+        .execute(&mut **tx)
         .await?;
     Ok(())
 }
 
 /// Adds `answers` to the count of the disclosure's audit entry.
 pub async fn count_disclosures(
-    db: impl AnyExecutor<'_>,
+    tx: &mut Tx<'_>,
     token_id: &str,
     key_id: &str,
     answers: i64,
@@ -255,19 +256,17 @@ pub async fn count_disclosures(
     .bind(token_id)
     .bind(key_id)
     .bind(answers)
-    .execute(db)
+    .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
 /// Forgets disclosures whose audit entry the retention deleted, so the
 /// next answer with that key is audited afresh.
-pub async fn forget_disclosures_without_entries(
-    db: impl AnyExecutor<'_>,
-) -> Result<u64, sqlx::Error> {
+pub async fn forget_disclosures_without_entries(tx: &mut Tx<'_>) -> Result<u64, sqlx::Error> {
     Ok(
         sqlx::query("DELETE FROM key_disclosures WHERE audit_id NOT IN (SELECT id FROM audit_log)")
-            .execute(db)
+            .execute(&mut **tx)
             .await?
             .rows_affected(),
     )
@@ -276,7 +275,7 @@ pub async fn forget_disclosures_without_entries(
 /// Tokens `user_id` (or, for tokens from before creators were kept, a
 /// person named `name`) made say `pseudonym` made them.
 pub async fn rename_creator(
-    db: impl AnyExecutor<'_>,
+    tx: &mut Tx<'_>,
     workspace: &WorkspaceId,
     user_id: &str,
     name: &str,
@@ -291,7 +290,7 @@ pub async fn rename_creator(
     .bind(user_id)
     .bind(name)
     .bind(pseudonym)
-    .execute(db)
+    .execute(&mut **tx)
     .await?;
     Ok(())
 }

@@ -111,8 +111,6 @@ fn settled(
 /// What settling did, for the caller to follow up after its commit.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Settlement {
-    /// AI was turned off or back on: the policy must be reloaded.
-    pub policy_changed: bool,
     /// A notification waits for the webhook.
     pub notification_queued: bool,
 }
@@ -152,7 +150,7 @@ async fn settle_locked(
     if after == *before && crossings.is_empty() {
         return Ok(Settlement::default());
     }
-    store::save(&mut **tx, workspace, &after).await?;
+    store::save(tx, workspace, &after).await?;
     let webhook = state.deployment.usage.budget_webhook.is_some();
     for crossing in &crossings {
         let reached = LineReached {
@@ -168,12 +166,11 @@ async fn settle_locked(
             store::queue_notification(tx, workspace, crossing.kind(), &body, now).await?;
         }
     }
-    let policy_changed = stops_ai(before, &month) != stops_ai(&after, &month);
-    if policy_changed {
-        crate::db::changes::policy_changed(tx, workspace).await?;
+    // AI turned off or back on: what the policy API answers changes.
+    if stops_ai(before, &month) != stops_ai(&after, &month) {
+        tx.changes_policy_of(workspace);
     }
     Ok(Settlement {
-        policy_changed,
         notification_queued: webhook && !crossings.is_empty(),
     })
 }
@@ -211,7 +208,7 @@ impl LineReached<'_> {
             },
         };
         audit::record(
-            &mut **tx,
+            tx,
             audit::NewEntry {
                 workspace: self.workspace,
                 at: now,
@@ -287,17 +284,13 @@ pub async fn save(
 ) -> Result<(), BudgetError> {
     let workspace = &admin.workspace;
     let currency = state.deployment.usage.currency.clone();
-    let saved: Result<Result<Settlement, BudgetError>, sqlx::Error> = async {
-        let _turn = crate::db::write_turn(&state.pool).await;
-        let mut tx = state.pool.begin().await?;
+    let saved = crate::db::write_policy(state, workspace, async |tx| {
         let now = state.clock.now();
-        let claimed =
-            claim_version(&mut tx, workspace, VERSION_KEY, based_on, &admin.name, now).await?;
+        let claimed = claim_version(tx, workspace, VERSION_KEY, based_on, &admin.name, now).await?;
         if let Err(last_change) = claimed {
-            tx.rollback().await?;
             return Ok(Err(BudgetError::Conflict(last_change)));
         }
-        let before = store::lock(&mut tx, workspace).await?;
+        let before = store::lock(tx, workspace).await?;
         let describe = |stored: &StoredBudget| stored.budget.describe(&currency);
         let old_value = before
             .as_ref()
@@ -312,7 +305,7 @@ pub async fn save(
                 });
                 // Written first, so settling finds the row it updates.
                 store::save(
-                    &mut *tx,
+                    tx,
                     workspace,
                     &StoredBudget {
                         budget,
@@ -321,7 +314,7 @@ pub async fn save(
                 )
                 .await?;
                 audit::record_change(
-                    &mut *tx,
+                    tx,
                     admin.actor(),
                     now,
                     SUBJECT,
@@ -329,30 +322,20 @@ pub async fn save(
                     &budget.describe(&currency),
                 )
                 .await?;
-                settle_locked(&mut tx, state, workspace, &before, budget).await?
+                settle_locked(tx, state, workspace, &before, budget).await?
             }
             None => {
-                store::remove(&mut *tx, workspace).await?;
-                audit::record_change(
-                    &mut *tx,
-                    admin.actor(),
-                    now,
-                    SUBJECT,
-                    Some(&old_value),
-                    "None",
-                )
-                .await?;
+                store::remove(tx, workspace).await?;
+                audit::record_change(tx, admin.actor(), now, SUBJECT, Some(&old_value), "None")
+                    .await?;
                 Settlement::default()
             }
         };
-        crate::db::changes::policy_changed(&mut tx, workspace).await?;
-        tx.commit().await?;
         Ok(Ok(settlement))
-    }
+    })
     .await;
     match saved {
         Ok(Ok(settlement)) => {
-            state.live_policy.reload(state, workspace).await;
             if settlement.notification_queued {
                 state.budget_webhook_wake.notify_one();
             }

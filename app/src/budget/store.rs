@@ -100,7 +100,7 @@ pub async fn lock(
 
 /// Stores the budget and the months its lines were reached in.
 pub async fn save(
-    db: impl AnyExecutor<'_>,
+    tx: &mut Tx<'_>,
     workspace: &WorkspaceId,
     stored: &StoredBudget,
 ) -> Result<(), sqlx::Error> {
@@ -117,16 +117,16 @@ pub async fn save(
     .bind(stored.budget.at_limit.key())
     .bind(stored.warned_month.as_deref())
     .bind(stored.exhausted_month.as_deref())
-    .execute(db)
+    .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
 /// Removes the workspace's budget.
-pub async fn remove(db: impl AnyExecutor<'_>, workspace: &WorkspaceId) -> Result<(), sqlx::Error> {
+pub async fn remove(tx: &mut Tx<'_>, workspace: &WorkspaceId) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM budgets WHERE workspace_id = $1")
         .bind(workspace.as_str())
-        .execute(db)
+        .execute(&mut **tx)
         .await?;
     Ok(())
 }
@@ -192,7 +192,7 @@ pub async fn queue_notification(
 /// replica sends it meanwhile. The outer conditions are checked again on
 /// the row a concurrent claim left, so two claims never both win.
 pub async fn claim_due(
-    db: impl AnyExecutor<'_>,
+    tx: &mut Tx<'_>,
     now: i64,
     lease: i64,
 ) -> Result<Option<Notification>, sqlx::Error> {
@@ -208,19 +208,19 @@ pub async fn claim_due(
     ))
     .bind(now)
     .bind(now + lease)
-    .fetch_optional(db)
+    .fetch_optional(&mut **tx)
     .await
 }
 
 /// The receiver took it.
-pub async fn delivered(db: impl AnyExecutor<'_>, id: &str, at: i64) -> Result<(), sqlx::Error> {
+pub async fn delivered(tx: &mut Tx<'_>, id: &str, at: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE budget_notifications SET delivered_at = $2, attempts = attempts + 1,
            claimed_until = NULL, last_error = NULL WHERE id = $1",
     )
     .bind(id)
     .bind(at)
-    .execute(db)
+    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -228,7 +228,7 @@ pub async fn delivered(db: impl AnyExecutor<'_>, id: &str, at: i64) -> Result<()
 /// An attempt failed with `error`; tried again at `retry_at`, or never
 /// (`None`: given up at `at`).
 pub async fn failed(
-    db: impl AnyExecutor<'_>,
+    tx: &mut Tx<'_>,
     id: &str,
     at: i64,
     error: &str,
@@ -244,7 +244,7 @@ pub async fn failed(
     .bind(at)
     .bind(error)
     .bind(retry_at)
-    .execute(db)
+    .execute(&mut **tx)
     .await?;
     Ok(())
 }

@@ -131,28 +131,28 @@ pub async fn deliver_due(state: &AppState) -> Result<usize, sqlx::Error> {
     let mut tried = 0;
     loop {
         let now = state.clock.now();
-        let claimed = {
-            let _turn = crate::db::write_turn(&state.pool).await;
-            store::claim_due(&state.pool, now, LEASE_SECS).await?
-        };
+        let claimed = crate::db::commit(state, async |tx| {
+            store::claim_due(tx, now, LEASE_SECS).await
+        })
+        .await?;
         let Some(notification) = claimed else {
             return Ok(tried);
         };
         tried += 1;
         let outcome = send(&client, webhook, &notification, now).await;
-        let _turn = crate::db::write_turn(&state.pool).await;
-        match outcome {
+        crate::db::commit(state, async |tx| match &outcome {
             Ok(()) => {
                 tracing::info!(id = %notification.id, kind = %notification.kind, "budget notification delivered");
-                store::delivered(&state.pool, &notification.id, state.clock.now()).await?;
+                store::delivered(tx, &notification.id, state.clock.now()).await
             }
             Err(problem) => {
                 let attempts = notification.attempts + 1;
                 let retry_at = (attempts < MOST_ATTEMPTS).then(|| now + retry_after(attempts));
                 tracing::warn!(id = %notification.id, kind = %notification.kind, attempts, problem, "budget notification not delivered");
-                store::failed(&state.pool, &notification.id, now, &problem, retry_at).await?;
+                store::failed(tx, &notification.id, now, problem, retry_at).await
             }
-        }
+        })
+        .await?;
     }
 }
 

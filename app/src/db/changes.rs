@@ -11,13 +11,17 @@ use crate::workspace::WorkspaceId;
 /// The PostgreSQL notification channel; the payload is the workspace id.
 pub const POLICY_CHANNEL: &str = "ai_console_policy";
 
-/// Marks, in the change's transaction, that `workspace`'s policy changed.
-pub async fn policy_changed(tx: &mut Tx<'_>, workspace: &WorkspaceId) -> Result<(), sqlx::Error> {
+/// Marks, in the change's transaction, that `workspace`'s policy changed
+/// (only the write path calls it, for [`super::write_policy`]).
+pub(super) async fn policy_changed(
+    tx: &mut Tx<'_>,
+    workspace: &WorkspaceId,
+) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE workspaces SET policy_version = policy_version + 1 WHERE id = $1")
         .bind(workspace.as_str())
         .execute(&mut **tx)
         .await?;
-    if tx.backend_name() == "PostgreSQL" {
+    if tx.backend() == super::Backend::Postgres {
         sqlx::query("SELECT pg_notify($1, $2)")
             .bind(POLICY_CHANNEL)
             .bind(workspace.as_str())

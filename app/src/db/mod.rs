@@ -5,20 +5,20 @@
 //! SQL that both understand; only the migrations differ by database.
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::Any;
 use std::str::FromStr;
 
-pub mod changes;
+mod changes;
 mod flag;
 mod stored_names;
 pub mod versions;
+mod write;
+pub use changes::POLICY_CHANNEL;
 pub use flag::Flag;
 pub use stored_names::UnknownName;
+pub use write::{commit, read, write, write_policy, Database, Outcome, Tx};
 
 /// A connection pool onto either database.
 pub type Pool = sqlx::AnyPool;
-/// A transaction on either database.
-pub type Tx<'c> = sqlx::Transaction<'c, Any>;
 
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -173,7 +173,7 @@ async fn applied_migrations(pool: &Pool) -> Vec<String> {
 /// would wait far longer than the writes take; taking turns here instead
 /// keeps every save as quick as the queue ahead of it. PostgreSQL runs
 /// writers side by side: no turn there.
-pub async fn write_turn(pool: &Pool) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+async fn write_turn(pool: &Pool) -> Option<tokio::sync::OwnedMutexGuard<()>> {
     use std::collections::HashMap;
     use std::sync::{Arc, Mutex, OnceLock};
     type Turns = Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>;

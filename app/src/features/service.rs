@@ -97,12 +97,10 @@ pub async fn save(
         return Err(FeaturesError::FixedByServer);
     }
     let now = state.clock.now();
-    let saved: Result<Result<(), FeaturesError>, sqlx::Error> = async {
-        let _turn = crate::db::write_turn(&state.pool).await;
-        let mut tx = state.pool.begin().await?;
+    let saved = crate::db::write_policy(state, &admin.workspace, async |tx| {
         let version_key = store::version_key(choice.key());
         let claimed = claim_version(
-            &mut tx,
+            tx,
             &admin.workspace,
             &version_key,
             based_on,
@@ -111,13 +109,12 @@ pub async fn save(
         )
         .await?;
         if let Err(last_change) = claimed {
-            tx.rollback().await?;
             return Ok(Err(FeaturesError::Conflict(last_change)));
         }
-        let before = choice.label_in(&store::load(&mut *tx, &admin.workspace).await?);
-        store::save(&mut *tx, &admin.workspace, choice.key(), choice.value()).await?;
+        let before = choice.label_in(&store::load(&mut **tx, &admin.workspace).await?);
+        store::save(tx, &admin.workspace, choice.key(), choice.value()).await?;
         audit::record_change(
-            &mut *tx,
+            tx,
             admin.actor(),
             now,
             &choice.title(),
@@ -125,18 +122,11 @@ pub async fn save(
             choice.label(),
         )
         .await?;
-        crate::db::changes::policy_changed(&mut tx, &admin.workspace).await?;
-        tx.commit().await?;
         Ok(Ok(()))
-    }
+    })
     .await;
     match saved {
-        Ok(outcome) => {
-            if outcome.is_ok() {
-                state.live_policy.reload(state, &admin.workspace).await;
-            }
-            outcome
-        }
+        Ok(outcome) => outcome,
         Err(error) => {
             tracing::error!(%error, choice = choice.key(), "saving a feature choice failed");
             Err(FeaturesError::Unavailable)

@@ -1,6 +1,7 @@
 //! SQL for per-feature choices. Schema: `app/migrations/*/…_feature_choices.sql`.
 
 use super::rules::{AgentActions, Audience, Feature, FeatureChoices, FEATURES};
+use crate::db::Tx;
 use crate::db::UnknownName;
 use crate::workspace::WorkspaceId;
 use sqlx::AnyExecutor;
@@ -43,7 +44,7 @@ pub async fn load(
 
 /// Stores one choice (`choice` is a feature's key or [`AGENT_ACTIONS`]).
 pub async fn save(
-    db: impl AnyExecutor<'_>,
+    tx: &mut Tx<'_>,
     workspace: &WorkspaceId,
     choice: &str,
     value: &str,
@@ -55,7 +56,7 @@ pub async fn save(
     .bind(workspace.as_str())
     .bind(choice)
     .bind(value)
-    .execute(db)
+    .execute(&mut **tx)
     .await?;
     Ok(())
 }

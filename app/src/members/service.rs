@@ -17,32 +17,19 @@ use crate::domain::{FormerPerson, Role};
 use crate::state::AppState;
 use crate::workspace::WorkspaceId;
 
-fn logged<E: std::fmt::Display>(what: &'static str) -> impl FnOnce(E) -> MembersError {
-    move |error| {
-        tracing::error!(%error, "{what} failed");
-        MembersError::Unavailable
-    }
-}
-
-/// Runs `change` in one transaction of `workspace` that first takes its
-/// membership lock; commits only when it succeeds. A refused change is
-/// rolled back before the write turn passes on: a transaction merely
-/// dropped would keep SQLite's write lock a moment longer, and the next
-/// writer that began by reading would be refused "database is locked".
+/// Runs `change` through the write path in one transaction of
+/// `workspace` that first takes its membership lock, so concurrent changes
+/// of who belongs take turns.
 async fn membership_tx<T, E>(
     state: &AppState,
     workspace: &WorkspaceId,
     change: impl AsyncFnOnce(&mut Tx<'_>) -> Result<Result<T, E>, sqlx::Error>,
 ) -> Result<Result<T, E>, sqlx::Error> {
-    let _turn = crate::db::write_turn(&state.pool).await;
-    let mut tx = state.pool.begin().await?;
-    store::lock_membership(&mut *tx, workspace).await?;
-    let outcome = change(&mut tx).await?;
-    match outcome {
-        Ok(_) => tx.commit().await?,
-        Err(_) => tx.rollback().await?,
-    }
-    Ok(outcome)
+    crate::db::write(state, async |tx| {
+        store::lock_membership(tx, workspace).await?;
+        change(tx).await
+    })
+    .await
 }
 
 /// [`membership_tx`] for a change an admin makes on the Members page.
@@ -54,14 +41,14 @@ async fn in_membership_tx<T>(
 ) -> Result<T, MembersError> {
     membership_tx(state, &actor.workspace, change)
         .await
-        .map_err(logged(what))?
+        .map_err(MembersError::logged(what))?
 }
 
 /// The workspace's members, for anyone in it.
 pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<Member>, MembersError> {
     let members = store::members(&state.pool, &actor.workspace)
         .await
-        .map_err(logged("listing members"))?
+        .map_err(MembersError::logged("listing members"))?
         .into_iter()
         .map(|record| Member {
             suspended: record.suspended_at.is_some(),
@@ -82,7 +69,7 @@ pub async fn pending_invitations(
 ) -> Result<Vec<PendingInvitation>, MembersError> {
     let invitations = store::pending_invitations(&state.pool, &admin.workspace, state.clock.now())
         .await
-        .map_err(logged("listing invitations"))?
+        .map_err(MembersError::logged("listing invitations"))?
         .into_iter()
         .map(|record| PendingInvitation {
             id: record.id,
@@ -112,9 +99,9 @@ pub async fn invite(
         if accounts::email_in_use(&mut **tx, &email).await? {
             return Ok(Err(MembersError::AlreadyMember));
         }
-        store::delete_unused_invitations_for(&mut **tx, &actor.workspace, &email).await?;
+        store::delete_unused_invitations_for(tx, &actor.workspace, &email).await?;
         store::insert_invitation(
-            &mut **tx,
+            tx,
             store::NewInvitation {
                 id: &tokens::random_hex(16),
                 token_hash: &tokens::digest(&token),
@@ -129,7 +116,7 @@ pub async fn invite(
         )
         .await?;
         let what = format!("{} invited as {}", audit::shown_email(&email), role.label());
-        audit::record_change(&mut **tx, actor.actor(), now, "Members", None, &what).await?;
+        audit::record_change(tx, actor.actor(), now, "Members", None, &what).await?;
         Ok(Ok(()))
     })
     .await?;
@@ -143,12 +130,12 @@ pub async fn change_role(
     user_id: &str,
     role: Role,
 ) -> Result<(), MembersError> {
-    let tokens_ended = in_membership_tx(state, actor, "changing a role", async |tx| {
+    in_membership_tx(state, actor, "changing a role", async |tx| {
         let Some(target) = store::member(&mut **tx, &actor.workspace, user_id).await? else {
             return Ok(Err(MembersError::NoSuchMember));
         };
         if target.role == role {
-            return Ok(Ok(0));
+            return Ok(Ok(()));
         }
         let admins = store::count_admins(&mut **tx, &actor.workspace).await?;
         if let Err(problem) = check_change(
@@ -158,11 +145,11 @@ pub async fn change_role(
         ) {
             return Ok(Err(problem.into()));
         }
-        store::set_role(&mut **tx, user_id, role).await?;
+        store::set_role(tx, user_id, role).await?;
         let subject = format!("Role of {}", target.name);
         let now = state.clock.now();
         audit::record_change(
-            &mut **tx,
+            tx,
             actor.actor(),
             now,
             &subject,
@@ -170,58 +157,47 @@ pub async fn change_role(
             role.label(),
         )
         .await?;
-        let ended = match role {
-            Role::Member => {
-                let author = audit::Author::Person(actor.actor());
-                end_what_they_made(tx, state, &actor.workspace, author, &target).await?
-            }
-            Role::Admin => 0,
-        };
-        Ok(Ok(ended))
+        if role == Role::Member {
+            let author = audit::Author::Person(actor.actor());
+            end_what_they_made(tx, state, &actor.workspace, author, &target).await?;
+        }
+        Ok(Ok(()))
     })
     .await?;
-    reload_policy_if(state, actor, tokens_ended).await;
     Ok(())
 }
 
 /// Someone who is no longer an admin (demoted or removed) takes their
 /// powers with them: the service tokens they made (unless another admin
 /// took them over) are revoked and their unused invitations withdrawn,
-/// each with an audit entry. Returns how many tokens were revoked.
+/// each with an audit entry.
 async fn end_what_they_made(
     tx: &mut Tx<'_>,
     state: &AppState,
     workspace: &WorkspaceId,
     author: audit::Author<'_>,
     target: &store::MemberRecord,
-) -> Result<usize, sqlx::Error> {
+) -> Result<(), sqlx::Error> {
     if target.role != Role::Admin {
-        return Ok(0);
+        return Ok(());
     }
     let (user_id, name) = (target.id.as_str(), target.name.as_str());
     let now = state.clock.now();
-    let tokens = api_access::revoke_made_by(tx, workspace, author, user_id, name, now).await?;
-    for email in store::delete_unused_invitations_by(&mut **tx, workspace, user_id).await? {
+    api_access::revoke_made_by(tx, workspace, author, user_id, name, now).await?;
+    for email in store::delete_unused_invitations_by(tx, workspace, user_id).await? {
         let what = format!(
             "invitation of {} withdrawn: {name}, who sent it, is no longer an admin",
             audit::shown_email(&email)
         );
-        audit::record_by(&mut **tx, workspace, author, now, "Members", &what).await?;
+        audit::record_by(tx, workspace, author, now, "Members", &what).await?;
     }
-    Ok(tokens)
-}
-
-/// Revoked tokens are refused from the next policy answer on.
-async fn reload_policy_if(state: &AppState, actor: &Admin, tokens_revoked: usize) {
-    if tokens_revoked > 0 {
-        state.live_policy.reload(state, &actor.workspace).await;
-    }
+    Ok(())
 }
 
 /// Removes `user_id` from the workspace; their sessions end with it and
 /// their personal data is erased (see [`forget_person`]).
 pub async fn remove(state: &AppState, actor: &Admin, user_id: &str) -> Result<(), MembersError> {
-    let tokens_ended = in_membership_tx(state, actor, "removing a member", async |tx| {
+    in_membership_tx(state, actor, "removing a member", async |tx| {
         let Some(target) = store::member(&mut **tx, &actor.workspace, user_id).await? else {
             return Ok(Err(MembersError::NoSuchMember));
         };
@@ -231,17 +207,16 @@ pub async fn remove(state: &AppState, actor: &Admin, user_id: &str) -> Result<()
             return Ok(Err(problem.into()));
         }
         let author = audit::Author::Person(actor.actor());
-        let ended = end_what_they_made(tx, state, &actor.workspace, author, &target).await?;
+        end_what_they_made(tx, state, &actor.workspace, author, &target).await?;
         let former = forget_person(tx, &actor.workspace, &target).await?;
         let what = format!(
             "{} removed; their personal data was erased",
             former.pseudonym
         );
         record(tx, actor, state, &what).await?;
-        Ok(Ok(ended))
+        Ok(Ok(()))
     })
     .await?;
-    reload_policy_if(state, actor, tokens_ended).await;
     crate::db::scrub_deleted(&state.pool).await;
     Ok(())
 }
@@ -265,7 +240,7 @@ pub async fn forget_person(
     workspace: &WorkspaceId,
     target: &store::MemberRecord,
 ) -> Result<FormerPerson, sqlx::Error> {
-    let number = store::next_former_member(&mut **tx, workspace).await?;
+    let number = store::next_former_member(tx, workspace).await?;
     let (names, emails) = accounts::former_identity(tx, workspace, &target.id).await?;
     let former =
         FormerPerson::new(&target.id, &target.name, &target.email, number).formerly(names, emails);
@@ -287,27 +262,26 @@ pub async fn suspend(state: &AppState, actor: &Admin, user_id: &str) -> Result<(
     if user_id == actor.user_id {
         return Err(MembersError::NotYourself);
     }
-    let tokens_ended = in_membership_tx(state, actor, "suspending a member", async |tx| {
+    in_membership_tx(state, actor, "suspending a member", async |tx| {
         let Some(target) = store::member(&mut **tx, &actor.workspace, user_id).await? else {
             return Ok(Err(MembersError::NoSuchMember));
         };
         if target.suspended_at.is_some() {
-            return Ok(Ok(0));
+            return Ok(Ok(()));
         }
         let admins = store::count_admins(&mut **tx, &actor.workspace).await?;
         if let Err(problem) = check_change(target.role, MembershipChange::Remove, admins) {
             return Ok(Err(problem.into()));
         }
         let now = state.clock.now();
-        accounts::suspend(&mut **tx, user_id, now).await?;
+        accounts::suspend(tx, user_id, now).await?;
         let author = audit::Author::Person(actor.actor());
-        let ended = end_what_they_made(tx, state, &actor.workspace, author, &target).await?;
+        end_what_they_made(tx, state, &actor.workspace, author, &target).await?;
         let subject = format!("Account of {}", target.name);
-        audit::record_change(&mut **tx, actor.actor(), now, &subject, None, "suspended").await?;
-        Ok(Ok(ended))
+        audit::record_change(tx, actor.actor(), now, &subject, None, "suspended").await?;
+        Ok(Ok(()))
     })
     .await?;
-    reload_policy_if(state, actor, tokens_ended).await;
     Ok(())
 }
 
@@ -320,10 +294,10 @@ pub async fn restore(state: &AppState, actor: &Admin, user_id: &str) -> Result<(
         if target.suspended_at.is_none() {
             return Ok(Ok(()));
         }
-        accounts::restore(&mut **tx, user_id).await?;
+        accounts::restore(tx, user_id).await?;
         let subject = format!("Account of {}", target.name);
         let now = state.clock.now();
-        audit::record_change(&mut **tx, actor.actor(), now, &subject, None, "restored").await?;
+        audit::record_change(tx, actor.actor(), now, &subject, None, "restored").await?;
         Ok(Ok(()))
     })
     .await
@@ -353,12 +327,11 @@ pub async fn delete_own_account(
         let former = forget_person(tx, workspace, &target).await?;
         let what = format!("{} deleted their own account", former.pseudonym);
         let now = state.clock.now();
-        audit::record_by(&mut **tx, workspace, author, now, "Members", &what).await?;
+        audit::record_by(tx, workspace, author, now, "Members", &what).await?;
         Ok(Ok(()))
     })
     .await;
-    outcome.map_err(auth_unavailable("deleting an account"))??;
-    state.live_policy.reload(state, workspace).await;
+    outcome.map_err(AuthError::logged("deleting an account"))??;
     crate::db::scrub_deleted(&state.pool).await;
     Ok(())
 }
@@ -375,7 +348,7 @@ pub async fn revoke_invitation(
 ) -> Result<(), MembersError> {
     in_membership_tx(state, actor, "withdrawing an invitation", async |tx| {
         let Some(invitation) =
-            store::delete_invitation(&mut **tx, &actor.workspace, invitation_id).await?
+            store::delete_invitation(tx, &actor.workspace, invitation_id).await?
         else {
             return Ok(Err(MembersError::NoSuchInvitation));
         };
@@ -396,15 +369,7 @@ async fn record(
     state: &AppState,
     what: &str,
 ) -> Result<(), sqlx::Error> {
-    audit::record_change(
-        &mut **tx,
-        actor.actor(),
-        state.clock.now(),
-        "Members",
-        None,
-        what,
-    )
-    .await
+    audit::record_change(tx, actor.actor(), state.clock.now(), "Members", None, what).await
 }
 
 impl From<MembershipProblem> for MembersError {
@@ -412,13 +377,6 @@ impl From<MembershipProblem> for MembersError {
         match problem {
             MembershipProblem::LastAdmin => MembersError::LastAdmin,
         }
-    }
-}
-
-fn auth_unavailable(what: &'static str) -> impl FnOnce(sqlx::Error) -> AuthError {
-    move |error| {
-        tracing::error!(%error, "{what} failed");
-        AuthError::Unavailable
     }
 }
 
@@ -430,11 +388,11 @@ pub async fn invitation_summary(
     let invitation =
         store::usable_invitation(&state.pool, &tokens::digest(token), state.clock.now())
             .await
-            .map_err(auth_unavailable("reading an invitation"))?
+            .map_err(AuthError::logged("reading an invitation"))?
             .ok_or(AuthError::InvitationInvalid)?;
     let workspace_name = store::workspace_name(&state.pool, &invitation.workspace)
         .await
-        .map_err(auth_unavailable("reading a workspace"))?
+        .map_err(AuthError::logged("reading a workspace"))?
         .unwrap_or_default();
     Ok(InvitationSummary {
         email: invitation.email,
@@ -467,17 +425,14 @@ pub async fn accept_invitation(
     let now = state.clock.now();
     let user_id = tokens::random_hex(16);
     let name = name.trim();
-    let outcome: Result<Result<(), AuthError>, sqlx::Error> = async {
-        let _turn = crate::db::write_turn(&state.pool).await;
-        let mut tx = state.pool.begin().await?;
-        let Some(invitation) =
-            store::consume_invitation(&mut *tx, &tokens::digest(token), now).await?
+    let outcome = crate::db::write(state, async |tx| {
+        let Some(invitation) = store::consume_invitation(tx, &tokens::digest(token), now).await?
         else {
             return Ok(Err(AuthError::InvitationInvalid));
         };
-        store::lock_membership(&mut *tx, &invitation.workspace).await?;
+        store::lock_membership(tx, &invitation.workspace).await?;
         let inserted = accounts::insert_account(
-            &mut *tx,
+            tx,
             accounts::NewUser {
                 id: &user_id,
                 workspace: &invitation.workspace,
@@ -503,12 +458,11 @@ pub async fn accept_invitation(
             invitation.email,
             invitation.role.label()
         );
-        audit::record_change(&mut *tx, &newcomer, now, "Members", None, &what).await?;
-        tx.commit().await?;
+        audit::record_change(tx, &newcomer, now, "Members", None, &what).await?;
         Ok(Ok(()))
-    }
+    })
     .await;
-    outcome.map_err(auth_unavailable("accepting an invitation"))??;
+    outcome.map_err(AuthError::logged("accepting an invitation"))??;
     Ok(user_id)
 }
 
@@ -522,7 +476,7 @@ pub async fn apply_sign_on_role(
 ) -> Result<(), sqlx::Error> {
     let workspace = &state.deployment.workspace;
     // `Err(())`: nothing changes (rolled back).
-    let changed = membership_tx(state, workspace, async |tx| {
+    let _unchanged_or_changed: Result<(), ()> = membership_tx(state, workspace, async |tx| {
         let Some(target) = store::member(&mut **tx, workspace, user_id).await? else {
             return Ok(Err(()));
         };
@@ -538,9 +492,9 @@ pub async fn apply_sign_on_role(
             );
             return Ok(Err(()));
         }
-        store::set_role(&mut **tx, user_id, role).await?;
+        store::set_role(tx, user_id, role).await?;
         audit::record(
-            &mut **tx,
+            tx,
             audit::NewEntry {
                 workspace,
                 at: state.clock.now(),
@@ -556,19 +510,13 @@ pub async fn apply_sign_on_role(
         )
         .await?;
         // No longer an admin: what they made as one ends, as on the page.
-        let tokens_ended = match role {
-            Role::Member => {
-                let author = audit::Author::Console(SIGN_ON);
-                end_what_they_made(tx, state, workspace, author, &target).await?
-            }
-            Role::Admin => 0,
-        };
-        Ok(Ok(tokens_ended))
+        if role == Role::Member {
+            let author = audit::Author::Console(SIGN_ON);
+            end_what_they_made(tx, state, workspace, author, &target).await?;
+        }
+        Ok(Ok(()))
     })
     .await?;
-    if changed.is_ok_and(|tokens_ended| tokens_ended > 0) {
-        state.live_policy.reload(state, workspace).await;
-    }
     Ok(())
 }
 
@@ -578,7 +526,11 @@ const SIGN_ON: &str = "Single sign-on";
 /// Deletes invitations expired or used longer ago than the retention.
 pub async fn forget_old_invitations(state: &AppState) -> Result<u64, sqlx::Error> {
     let kept = crate::state::days(state.deployment.retention.invitation_days);
-    store::forget_invitations_before(&state.pool, state.clock.now() - kept).await
+    let before = state.clock.now() - kept;
+    crate::db::commit(state, async |tx| {
+        store::forget_invitations_before(tx, before).await
+    })
+    .await
 }
 
 /// The invitations `user_id` sent that are still kept: for their export.

@@ -1,6 +1,7 @@
 //! SQL for memberships and invitations. Schema: `app/migrations/0002_*`
 //! (users) and `0006_*` (invitations, membership version).
 
+use crate::db::Tx;
 use crate::domain::Role;
 use crate::workspace::WorkspaceId;
 use sqlx::AnyExecutor;
@@ -32,13 +33,10 @@ pub struct InvitationRecord {
 
 /// The first write of every membership change: concurrent changes to one
 /// workspace wait for each other here, so each sees the other's outcome.
-pub async fn lock_membership(
-    db: impl AnyExecutor<'_>,
-    workspace: &WorkspaceId,
-) -> Result<(), sqlx::Error> {
+pub async fn lock_membership(tx: &mut Tx<'_>, workspace: &WorkspaceId) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE workspaces SET membership_version = membership_version + 1 WHERE id = $1")
         .bind(workspace.as_str())
-        .execute(db)
+        .execute(&mut **tx)
         .await?;
     Ok(())
 }
@@ -87,24 +85,20 @@ pub async fn count_admins(
 }
 
 /// Gives `user_id` the role `role`.
-pub async fn set_role(
-    db: impl AnyExecutor<'_>,
-    user_id: &str,
-    role: Role,
-) -> Result<(), sqlx::Error> {
+pub async fn set_role(tx: &mut Tx<'_>, user_id: &str, role: Role) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET role = $2 WHERE id = $1")
         .bind(user_id)
         .bind(role.key())
-        .execute(db)
+        .execute(&mut **tx)
         .await?;
     Ok(())
 }
 
 /// Their sessions end with the account: each request re-reads it.
-pub async fn delete_user(db: impl AnyExecutor<'_>, user_id: &str) -> Result<(), sqlx::Error> {
+pub async fn delete_user(tx: &mut Tx<'_>, user_id: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM users WHERE id = $1")
         .bind(user_id)
-        .execute(db)
+        .execute(&mut **tx)
         .await?;
     Ok(())
 }
@@ -124,7 +118,7 @@ pub struct NewInvitation<'a> {
 
 /// Stores a new invitation.
 pub async fn insert_invitation(
-    db: impl AnyExecutor<'_>,
+    tx: &mut Tx<'_>,
     invitation: NewInvitation<'_>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
@@ -142,7 +136,7 @@ pub async fn insert_invitation(
     .bind(invitation.created_at)
     .bind(invitation.expires_at)
     .bind(invitation.invited_by_id)
-    .execute(db)
+    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -150,7 +144,7 @@ pub async fn insert_invitation(
 /// Withdraws the unused invitations `user_id` made; returns the invited
 /// addresses.
 pub async fn delete_unused_invitations_by(
-    db: impl AnyExecutor<'_>,
+    tx: &mut Tx<'_>,
     workspace: &WorkspaceId,
     user_id: &str,
 ) -> Result<Vec<String>, sqlx::Error> {
@@ -160,13 +154,13 @@ pub async fn delete_unused_invitations_by(
     )
     .bind(workspace.as_str())
     .bind(user_id)
-    .fetch_all(db)
+    .fetch_all(&mut **tx)
     .await
 }
 
 /// A new invitation replaces earlier unused ones for the same address.
 pub async fn delete_unused_invitations_for(
-    db: impl AnyExecutor<'_>,
+    tx: &mut Tx<'_>,
     workspace: &WorkspaceId,
     email: &str,
 ) -> Result<(), sqlx::Error> {
@@ -175,7 +169,7 @@ pub async fn delete_unused_invitations_for(
     )
     .bind(workspace.as_str())
     .bind(email)
-    .execute(db)
+    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -202,7 +196,7 @@ pub async fn pending_invitations(
 
 /// Deletes an unused invitation of `workspace`; returns it if it existed.
 pub async fn delete_invitation(
-    db: impl AnyExecutor<'_>,
+    tx: &mut Tx<'_>,
     workspace: &WorkspaceId,
     id: &str,
 ) -> Result<Option<InvitationRecord>, sqlx::Error> {
@@ -212,7 +206,7 @@ pub async fn delete_invitation(
     ))
     .bind(workspace.as_str())
     .bind(id)
-    .fetch_optional(db)
+    .fetch_optional(&mut **tx)
     .await
 }
 
@@ -234,7 +228,7 @@ pub async fn usable_invitation(
 
 /// Marks the invitation used; of two concurrent uses only one gets it.
 pub async fn consume_invitation(
-    db: impl AnyExecutor<'_>,
+    tx: &mut Tx<'_>,
     token_hash: &str,
     now: i64,
 ) -> Result<Option<InvitationRecord>, sqlx::Error> {
@@ -245,7 +239,7 @@ pub async fn consume_invitation(
     ))
     .bind(token_hash)
     .bind(now)
-    .fetch_optional(db)
+    .fetch_optional(&mut **tx)
     .await
 }
 
@@ -261,15 +255,12 @@ pub async fn workspace_name(
 }
 
 /// Deletes invitations that expired, or were used, before `before`.
-pub async fn forget_invitations_before(
-    db: impl AnyExecutor<'_>,
-    before: i64,
-) -> Result<u64, sqlx::Error> {
+pub async fn forget_invitations_before(tx: &mut Tx<'_>, before: i64) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query(
         "DELETE FROM invitations WHERE expires_at < $1 OR (used_at IS NOT NULL AND used_at < $1)",
     )
     .bind(before)
-    .execute(db)
+    .execute(&mut **tx)
     .await?
     .rows_affected())
 }
@@ -277,7 +268,7 @@ pub async fn forget_invitations_before(
 /// The number of the next person deleted from `workspace` ("Former
 /// member 3" for the third).
 pub async fn next_former_member(
-    db: impl AnyExecutor<'_>,
+    tx: &mut Tx<'_>,
     workspace: &WorkspaceId,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
@@ -285,7 +276,7 @@ pub async fn next_former_member(
          RETURNING former_members",
     )
     .bind(workspace.as_str())
-    .fetch_one(db)
+    .fetch_one(&mut **tx)
     .await
 }
 
@@ -293,7 +284,7 @@ pub async fn next_former_member(
 /// senders were kept, someone of their name sent) and the ones sent to any
 /// address they had.
 pub async fn delete_invitations_of(
-    tx: &mut crate::db::Tx<'_>,
+    tx: &mut Tx<'_>,
     workspace: &WorkspaceId,
     person: &crate::domain::FormerPerson,
 ) -> Result<(), sqlx::Error> {

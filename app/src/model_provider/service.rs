@@ -19,13 +19,6 @@ use crate::state::AppState;
 use crate::workspace::WorkspaceId;
 use secrecy::{ExposeSecret, SecretString};
 
-fn unavailable(what: &'static str) -> impl FnOnce(sqlx::Error) -> ProviderError {
-    move |error| {
-        tracing::error!(%error, "{what} failed");
-        ProviderError::Unavailable
-    }
-}
-
 fn describe(key: Option<&store::KeyRecord>) -> String {
     match key {
         Some(key) => format!("{} key …{}", key.provider.label(), key.last4),
@@ -39,16 +32,16 @@ pub async fn snapshot(state: &AppState, actor: &Actor) -> Result<ProviderSnapsho
     let now = state.clock.now();
     let current = store::current(&state.pool, &actor.workspace)
         .await
-        .map_err(unavailable("loading the provider key"))?;
+        .map_err(ProviderError::logged("loading the provider key"))?;
     let retiring = store::retiring(&state.pool, &actor.workspace, now)
         .await
-        .map_err(unavailable("loading the replaced provider key"))?;
+        .map_err(ProviderError::logged("loading the replaced provider key"))?;
     let version = version_of(&state.pool, &actor.workspace, PROVIDER_SETTING)
         .await
-        .map_err(unavailable("loading the provider version"))?;
+        .map_err(ProviderError::logged("loading the provider version"))?;
     let models_customized = models::is_customized_now(state, &actor.workspace)
         .await
-        .map_err(unavailable("reading the chosen models"))?;
+        .map_err(ProviderError::logged("reading the chosen models"))?;
     let serving = route(
         current.as_ref().map(|key| key.provider),
         current.as_ref().and_then(|key| key.base_url.as_deref()),
@@ -126,16 +119,14 @@ pub async fn save_key(
     };
     // A key for another provider resets the models admins chose: only
     // once the admin said so on the form.
-    let resets_models = async {
-        let mut tx = state.pool.begin().await?;
-        let current = store::current(&mut *tx, &actor.workspace).await?;
+    let resets_models = crate::db::read(&state.pool, async |db| {
+        let current = store::current(&mut *db, &actor.workspace).await?;
         let other = family(current.map(|key| key.provider)) != form.provider;
-        let customized = models::is_customized(&mut tx, &actor.workspace).await?;
-        tx.commit().await?;
-        Ok::<_, sqlx::Error>(other && customized)
-    }
+        let customized = models::is_customized(db, &actor.workspace).await?;
+        Ok(other && customized)
+    })
     .await
-    .map_err(unavailable("reading the chosen models"))?;
+    .map_err(ProviderError::logged("reading the chosen models"))?;
     if resets_models && !form.models_reset_confirmed {
         return Err(ProviderError::ModelsWouldReset);
     }
@@ -185,16 +176,13 @@ pub async fn save_key(
         ),
     );
     let last4 = last4(key.expose_secret());
-    let saved: Result<Result<ProviderNotice, ProviderError>, sqlx::Error> = async {
-        let _turn = crate::db::write_turn(&state.pool).await;
-        let mut tx = state.pool.begin().await?;
-        if let Err(conflict) = claim(&mut tx, actor, form.based_on, now).await? {
-            tx.rollback().await?;
+    let saved = crate::db::write(state, async |tx| {
+        if let Err(conflict) = claim(tx, actor, form.based_on, now).await? {
             return Ok(Err(conflict));
         }
-        let previous = store::current(&mut *tx, &actor.workspace).await?;
+        let previous = store::current(&mut **tx, &actor.workspace).await?;
         store::replace_current(
-            &mut tx,
+            tx,
             store::NewKey {
                 id: &id,
                 workspace: &actor.workspace,
@@ -208,11 +196,11 @@ pub async fn save_key(
             now + config.grace_secs,
         )
         .await?;
-        store::delete_expired(&mut *tx, now).await?;
-        models::replace_offered(&mut tx, &actor.workspace, &offered).await?;
+        store::delete_expired(tx, now).await?;
+        models::replace_offered(tx, &actor.workspace, &offered).await?;
         let other = family(previous.as_ref().map(|key| key.provider)) != form.provider;
-        if other && models::is_customized(&mut tx, &actor.workspace).await? {
-            models::reset(&mut tx, actor, now).await?;
+        if other && models::is_customized(tx, &actor.workspace).await? {
+            models::reset(tx, actor, now).await?;
         }
         let old = describe(previous.as_ref());
         let new = match &previous {
@@ -223,19 +211,16 @@ pub async fn save_key(
             ),
             None => format!("{} key added …{last4}", form.provider.label()),
         };
-        audit::record_change(&mut *tx, actor, now, "Model provider", Some(&old), &new).await?;
-        crate::db::changes::policy_changed(&mut tx, &actor.workspace).await?;
-        tx.commit().await?;
+        audit::record_change(tx, actor, now, "Model provider", Some(&old), &new).await?;
+        tx.changes_policy_of(&actor.workspace);
         Ok(Ok(if previous.is_some() {
             ProviderNotice::KeyReplaced
         } else {
             ProviderNotice::KeyAdded
         }))
-    }
+    })
     .await;
-    let notice = saved.map_err(unavailable("saving a provider key"))??;
-    state.live_policy.reload(state, &actor.workspace).await;
-    Ok(notice)
+    saved.map_err(ProviderError::logged("saving a provider key"))?
 }
 
 /// Deletes the workspace's keys (the current one and any still in their
@@ -247,29 +232,22 @@ pub async fn remove_key(
     based_on: i64,
 ) -> Result<(), ProviderError> {
     let now = state.clock.now();
-    let removed: Result<Result<(), ProviderError>, sqlx::Error> = async {
-        let _turn = crate::db::write_turn(&state.pool).await;
-        let mut tx = state.pool.begin().await?;
-        if let Err(conflict) = claim(&mut tx, actor, based_on, now).await? {
-            tx.rollback().await?;
+    let removed = crate::db::write(state, async |tx| {
+        if let Err(conflict) = claim(tx, actor, based_on, now).await? {
             return Ok(Err(conflict));
         }
-        let Some(current) = store::current(&mut *tx, &actor.workspace).await? else {
-            tx.rollback().await?;
+        let Some(current) = store::current(&mut **tx, &actor.workspace).await? else {
             return Ok(Err(ProviderError::NoKey));
         };
-        store::delete_all(&mut *tx, &actor.workspace).await?;
+        store::delete_all(tx, &actor.workspace).await?;
         let new = "Managed provider; workspace keys deleted";
         let old = describe(Some(&current));
-        audit::record_change(&mut *tx, actor, now, "Model provider", Some(&old), new).await?;
-        crate::db::changes::policy_changed(&mut tx, &actor.workspace).await?;
-        tx.commit().await?;
+        audit::record_change(tx, actor, now, "Model provider", Some(&old), new).await?;
+        tx.changes_policy_of(&actor.workspace);
         Ok(Ok(()))
-    }
+    })
     .await;
-    removed.map_err(unavailable("removing a provider key"))??;
-    state.live_policy.reload(state, &actor.workspace).await;
-    Ok(())
+    removed.map_err(ProviderError::logged("removing a provider key"))?
 }
 
 /// Moves the provider setting on from version `based_on`, or says who
@@ -320,18 +298,13 @@ pub fn open_key(state: &AppState, record: &store::KeyRecord) -> Result<SecretStr
 /// returns how many.
 pub async fn delete_expired_keys(state: &AppState) -> Result<u64, sqlx::Error> {
     let now = state.clock.now();
-    let _turn = crate::db::write_turn(&state.pool).await;
-    let mut tx = state.pool.begin().await?;
-    let workspaces = store::workspaces_with_expired_keys(&mut *tx, now).await?;
-    let deleted = store::delete_expired(&mut *tx, now).await?;
-    for workspace in &workspaces {
-        crate::db::changes::policy_changed(&mut tx, workspace).await?;
-    }
-    tx.commit().await?;
-    for workspace in &workspaces {
-        state.live_policy.reload(state, workspace).await;
-    }
-    Ok(deleted)
+    crate::db::commit(state, async |tx| {
+        for workspace in store::workspaces_with_expired_keys(&mut **tx, now).await? {
+            tx.changes_policy_of(&workspace);
+        }
+        store::delete_expired(tx, now).await
+    })
+    .await
 }
 
 /// The key a replaced one gave way to is still usable until its grace
@@ -359,22 +332,26 @@ pub enum ResealError {
 /// Seals every stored key afresh under the current master key, so older
 /// master keys can be retired. Returns how many keys were re-sealed.
 pub async fn reseal_all(pool: &Pool, keys: &MasterKeys) -> Result<usize, ResealError> {
-    let _turn = crate::db::write_turn(pool).await;
-    let mut tx = pool.begin().await?;
-    let records = store::all(&mut *tx).await?;
-    for record in &records {
-        let associated = associated_for(record);
-        let secret =
-            keys.open(&record.sealed, &associated)
-                .map_err(|source| ResealError::Open {
-                    row: record.id.clone(),
-                    workspace: record.workspace.as_str().to_string(),
-                    source,
-                })?;
-        store::reseal(&mut *tx, &record.id, &keys.seal(&secret, &associated)).await?;
-    }
-    tx.commit().await?;
-    Ok(records.len())
+    let resealed = crate::db::write(pool, async |tx| {
+        let records = store::all(&mut **tx).await?;
+        for record in &records {
+            let associated = associated_for(record);
+            let secret = match keys.open(&record.sealed, &associated) {
+                Ok(secret) => secret,
+                Err(source) => {
+                    return Ok(Err(ResealError::Open {
+                        row: record.id.clone(),
+                        workspace: record.workspace.as_str().to_string(),
+                        source,
+                    }))
+                }
+            };
+            store::reseal(tx, &record.id, &keys.seal(&secret, &associated)).await?;
+        }
+        Ok(Ok(records.len()))
+    })
+    .await?;
+    resealed
 }
 
 /// What `record`'s ciphertext is bound to.
@@ -398,35 +375,35 @@ pub const BASE_URL_BINDING_MIGRATION: &str = "key bound to base url";
 /// does not open is logged and left: an admin adds it again. Returns how
 /// many were re-sealed.
 pub async fn bind_keys_to_base_urls(pool: &Pool, keys: &MasterKeys) -> Result<usize, sqlx::Error> {
-    let _turn = crate::db::write_turn(pool).await;
-    let mut tx = pool.begin().await?;
-    let mut resealed = 0;
-    for record in store::all(&mut *tx).await? {
-        // Another replica that started at the same moment may have done
-        // it already.
-        if keys.open(&record.sealed, &associated_for(&record)).is_ok() {
-            continue;
-        }
-        let before = associated_data_before_base_urls(
-            record.workspace.as_str(),
-            record.provider.key(),
-            &record.id,
-        );
-        match keys.open(&record.sealed, &before) {
-            Ok(secret) => {
-                let sealed = keys.seal(&secret, &associated_for(&record));
-                store::reseal(&mut *tx, &record.id, &sealed).await?;
-                resealed += 1;
+    crate::db::commit(pool, async |tx| {
+        let mut resealed = 0;
+        for record in store::all(&mut **tx).await? {
+            // Another replica that started at the same moment may have done
+            // it already.
+            if keys.open(&record.sealed, &associated_for(&record)).is_ok() {
+                continue;
             }
-            Err(error) => tracing::error!(
-                %error,
-                workspace = record.workspace.as_str(),
-                "a provider key could not be re-sealed with its base URL; an admin must add it again"
-            ),
+            let before = associated_data_before_base_urls(
+                record.workspace.as_str(),
+                record.provider.key(),
+                &record.id,
+            );
+            match keys.open(&record.sealed, &before) {
+                Ok(secret) => {
+                    let sealed = keys.seal(&secret, &associated_for(&record));
+                    store::reseal(tx, &record.id, &sealed).await?;
+                    resealed += 1;
+                }
+                Err(error) => tracing::error!(
+                    %error,
+                    workspace = record.workspace.as_str(),
+                    "a provider key could not be re-sealed with its base URL; an admin must add it again"
+                ),
+            }
         }
-    }
-    tx.commit().await?;
-    Ok(resealed)
+        Ok(resealed)
+    })
+    .await
 }
 
 /// Whether the workspace has a key of its own (else the managed provider
@@ -446,7 +423,7 @@ pub async fn list_models(
 ) -> Result<Vec<String>, ProviderError> {
     let current = store::current(&state.pool, workspace)
         .await
-        .map_err(unavailable("reading the workspace key"))?
+        .map_err(ProviderError::logged("reading the workspace key"))?
         .ok_or(ProviderError::NoKey)?;
     let key = open_key(state, &current).map_err(|error| {
         tracing::error!(%error, "opening the workspace key to list models failed");
@@ -490,7 +467,7 @@ pub async fn forget_person(
     person: &crate::domain::FormerPerson,
 ) -> Result<(), sqlx::Error> {
     for name in person.names() {
-        store::rename_adder(&mut **tx, workspace, name, &person.pseudonym).await?;
+        store::rename_adder(tx, workspace, name, &person.pseudonym).await?;
     }
     Ok(())
 }

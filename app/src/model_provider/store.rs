@@ -109,13 +109,10 @@ pub async fn replace_current(
 }
 
 /// Deletes every key of the workspace, current and retiring.
-pub async fn delete_all(
-    db: impl AnyExecutor<'_>,
-    workspace: &WorkspaceId,
-) -> Result<(), sqlx::Error> {
+pub async fn delete_all(tx: &mut Tx<'_>, workspace: &WorkspaceId) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM provider_keys WHERE workspace_id = $1")
         .bind(workspace.as_str())
-        .execute(db)
+        .execute(&mut **tx)
         .await?;
     Ok(())
 }
@@ -136,12 +133,12 @@ pub async fn workspaces_with_expired_keys(
 }
 
 /// Deletes replaced keys whose grace period is over. Returns how many.
-pub async fn delete_expired(db: impl AnyExecutor<'_>, now: i64) -> Result<u64, sqlx::Error> {
+pub async fn delete_expired(tx: &mut Tx<'_>, now: i64) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query(
         "DELETE FROM provider_keys WHERE usable_until IS NOT NULL AND usable_until <= $1",
     )
     .bind(now)
-    .execute(db)
+    .execute(&mut **tx)
     .await?
     .rows_affected())
 }
@@ -154,11 +151,7 @@ pub async fn all(db: impl AnyExecutor<'_>) -> Result<Vec<KeyRecord>, sqlx::Error
 }
 
 /// Replaces the sealed form of key `id`.
-pub async fn reseal(
-    db: impl AnyExecutor<'_>,
-    id: &str,
-    sealed: &Sealed,
-) -> Result<(), sqlx::Error> {
+pub async fn reseal(tx: &mut Tx<'_>, id: &str, sealed: &Sealed) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE provider_keys SET master_key_id = $2, nonce = $3, ciphertext = $4 WHERE id = $1",
     )
@@ -166,14 +159,14 @@ pub async fn reseal(
     .bind(&sealed.master_key_id)
     .bind(&sealed.nonce)
     .bind(&sealed.ciphertext)
-    .execute(db)
+    .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
 /// Keys added by `name` say `pseudonym` added them (a deleted person).
 pub async fn rename_adder(
-    db: impl AnyExecutor<'_>,
+    tx: &mut Tx<'_>,
     workspace: &WorkspaceId,
     name: &str,
     pseudonym: &str,
@@ -184,7 +177,7 @@ pub async fn rename_adder(
     .bind(workspace.as_str())
     .bind(name)
     .bind(pseudonym)
-    .execute(db)
+    .execute(&mut **tx)
     .await?;
     Ok(())
 }

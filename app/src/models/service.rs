@@ -13,6 +13,7 @@ use crate::db::Tx;
 use crate::model_provider::service as model_provider;
 use crate::state::AppState;
 use crate::workspace::WorkspaceId;
+use sqlx::AnyConnection;
 
 /// What the policy API serves about models.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -22,22 +23,15 @@ pub struct ModelsInputs {
     pub choice: ModelChoice,
 }
 
-fn unavailable(what: &'static str) -> impl FnOnce(sqlx::Error) -> ModelsError {
-    move |error| {
-        tracing::error!(%error, "{what} failed");
-        ModelsError::Unavailable
-    }
-}
-
 /// The models on offer: the key's provider's list, or with no workspace
 /// key the managed provider's from the configuration.
 async fn offered(
-    tx: &mut Tx<'_>,
+    db: &mut AnyConnection,
     state: &AppState,
     workspace: &WorkspaceId,
 ) -> Result<Vec<String>, sqlx::Error> {
-    if model_provider::has_own_key(&mut **tx, workspace).await? {
-        store::offered(&mut **tx, workspace).await
+    if model_provider::has_own_key(&mut *db, workspace).await? {
+        store::offered(db, workspace).await
     } else {
         Ok(state.deployment.managed_models.clone())
     }
@@ -48,10 +42,13 @@ pub async fn applied(
     state: &AppState,
     workspace: &WorkspaceId,
 ) -> Result<ModelsInputs, sqlx::Error> {
-    let mut tx = state.pool.begin().await?;
-    let offered = offered(&mut tx, state, workspace).await?;
-    let stored = store::choice(&mut tx, workspace).await?;
-    tx.commit().await?;
+    let (offered, stored) = crate::db::read(&state.pool, async |db| {
+        Ok((
+            offered(db, state, workspace).await?,
+            store::choice(db, workspace).await?,
+        ))
+    })
+    .await?;
     Ok(ModelsInputs {
         offered,
         choice: state.deployment.fixed_models.apply(stored),
@@ -68,7 +65,7 @@ pub async fn snapshot(state: &AppState, actor: &Actor) -> Result<ModelsSnapshot,
         Ok((inputs, own_key, version))
     }
     .await;
-    let (inputs, own_key, version) = loaded.map_err(unavailable("loading the models"))?;
+    let (inputs, own_key, version) = loaded.map_err(ModelsError::logged("loading the models"))?;
     let fixed = &state.deployment.fixed_models;
     Ok(ModelsSnapshot {
         listed: listing(&inputs.offered, &inputs.choice),
@@ -123,39 +120,24 @@ pub async fn save(
     }
     let now = state.clock.now();
     let workspace = &admin.workspace;
-    let saved: Result<Result<(), ModelsError>, sqlx::Error> = async {
-        let _turn = crate::db::write_turn(&state.pool).await;
-        let mut tx = state.pool.begin().await?;
-        let claimed = claim_version(
-            &mut tx,
-            workspace,
-            MODELS_SETTING,
-            based_on,
-            &admin.name,
-            now,
-        )
-        .await?;
+    crate::db::write_policy(state, workspace, async |tx| {
+        let claimed =
+            claim_version(tx, workspace, MODELS_SETTING, based_on, &admin.name, now).await?;
         if let Err(last_change) = claimed {
-            tx.rollback().await?;
             return Ok(Err(ModelsError::Conflict(last_change)));
         }
-        let before = store::choice(&mut tx, workspace).await?;
-        let on_offer = offered(&mut tx, state, workspace).await?;
+        let before = store::choice(tx, workspace).await?;
+        let on_offer = offered(tx, state, workspace).await?;
         if let Err(problem) = check(&choice, &on_offer, &before.allowed) {
-            tx.rollback().await?;
             return Ok(Err(problem.into()));
         }
-        store::save_choice(&mut tx, workspace, &choice).await?;
+        store::save_choice(tx, workspace, &choice).await?;
         let (old, new) = (described(&before), described(&choice));
-        audit::record_change(&mut *tx, admin.actor(), now, "Models", Some(&old), &new).await?;
-        crate::db::changes::policy_changed(&mut tx, workspace).await?;
-        tx.commit().await?;
+        audit::record_change(tx, admin.actor(), now, "Models", Some(&old), &new).await?;
         Ok(Ok(()))
-    }
-    .await;
-    saved.map_err(unavailable("saving the models"))??;
-    state.live_policy.reload(state, workspace).await;
-    Ok(())
+    })
+    .await
+    .map_err(ModelsError::logged("saving the models"))?
 }
 
 /// Asks the workspace key's provider for its models again and keeps the
@@ -170,18 +152,14 @@ pub async fn refresh(state: &AppState, admin: &Admin) -> Result<usize, ModelsErr
             _ => ModelsError::ProviderRefused,
         })?;
     let now = state.clock.now();
-    let refreshed: Result<(), sqlx::Error> = async {
-        let _turn = crate::db::write_turn(&state.pool).await;
-        let mut tx = state.pool.begin().await?;
-        store::replace_offered(&mut tx, &admin.workspace, &models).await?;
+    crate::db::write_policy(state, &admin.workspace, async |tx| {
+        store::replace_offered(tx, &admin.workspace, &models).await?;
         let what = format!("list refreshed: {} model(s) offered", models.len());
-        audit::record_change(&mut *tx, admin.actor(), now, "Models", None, &what).await?;
-        crate::db::changes::policy_changed(&mut tx, &admin.workspace).await?;
-        tx.commit().await
-    }
-    .await;
-    refreshed.map_err(unavailable("refreshing the model list"))?;
-    state.live_policy.reload(state, &admin.workspace).await;
+        audit::record_change(tx, admin.actor(), now, "Models", None, &what).await?;
+        Ok(Ok::<(), ModelsError>(()))
+    })
+    .await
+    .map_err(ModelsError::logged("refreshing the model list"))??;
     Ok(models.len())
 }
 
@@ -197,8 +175,11 @@ pub async fn replace_offered(
 
 /// Whether admins changed the models from "all, no default": a key for
 /// another provider would then reset their choice.
-pub async fn is_customized(tx: &mut Tx<'_>, workspace: &WorkspaceId) -> Result<bool, sqlx::Error> {
-    Ok(store::choice(tx, workspace).await?.is_customized())
+pub async fn is_customized(
+    db: &mut AnyConnection,
+    workspace: &WorkspaceId,
+) -> Result<bool, sqlx::Error> {
+    Ok(store::choice(db, workspace).await?.is_customized())
 }
 
 /// The same, outside any transaction (for the key form).
@@ -206,10 +187,9 @@ pub async fn is_customized_now(
     state: &AppState,
     workspace: &WorkspaceId,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = state.pool.begin().await?;
-    let customized = is_customized(&mut tx, workspace).await?;
-    tx.commit().await?;
-    Ok(customized)
+    Ok(store::choice(&mut *state.pool.acquire().await?, workspace)
+        .await?
+        .is_customized())
 }
 
 /// Back to all models, no default (a key for another provider), audited
@@ -219,7 +199,7 @@ pub async fn reset(tx: &mut Tx<'_>, actor: &Admin, at: i64) -> Result<(), sqlx::
     store::reset_choice(tx, &actor.workspace).await?;
     let what = "reset to all models, no default: the key is for another provider";
     audit::record_change(
-        &mut **tx,
+        tx,
         actor.actor(),
         at,
         "Models",

@@ -43,12 +43,15 @@ struct ChoiceRow {
 }
 
 /// The stored choice; all models and no default without one.
-pub async fn choice(tx: &mut Tx<'_>, workspace: &WorkspaceId) -> Result<ModelChoice, sqlx::Error> {
+pub async fn choice(
+    db: &mut sqlx::AnyConnection,
+    workspace: &WorkspaceId,
+) -> Result<ModelChoice, sqlx::Error> {
     let row: Option<ChoiceRow> = sqlx::query_as(
         "SELECT allow_all, default_model FROM model_choices WHERE workspace_id = $1",
     )
     .bind(workspace.as_str())
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut *db)
     .await?;
     let Some(row) = row else {
         return Ok(ModelChoice::default());
@@ -57,7 +60,7 @@ pub async fn choice(tx: &mut Tx<'_>, workspace: &WorkspaceId) -> Result<ModelCho
         "SELECT model FROM allowed_models WHERE workspace_id = $1 ORDER BY model",
     )
     .bind(workspace.as_str())
-    .fetch_all(&mut **tx)
+    .fetch_all(db)
     .await?;
     Ok(ModelChoice {
         all: row.allow_all.into(),

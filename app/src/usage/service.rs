@@ -68,49 +68,49 @@ pub async fn ingest(
             }
         })
         .collect();
-    let _turn = crate::db::write_turn(&state.pool).await;
-    let mut tx = state.pool.begin().await?;
-    let new_ids = store::insert_new(&mut tx, workspace, &stored, state.clock.now()).await?;
-    let new: std::collections::HashSet<&str> = new_ids.iter().map(String::as_str).collect();
-    let mut totals: BTreeMap<(String, String, String, &'static str), DailyTotal> = BTreeMap::new();
-    for event in stored
-        .iter()
-        .filter(|stored| new.contains(stored.event.id.as_str()))
-    {
-        let key = (
-            event.day.clone(),
-            event.event.feature.clone(),
-            event.event.model.clone(),
-            event.paid_by,
-        );
-        let total = totals.entry(key).or_insert_with(|| DailyTotal {
-            day: event.day.clone(),
-            feature: event.event.feature.clone(),
-            model: event.event.model.clone(),
-            paid_by: event.paid_by.to_string(),
-            ..DailyTotal::default()
-        });
-        total.totals.add(&Line {
-            events: 1,
-            input_tokens: event.event.input_tokens,
-            output_tokens: event.event.output_tokens,
-            cost_micros: event.cost_micros.unwrap_or_default(),
-            estimated_events: i64::from(event.cost_estimated),
-            unpriced_events: i64::from(event.cost_micros.is_none()),
-        });
-    }
-    let totals: Vec<DailyTotal> = totals.into_values().collect();
-    store::add_to_days(&mut tx, workspace, &totals).await?;
-    // In the same transaction, so a line is crossed by exactly one report.
-    let settlement = if totals.is_empty() {
-        Default::default()
-    } else {
-        crate::budget::service::settle(&mut tx, state, workspace).await?
-    };
-    tx.commit().await?;
-    if settlement.policy_changed {
-        state.live_policy.reload(state, workspace).await;
-    }
+    let written = crate::db::write(state, async |tx| {
+        let new_ids = store::insert_new(tx, workspace, &stored, state.clock.now()).await?;
+        let new: std::collections::HashSet<&str> = new_ids.iter().map(String::as_str).collect();
+        let mut totals: BTreeMap<(String, String, String, &'static str), DailyTotal> =
+            BTreeMap::new();
+        for event in stored
+            .iter()
+            .filter(|stored| new.contains(stored.event.id.as_str()))
+        {
+            let key = (
+                event.day.clone(),
+                event.event.feature.clone(),
+                event.event.model.clone(),
+                event.paid_by,
+            );
+            let total = totals.entry(key).or_insert_with(|| DailyTotal {
+                day: event.day.clone(),
+                feature: event.event.feature.clone(),
+                model: event.event.model.clone(),
+                paid_by: event.paid_by.to_string(),
+                ..DailyTotal::default()
+            });
+            total.totals.add(&Line {
+                events: 1,
+                input_tokens: event.event.input_tokens,
+                output_tokens: event.event.output_tokens,
+                cost_micros: event.cost_micros.unwrap_or_default(),
+                estimated_events: i64::from(event.cost_estimated),
+                unpriced_events: i64::from(event.cost_micros.is_none()),
+            });
+        }
+        let totals: Vec<DailyTotal> = totals.into_values().collect();
+        store::add_to_days(tx, workspace, &totals).await?;
+        // In the same transaction, so a line is crossed by exactly one report.
+        let settlement = if totals.is_empty() {
+            Default::default()
+        } else {
+            crate::budget::service::settle(tx, state, workspace).await?
+        };
+        Ok(Ok::<_, std::convert::Infallible>((new_ids, settlement)))
+    })
+    .await?;
+    let Ok((new_ids, settlement)) = written;
     if settlement.notification_queued {
         state.budget_webhook_wake.notify_one();
     }
@@ -123,7 +123,8 @@ pub async fn ingest(
 /// Deletes raw events past the retention (the day totals stay).
 pub async fn forget_old_events(state: &AppState) -> Result<u64, sqlx::Error> {
     let retention_secs = state.deployment.usage.retention_days * 24 * 60 * 60;
-    store::forget_raw_before(&state.pool, state.clock.now() - retention_secs).await
+    let before = state.clock.now() - retention_secs;
+    crate::db::commit(state, async |tx| store::forget_raw_before(tx, before).await).await
 }
 
 /// Days shown in the chart.

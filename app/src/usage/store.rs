@@ -125,10 +125,10 @@ pub async fn days_since(
 }
 
 /// Deletes raw events that happened before `before` (the day totals stay).
-pub async fn forget_raw_before(db: impl AnyExecutor<'_>, before: i64) -> Result<u64, sqlx::Error> {
+pub async fn forget_raw_before(tx: &mut Tx<'_>, before: i64) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query("DELETE FROM usage_events WHERE at < $1")
         .bind(before)
-        .execute(db)
+        .execute(&mut **tx)
         .await?
         .rows_affected())
 }

@@ -247,8 +247,10 @@ async fn workspaces_do_not_see_each_others_settings() {
 async fn settings_for_an_unknown_workspace_are_refused_by_the_database() {
     let db = fresh_db(Plan::Team).await;
     let ghost = WorkspaceId::new("ghost");
-    let result =
-        store::save_switch(&db.state.pool, &ghost, SwitchSetting::AiEnabled, false, 0).await;
+    let result = db::commit(&db.state.pool, async |tx| {
+        store::save_switch(tx, &ghost, SwitchSetting::AiEnabled, false, 0).await
+    })
+    .await;
     assert!(result.is_err(), "foreign keys must be enforced");
 }
 
@@ -279,9 +281,11 @@ async fn reopening_the_database_keeps_saved_settings_and_reruns_no_migration() {
         workspace::store::ensure(&pool, &workspace, "Acme")
             .await
             .unwrap();
-        store::save_switch(&pool, &workspace, SwitchSetting::AiEnabled, false, 0)
-            .await
-            .unwrap();
+        db::commit(&pool, async |tx| {
+            store::save_switch(tx, &workspace, SwitchSetting::AiEnabled, false, 0).await
+        })
+        .await
+        .unwrap();
         pool.close().await;
     }
     let pool = db::connect(&url).await.unwrap();

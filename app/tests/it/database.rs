@@ -114,13 +114,16 @@ async fn every_timestamp_is_unix_seconds_on_either_database() {
     let fresh = test_support::fresh_state(app::domain::Plan::Team).await;
     let pool = &fresh.state.pool;
     let workspace = &fresh.state.deployment.workspace;
-    settings::save_switch(
-        pool,
-        workspace,
-        app::ai_settings::SwitchSetting::AiEnabled,
-        false,
-        1_700_000_123,
-    )
+    db::commit(pool, async |tx| {
+        settings::save_switch(
+            tx,
+            workspace,
+            app::ai_settings::SwitchSetting::AiEnabled,
+            false,
+            1_700_000_123,
+        )
+        .await
+    })
     .await
     .unwrap();
     let updated: i64 = sqlx::query_scalar("SELECT updated_at FROM workspace_ai_settings")

@@ -56,3 +56,79 @@ fn every_screen_has_its_own_folder() {
         assert!(src.join(screen).join("mod.rs").is_file(), "{screen}/mod.rs");
     }
 }
+
+/// Every Rust file below `dir`, as (path, text).
+fn sources(dir: &Path) -> Vec<(PathBuf, String)> {
+    rust_files(dir)
+        .into_iter()
+        .map(|file| {
+            let code = std::fs::read_to_string(&file).expect("readable source");
+            (file, code)
+        })
+        .collect()
+}
+
+#[test]
+fn every_change_goes_through_the_one_write_path() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let db = root.join("src").join("db");
+    let mut violations = Vec::new();
+    for dir in [root.join("src"), root.join("../server/src")] {
+        for (file, code) in sources(&dir) {
+            // The database module is the write path. Moving a whole SQLite
+            // database into PostgreSQL is an offline copy between two
+            // native connections, not a change of the console's data.
+            if file.starts_with(&db) || file.ends_with("move_database.rs") {
+                continue;
+            }
+            for (number, line) in code.lines().enumerate() {
+                if line.contains(".begin()") || line.contains("write_turn") {
+                    violations.push(format!(
+                        "{}:{}: {}",
+                        file.display(),
+                        number + 1,
+                        line.trim()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        violations.is_empty(),
+        "write through app::db::write (or commit, write_policy, read) instead:\n{}",
+        violations.join("\n")
+    );
+}
+
+#[test]
+fn the_refusal_round_trip_covers_every_refusal_type() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let boundary = std::fs::read_to_string(src.join("boundary.rs")).expect("boundary.rs");
+    let round_trip = boundary
+        .split("fn every_screens_refusals_read_back_from_their_codes")
+        .nth(1)
+        .expect("the round-trip test is in boundary.rs");
+    let mut declared = Vec::new();
+    for (_, code) in sources(&src) {
+        for declaration in code.split("\nrefusals! {").skip(1) {
+            let name = declaration
+                .split("enum ")
+                .nth(1)
+                .and_then(|rest| rest.split_whitespace().next())
+                .expect("a refusals! block declares an enum");
+            declared.push(name.to_string());
+        }
+    }
+    assert!(declared.len() >= 8, "refusal types found: {declared:?}");
+    let missing: Vec<_> = declared
+        .iter()
+        .filter(|name| {
+            !round_trip.contains(&format!("::{name}>"))
+                && !round_trip.contains(&format!("<{name}>"))
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "add these to boundary.rs's round trip: {missing:?}"
+    );
+}

@@ -14,6 +14,7 @@ mod members;
 mod model_provider;
 mod personal_data;
 mod retention;
+mod schema_parity;
 mod single_sign_on;
 mod upgrades;
 mod usage;

@@ -22,40 +22,38 @@ async fn records_past_their_retention_are_deleted_and_the_rest_kept() {
     let state = &fresh.state;
     let workspace = state.deployment.workspace.clone();
     for at in [NOW - days(401), NOW - days(399), NOW] {
-        audit::record(
-            &state.pool,
-            audit::NewEntry {
-                workspace: &workspace,
-                at,
-                actor_id: None,
-                actor_name: "Ada",
-                subject: "AI features",
-                old_value: Some("On"),
-                new_value: Some("Off"),
-            },
-        )
-        .await
-        .unwrap();
+        let entry = audit::NewEntry {
+            workspace: &workspace,
+            at,
+            actor_id: None,
+            actor_name: "Ada",
+            subject: "AI features",
+            old_value: Some("On"),
+            new_value: Some("Off"),
+        };
+        app::db::commit(&state.pool, async |tx| audit::record(tx, entry).await)
+            .await
+            .unwrap();
     }
     for (id, expires_at) in [
         ("old", NOW - days(31)),
         ("recent", NOW - days(29)),
         ("live", NOW + days(7)),
     ] {
-        app::members::store::insert_invitation(
-            &state.pool,
-            app::members::store::NewInvitation {
-                id,
-                token_hash: id,
-                workspace: &workspace,
-                email: "grace@example.com",
-                role: Role::Member,
-                invited_by_name: "Ada",
-                invited_by_id: "u-ada",
-                created_at: expires_at - days(7),
-                expires_at,
-            },
-        )
+        let invitation = app::members::store::NewInvitation {
+            id,
+            token_hash: id,
+            workspace: &workspace,
+            email: "grace@example.com",
+            role: Role::Member,
+            invited_by_name: "Ada",
+            invited_by_id: "u-ada",
+            created_at: expires_at - days(7),
+            expires_at,
+        };
+        app::db::commit(&state.pool, async |tx| {
+            app::members::store::insert_invitation(tx, invitation).await
+        })
         .await
         .unwrap();
     }

@@ -1,0 +1,191 @@
+//! The one write path. Every change to the database goes through [`write`]
+//! or [`write_policy`]: it takes SQLite's write turn, begins, runs the
+//! change, commits when the change worked and rolls back when it was
+//! refused or failed (also on `?`), and, for a change of what the policy
+//! API answers, moves the workspace's policy version on inside the
+//! transaction and tells the live policy after the commit.
+//!
+//! The transaction type store functions take, [`Tx`], is made only here,
+//! so a writer that skips a step does not compile.
+
+use super::{changes, Backend, Pool};
+use crate::workspace::WorkspaceId;
+use sqlx::{Any, AnyConnection};
+use std::future::Future;
+use std::ops::{Deref, DerefMut};
+
+/// A change's transaction. Only [`write`] and [`write_policy`] make one.
+pub struct Tx<'c> {
+    inner: sqlx::Transaction<'c, Any>,
+    /// Whose policy this change moves on, once it worked.
+    policy_of: Vec<WorkspaceId>,
+}
+
+impl Tx<'_> {
+    /// Says that this change, if it works, changes what the policy API
+    /// answers for `workspace`: the write path moves its policy version on
+    /// before the commit and tells the live policy after it.
+    pub fn changes_policy_of(&mut self, workspace: &WorkspaceId) {
+        if !self.policy_of.contains(workspace) {
+            self.policy_of.push(workspace.clone());
+        }
+    }
+
+    /// The database the change is written to.
+    pub fn backend(&self) -> Backend {
+        if self.inner.backend_name() == "PostgreSQL" {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+}
+
+impl Deref for Tx<'_> {
+    type Target = AnyConnection;
+    fn deref(&self) -> &AnyConnection {
+        &self.inner
+    }
+}
+
+impl DerefMut for Tx<'_> {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.inner
+    }
+}
+
+/// Where changes are written, and who hears that a workspace's policy
+/// changed. Implemented by the console's state; tests and command-line
+/// tools may write through a bare pool, which tells nobody.
+pub trait Database: Sync {
+    fn pool(&self) -> &Pool;
+    /// Called after a change to `workspace`'s policy committed.
+    fn policy_changed(&self, workspace: &WorkspaceId) -> impl Future<Output = ()> + Send;
+}
+
+impl Database for Pool {
+    fn pool(&self) -> &Pool {
+        self
+    }
+    async fn policy_changed(&self, _workspace: &WorkspaceId) {}
+}
+
+/// What a change answers: `Ok(Ok(_))` commits, `Ok(Err(refusal))` rolls
+/// back and is handed on, `Err(_)` rolls back and is the database's fault.
+pub type Outcome<T, E> = Result<Result<T, E>, sqlx::Error>;
+
+/// Writes `change` in one transaction. A change that also changes what
+/// the policy API answers says so with [`Tx::changes_policy_of`] (or is
+/// written with [`write_policy`]).
+pub async fn write<T, E>(
+    db: &impl Database,
+    change: impl AsyncFnOnce(&mut Tx<'_>) -> Outcome<T, E>,
+) -> Outcome<T, E> {
+    let (outcome, policy_of) = in_transaction(db.pool(), change).await;
+    if let Ok(Ok(_)) = &outcome {
+        for workspace in &policy_of {
+            db.policy_changed(workspace).await;
+        }
+    }
+    outcome
+}
+
+/// [`write`] for a change that is never refused: it commits unless it
+/// fails.
+pub async fn commit<T>(
+    db: &impl Database,
+    change: impl AsyncFnOnce(&mut Tx<'_>) -> Result<T, sqlx::Error>,
+) -> Result<T, sqlx::Error> {
+    let outcome = write(db, async |tx| {
+        change(tx).await.map(Ok::<T, std::convert::Infallible>)
+    })
+    .await?;
+    let Ok(value) = outcome;
+    Ok(value)
+}
+
+/// Writes `change` in one transaction that changes what the policy API
+/// answers for `workspace`: its policy version moves on before the commit
+/// (other replicas hear of it through the database) and, once committed,
+/// this process's live policy reloads it.
+pub async fn write_policy<T, E>(
+    db: &impl Database,
+    workspace: &WorkspaceId,
+    change: impl AsyncFnOnce(&mut Tx<'_>) -> Outcome<T, E>,
+) -> Outcome<T, E> {
+    write(db, async |tx| {
+        tx.changes_policy_of(workspace);
+        change(tx).await
+    })
+    .await
+}
+
+/// The change's outcome, and whose policy it moved on.
+async fn in_transaction<T, E>(
+    pool: &Pool,
+    change: impl AsyncFnOnce(&mut Tx<'_>) -> Outcome<T, E>,
+) -> (Outcome<T, E>, Vec<WorkspaceId>) {
+    let _turn = super::write_turn(pool).await;
+    let mut tx = match pool.begin().await {
+        Ok(inner) => Tx {
+            inner,
+            policy_of: Vec::new(),
+        },
+        Err(error) => return (Err(error), Vec::new()),
+    };
+    let mut outcome = change(&mut tx).await;
+    let policy_of = std::mem::take(&mut tx.policy_of);
+    if let Ok(Ok(_)) = outcome {
+        for workspace in &policy_of {
+            if let Err(error) = changes::policy_changed(&mut tx, workspace).await {
+                outcome = Err(error);
+                break;
+            }
+        }
+    }
+    (finish(tx, outcome).await, policy_of)
+}
+
+/// Commits a change that worked and rolls back any other.
+async fn finish<T, E>(tx: Tx<'_>, outcome: Outcome<T, E>) -> Outcome<T, E> {
+    // A transaction dropped unfinished would keep SQLite's write lock a
+    // moment after the turn passed on: always finish it here.
+    match outcome {
+        Ok(Ok(value)) => {
+            tx.inner.commit().await?;
+            Ok(Ok(value))
+        }
+        Ok(Err(refusal)) => {
+            tx.inner.rollback().await?;
+            Ok(Err(refusal))
+        }
+        Err(error) => {
+            if let Err(rollback) = tx.inner.rollback().await {
+                tracing::warn!(error = %rollback, "rolling a failed change back failed");
+            }
+            Err(error)
+        }
+    }
+}
+
+/// Reads in one transaction, so what is read belongs together (a snapshot
+/// on PostgreSQL; on SQLite, one read lock). Writes nothing.
+pub async fn read<T>(
+    pool: &Pool,
+    read: impl AsyncFnOnce(&mut AnyConnection) -> Result<T, sqlx::Error>,
+) -> Result<T, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let outcome = read(&mut tx).await;
+    match outcome {
+        Ok(value) => {
+            tx.commit().await?;
+            Ok(value)
+        }
+        Err(error) => {
+            if let Err(rollback) = tx.rollback().await {
+                tracing::warn!(error = %rollback, "ending a failed read failed");
+            }
+            Err(error)
+        }
+    }
+}
