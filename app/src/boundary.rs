@@ -5,8 +5,8 @@
 //! no screen writes code tables, status matches or error conversions by
 //! hand.
 //!
-//! Also here: the doors' shared steps (answering with a refusal's status,
-//! sending a plain form back to its page).
+//! The doors' shared steps (who is asking, answering with a refusal's
+//! status, sending a plain form back to its page) are `crate::doors`.
 
 use crate::domain::LastChange;
 use serde::{Deserialize, Serialize};
@@ -418,28 +418,9 @@ pub use ssr::*;
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    use super::Refusal;
-    use crate::accounts::session::{self, Actor};
-    use crate::state::{self, AppState};
     use http::{header::ACCEPT, request::Parts};
     use leptos::prelude::use_context;
     use leptos_axum::ResponseOptions;
-
-    pub(crate) fn set_status(status: u16) {
-        let status = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::BAD_REQUEST);
-        match use_context::<ResponseOptions>() {
-            Some(response) => response.set_status(status),
-            None => tracing::error!(%status, "no response to set a refusal's status on"),
-        }
-    }
-
-    /// Sets the response status for `outcome`'s refusal, if it has one. A
-    /// redirect set afterwards (forms without JavaScript) still wins.
-    pub fn answer_with<T, E: Refusal>(outcome: &Result<T, E>) {
-        if let Err(refusal) = outcome {
-            set_status(refusal.status());
-        }
-    }
 
     /// A form posted by the browser itself (no JavaScript) asks for HTML;
     /// an island's script asks for the server function's encoding.
@@ -455,77 +436,11 @@ mod ssr {
             .unwrap_or(false)
     }
 
-    /// Serves a request for anyone, signed in or not: answers with the
-    /// refusal's status when it fails, then, where `back_to` names a page
-    /// for the outcome, redirects there (plain forms show the outcome after
-    /// the redirect).
-    pub async fn serve<T, E: Refusal + From<super::NoActor>>(
-        back_to: impl FnOnce(&Result<T, E>) -> Option<String>,
-        serve: impl AsyncFnOnce(&AppState) -> Result<T, E>,
-    ) -> Result<T, E> {
-        let outcome = match state::current() {
-            Some(state) => serve(&state).await,
-            None => Err(E::from(super::NoActor::Unavailable)),
-        };
-        answer_with(&outcome);
-        if let Some(page) = back_to(&outcome) {
-            leptos_axum::redirect(&page);
-        }
-        outcome
-    }
-
-    /// A load for the signed-in person of the request.
-    pub async fn load_for_actor<T, E: Refusal + From<super::NoActor>>(
-        load: impl AsyncFnOnce(&AppState, &Actor) -> Result<T, E>,
-    ) -> Result<T, E> {
-        change_and_return(|_| None, load).await
-    }
-
-    /// A change for the signed-in person of the request, then back to
-    /// where `back_to` says (see [`serve`]).
-    pub async fn change_and_return<T, E: Refusal + From<super::NoActor>>(
-        back_to: impl FnOnce(&Result<T, E>) -> Option<String>,
-        change: impl AsyncFnOnce(&AppState, &Actor) -> Result<T, E>,
-    ) -> Result<T, E> {
-        serve(back_to, async |state| {
-            let actor = session::require_actor(state).await?;
-            change(state, &actor).await
-        })
-        .await
-    }
-
-    /// For the forms that sign someone in (setup, join): home when it
-    /// worked, else back to `page` with `fields` (never a password) and
-    /// the refusal, so the form shows why and keeps what was typed.
-    pub fn home_or_back_to<E: Refusal>(
-        page: &'static str,
-        fields: Vec<(&'static str, String)>,
-    ) -> impl FnOnce(&Result<(), E>) -> Option<String> {
-        move |outcome| {
-            Some(match outcome {
-                Ok(()) => crate::routes::HOME.to_string(),
-                Err(refusal) => {
-                    let mut url = format!("{page}?error={}", refusal.code());
-                    for (name, value) in &fields {
-                        url.push_str(&format!("&{name}={}", crate::routes::query_value(value)));
-                    }
-                    url
-                }
-            })
-        }
-    }
-
-    /// `page?done=<notice>` or `page?error=<refusal>`: where the plain
-    /// forms of a page send the browser back to.
-    pub fn done_or_error<T, E: Refusal>(
-        page: &'static str,
-        done: &'static str,
-    ) -> impl FnOnce(&Result<T, E>) -> Option<String> {
-        move |outcome| {
-            Some(match outcome {
-                Ok(_) => format!("{page}?done={done}"),
-                Err(refusal) => format!("{page}?error={}", refusal.code()),
-            })
+    pub fn set_status(status: u16) {
+        let status = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::BAD_REQUEST);
+        match use_context::<ResponseOptions>() {
+            Some(response) => response.set_status(status),
+            None => tracing::error!(%status, "no response to set a refusal's status on"),
         }
     }
 }

@@ -25,7 +25,9 @@ pub mod usage;
 pub mod boundary;
 pub mod components;
 pub mod domain;
+pub mod doors;
 pub mod routes;
+pub mod use_cases;
 pub mod workspace;
 
 #[cfg(feature = "ssr")]

@@ -30,20 +30,11 @@ pub mod tokens;
 
 pub use account_page::AccountPage;
 pub use error::AuthError;
+pub use server_fns::AccountSummary;
 pub use setup_page::SetupPage;
 pub use sign_in_page::SignInPage;
 
 use crate::routes::HOME;
-
-/// "Your account" as its page shows it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct AccountSummary {
-    pub viewer: crate::domain::Viewer,
-    pub email: String,
-    /// Signs in through the identity provider: no password here, and the
-    /// e-mail address is the provider's.
-    pub signs_in_with_sign_on: bool,
-}
 
 crate::notices! {
     /// A change on "Your account" that worked.

@@ -527,20 +527,18 @@ pub async fn export(
     })
 }
 
-/// "Your account" for the signed-in person.
-pub async fn summary(
+/// "Your account" for the signed-in person: their e-mail address, and
+/// whether they sign in through the identity provider.
+pub async fn own_account(
     state: &AppState,
     actor: &crate::accounts::session::Actor,
-) -> Result<super::AccountSummary, AuthError> {
+) -> Result<(String, bool), AuthError> {
     let user = store::find_by_id(&state.pool, &actor.user_id)
         .await
         .map_err(AuthError::logged("looking up an account"))?
         .ok_or(AuthError::SignInRequired)?;
-    Ok(super::AccountSummary {
-        viewer: actor.viewer(state).await,
-        email: user.email,
-        signs_in_with_sign_on: signs_in_with_sign_on(state, &actor.user_id).await?,
-    })
+    let signs_in_with_sign_on = signs_in_with_sign_on(state, &actor.user_id).await?;
+    Ok((user.email, signs_in_with_sign_on))
 }
 
 /// The account `user_id`, if it exists; a failed read is logged and

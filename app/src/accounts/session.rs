@@ -5,7 +5,7 @@
 
 use super::store;
 use crate::boundary::{NoActor, NotAdmin};
-use crate::domain::{Role, Viewer};
+use crate::domain::Role;
 use crate::model_provider::cipher::Sealed;
 use crate::state::AppState;
 use crate::workspace::WorkspaceId;
@@ -52,19 +52,6 @@ pub struct Actor {
     pub workspace: WorkspaceId,
     pub name: String,
     pub role: Role,
-}
-
-impl Actor {
-    /// The person as the page's top bar shows them, with the budget
-    /// banner when it is due.
-    pub async fn viewer(&self, state: &AppState) -> Viewer {
-        Viewer {
-            name: self.name.clone(),
-            role: self.role,
-            budget_alert: crate::budget::service::alert(state, self).await,
-            notice_change: crate::privacy::service::change_to_tell(state, self).await,
-        }
-    }
 }
 
 /// A signed-in admin of the workspace. Only [`Admin::check`] makes one, so

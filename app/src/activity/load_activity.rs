@@ -9,7 +9,7 @@ use leptos::prelude::*;
 pub async fn load_activity(page: u32) -> Result<ActivityPage, LoadError> {
     use crate::activity::log;
 
-    crate::boundary::load_for_actor(async |state, actor| {
+    crate::doors::load_for_actor(async |state, actor| {
         let only_yours =
             !actor.role.can_change_settings() && !state.deployment.activity_for_everyone;
         let read = if only_yours {

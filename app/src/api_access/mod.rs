@@ -20,8 +20,8 @@ pub use page::ApiAccessPage;
 #[cfg(feature = "ssr")]
 pub use store::TokenRecord;
 
-use crate::domain::Viewer;
 use crate::notices;
+use crate::use_cases::viewer::Viewer;
 use serde::{Deserialize, Serialize};
 
 /// Longest name a token may have.

@@ -1,7 +1,7 @@
 use super::{ErrorCallout, SettingsShell};
 use crate::boundary::{Notice, Refusal};
-use crate::domain::Viewer;
 use crate::routes::Section;
+use crate::use_cases::viewer::Viewer;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use serde::{de::DeserializeOwned, Serialize};

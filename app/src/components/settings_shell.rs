@@ -1,8 +1,8 @@
 use crate::accounts::server_fns::SignOut;
 use crate::budget::BudgetBanner;
-use crate::domain::Viewer;
 use crate::privacy::NoticeChangedBanner;
 use crate::routes::Section;
+use crate::use_cases::viewer::Viewer;
 use leptos::{prelude::*, server_fn::ServerFn};
 
 /// The frame of every settings page: a skip link, the top bar with the

@@ -12,5 +12,5 @@ mod versions;
 #[cfg(feature = "ssr")]
 pub use former_person::FormerPerson;
 pub use plan::{Plan, PlanParseError, TrainingControl};
-pub use role::{Role, Viewer};
+pub use role::Role;
 pub use versions::{LastChange, SettingVersion};

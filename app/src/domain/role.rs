@@ -39,18 +39,6 @@ impl Role {
     }
 }
 
-/// The person a page is shown to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Viewer {
-    pub name: String,
-    pub role: Role,
-    /// For admins, once this month's AI spend reaches the budget's warning
-    /// threshold: shown as a banner on every settings page.
-    pub budget_alert: Option<crate::budget::BudgetAlert>,
-    /// The privacy notice changed since they last dismissed the banner.
-    pub notice_change: Option<crate::privacy::NoticeChange>,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,8 +16,9 @@ pub use error::MembersError;
 pub use join_page::JoinPage;
 pub use page::MembersPage;
 
-use crate::domain::{Role, Viewer};
+use crate::domain::Role;
 use crate::notices;
+use crate::use_cases::viewer::Viewer;
 use serde::{Deserialize, Serialize};
 
 /// How long an invitation link stays usable.

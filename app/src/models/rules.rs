@@ -169,6 +169,22 @@ pub const MANAGED_VARIABLE: &str = "AI_MANAGED_MODELS";
 pub const ALLOWED_VARIABLE: &str = "AI_MODELS_ALLOWED";
 pub const DEFAULT_VARIABLE: &str = "AI_DEFAULT_MODEL";
 
+/// What the Models section shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelsSnapshot {
+    /// Every model offered or allowed, sorted.
+    pub listed: Vec<ListedModel>,
+    /// Every offered model is allowed.
+    pub all: bool,
+    pub default: Option<String>,
+    pub version: i64,
+    /// The list is the workspace key's provider's (else the managed one's).
+    pub own_key: bool,
+    /// The variables that fix the models, if any do.
+    pub fixed_by: Option<String>,
+    pub can_change: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

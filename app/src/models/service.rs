@@ -3,8 +3,7 @@
 //! admins' choice over it, and saving that choice with a version and an
 //! audit entry like every other setting.
 
-use super::rules::{check, listing, ModelChoice};
-use super::server_fns::ModelsSnapshot;
+use super::rules::{check, listing, ModelChoice, ModelsSnapshot};
 use super::{store, ModelsError, MODELS_SETTING};
 use crate::accounts::session::{Actor, Admin};
 use crate::activity::log as audit;

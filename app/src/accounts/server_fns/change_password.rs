@@ -10,7 +10,8 @@ pub async fn change_password(
     new_password_again: String,
 ) -> Result<(), AuthError> {
     use crate::accounts::{client, service, session};
-    use crate::boundary::{change_and_return, Refusal};
+    use crate::boundary::Refusal;
+    use crate::doors::change_and_return;
     use crate::routes::ACCOUNT;
 
     let back_to = |outcome: &Result<(), AuthError>| {

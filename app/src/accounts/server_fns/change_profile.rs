@@ -10,7 +10,8 @@ pub async fn change_profile(
     #[server(default)] current_password: String,
 ) -> Result<(), AuthError> {
     use crate::accounts::{client, service};
-    use crate::boundary::{change_and_return, Refusal};
+    use crate::boundary::Refusal;
+    use crate::doors::change_and_return;
     use crate::routes::{query_value, ACCOUNT};
 
     // Back with what was typed, so a refused form loses nothing (never the

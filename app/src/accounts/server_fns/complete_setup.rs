@@ -11,7 +11,7 @@ pub async fn complete_setup(
     password_again: String,
 ) -> Result<(), AuthError> {
     use crate::accounts::{service, session};
-    use crate::boundary::{home_or_back_to, serve};
+    use crate::doors::{home_or_back_to, serve};
     use crate::routes::SETUP;
 
     let fields = vec![

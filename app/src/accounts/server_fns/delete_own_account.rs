@@ -7,7 +7,8 @@ use leptos::prelude::*;
 #[server(endpoint = "account/delete")]
 pub async fn delete_own_account(confirmation: String) -> Result<(), AuthError> {
     use crate::accounts::{client, session};
-    use crate::boundary::{change_and_return, Refusal};
+    use crate::boundary::Refusal;
+    use crate::doors::change_and_return;
     use crate::routes::{ACCOUNT, SIGN_IN};
 
     let back_to = |outcome: &Result<(), AuthError>| {

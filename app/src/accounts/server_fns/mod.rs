@@ -16,7 +16,7 @@ pub use change_password::{change_password, ChangePassword};
 pub use change_profile::{change_profile, ChangeProfile};
 pub use complete_setup::{complete_setup, CompleteSetup};
 pub use delete_own_account::{delete_own_account, DeleteOwnAccount};
-pub use load_account::{load_account, LoadAccount};
+pub use load_account::{load_account, AccountSummary, LoadAccount};
 pub use load_viewer::{load_viewer, LoadViewer};
 pub use setup_link_usable::{setup_link_usable, SetupLinkUsable};
 pub use sign_in::{sign_in, SignIn};

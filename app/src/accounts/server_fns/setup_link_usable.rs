@@ -7,7 +7,7 @@ use leptos::prelude::*;
 pub async fn setup_link_usable(token: String) -> Result<bool, AuthError> {
     use crate::accounts::service;
 
-    crate::boundary::serve(
+    crate::doors::serve(
         |_| None,
         async |state| service::setup_link_usable(state, &token).await,
     )

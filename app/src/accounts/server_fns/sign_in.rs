@@ -11,7 +11,8 @@ pub async fn sign_in(
     next: Option<String>,
 ) -> Result<(), AuthError> {
     use crate::accounts::{client, safe_next, service, session};
-    use crate::boundary::{serve, Refusal};
+    use crate::boundary::Refusal;
+    use crate::doors::serve;
     use crate::routes::{query_value, SIGN_IN};
 
     let next = safe_next(next.as_deref()).to_string();

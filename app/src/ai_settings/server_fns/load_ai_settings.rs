@@ -1,7 +1,8 @@
 use crate::ai_settings::fixed::FixedSettings;
 use crate::ai_settings::{AiSettings, SwitchVersions};
 use crate::boundary::LoadError;
-use crate::domain::{Plan, Viewer};
+use crate::domain::Plan;
+use crate::use_cases::viewer::Viewer;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -21,13 +22,13 @@ pub struct SettingsSnapshot {
 pub async fn load_ai_settings() -> Result<SettingsSnapshot, LoadError> {
     use crate::ai_settings::service;
 
-    crate::boundary::load_for_actor(async |state, actor| {
+    crate::doors::load_for_actor(async |state, actor| {
         let (settings, versions) = service::load(state, &actor.workspace).await?;
         Ok(SettingsSnapshot {
             settings,
             versions,
             plan: state.deployment.plan,
-            viewer: actor.viewer(state).await,
+            viewer: crate::use_cases::viewer::of(state, actor).await,
             fixed: state.deployment.fixed,
         })
     })

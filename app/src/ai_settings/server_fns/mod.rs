@@ -16,7 +16,8 @@ mod switch_save {
     use crate::accounts::session::Admin;
     use crate::ai_settings::notice::SaveNotice;
     use crate::ai_settings::{service, SaveError, SavedSwitch, SwitchSetting};
-    use crate::boundary::{change_and_return, is_plain_form_post};
+    use crate::boundary::is_plain_form_post;
+    use crate::doors::change_and_return;
 
     /// Saves one switch for the request's workspace, as its admin. A
     /// browser without JavaScript is then sent back to the page, which

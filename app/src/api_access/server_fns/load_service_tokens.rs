@@ -7,7 +7,7 @@ use leptos::prelude::*;
 pub async fn load_service_tokens() -> Result<TokensSnapshot, TokensError> {
     use crate::accounts::session::{self, Admin};
     use crate::api_access::{service, NewServiceToken};
-    use crate::boundary::load_for_actor;
+    use crate::doors::load_for_actor;
 
     load_for_actor(async |state, actor| {
         let admin = Admin::check(actor.clone()).ok();
@@ -19,7 +19,7 @@ pub async fn load_service_tokens() -> Result<TokensSnapshot, TokensError> {
             None => (Vec::new(), None),
         };
         Ok(TokensSnapshot {
-            viewer: actor.viewer(state).await,
+            viewer: crate::use_cases::viewer::of(state, actor).await,
             can_manage: admin.is_some(),
             workspace_id: actor.workspace.as_str().to_string(),
             tokens,

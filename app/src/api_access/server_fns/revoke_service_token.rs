@@ -6,7 +6,7 @@ use leptos::prelude::*;
 pub async fn revoke_service_token(token_id: String) -> Result<(), TokensError> {
     use crate::accounts::session::Admin;
     use crate::api_access::{service, TokensNotice};
-    use crate::boundary::{change_and_return, done_or_error};
+    use crate::doors::{change_and_return, done_or_error};
     use crate::routes::API_ACCESS;
 
     let back_to = done_or_error(API_ACCESS, TokensNotice::Revoked.code());

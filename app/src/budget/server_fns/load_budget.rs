@@ -8,7 +8,7 @@ use leptos::prelude::*;
 pub async fn load_budget() -> Result<BudgetStatus, LoadError> {
     use crate::budget::service;
 
-    crate::boundary::load_for_actor(async |state, actor| {
+    crate::doors::load_for_actor(async |state, actor| {
         service::status(state, actor).await.map_err(|error| {
             tracing::error!(%error, "loading the budget failed");
             LoadError::Unavailable

@@ -13,10 +13,11 @@ pub use set_budget::{set_budget, SetBudget};
 #[cfg(feature = "ssr")]
 mod ssr {
     use crate::accounts::session::Admin;
-    use crate::boundary::{change_and_return, Refusal};
+    use crate::boundary::Refusal;
     use crate::budget::rules::MonthlyBudget;
     use crate::budget::service;
     use crate::budget::{BudgetError, BudgetNotice, BUDGET_SECTION};
+    use crate::doors::change_and_return;
     use crate::routes::{query_value, AI_SETTINGS};
 
     /// Saves what the form sent (`None`: remove the budget) as the

@@ -21,7 +21,7 @@ pub struct FeaturesSnapshot {
 pub async fn load_features() -> Result<FeaturesSnapshot, LoadError> {
     use crate::features::service;
 
-    crate::boundary::load_for_actor(async |state, actor| {
+    crate::doors::load_for_actor(async |state, actor| {
         let loaded = async {
             let (choices, versions) = tokio::join!(
                 service::applied(state, &actor.workspace),

@@ -13,7 +13,8 @@ pub use set_feature_audience::{set_feature_audience, SetFeatureAudience};
 #[cfg(feature = "ssr")]
 mod ssr {
     use crate::accounts::session::Admin;
-    use crate::boundary::{change_and_return, Refusal};
+    use crate::boundary::Refusal;
+    use crate::doors::change_and_return;
     use crate::features::service::{self, Choice};
     use crate::features::{FeaturesError, FeaturesNotice, FEATURES_SECTION};
     use crate::routes::AI_SETTINGS;

@@ -11,7 +11,7 @@ pub async fn accept_invitation(
     password_again: String,
 ) -> Result<(), AuthError> {
     use crate::accounts::session;
-    use crate::boundary::{home_or_back_to, serve};
+    use crate::doors::{home_or_back_to, serve};
     use crate::members::service;
     use crate::routes::JOIN;
 

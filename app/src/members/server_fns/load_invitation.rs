@@ -8,7 +8,7 @@ use leptos::prelude::*;
 pub async fn load_invitation(token: String) -> Result<InvitationSummary, AuthError> {
     use crate::members::service;
 
-    crate::boundary::serve(
+    crate::doors::serve(
         |_| None,
         async |state| service::invitation_summary(state, &token).await,
     )

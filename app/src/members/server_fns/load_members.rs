@@ -6,7 +6,7 @@ use leptos::prelude::*;
 #[server(endpoint = "members/load")]
 pub async fn load_members() -> Result<MembersSnapshot, MembersError> {
     use crate::accounts::session::{self, Admin};
-    use crate::boundary::load_for_actor;
+    use crate::doors::load_for_actor;
     use crate::members::{service, NewInvitationLink};
 
     load_for_actor(async |state, actor| {
@@ -20,7 +20,7 @@ pub async fn load_members() -> Result<MembersSnapshot, MembersError> {
             None => (Vec::new(), None),
         };
         Ok(MembersSnapshot {
-            viewer: actor.viewer(state).await,
+            viewer: crate::use_cases::viewer::of(state, actor).await,
             can_manage: admin.is_some(),
             members,
             invitations,

@@ -25,8 +25,8 @@ pub use suspend_member::{suspend_member, SuspendMember};
 #[cfg(feature = "ssr")]
 mod ssr {
     use crate::accounts::session::Admin;
-    use crate::boundary::{change_and_return, done_or_error};
     use crate::domain::Role;
+    use crate::doors::{change_and_return, done_or_error};
     use crate::members::{MembersError, MembersNotice};
     use crate::routes::MEMBERS;
     use crate::state::AppState;

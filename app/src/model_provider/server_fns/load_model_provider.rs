@@ -7,6 +7,5 @@ use leptos::prelude::*;
 pub async fn load_model_provider() -> Result<ProviderSnapshot, ProviderError> {
     use crate::model_provider::service;
 
-    crate::boundary::load_for_actor(async |state, actor| service::snapshot(state, actor).await)
-        .await
+    crate::doors::load_for_actor(async |state, actor| service::snapshot(state, actor).await).await
 }

@@ -13,7 +13,8 @@ pub use save_provider_key::{save_provider_key, SaveProviderKey};
 #[cfg(feature = "ssr")]
 mod ssr {
     use crate::accounts::session::Admin;
-    use crate::boundary::{change_and_return, Refusal};
+    use crate::boundary::Refusal;
+    use crate::doors::change_and_return;
     use crate::model_provider::{ProviderError, ProviderNotice, PROVIDER_SETTING};
     use crate::routes::AI_SETTINGS;
     use crate::state::AppState;

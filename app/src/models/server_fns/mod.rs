@@ -13,7 +13,8 @@ pub use save_models::{save_models, SaveModels};
 #[cfg(feature = "ssr")]
 mod ssr {
     use crate::accounts::session::Admin;
-    use crate::boundary::{change_and_return, Refusal};
+    use crate::boundary::Refusal;
+    use crate::doors::change_and_return;
     use crate::models::{ModelsError, ModelsNotice, MODELS_SETTING};
     use crate::routes::AI_SETTINGS;
     use crate::state::AppState;

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 #[server(endpoint = "privacy/dismiss")]
 pub async fn dismiss_notice_change(back_to: String) -> Result<(), LoadError> {
     let back = crate::accounts::safe_next(Some(&back_to)).to_string();
-    crate::boundary::change_and_return(
+    crate::doors::change_and_return(
         move |_| Some(back),
         async |state, actor| {
             crate::privacy::service::dismiss_change(state, actor)

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 /// The Privacy page's facts, for anyone, signed in or not.
 #[server(endpoint = "privacy")]
 pub async fn load_privacy_notice() -> Result<PrivacyNotice, LoadError> {
-    crate::boundary::serve(
+    crate::doors::serve(
         |_| None,
         async |state| {
             crate::privacy::service::notice(state)

@@ -8,6 +8,5 @@ use leptos::prelude::*;
 pub async fn load_usage() -> Result<UsageSnapshot, LoadError> {
     use crate::usage::service;
 
-    crate::boundary::load_for_actor(async |state, actor| service::snapshot(state, actor).await)
-        .await
+    crate::doors::load_for_actor(async |state, actor| service::snapshot(state, actor).await).await
 }
