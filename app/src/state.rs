@@ -2,7 +2,6 @@
 //! deployment fixes. Provided as Leptos context to pages and server fns.
 
 use crate::ai_settings::fixed::FixedSettings;
-use crate::api_access::live_policy::LivePolicy;
 use crate::clock::Clock;
 use crate::db::Pool;
 use crate::domain::Plan;
@@ -19,8 +18,10 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Seals and opens workspaces' provider keys.
     pub master_keys: Arc<MasterKeys>,
-    /// What the policy API answers, kept current in memory.
-    pub live_policy: Arc<LivePolicy>,
+    /// Hears that a change of a workspace's policy committed: the live
+    /// policy, which keeps what the policy API answers in memory. Declared
+    /// here so screens tell it through the write path without importing it.
+    pub policy_hook: Arc<dyn PolicyHook>,
     /// The threads that hash passwords, and the queue in front of them.
     pub passwords: Arc<crate::accounts::password::Gate>,
     /// Wakes the budget webhook's deliverer when this process queued a
@@ -50,9 +51,9 @@ pub struct Deployment {
     /// Models the operator fixed in the configuration.
     pub fixed_models: crate::models::rules::FixedModels,
     /// Currency, prices, time zone and retention of usage.
-    pub usage: crate::usage::UsageConfig,
+    pub usage: UsageConfig,
     /// Sign-in through the organisation's identity provider, if set up.
-    pub single_sign_on: Option<Arc<crate::accounts::single_sign_on::SingleSignOn>>,
+    pub single_sign_on: Option<Arc<SingleSignOn>>,
     /// Whether people may sign in with a password (`AI_PASSWORD_SIGN_IN`).
     pub password_sign_in: bool,
     /// How long personal records are kept.
@@ -62,6 +63,73 @@ pub struct Deployment {
     pub activity_for_everyone: bool,
     /// The privacy notice's operator facts and sections.
     pub privacy: crate::privacy::PrivacyConfig,
+}
+
+/// The operator's single sign-on configuration (`AI_OIDC_*`).
+#[derive(Debug, Clone)]
+pub struct SingleSignOn {
+    /// The provider's issuer URL; its discovery document is read from it.
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: secrecy::SecretString,
+    /// How the sign-in button names the provider.
+    pub name: String,
+    /// Scopes asked for besides `openid`.
+    pub scopes: Vec<String>,
+    /// The claim that lists the person's groups.
+    pub groups_claim: String,
+    /// Groups whose people are admins; checked first.
+    pub admin_groups: Vec<String>,
+    /// Groups whose people are members.
+    pub member_groups: Vec<String>,
+    /// A password account with the same, provider-verified e-mail may be
+    /// linked on first sign-in. Off: such a sign-in is refused.
+    pub link_by_email: bool,
+}
+
+/// Where notifications go (`AI_BUDGET_WEBHOOK_URL`) and the secret that
+/// signs them (`AI_BUDGET_WEBHOOK_SECRET`).
+#[derive(Clone)]
+pub struct BudgetWebhook {
+    pub url: url::Url,
+    pub secret: secrecy::SecretString,
+}
+
+impl std::fmt::Debug for BudgetWebhook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BudgetWebhook")
+            .field("host", &self.url.host_str())
+            .finish_non_exhaustive()
+    }
+}
+
+/// How the deployment counts usage.
+#[derive(Debug, Clone)]
+pub struct UsageConfig {
+    /// `AI_CURRENCY`: what costs are in.
+    pub currency: String,
+    /// The shipped prices with `AI_PRICES_FILE` over them.
+    pub prices: crate::usage::prices::PriceTable,
+    /// `AI_USAGE_TIME_ZONE`: where a day and a month begin.
+    pub time_zone: jiff::tz::TimeZone,
+    pub time_zone_name: String,
+    /// `AI_USAGE_RETENTION_DAYS`: how long raw events are kept.
+    pub retention_days: i64,
+    /// Where budget notifications go (`AI_BUDGET_WEBHOOK_URL`), if anywhere.
+    pub budget_webhook: Option<BudgetWebhook>,
+}
+
+impl Default for UsageConfig {
+    fn default() -> Self {
+        UsageConfig {
+            currency: "USD".into(),
+            prices: crate::usage::prices::PriceTable::default(),
+            time_zone: jiff::tz::TimeZone::UTC,
+            time_zone_name: "UTC".into(),
+            retention_days: 90,
+            budget_webhook: None,
+        }
+    }
 }
 
 /// How long records about people are kept before housekeeping deletes
@@ -125,6 +193,30 @@ pub fn current() -> Option<AppState> {
     state
 }
 
+/// Whoever keeps answers derived from a workspace's policy, told after
+/// every committed change of it.
+pub trait PolicyHook: Send + Sync + std::fmt::Debug {
+    fn changed<'a>(
+        &'a self,
+        state: &'a AppState,
+        workspace: &'a WorkspaceId,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'a>>;
+}
+
+/// Nobody listens (command-line tools, tests of a single store).
+#[derive(Debug, Default)]
+pub struct NoPolicyHook;
+
+impl PolicyHook for NoPolicyHook {
+    fn changed<'a>(
+        &'a self,
+        _state: &'a AppState,
+        _workspace: &'a WorkspaceId,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'a>> {
+        Box::pin(std::future::ready(()))
+    }
+}
+
 /// Changes are written through the console's state: a change of a
 /// workspace's policy reloads what this process answers for it.
 impl crate::db::Database for AppState {
@@ -133,6 +225,6 @@ impl crate::db::Database for AppState {
     }
 
     async fn policy_changed(&self, workspace: &WorkspaceId) {
-        self.live_policy.reload(self, workspace).await;
+        self.policy_hook.changed(self, workspace).await;
     }
 }

@@ -8,16 +8,19 @@ pub mod config;
 pub mod master_keys;
 pub mod metrics;
 pub mod move_database;
+pub mod openapi;
 pub mod operations;
 pub mod personal_data;
 pub mod policy_api;
 pub mod private_files;
 pub mod security;
+pub mod service_api;
 mod sign_in_required;
 pub mod single_sign_on;
 pub mod usage_api;
 
 use app::accounts::session_store::DatabaseSessionStore;
+use app::api_access::live_policy::LivePolicy;
 use app::{
     accounts::service as accounts,
     clock::Clock,
@@ -85,6 +88,9 @@ pub enum StartupError {
 /// Everything the router needs, made once at start-up.
 pub struct Console {
     pub state: AppState,
+    /// What the policy and usage APIs answer from, kept current in memory;
+    /// the same one hears every change through `state.policy_hook`.
+    pub live_policy: Arc<LivePolicy>,
     pub sessions: DatabaseSessionStore,
     /// While nobody can sign in: the one-time link that creates the first
     /// admin, and when it expires (Unix seconds).
@@ -100,6 +106,31 @@ impl Console {
         self.setup_token
             .as_ref()
             .map(|(token, _)| format!("{}{SETUP}?token={token}", base_url.trim_end_matches('/')))
+    }
+}
+
+impl Console {
+    /// The state the service APIs are served with.
+    pub fn served(&self) -> Served {
+        Served {
+            app: self.state.clone(),
+            live_policy: self.live_policy.clone(),
+        }
+    }
+}
+
+/// The console's state together with the live policy, for the service
+/// APIs (policy, usage), readiness and metrics. Derefs to the state.
+#[derive(Debug, Clone)]
+pub struct Served {
+    pub app: AppState,
+    pub live_policy: Arc<LivePolicy>,
+}
+
+impl std::ops::Deref for Served {
+    type Target = AppState;
+    fn deref(&self) -> &AppState {
+        &self.app
     }
 }
 
@@ -127,6 +158,7 @@ pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Console, 
     }
     let sessions = DatabaseSessionStore::new(pool.clone());
 
+    let live_policy = Arc::new(LivePolicy::default());
     let state = AppState {
         pool,
         deployment: Deployment {
@@ -148,7 +180,7 @@ pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Console, 
         },
         clock,
         master_keys: Arc::new(master.keys),
-        live_policy: Default::default(),
+        policy_hook: live_policy.clone(),
         passwords: Default::default(),
         budget_webhook_wake: Default::default(),
     };
@@ -161,14 +193,11 @@ pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Console, 
     // Policy answers come from memory. On SQLite this process makes every
     // change, so it is current from here on; on PostgreSQL only once it
     // listens for other replicas' changes (`spawn_background`).
-    state
-        .live_policy
+    live_policy
         .load_all(&state)
         .await
         .map_err(StartupError::Prepare)?;
-    state
-        .live_policy
-        .mark_current(db::Backend::of_pool(&state.pool) == db::Backend::Sqlite);
+    live_policy.mark_current(db::Backend::of_pool(&state.pool) == db::Backend::Sqlite);
     let sign_on = match (&state.deployment.single_sign_on, &config.public_url) {
         (Some(settings), Some(public_url)) => Some(Arc::new(
             single_sign_on::SignOn::new(settings.clone(), public_url)
@@ -178,6 +207,7 @@ pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Console, 
     };
     Ok(Console {
         state,
+        live_policy,
         sessions,
         setup_token,
         created_master_key_file: master.created,
@@ -214,10 +244,10 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
         .precompressed_br()
         .precompressed_gzip();
 
-    let ready_state = console.state.clone();
-    let policy_state = console.state.clone();
-    let usage_state = console.state.clone();
-    let metrics_state = console.state.clone();
+    let ready_state = console.served();
+    let policy_state = console.served();
+    let usage_state = console.served();
+    let metrics_state = console.served();
     let metrics_token = config
         .metrics
         .token
@@ -230,7 +260,7 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
             routes::READYZ,
             get(move || operations::readyz(ready_state.clone())),
         )
-        .route(routes::OPENAPI, get(policy_api::openapi))
+        .route(routes::OPENAPI, get(openapi::openapi))
         .route(
             routes::POLICY_API,
             get({
@@ -393,14 +423,15 @@ pub fn spawn_background(console: &Console, config: &Config) {
     let postgres = db::Backend::of_pool(&state.pool) == db::Backend::Postgres;
     if postgres {
         tokio::spawn(app::api_access::live_policy::follow_postgres(
+            console.live_policy.clone(),
             state.clone(),
             config.database_url.clone(),
         ));
     }
     tokio::spawn({
         let state = state.clone();
+        let live = console.live_policy.clone();
         async move {
-            let live = state.live_policy.clone();
             let mut every = tokio::time::interval(RECONCILE_EVERY);
             loop {
                 every.tick().await;
@@ -432,11 +463,12 @@ pub fn spawn_background(console: &Console, config: &Config) {
         tokio::spawn(app::budget::webhook::deliver_forever(state.clone()));
     }
     let sessions = console.sessions.clone();
+    let live_policy = console.live_policy.clone();
     tokio::spawn(async move {
         let mut every_minute = tokio::time::interval(tokio::time::Duration::from_secs(60));
         loop {
             every_minute.tick().await;
-            if let Err(error) = state.live_policy.flush(&state).await {
+            if let Err(error) = live_policy.flush(&state).await {
                 tracing::error!(%error, "writing down token uses failed; kept for the next minute");
             }
             match app::model_provider::service::delete_expired_keys(&state).await {

@@ -276,7 +276,7 @@ async fn serve(config: Config, console: server::Console) -> Result<(), RunError>
             .await
             .map_err(|source| RunError::Listen { addr, source })?;
         tracing::info!(%addr, "serving /metrics");
-        let state = console.state.clone();
+        let state = console.served();
         let metrics_app = axum::Router::new().route(
             server::metrics::METRICS,
             axum::routing::get(move || server::metrics::open_metrics(state.clone())),
@@ -299,7 +299,7 @@ async fn serve(config: Config, console: server::Console) -> Result<(), RunError>
     .map_err(RunError::Serve)?;
     // In-flight requests have finished: write down token uses, then let
     // the database see a clean close.
-    if let Err(error) = console.state.live_policy.flush(&console.state).await {
+    if let Err(error) = console.live_policy.flush(&console.state).await {
         tracing::error!(%error, "writing down token uses failed");
     }
     console.state.pool.close().await;

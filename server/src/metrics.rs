@@ -6,7 +6,7 @@
 //! subscribers) are read when scraped. No label carries a secret, an
 //! e-mail or a token: routes are path templates, workspaces their ids.
 
-use app::state::AppState;
+use crate::Served as AppState;
 use axum::{
     body::Body,
     extract::MatchedPath,
@@ -124,7 +124,7 @@ pub async fn guarded_metrics(
     let Some(expected) = token else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let given = crate::policy_api::bearer_token(&headers).unwrap_or_default();
+    let given = crate::service_api::bearer_token(&headers).unwrap_or_default();
     // Compared by digest, so the time taken says nothing of the token.
     if app::accounts::tokens::digest(given) != app::accounts::tokens::digest(&expected) {
         return (

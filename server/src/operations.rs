@@ -4,7 +4,7 @@
 //! process may have missed a change, from the database), and one log line
 //! per request.
 
-use app::state::AppState;
+use crate::Served as AppState;
 use axum::{
     body::Body,
     http::{header, Request, StatusCode},

@@ -21,7 +21,7 @@ pub async fn download(
     let Ok(Some(actor)) = actor.resolve(&state, &session).await else {
         return StatusCode::UNAUTHORIZED.into_response();
     };
-    let data = match app::accounts::service::export(&state, &actor).await {
+    let data = match app::use_cases::personal_data::export(&state, &actor).await {
         Ok(data) => data,
         // Logged where it failed.
         Err(_) => return unavailable(),

@@ -6,88 +6,17 @@
 //! every change (Server-Sent Events). The OpenAPI description is generated
 //! from the same types (utoipa).
 
+use crate::service_api::{bad_request, bearer_token, json_answer, refusal, ApiError};
+use crate::Served as AppState;
 use app::api_access::live_policy::PolicyRead;
-use app::api_access::policy_document::{
-    FeatureDecision, FeaturePolicy, ModelsPolicy, PolicyDocument, ProviderPolicy, RetiringKeyPolicy,
-};
+use app::api_access::policy_document::PolicyDocument;
 use app::api_access::service::PolicyError;
 use app::domain::Role;
 use app::features::rules::FEATURES;
-use app::state::AppState;
 use axum::{
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
 };
-use serde::Serialize;
-use std::sync::LazyLock;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{OpenApi, ToSchema};
-
-/// The description served at `/api/v1/openapi.json`.
-#[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "AI & agents console: policy API",
-        version = "1",
-        description = "What the product's AI services ask before calling a model for a workspace. \
-                       Answers are never cached by the console, so an admin's change applies to \
-                       the next request."
-    ),
-    paths(ai_policy, ai_policy_stream, crate::usage_api::report_usage),
-    components(schemas(
-        PolicyDocument,
-        ProviderPolicy,
-        RetiringKeyPolicy,
-        FeaturePolicy,
-        FeatureDecision,
-        ModelsPolicy,
-        app::usage::service::Receipt,
-        app::budget::service::NotificationBody,
-        ApiError
-    )),
-    modifiers(&ServiceTokenScheme)
-)]
-pub struct PolicyApiDescription;
-
-/// What a refused request answers with.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(as = Error)]
-pub struct ApiError {
-    /// Why, in words.
-    pub error: String,
-}
-
-struct ServiceTokenScheme;
-
-impl utoipa::Modify for ServiceTokenScheme {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let scheme = HttpBuilder::new()
-            .scheme(HttpAuthScheme::Bearer)
-            .description(Some("A service token created on Settings > API access."))
-            .build();
-        openapi
-            .components
-            .get_or_insert_with(Default::default)
-            .add_security_scheme("serviceToken", SecurityScheme::Http(scheme));
-    }
-}
-
-static OPENAPI_JSON: LazyLock<String> = LazyLock::new(|| {
-    PolicyApiDescription::openapi()
-        .to_json()
-        .unwrap_or_else(|error| {
-            tracing::error!(%error, "serialising the OpenAPI description failed");
-            String::from("{}")
-        })
-});
-
-pub async fn openapi() -> Response {
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        OPENAPI_JSON.as_str(),
-    )
-        .into_response()
-}
 
 /// The AI policy of a workspace.
 #[utoipa::path(
@@ -201,31 +130,6 @@ async fn feature_decision(
     }
 }
 
-pub(crate) fn bad_request(why: &str) -> Response {
-    json_answer(
-        StatusCode::BAD_REQUEST,
-        &ApiError {
-            error: why.to_string(),
-        },
-    )
-}
-
-pub(crate) fn json_answer(status: StatusCode, body: &impl Serialize) -> Response {
-    let body = serde_json::to_string(body).unwrap_or_default();
-    (
-        status,
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            ),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-        ],
-        body,
-    )
-        .into_response()
-}
-
 /// The policy for `token`, as the JSON sent.
 async fn answer(state: &AppState, token: &str, workspace_id: &str) -> Result<String, PolicyError> {
     let PolicyRead { document, .. } = state.live_policy.answer(state, token, workspace_id).await?;
@@ -324,16 +228,6 @@ impl Follower {
     }
 }
 
-pub(crate) fn bearer_token(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-        .map(str::trim)
-        .filter(|token| !token.is_empty())
-}
-
 fn matches_etag(headers: &HeaderMap, etag: &str) -> bool {
     headers
         .get_all(header::IF_NONE_MATCH)
@@ -342,31 +236,4 @@ fn matches_etag(headers: &HeaderMap, etag: &str) -> bool {
         .flat_map(|value| value.split(','))
         .map(str::trim)
         .any(|candidate| candidate == etag || candidate == "*")
-}
-
-pub(crate) fn refusal(error: PolicyError) -> Response {
-    let status = match error {
-        PolicyError::Unauthorized => StatusCode::UNAUTHORIZED,
-        PolicyError::NotFound => StatusCode::NOT_FOUND,
-        PolicyError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-    };
-    let body = serde_json::to_string(&ApiError {
-        error: error.to_string(),
-    })
-    .unwrap_or_default();
-    let mut response = (
-        status,
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        body,
-    )
-        .into_response();
-    if error == PolicyError::Unauthorized {
-        response
-            .headers_mut()
-            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-    }
-    response
 }

@@ -10,11 +10,12 @@
 //! console's own session (its id cycled). Any failure lands on the sign-in
 //! page with a plain reason, and a log line; nothing is half-created.
 
-use app::accounts::single_sign_on::{sign_in_verified, SingleSignOn, VerifiedPerson};
+use app::accounts::single_sign_on::{SingleSignOn, VerifiedPerson};
 use app::accounts::{safe_next, session, AuthError};
 use app::boundary::Refusal;
 use app::routes::{query_value, SIGN_IN};
 use app::state::AppState;
+use app::use_cases::sign_on::sign_in_verified;
 use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine;
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient};

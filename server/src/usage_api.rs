@@ -8,9 +8,9 @@
 //! which protect what a cookie can reach. It only ever reads a bearer
 //! token.
 
-use crate::policy_api::{bad_request, bearer_token, json_answer, refusal, ApiError};
+use crate::service_api::{bad_request, bearer_token, json_answer, refusal, ApiError};
+use crate::Served as AppState;
 use app::api_access::service::PolicyError;
-use app::state::AppState;
 use app::usage::{rules, service};
 use axum::{
     body::Bytes,

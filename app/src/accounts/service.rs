@@ -437,7 +437,9 @@ pub async fn change_profile(
 }
 
 /// Everything the console keeps about the signed-in person, for their
-/// download. Secrets (password hash, tokens, keys) are never part of it.
+/// download, as far as accounts keep it (`use_cases::personal_data` adds
+/// what other screens keep). Secrets (password hash, tokens, keys) are
+/// never part of it.
 pub async fn export(
     state: &AppState,
     actor: &crate::accounts::session::Actor,
@@ -456,12 +458,6 @@ pub async fn export(
         .await
         .map_err(failed)?;
     let activity = audit::all_of(&state.pool, workspace, &user.id)
-        .await
-        .map_err(failed)?;
-    let invitations = crate::members::service::invitations_sent_by(state, workspace, &user.id)
-        .await
-        .map_err(failed)?;
-    let tokens = crate::api_access::service::made_by(state, workspace, &user.id)
         .await
         .map_err(failed)?;
     let failures = store::failures_of_account(&state.pool, &user.email, 0)
@@ -502,27 +498,9 @@ pub async fn export(
                 new_value: entry.new_value,
             })
             .collect(),
-        invitations_sent: invitations
-            .into_iter()
-            .map(|invitation| InvitationData {
-                email: invitation.email,
-                role: invitation.role.label().to_string(),
-                created_at: rfc3339(invitation.created_at),
-                expires_at: rfc3339(invitation.expires_at),
-                used_at: at(invitation.used_at),
-            })
-            .collect(),
-        service_tokens_created: tokens
-            .into_iter()
-            .map(|(token, revoked_at)| TokenData {
-                name: token.name,
-                may_receive_keys: token.may_receive_keys,
-                created_at: rfc3339(token.created_at),
-                last_used_at: at(token.last_used_at),
-                expires_at: at(token.expires_at),
-                revoked_at: at(revoked_at),
-            })
-            .collect(),
+        // What other screens keep about the person: `use_cases::personal_data`.
+        invitations_sent: Vec::new(),
+        service_tokens_created: Vec::new(),
         failed_sign_ins: failures.into_iter().map(rfc3339).collect(),
     })
 }

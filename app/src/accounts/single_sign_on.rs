@@ -11,29 +11,8 @@ use super::{store, tokens, AuthError};
 use crate::activity::log as audit;
 use crate::domain::Role;
 use crate::state::AppState;
-use secrecy::SecretString;
 
-/// The operator's single sign-on configuration (`AI_OIDC_*`).
-#[derive(Debug, Clone)]
-pub struct SingleSignOn {
-    /// The provider's issuer URL; its discovery document is read from it.
-    pub issuer: String,
-    pub client_id: String,
-    pub client_secret: SecretString,
-    /// How the sign-in button names the provider.
-    pub name: String,
-    /// Scopes asked for besides `openid`.
-    pub scopes: Vec<String>,
-    /// The claim that lists the person's groups.
-    pub groups_claim: String,
-    /// Groups whose people are admins; checked first.
-    pub admin_groups: Vec<String>,
-    /// Groups whose people are members.
-    pub member_groups: Vec<String>,
-    /// A password account with the same, provider-verified e-mail may be
-    /// linked on first sign-in. Off: such a sign-in is refused.
-    pub link_by_email: bool,
-}
+pub use crate::state::SingleSignOn;
 
 /// The role `groups` map to: admin before member; `None` for someone in
 /// no mapped group.
@@ -63,12 +42,13 @@ pub struct VerifiedPerson {
 const ACTOR: &str = "Single sign-on";
 
 /// The account `person` signs in to, created or linked on first sign-in,
-/// with the role their groups map to now. Returns the user's id.
-pub async fn sign_in_verified(
+/// and the role their groups map to now (which the Members screen applies:
+/// `use_cases::sign_on`). Returns the user's id and that role.
+pub async fn account_for(
     state: &AppState,
     sso: &SingleSignOn,
     person: &VerifiedPerson,
-) -> Result<String, AuthError> {
+) -> Result<(String, Role), AuthError> {
     let Some(role) = role_for(sso, &person.groups) else {
         tracing::info!(subject = %person.subject, "single sign-on refused: in no mapped group");
         return Err(AuthError::SignOnNoGroup);
@@ -87,10 +67,7 @@ pub async fn sign_in_verified(
     if suspended {
         return Err(AuthError::Suspended);
     }
-    crate::members::service::apply_sign_on_role(state, &user_id, role)
-        .await
-        .map_err(AuthError::logged("applying the role from single sign-on"))?;
-    Ok(user_id)
+    Ok((user_id, role))
 }
 
 /// Links or creates the account of someone signing in for the first time.

@@ -152,6 +152,17 @@ async fn read_inputs(
     })
 }
 
+/// The write path tells the live policy of every committed change.
+impl crate::state::PolicyHook for LivePolicy {
+    fn changed<'a>(
+        &'a self,
+        state: &'a AppState,
+        workspace: &'a WorkspaceId,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'a>> {
+        Box::pin(self.reload(state, workspace))
+    }
+}
+
 impl LivePolicy {
     /// Reads every workspace and live token. Answers come from memory once
     /// the caller, sure that no change can be missed from here on, marks
@@ -602,9 +613,8 @@ fn listener_url(database_url: &str) -> String {
 /// one names. When that connection drops, answers come from the database
 /// until it is back and everything has been reloaded. Runs until the
 /// process ends.
-pub async fn follow_postgres(state: AppState, database_url: String) {
+pub async fn follow_postgres(live: Arc<LivePolicy>, state: AppState, database_url: String) {
     use sqlx::postgres::PgListener;
-    let live = state.live_policy.clone();
     let mut retry = std::time::Duration::from_millis(100);
     loop {
         let connected = async {

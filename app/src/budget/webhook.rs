@@ -11,7 +11,7 @@
 use super::store::{self, Notification};
 use crate::state::AppState;
 use hmac::{Hmac, Mac};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::ExposeSecret;
 use sha2::Sha256;
 use std::time::Duration;
 
@@ -33,21 +33,7 @@ const TIMEOUT: Duration = Duration::from_secs(10);
 /// when this process queues a notification.
 const LOOK_EVERY: Duration = Duration::from_secs(5);
 
-/// Where notifications go (`AI_BUDGET_WEBHOOK_URL`) and the secret that
-/// signs them (`AI_BUDGET_WEBHOOK_SECRET`).
-#[derive(Clone)]
-pub struct BudgetWebhook {
-    pub url: url::Url,
-    pub secret: SecretString,
-}
-
-impl std::fmt::Debug for BudgetWebhook {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BudgetWebhook")
-            .field("host", &self.url.host_str())
-            .finish_non_exhaustive()
-    }
-}
+pub use crate::state::BudgetWebhook;
 
 /// The pause after the `attempts`-th failure: 10 s, 30 s, 2 min, 10 min,
 /// 30 min, then hourly.

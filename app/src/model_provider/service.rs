@@ -14,7 +14,6 @@ use crate::accounts::tokens;
 use crate::activity::log as audit;
 use crate::db::versions::{claim_version, version_of};
 use crate::db::{Pool, Tx};
-use crate::models::service as models;
 use crate::state::AppState;
 use crate::workspace::WorkspaceId;
 use secrecy::{ExposeSecret, SecretString};
@@ -26,7 +25,8 @@ fn describe(key: Option<&store::KeyRecord>) -> String {
     }
 }
 
-/// What the page shows of the workspace's model provider.
+/// What the page shows of the workspace's model provider (whether the
+/// admins chose models of their own is the Models section's to say).
 pub async fn snapshot(state: &AppState, actor: &Actor) -> Result<ProviderSnapshot, ProviderError> {
     let config = &state.deployment.providers;
     let now = state.clock.now();
@@ -39,9 +39,6 @@ pub async fn snapshot(state: &AppState, actor: &Actor) -> Result<ProviderSnapsho
     let version = version_of(&state.pool, &actor.workspace, PROVIDER_SETTING)
         .await
         .map_err(ProviderError::logged("loading the provider version"))?;
-    let models_customized = models::is_customized_now(state, &actor.workspace)
-        .await
-        .map_err(ProviderError::logged("reading the chosen models"))?;
     let serving = route(
         current.as_ref().map(|key| key.provider),
         current.as_ref().and_then(|key| key.base_url.as_deref()),
@@ -67,7 +64,8 @@ pub async fn snapshot(state: &AppState, actor: &Actor) -> Result<ProviderSnapsho
             verified_at: key.verified_at,
         }),
         route: serving,
-        models_customized,
+        // The Models section's to say: filled in by the section's door.
+        models_customized: false,
         retiring: retiring.and_then(|key| {
             Some(RetiringKey {
                 last4: key.last4,
@@ -100,13 +98,36 @@ fn family(provider: Option<KeyProvider>) -> KeyProvider {
     provider.unwrap_or(KeyProvider::OpenAi)
 }
 
-/// Verifies the key with the provider, then makes it the workspace's key.
-/// A key already in place stays usable for the grace period.
-pub async fn save_key(
+/// A key the provider accepted, sealed and ready to store.
+pub struct VerifiedKey {
+    id: String,
+    provider: KeyProvider,
+    base_url: Option<String>,
+    sealed: super::cipher::Sealed,
+    last4: String,
+    /// The models the provider offers with it.
+    pub offered: Vec<String>,
+    based_on: i64,
+}
+
+/// The provider that serves `workspace` now: its own key's, or the
+/// managed one (OpenAI's).
+pub async fn serving_family(
+    db: &mut sqlx::AnyConnection,
+    workspace: &WorkspaceId,
+) -> Result<KeyProvider, sqlx::Error> {
+    Ok(family(
+        store::current(db, workspace).await?.map(|key| key.provider),
+    ))
+}
+
+/// Checks the key form and verifies the key with its provider, then seals
+/// it for storing; nothing is stored yet.
+pub async fn verify_key(
     state: &AppState,
     actor: &Admin,
-    form: KeyForm<'_>,
-) -> Result<ProviderNotice, ProviderError> {
+    form: &KeyForm<'_>,
+) -> Result<VerifiedKey, ProviderError> {
     if !state.deployment.plan.allows_own_key() {
         return Err(ProviderError::NotOnPlan);
     }
@@ -117,19 +138,6 @@ pub async fn save_key(
         KeyProvider::OpenAiCompatible => Some(check_base_url(form.base_url.unwrap_or_default())?),
         KeyProvider::OpenAi | KeyProvider::Anthropic => None,
     };
-    // A key for another provider resets the models admins chose: only
-    // once the admin said so on the form.
-    let resets_models = crate::db::read(&state.pool, async |db| {
-        let current = store::current(&mut *db, &actor.workspace).await?;
-        let other = family(current.map(|key| key.provider)) != form.provider;
-        let customized = models::is_customized(db, &actor.workspace).await?;
-        Ok(other && customized)
-    })
-    .await
-    .map_err(ProviderError::logged("reading the chosen models"))?;
-    if resets_models && !form.models_reset_confirmed {
-        return Err(ProviderError::ModelsWouldReset);
-    }
     let config = &state.deployment.providers;
     let target = route(
         Some(form.provider),
@@ -163,8 +171,6 @@ pub async fn save_key(
             return Err(ProviderError::ProviderUnreachable)
         }
     };
-
-    let now = state.clock.now();
     let id = tokens::random_hex(16);
     let sealed = state.master_keys.seal(
         &key,
@@ -175,52 +181,89 @@ pub async fn save_key(
             base_url.as_deref(),
         ),
     );
-    let last4 = last4(key.expose_secret());
-    let saved = crate::db::write(state, async |tx| {
-        if let Err(conflict) = claim(tx, actor, form.based_on, now).await? {
-            return Ok(Err(conflict));
-        }
-        let previous = store::current(&mut **tx, &actor.workspace).await?;
-        store::replace_current(
-            tx,
-            store::NewKey {
-                id: &id,
-                workspace: &actor.workspace,
-                provider: form.provider,
-                base_url: base_url.as_deref(),
-                sealed: &sealed,
-                last4: &last4,
-                added_by_name: &actor.name,
-                at: now,
-            },
-            now + config.grace_secs,
-        )
-        .await?;
-        store::delete_expired(tx, now).await?;
-        models::replace_offered(tx, &actor.workspace, &offered).await?;
-        let other = family(previous.as_ref().map(|key| key.provider)) != form.provider;
-        if other && models::is_customized(tx, &actor.workspace).await? {
-            models::reset(tx, actor, now).await?;
-        }
-        let old = describe(previous.as_ref());
-        let new = match &previous {
-            Some(_) => format!(
-                "{} key added …{last4}; the previous key works for {} more hours",
-                form.provider.label(),
-                config.grace_secs / 3600
-            ),
-            None => format!("{} key added …{last4}", form.provider.label()),
-        };
-        audit::record_change(tx, actor, now, "Model provider", Some(&old), &new).await?;
-        tx.changes_policy_of(&actor.workspace);
-        Ok(Ok(if previous.is_some() {
-            ProviderNotice::KeyReplaced
-        } else {
-            ProviderNotice::KeyAdded
-        }))
+    Ok(VerifiedKey {
+        id,
+        provider: form.provider,
+        base_url,
+        sealed,
+        last4: last4(key.expose_secret()),
+        offered,
+        based_on: form.based_on,
     })
-    .await;
-    saved.map_err(ProviderError::logged("saving a provider key"))?
+}
+
+/// The key a change replaced, for the audit entry that follows it.
+pub struct ReplacedKey {
+    previous: Option<store::KeyRecord>,
+    /// The new key is another provider's than the one that served before.
+    pub other_provider: bool,
+}
+
+/// Makes `key` the workspace's key in the change's transaction, if the
+/// provider setting is still at the version the form showed; the key it
+/// replaces stays usable for the grace period. The change moves the
+/// workspace's policy on.
+pub async fn store_key(
+    tx: &mut Tx<'_>,
+    state: &AppState,
+    actor: &Admin,
+    key: &VerifiedKey,
+    now: i64,
+) -> Result<Result<ReplacedKey, ProviderError>, sqlx::Error> {
+    if let Err(conflict) = claim(tx, actor, key.based_on, now).await? {
+        return Ok(Err(conflict));
+    }
+    let previous = store::current(&mut **tx, &actor.workspace).await?;
+    store::replace_current(
+        tx,
+        store::NewKey {
+            id: &key.id,
+            workspace: &actor.workspace,
+            provider: key.provider,
+            base_url: key.base_url.as_deref(),
+            sealed: &key.sealed,
+            last4: &key.last4,
+            added_by_name: &actor.name,
+            at: now,
+        },
+        now + state.deployment.providers.grace_secs,
+    )
+    .await?;
+    store::delete_expired(tx, now).await?;
+    tx.changes_policy_of(&actor.workspace);
+    let other_provider = family(previous.as_ref().map(|key| key.provider)) != key.provider;
+    Ok(Ok(ReplacedKey {
+        previous,
+        other_provider,
+    }))
+}
+
+/// The audit entry of a stored key, in the change's transaction; what the
+/// page then says.
+pub async fn record_key(
+    tx: &mut Tx<'_>,
+    state: &AppState,
+    actor: &Admin,
+    key: &VerifiedKey,
+    replaced: &ReplacedKey,
+    now: i64,
+) -> Result<ProviderNotice, sqlx::Error> {
+    let last4 = &key.last4;
+    let old = describe(replaced.previous.as_ref());
+    let new = match &replaced.previous {
+        Some(_) => format!(
+            "{} key added …{last4}; the previous key works for {} more hours",
+            key.provider.label(),
+            state.deployment.providers.grace_secs / 3600
+        ),
+        None => format!("{} key added …{last4}", key.provider.label()),
+    };
+    audit::record_change(tx, actor, now, "Model provider", Some(&old), &new).await?;
+    Ok(if replaced.previous.is_some() {
+        ProviderNotice::KeyReplaced
+    } else {
+        ProviderNotice::KeyAdded
+    })
 }
 
 /// Deletes the workspace's keys (the current one and any still in their

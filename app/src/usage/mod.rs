@@ -69,36 +69,8 @@ pub struct UsageSnapshot {
     pub days: Vec<(String, i64)>,
 }
 
-/// How the deployment counts usage.
 #[cfg(feature = "ssr")]
-#[derive(Debug, Clone)]
-pub struct UsageConfig {
-    /// `AI_CURRENCY`: what costs are in.
-    pub currency: String,
-    /// The shipped prices with `AI_PRICES_FILE` over them.
-    pub prices: prices::PriceTable,
-    /// `AI_USAGE_TIME_ZONE`: where a day and a month begin.
-    pub time_zone: jiff::tz::TimeZone,
-    pub time_zone_name: String,
-    /// `AI_USAGE_RETENTION_DAYS`: how long raw events are kept.
-    pub retention_days: i64,
-    /// Where budget notifications go (`AI_BUDGET_WEBHOOK_URL`), if anywhere.
-    pub budget_webhook: Option<crate::budget::webhook::BudgetWebhook>,
-}
-
-#[cfg(feature = "ssr")]
-impl Default for UsageConfig {
-    fn default() -> Self {
-        UsageConfig {
-            currency: "USD".into(),
-            prices: prices::PriceTable::default(),
-            time_zone: jiff::tz::TimeZone::UTC,
-            time_zone_name: "UTC".into(),
-            retention_days: 90,
-            budget_webhook: None,
-        }
-    }
-}
+pub use crate::state::UsageConfig;
 
 /// `12_345_678` millionths → "12.35".
 pub fn money(micros: i64) -> String {

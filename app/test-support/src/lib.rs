@@ -9,6 +9,7 @@
 pub mod database;
 pub mod fake_provider;
 
+use app::api_access::live_policy::LivePolicy;
 use app::clock::ManualClock;
 use app::db;
 use app::domain::Plan;
@@ -23,6 +24,9 @@ pub const PASSWORD: &str = "a long enough password";
 /// A console's state on a fresh database.
 pub struct Fresh {
     pub state: AppState,
+    /// What the policy API would answer from; hears every change through
+    /// `state.policy_hook`.
+    pub live_policy: Arc<LivePolicy>,
     pub clock: ManualClock,
     /// Keeps an SQLite database file alive for the test's duration.
     pub dir: tempfile::TempDir,
@@ -40,6 +44,7 @@ pub async fn fresh_state(plan: Plan) -> Fresh {
         .await
         .unwrap();
     let clock = ManualClock::at(1_700_000_000);
+    let live_policy = Arc::new(LivePolicy::default());
     Fresh {
         state: AppState {
             pool,
@@ -64,10 +69,11 @@ pub async fn fresh_state(plan: Plan) -> Fresh {
             master_keys: Arc::new(
                 MasterKeys::parse(&MasterKeys::generate_entry()).expect("a fresh master key"),
             ),
-            live_policy: Default::default(),
+            policy_hook: live_policy.clone(),
             passwords: Default::default(),
             budget_webhook_wake: Default::default(),
         },
+        live_policy,
         clock,
         dir,
     }

@@ -119,7 +119,7 @@ async fn each_line_is_crossed_once_however_many_reports_race() {
     replica.pool = app::db::connect(state.pool.connect_options().database_url.as_ref())
         .await
         .unwrap();
-    replica.live_policy = Default::default();
+    replica.policy_hook = Arc::new(app::api_access::live_policy::LivePolicy::default());
 
     // Twenty reports of 1.00 each, at once, half through each replica:
     // 5.00 and 10.00 are each reached by exactly one of them.
@@ -302,7 +302,7 @@ async fn the_webhook_gets_each_crossing_signed_and_retried_until_it_answers() {
 async fn the_end_of_the_month_reloads_a_stopped_policy_so_streams_hear_of_it() {
     let (fresh, _) = spent_budget("2", 2, |_| {}).await;
     let state = fresh.state.clone();
-    let live = &state.live_policy;
+    let live = &fresh.live_policy;
     live.load_all(&state).await.unwrap();
     live.mark_current(true);
     let mut changes = live.subscribe();

@@ -60,7 +60,12 @@ impl Setup {
             based_on: self.version().await,
             models_reset_confirmed: false,
         };
-        service::save_key(&self.fresh.state, &test_support::admin(&self.admin), form).await
+        app::use_cases::provider_change::save_key(
+            &self.fresh.state,
+            &test_support::admin(&self.admin),
+            form,
+        )
+        .await
     }
 
     async fn current_last4(&self) -> Option<String> {
@@ -338,11 +343,11 @@ async fn members_change_nothing_and_stale_pages_do_not_overwrite() {
         app::accounts::session::Admin::check(member).map_err(ProviderError::from),
         Err(ProviderError::AdminOnly)
     );
-    service::save_key(state, &test_support::admin(&setup.admin), form(0))
+    app::use_cases::provider_change::save_key(state, &test_support::admin(&setup.admin), form(0))
         .await
         .unwrap();
     assert!(matches!(
-        service::save_key(state, &test_support::admin(&setup.admin), form(0)).await,
+        app::use_cases::provider_change::save_key(state, &test_support::admin(&setup.admin), form(0)).await,
         Err(ProviderError::Conflict(Some(change))) if change.by == "Ada"
     ));
     assert!(matches!(

@@ -4,11 +4,12 @@
 #![cfg(feature = "ssr")]
 
 use app::accounts::service::{self as accounts, NewAccount};
-use app::accounts::single_sign_on::{sign_in_verified, SingleSignOn, VerifiedPerson};
+use app::accounts::single_sign_on::{SingleSignOn, VerifiedPerson};
 use app::accounts::AuthError;
 use app::activity::log as audit;
 use app::domain::{Plan, Role};
 use app::state::AppState;
+use app::use_cases::sign_on::sign_in_verified;
 use test_support::PASSWORD;
 
 fn sso(link_by_email: bool) -> SingleSignOn {

@@ -110,7 +110,7 @@ async fn a_polling_service_adds_one_audit_entry_not_one_per_answer() {
         let (status, _, _) = policy(&server, Some(&trusted), None).await;
         assert_eq!(status, StatusCode::OK);
     }
-    state.live_policy.flush(state).await.unwrap();
+    server.console.live_policy.flush(state).await.unwrap();
     let (entries, _) = app::activity::log::page(&state.pool, &state.deployment.workspace, 0)
         .await
         .unwrap();

@@ -225,7 +225,7 @@ pub(crate) async fn store_key(server: &TestServer, key: &'static str) -> &'stati
         based_on: version,
         models_reset_confirmed: false,
     };
-    app::model_provider::service::save_key(state, &admin_of(server), form)
+    app::use_cases::provider_change::save_key(state, &admin_of(server), form)
         .await
         .unwrap();
     key

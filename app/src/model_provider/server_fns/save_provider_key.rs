@@ -13,7 +13,7 @@ pub async fn save_provider_key(
     reset_models: Option<String>,
 ) -> Result<(), ProviderError> {
     use crate::model_provider::rules::KeyProvider;
-    use crate::model_provider::service::{self, KeyForm};
+    use crate::model_provider::service::KeyForm;
     use secrecy::SecretString;
 
     let key = SecretString::from(key);
@@ -26,7 +26,7 @@ pub async fn save_provider_key(
             based_on: version,
             models_reset_confirmed: reset_models.is_some(),
         };
-        service::save_key(state, admin, form).await
+        crate::use_cases::provider_change::save_key(state, admin, form).await
     })
     .await
 }
