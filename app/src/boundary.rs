@@ -7,6 +7,8 @@
 //!
 //! The doors' shared steps (who is asking, answering with a refusal's
 //! status, sending a plain form back to its page) are `crate::doors`.
+//!
+//! Layer: platform.
 
 use crate::domain::LastChange;
 use serde::{Deserialize, Serialize};

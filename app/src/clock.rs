@@ -1,5 +1,7 @@
 //! Time as the server sees it, replaceable in tests so expiry rules can be
 //! checked without waiting.
+//!
+//! Layer: platform.
 
 use std::sync::{
     atomic::{AtomicI64, Ordering},

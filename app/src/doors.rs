@@ -67,11 +67,11 @@ mod ssr {
     ) -> impl FnOnce(&Result<(), E>) -> Option<String> {
         move |outcome| {
             Some(match outcome {
-                Ok(()) => crate::routes::HOME.to_string(),
+                Ok(()) => crate::paths::HOME.to_string(),
                 Err(refusal) => {
                     let mut url = format!("{page}?error={}", refusal.code());
                     for (name, value) in &fields {
-                        url.push_str(&format!("&{name}={}", crate::routes::query_value(value)));
+                        url.push_str(&format!("&{name}={}", crate::paths::query_value(value)));
                     }
                     url
                 }

@@ -26,9 +26,9 @@ pub mod boundary;
 pub mod components;
 pub mod domain;
 pub mod doors;
+pub mod paths;
 pub mod routes;
 pub mod use_cases;
-pub mod workspace;
 
 #[cfg(feature = "ssr")]
 pub mod clock;
@@ -74,7 +74,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <routes::Pages />
             <footer class="site-footer">
-                <a href=routes::PRIVACY>"Privacy"</a>
+                <a href=paths::PRIVACY>"Privacy"</a>
             </footer>
         </Router>
     }

@@ -1,6 +1,8 @@
 //! The Content-Security-Policy of rendered pages. Leptos puts a fresh nonce
 //! on its inline hydration script for every response; only that script, our
 //! own files and our own wasm may run.
+//!
+//! Layer: platform.
 
 use leptos::{nonce::use_nonce, prelude::use_context};
 use leptos_axum::ResponseOptions;

@@ -1,13 +1,15 @@
 //! What the server hands every request: the database and the facts the
 //! deployment fixes. Provided as Leptos context to pages and server fns.
+//!
+//! Layer: platform.
 
 use crate::ai_settings::fixed::FixedSettings;
 use crate::clock::Clock;
 use crate::db::Pool;
 use crate::domain::Plan;
+use crate::domain::WorkspaceId;
 use crate::model_provider::cipher::MasterKeys;
 use crate::model_provider::rules::{ProviderEndpoints, Region};
-use crate::workspace::WorkspaceId;
 use std::sync::Arc;
 
 /// What every request of the console shares.

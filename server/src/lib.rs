@@ -25,10 +25,10 @@ use app::{
     accounts::service as accounts,
     clock::Clock,
     db,
-    routes::{self, AI_SETTINGS, SETUP},
+    domain::WorkspaceId,
+    paths::{self, AI_SETTINGS, SETUP},
     shell,
     state::{AppState, Deployment},
-    workspace::{self, WorkspaceId},
     App,
 };
 use axum::{
@@ -184,7 +184,7 @@ pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Console, 
         passwords: Default::default(),
         budget_webhook_wake: Default::default(),
     };
-    workspace::store::ensure(&state.pool, &state.deployment.workspace, "Workspace")
+    db::workspaces::ensure(&state.pool, &state.deployment.workspace, "Workspace")
         .await
         .map_err(StartupError::Prepare)?;
     let setup_token = accounts::issue_setup_token(&state, &state.deployment.workspace)
@@ -255,14 +255,14 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
         .map(|token| token.expose_secret().to_string());
     Router::new()
         .route("/", get(|| async { Redirect::to(AI_SETTINGS) }))
-        .route(routes::HEALTHZ, get(operations::healthz))
+        .route(paths::HEALTHZ, get(operations::healthz))
         .route(
-            routes::READYZ,
+            paths::READYZ,
             get(move || operations::readyz(ready_state.clone())),
         )
-        .route(routes::OPENAPI, get(openapi::openapi))
+        .route(paths::OPENAPI, get(openapi::openapi))
         .route(
-            routes::POLICY_API,
+            paths::POLICY_API,
             get({
                 let state = policy_state.clone();
                 move |Path(id): Path<String>,
@@ -275,7 +275,7 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
             }),
         )
         .route(
-            routes::POLICY_STREAM,
+            paths::POLICY_STREAM,
             get(move |Path(id): Path<String>, headers: HeaderMap| {
                 policy_api::ai_policy_stream(policy_state.clone(), id, headers)
             }),
@@ -314,7 +314,7 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
             }),
         )
         .route(
-            routes::ACCOUNT_DATA,
+            paths::ACCOUNT_DATA,
             get({
                 let state = console.state.clone();
                 move |actor, session| personal_data::download(state.clone(), actor, session)
@@ -363,7 +363,7 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
         .merge(
             Router::new()
                 .route(
-                    routes::USAGE_API,
+                    paths::USAGE_API,
                     post(
                         move |Path(id): Path<String>,
                               headers: HeaderMap,

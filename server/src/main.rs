@@ -254,7 +254,7 @@ async fn serve(config: Config, console: server::Console) -> Result<(), RunError>
         .unwrap_or_else(|| format!("http://{local}"));
     println!(
         "AI & agents console is running at {base_url}{}",
-        app::routes::AI_SETTINGS
+        app::paths::AI_SETTINGS
     );
     announce_setup_link(&config, console.setup_link(&base_url));
     if let Some(path) = &console.created_master_key_file {

@@ -1,4 +1,4 @@
-//! "Download your data" (`routes::ACCOUNT_DATA`): the signed-in person's
+//! "Download your data" (`paths::ACCOUNT_DATA`): the signed-in person's
 //! data as a JSON attachment. A plain GET route rather than a server
 //! function, so a link downloads it without JavaScript and the browser
 //! stays on the page. The sign-in guard has already sent anyone signed

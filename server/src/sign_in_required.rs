@@ -7,7 +7,7 @@
 //! its server functions.
 
 use app::accounts::session::{RequestActor, SessionUnreadable};
-use app::routes::{query_value, SIGNED_IN_AREA, SIGN_IN};
+use app::paths::{query_value, SIGNED_IN_AREA, SIGN_IN};
 use app::state::AppState;
 use axum::{
     extract::{Request, State},

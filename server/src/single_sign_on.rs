@@ -13,7 +13,7 @@
 use app::accounts::single_sign_on::{SingleSignOn, VerifiedPerson};
 use app::accounts::{safe_next, session, AuthError};
 use app::boundary::Refusal;
-use app::routes::{query_value, SIGN_IN};
+use app::paths::{query_value, SIGN_IN};
 use app::state::AppState;
 use app::use_cases::sign_on::sign_in_verified;
 use axum::response::{IntoResponse, Redirect, Response};

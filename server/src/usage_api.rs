@@ -11,7 +11,7 @@
 use crate::service_api::{bad_request, bearer_token, json_answer, refusal, ApiError};
 use crate::Served as AppState;
 use app::api_access::service::PolicyError;
-use app::usage::{rules, service};
+use app::usage::rules;
 use axum::{
     body::Bytes,
     http::{HeaderMap, StatusCode},
@@ -62,7 +62,7 @@ pub async fn report_usage(
         Err(problem) => return bad_request(&problem.to_string()),
     };
     let own_key = inputs.current.is_some();
-    match service::ingest(&state, &token.workspace, &events, own_key).await {
+    match app::use_cases::usage_report::ingest(&state, &token.workspace, &events, own_key).await {
         Ok(receipt) => {
             metrics::counter!("ai_console_usage_events_total", "result" => "new")
                 .increment(receipt.new as u64);

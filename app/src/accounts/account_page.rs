@@ -4,7 +4,7 @@ use crate::accounts::{
 };
 use crate::boundary::Refusal;
 use crate::components::{NewPasswordFields, Outcome, SettingsShell};
-use crate::routes::{Section, ACCOUNT_DATA, PRIVACY};
+use crate::paths::{Section, ACCOUNT_DATA, PRIVACY};
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

@@ -1,5 +1,7 @@
 //! What a new account's details must look like. Checked before anything is
 //! hashed or stored, with messages that say how to fix the input.
+//!
+//! Layer: domain.
 
 /// Shortest password anyone may choose.
 pub const MIN_PASSWORD_CHARS: usize = 12;

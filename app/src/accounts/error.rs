@@ -1,3 +1,5 @@
+//! Layer: platform.
+
 use super::credentials::CredentialProblem;
 use crate::{code_parts, refusals};
 use serde::{Deserialize, Serialize};

@@ -34,7 +34,7 @@ pub use server_fns::AccountSummary;
 pub use setup_page::SetupPage;
 pub use sign_in_page::SignInPage;
 
-use crate::routes::HOME;
+use crate::paths::HOME;
 
 crate::notices! {
     /// A change on "Your account" that worked.

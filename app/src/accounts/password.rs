@@ -8,6 +8,8 @@
 //! much as the cap: the allocator keeps a freed 19 MiB block for reuse in
 //! the thread that had it, so hashes spread over tokio's many blocking
 //! threads would each leave one behind.
+//!
+//! Layer: platform.
 
 use argon2::{
     password_hash::{rand_core::OsRng, Output, ParamsString, PasswordHash, Salt, SaltString},

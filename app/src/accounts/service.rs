@@ -8,8 +8,8 @@ use crate::accounts::credentials::{
 use crate::activity::log as audit;
 use crate::db::Tx;
 use crate::domain::Role;
+use crate::domain::WorkspaceId;
 use crate::state::AppState;
-use crate::workspace::WorkspaceId;
 use sqlx::AnyExecutor;
 
 /// How long a printed setup link stays usable.
@@ -541,4 +541,37 @@ pub async fn note_privacy_notice_seen(
         store::note_privacy_notice_seen(tx, user_id, version).await
     })
     .await
+}
+
+/// One person of a workspace, as the Members screen reads them.
+pub use super::store::MemberRecord;
+
+/// The people of `workspace`, by name.
+pub async fn members(
+    db: impl AnyExecutor<'_>,
+    workspace: &WorkspaceId,
+) -> Result<Vec<MemberRecord>, sqlx::Error> {
+    store::members(db, workspace).await
+}
+
+/// The person `user_id` of `workspace`, if they belong to it.
+pub async fn member(
+    db: impl AnyExecutor<'_>,
+    workspace: &WorkspaceId,
+    user_id: &str,
+) -> Result<Option<MemberRecord>, sqlx::Error> {
+    store::member(db, workspace, user_id).await
+}
+
+/// How many admins of `workspace` can sign in.
+pub async fn count_admins(
+    db: impl AnyExecutor<'_>,
+    workspace: &WorkspaceId,
+) -> Result<usize, sqlx::Error> {
+    store::count_admins(db, workspace).await
+}
+
+/// Gives `user_id` `role`, in the caller's transaction.
+pub async fn set_role(tx: &mut Tx<'_>, user_id: &str, role: Role) -> Result<(), sqlx::Error> {
+    store::set_role(tx, user_id, role).await
 }

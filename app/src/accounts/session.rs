@@ -2,13 +2,15 @@
 //! 30-minute idle expiry) is tower-sessions'; this module adds what it does
 //! not know: which user a session belongs to and the 8-hour limit from
 //! sign-in, whatever the activity.
+//!
+//! Layer: platform.
 
 use super::store;
 use crate::boundary::{NoActor, NotAdmin};
 use crate::domain::Role;
+use crate::domain::WorkspaceId;
 use crate::model_provider::cipher::Sealed;
 use crate::state::AppState;
-use crate::workspace::WorkspaceId;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use tower_sessions::Session;

@@ -4,7 +4,7 @@ use crate::accounts::{
 };
 use crate::boundary::Refusal;
 use crate::components::{ErrorCallout, NewPasswordFields};
-use crate::routes::SIGN_IN;
+use crate::paths::SIGN_IN;
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

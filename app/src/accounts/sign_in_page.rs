@@ -74,7 +74,7 @@ pub fn SignInPage() -> impl IntoView {
                 .map(|name| {
                     let start = format!(
                         "{SIGN_ON_START}?next={}",
-                        crate::routes::query_value(&next),
+                        crate::paths::query_value(&next),
                     );
                     view! {
                         <p class="sign-on">

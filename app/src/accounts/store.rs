@@ -1,8 +1,10 @@
 //! SQL for users and setup tokens. Schema: `app/migrations/0002_*`.
+//!
+//! Layer: platform.
 
 use crate::db::Tx;
 use crate::domain::Role;
-use crate::workspace::WorkspaceId;
+use crate::domain::WorkspaceId;
 use sqlx::AnyExecutor;
 
 /// An account as stored. A role this build does not know fails to decode.
@@ -430,6 +432,71 @@ pub async fn delete_person(
         .await?;
     sqlx::query("DELETE FROM users WHERE id = $1")
         .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// A person of the workspace as the Members page lists them.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MemberRecord {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
+    /// Set while suspended.
+    pub suspended_at: Option<i64>,
+}
+
+/// The people of `workspace`, by name.
+pub async fn members(
+    db: impl AnyExecutor<'_>,
+    workspace: &WorkspaceId,
+) -> Result<Vec<MemberRecord>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, name, email, role, suspended_at FROM users WHERE workspace_id = $1 ORDER BY name, email",
+    )
+    .bind(workspace.as_str())
+    .fetch_all(db)
+    .await
+}
+
+/// The member `user_id`, if they belong to `workspace`.
+pub async fn member(
+    db: impl AnyExecutor<'_>,
+    workspace: &WorkspaceId,
+    user_id: &str,
+) -> Result<Option<MemberRecord>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, name, email, role, suspended_at FROM users WHERE workspace_id = $1 AND id = $2",
+    )
+    .bind(workspace.as_str())
+    .bind(user_id)
+    .fetch_optional(db)
+    .await
+}
+
+/// How many admins `workspace` has who can sign in (not suspended).
+pub async fn count_admins(
+    db: impl AnyExecutor<'_>,
+    workspace: &WorkspaceId,
+) -> Result<usize, sqlx::Error> {
+    let count: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users
+             WHERE workspace_id = $1 AND role = 'admin' AND suspended_at IS NULL",
+    )
+    .bind(workspace.as_str())
+    .fetch_one(db)
+    .await?;
+    Ok(usize::try_from(count).unwrap_or_default())
+}
+
+/// Gives `user_id` the role `role`.
+pub async fn set_role(tx: &mut Tx<'_>, user_id: &str, role: Role) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET role = $2 WHERE id = $1")
+        .bind(user_id)
+        .bind(role.key())
         .execute(&mut **tx)
         .await?;
     Ok(())

@@ -1,5 +1,7 @@
 //! Random identifiers and secrets, and the digest under which secrets are
 //! stored.
+//!
+//! Layer: platform.
 
 use rand::RngCore;
 use sha2::{Digest, Sha256};

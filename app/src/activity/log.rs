@@ -1,10 +1,12 @@
 //! The audit log: entries written by every screen, read a page at a time. Writers pass their own transaction, so an entry
 //! exists exactly when the change it describes does.
+//!
+//! Layer: platform.
 
 use super::{AuditEntry, PER_PAGE};
 use crate::accounts::session::Actor;
 use crate::db::Tx;
-use crate::workspace::WorkspaceId;
+use crate::domain::WorkspaceId;
 use sqlx::AnyExecutor;
 
 /// An entry to write.
@@ -287,6 +289,33 @@ pub async fn pseudonymise(
         .await?;
     }
     Ok(())
+}
+
+/// Adds `answers` to how many answers entry `id` stands for (a key
+/// disclosure counts the policy answers that carried the key).
+pub async fn count_answers(tx: &mut Tx<'_>, id: i64, answers: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE audit_log SET answers = COALESCE(answers, 0) + $2 WHERE id = $1")
+        .bind(id)
+        .bind(answers)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Which of the entries `ids` still exist.
+pub async fn existing(
+    db: &mut sqlx::AnyConnection,
+    ids: &[i64],
+) -> Result<std::collections::HashSet<i64>, sqlx::Error> {
+    let mut found = std::collections::HashSet::new();
+    for id in ids {
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM audit_log WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *db)
+            .await?;
+        found.extend(exists);
+    }
+    Ok(found)
 }
 
 /// Deletes entries from before `before` (the audit log's retention).

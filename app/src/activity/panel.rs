@@ -2,7 +2,7 @@ use super::{ActivityPage, AuditEntry};
 use crate::boundary::LoadError;
 use crate::components::ErrorCallout;
 use crate::domain::time::format_utc;
-use crate::routes::AI_SETTINGS;
+use crate::paths::AI_SETTINGS;
 use leptos::prelude::*;
 
 /// The workspace's latest changes, newest first, one page at a time.

@@ -1,6 +1,8 @@
 //! Settings an operator fixes in the server's configuration
 //! (config-as-code). A fixed setting wins over whatever is stored, shows
 //! read-only on the page, and no server function can change it.
+//!
+//! Layer: domain.
 
 use super::rules::{AiSettings, SwitchSetting};
 use serde::{Deserialize, Serialize};

@@ -3,7 +3,7 @@
 
 use super::{SaveError, SwitchSetting};
 use crate::boundary::Refusal;
-use crate::routes::AI_SETTINGS;
+use crate::paths::AI_SETTINGS;
 use serde::{Deserialize, Serialize};
 
 /// Which switch a plain form saved, and how it went.

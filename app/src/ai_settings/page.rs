@@ -17,7 +17,7 @@ use crate::model_provider::{
 };
 use crate::models::server_fns::{load_models, ModelsSnapshot};
 use crate::models::{Models, ModelsError, ModelsNotice};
-use crate::routes::Section;
+use crate::paths::Section;
 use crate::usage::server_fns::load_usage;
 use crate::usage::{Usage, UsageSnapshot};
 use leptos::prelude::*;

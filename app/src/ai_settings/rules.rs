@@ -1,3 +1,5 @@
+//! Layer: domain.
+
 use crate::domain::{Plan, SettingVersion, TrainingControl};
 use serde::{Deserialize, Serialize};
 

@@ -7,8 +7,8 @@ use super::{AiSettings, SaveError, SavedSwitch, SwitchSetting, SwitchVersions};
 use crate::accounts::session::Admin;
 use crate::boundary::LoadError;
 use crate::domain::TrainingControl;
+use crate::domain::WorkspaceId;
 use crate::state::AppState;
-use crate::workspace::WorkspaceId;
 
 /// The settings that apply to `workspace`: the stored choices under the
 /// values the operator fixed. What every other screen and the policy API

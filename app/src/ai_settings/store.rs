@@ -4,25 +4,17 @@
 
 use super::{on_off, AiSettings, SavedSwitch, SwitchSetting, SwitchVersions};
 use crate::activity::log as audit;
-use crate::db::versions::{claim_version, LastChangeRow};
+use crate::db::versions::{claim_version, version_of};
 use crate::db::{Flag, Pool, Tx};
-use crate::domain::{LastChange, SettingVersion};
+use crate::domain::LastChange;
 
-use crate::workspace::WorkspaceId;
+use crate::domain::WorkspaceId;
 use sqlx::AnyExecutor;
 
 #[derive(Debug, sqlx::FromRow)]
 struct SettingsRow {
     ai_enabled: Flag,
     training_allowed: Flag,
-}
-
-#[derive(Debug, sqlx::FromRow)]
-struct SwitchVersionRow {
-    setting: String,
-    version: i64,
-    #[sqlx(flatten)]
-    last_change: LastChangeRow,
 }
 
 /// The stored switches of `workspace` (defaults if it never saved).
@@ -50,26 +42,10 @@ pub async fn load_versions(
     pool: &Pool,
     workspace: &WorkspaceId,
 ) -> Result<SwitchVersions, sqlx::Error> {
-    let rows: Vec<SwitchVersionRow> = sqlx::query_as(
-        "SELECT setting, version, changed_by_name, changed_at FROM setting_versions WHERE workspace_id = $1",
-    )
-    .bind(workspace.as_str())
-    .fetch_all(pool)
-    .await?;
-    let mut versions = SwitchVersions::default();
-    // Other screens' settings (the model provider) share the table.
-    for row in rows {
-        let entry = SettingVersion {
-            version: row.version,
-            last_change: row.last_change.into_last_change(),
-        };
-        match SwitchSetting::from_key(&row.setting) {
-            Some(SwitchSetting::AiEnabled) => versions.ai_enabled = entry,
-            Some(SwitchSetting::TrainingAllowed) => versions.training_allowed = entry,
-            None => {}
-        }
-    }
-    Ok(versions)
+    Ok(SwitchVersions {
+        ai_enabled: version_of(pool, workspace, SwitchSetting::AiEnabled.key()).await?,
+        training_allowed: version_of(pool, workspace, SwitchSetting::TrainingAllowed.key()).await?,
+    })
 }
 
 /// One admin's change of one switch.

@@ -27,12 +27,12 @@ use crate::activity::log as audit;
 use crate::ai_settings::{service as ai_settings, AiSettings};
 use crate::budget::service as budget;
 use crate::domain::Role;
+use crate::domain::WorkspaceId;
 use crate::features::{rules::FeatureChoices, service as features};
 use crate::model_provider::rules::{Processing, Route};
 use crate::model_provider::{service as model_provider, KeyRecord};
 use crate::models::service::{self as models, ModelsInputs};
 use crate::state::AppState;
-use crate::workspace::WorkspaceId;
 use secrecy::SecretString;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -133,7 +133,7 @@ async fn read_inputs(
     state: &AppState,
     workspace: &WorkspaceId,
 ) -> Result<PolicyInputs, sqlx::Error> {
-    let version = store::policy_version(&state.pool, workspace).await?;
+    let version = crate::db::workspaces::policy_version(&state.pool, workspace).await?;
     let settings = ai_settings::applied(state, workspace).await?;
     let features = features::applied(state, workspace).await?;
     let models = models::applied(state, workspace).await?;
@@ -169,7 +169,7 @@ impl LivePolicy {
     /// them current.
     pub async fn load_all(&self, state: &AppState) -> Result<(), sqlx::Error> {
         let mut known = Known::default();
-        for (id, _) in store::policy_versions(&state.pool).await? {
+        for (id, _) in crate::db::workspaces::policy_versions(&state.pool).await? {
             let workspace = WorkspaceId::new(id.clone());
             known
                 .workspaces
@@ -264,7 +264,7 @@ impl LivePolicy {
     /// ended): the safety net behind notifications, and how a process
     /// catches up after missing some.
     pub async fn reconcile(&self, state: &AppState) -> Result<usize, sqlx::Error> {
-        let versions = store::policy_versions(&state.pool).await?;
+        let versions = crate::db::workspaces::policy_versions(&state.pool).await?;
         let now = state.clock.now();
         let behind: Vec<WorkspaceId> = {
             let known = self.read_known();
@@ -481,7 +481,7 @@ impl LivePolicy {
         }
         for ((token_id, key_id), answers) in counted {
             let counted = crate::db::commit(state, async |tx| {
-                store::count_disclosures(tx, &token_id, &key_id, answers).await
+                count_disclosures(tx, &token_id, &key_id, answers).await
             })
             .await;
             if let Err(error) = counted {
@@ -523,12 +523,26 @@ async fn record_disclosure(
             .await?;
             store::link_disclosure(tx, &token.id, &key.id, entry).await?;
         } else {
-            store::count_disclosures(tx, &token.id, &key.id, 1).await?;
+            count_disclosures(tx, &token.id, &key.id, 1).await?;
         }
         Ok(Ok::<(), PolicyError>(()))
     })
     .await;
     written.map_err(unavailable("auditing a key disclosure"))?
+}
+
+/// Adds `answers` to the count of the audit entry that recorded the
+/// disclosure of `key_id` to `token_id`.
+async fn count_disclosures(
+    tx: &mut crate::db::Tx<'_>,
+    token_id: &str,
+    key_id: &str,
+    answers: i64,
+) -> Result<(), sqlx::Error> {
+    match store::disclosure_entry(tx, token_id, key_id).await? {
+        Some(entry) => audit::count_answers(tx, entry, answers).await,
+        None => Ok(()),
+    }
 }
 
 /// The answer for `token` from `inputs`.

@@ -17,11 +17,11 @@ pub mod store;
 
 pub use error::TokensError;
 pub use page::ApiAccessPage;
+pub use server_fns::TokensSnapshot;
 #[cfg(feature = "ssr")]
 pub use store::TokenRecord;
 
 use crate::notices;
-use crate::use_cases::viewer::Viewer;
 use serde::{Deserialize, Serialize};
 
 /// Longest name a token may have.
@@ -49,22 +49,6 @@ pub struct ServiceToken {
 pub struct NewServiceToken {
     pub name: String,
     pub token: String,
-}
-
-/// Everything the API access page shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TokensSnapshot {
-    pub viewer: Viewer,
-    pub can_manage: bool,
-    pub workspace_id: String,
-    /// Tokens not revoked (expired ones included), newest first; empty
-    /// for members.
-    pub tokens: Vec<ServiceToken>,
-    /// The viewing admin's account, to tell their tokens from others'.
-    pub viewer_id: String,
-    /// When the page was made, for "expires in 3 days".
-    pub now: i64,
-    pub new_token: Option<NewServiceToken>,
 }
 
 notices! {

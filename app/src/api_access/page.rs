@@ -5,7 +5,7 @@ use super::server_fns::{
 use super::{NewServiceToken, ServiceToken, TokensError, TokensNotice, TokensSnapshot};
 use crate::components::{form_page, FormOutcome};
 use crate::domain::time::format_utc;
-use crate::routes::{Section, OPENAPI, POLICY_API};
+use crate::paths::{Section, OPENAPI, POLICY_API};
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
 

@@ -10,8 +10,8 @@ use crate::accounts::{tokens, AuthError};
 use crate::activity::log as audit;
 use crate::db::Tx;
 use crate::domain::time::format_utc;
+use crate::domain::WorkspaceId;
 use crate::state::AppState;
-use crate::workspace::WorkspaceId;
 
 /// The workspace's live tokens, newest first.
 pub async fn list(state: &AppState, actor: &Admin) -> Result<Vec<ServiceToken>, TokensError> {
@@ -181,7 +181,14 @@ pub async fn forget_old_entries(state: &AppState) -> Result<u64, sqlx::Error> {
     let forgotten = crate::db::write(state, async |tx| {
         let forgotten = audit::forget_before(tx, state.clock.now() - kept).await?;
         if forgotten > 0 {
-            store::forget_disclosures_without_entries(tx).await?;
+            // Disclosures whose audit entry is gone are audited afresh.
+            let recorded = store::disclosure_entries(tx).await?;
+            let kept = audit::existing(tx, &recorded).await?;
+            let gone: Vec<i64> = recorded
+                .into_iter()
+                .filter(|id| !kept.contains(id))
+                .collect();
+            store::forget_disclosures_of(tx, &gone).await?;
         }
         Ok(Ok::<u64, std::convert::Infallible>(forgotten))
     })

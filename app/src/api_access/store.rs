@@ -2,7 +2,7 @@
 
 use super::ServiceToken;
 use crate::db::Tx;
-use crate::workspace::WorkspaceId;
+use crate::domain::WorkspaceId;
 use sqlx::AnyExecutor;
 
 /// A live token, as the policy API checks it.
@@ -174,26 +174,6 @@ pub async fn live_of(
     .await
 }
 
-/// The policy version of `workspace` (0 if it has none).
-pub async fn policy_version(
-    db: impl AnyExecutor<'_>,
-    workspace: &WorkspaceId,
-) -> Result<i64, sqlx::Error> {
-    let version: Option<i64> =
-        sqlx::query_scalar("SELECT policy_version FROM workspaces WHERE id = $1")
-            .bind(workspace.as_str())
-            .fetch_optional(db)
-            .await?;
-    Ok(version.unwrap_or_default())
-}
-
-/// Every workspace with its policy version.
-pub async fn policy_versions(db: impl AnyExecutor<'_>) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    sqlx::query_as("SELECT id, policy_version FROM workspaces")
-        .fetch_all(db)
-        .await
-}
-
 /// Notes the token's last use, never moving it back.
 pub async fn note_last_use(tx: &mut Tx<'_>, id: &str, at: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
@@ -242,34 +222,39 @@ pub async fn link_disclosure(
     Ok(())
 }
 
-/// Adds `answers` to the count of the disclosure's audit entry.
-pub async fn count_disclosures(
-    tx: &mut Tx<'_>,
+/// The audit entry that recorded the disclosure of `key_id` to
+/// `token_id`, if it was recorded.
+pub async fn disclosure_entry(
+    db: &mut sqlx::AnyConnection,
     token_id: &str,
     key_id: &str,
-    answers: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE audit_log SET answers = COALESCE(answers, 0) + $3
-         WHERE id = (SELECT audit_id FROM key_disclosures WHERE token_id = $1 AND key_id = $2)",
-    )
-    .bind(token_id)
-    .bind(key_id)
-    .bind(answers)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT audit_id FROM key_disclosures WHERE token_id = $1 AND key_id = $2")
+        .bind(token_id)
+        .bind(key_id)
+        .fetch_optional(db)
+        .await
 }
 
-/// Forgets disclosures whose audit entry the retention deleted, so the
-/// next answer with that key is audited afresh.
-pub async fn forget_disclosures_without_entries(tx: &mut Tx<'_>) -> Result<u64, sqlx::Error> {
-    Ok(
-        sqlx::query("DELETE FROM key_disclosures WHERE audit_id NOT IN (SELECT id FROM audit_log)")
+/// The audit entries of every recorded disclosure.
+pub async fn disclosure_entries(db: &mut sqlx::AnyConnection) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT audit_id FROM key_disclosures")
+        .fetch_all(db)
+        .await
+}
+
+/// Forgets the disclosures recorded by `entries` (deleted by the
+/// retention), so the next answer with that key is audited afresh.
+pub async fn forget_disclosures_of(tx: &mut Tx<'_>, entries: &[i64]) -> Result<u64, sqlx::Error> {
+    let mut forgotten = 0;
+    for entry in entries {
+        forgotten += sqlx::query("DELETE FROM key_disclosures WHERE audit_id = $1")
+            .bind(entry)
             .execute(&mut **tx)
             .await?
-            .rows_affected(),
-    )
+            .rows_affected();
+    }
+    Ok(forgotten)
 }
 
 /// Tokens `user_id` (or, for tokens from before creators were kept, a

@@ -1,24 +1,6 @@
-use crate::routes::AI_SETTINGS;
+use super::BudgetAlert;
+use crate::paths::AI_SETTINGS;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-/// What the banner on every settings page tells admins once this month's
-/// spend reaches the budget's warning threshold.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BudgetAlert {
-    pub percent: i64,
-    /// "85.00".
-    pub spent: String,
-    /// "100.00".
-    pub budget: String,
-    pub currency: String,
-    /// The whole budget is spent.
-    pub exhausted: bool,
-    /// …and AI is off because of it.
-    pub stopping_ai: bool,
-    /// "1 December 2026": when the month ends.
-    pub ai_back_on: String,
-}
 
 /// The banner, at the top of every settings page admins see.
 #[component]

@@ -18,8 +18,9 @@ pub mod store;
 #[cfg(feature = "ssr")]
 pub mod webhook;
 
-pub use banner::{BudgetAlert, BudgetBanner};
+pub use banner::BudgetBanner;
 pub use error::{BudgetError, BudgetNotice};
+pub use rules::BudgetAlert;
 pub use section::{Budget, TypedBudget};
 
 use crate::domain::SettingVersion;

@@ -137,6 +137,24 @@ pub fn parse_amount(text: &str) -> Result<i64, BudgetError> {
     Ok(micros)
 }
 
+/// What the banner on every settings page tells admins once this month's
+/// spend reaches the budget's warning threshold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BudgetAlert {
+    pub percent: i64,
+    /// "85.00".
+    pub spent: String,
+    /// "100.00".
+    pub budget: String,
+    pub currency: String,
+    /// The whole budget is spent.
+    pub exhausted: bool,
+    /// …and AI is off because of it.
+    pub stopping_ai: bool,
+    /// "1 December 2026": when the month ends.
+    pub ai_back_on: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

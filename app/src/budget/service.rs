@@ -15,9 +15,9 @@ use crate::accounts::session::{Actor, Admin};
 use crate::activity::log as audit;
 use crate::db::versions::{claim_version, version_of};
 use crate::db::Tx;
+use crate::domain::WorkspaceId;
 use crate::state::AppState;
 use crate::usage::money;
-use crate::workspace::WorkspaceId;
 use jiff::{Timestamp, ToSpan};
 use serde::{Deserialize, Serialize};
 
@@ -140,7 +140,7 @@ async fn settle_locked(
 ) -> Result<Settlement, sqlx::Error> {
     let now = state.clock.now();
     let month = month_of(state, now);
-    let spent = store::spent_since(&mut **tx, workspace, &month.first_day).await?;
+    let spent = crate::usage::service::spent_since(&mut **tx, workspace, &month.first_day).await?;
     let candidate = StoredBudget {
         budget,
         ..before.clone()
@@ -366,7 +366,8 @@ pub async fn status(state: &AppState, actor: &Actor) -> Result<BudgetStatus, sql
     let workspace = &actor.workspace;
     let month = month_of(state, state.clock.now());
     let stored = store::load(&state.pool, workspace).await?;
-    let spent = store::spent_since(&state.pool, workspace, &month.first_day).await?;
+    let spent =
+        crate::usage::service::spent_since(&state.pool, workspace, &month.first_day).await?;
     let version = version_of(&state.pool, workspace, VERSION_KEY).await?;
     let usage = &state.deployment.usage;
     let last_notification = match &usage.budget_webhook {
@@ -409,7 +410,7 @@ pub async fn standings(state: &AppState) -> Result<Vec<BudgetGauge>, sqlx::Error
     let month = month_of(state, state.clock.now());
     let mut gauges = Vec::new();
     for (workspace, stored) in store::all(&state.pool).await? {
-        let spent = store::spent_since(
+        let spent = crate::usage::service::spent_since(
             &state.pool,
             &WorkspaceId::new(workspace.clone()),
             &month.first_day,
@@ -458,7 +459,9 @@ pub async fn alert(state: &AppState, actor: &Actor) -> Option<BudgetAlert> {
         let Some(stored) = store::load(&state.pool, &actor.workspace).await? else {
             return Ok(None);
         };
-        let spent = store::spent_since(&state.pool, &actor.workspace, &month.first_day).await?;
+        let spent =
+            crate::usage::service::spent_since(&state.pool, &actor.workspace, &month.first_day)
+                .await?;
         Ok::<_, sqlx::Error>(Some((stored, spent)))
     };
     match read.await {

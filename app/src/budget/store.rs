@@ -3,7 +3,7 @@
 
 use super::rules::{AtLimit, MonthlyBudget};
 use crate::db::{Tx, UnknownName};
-use crate::workspace::WorkspaceId;
+use crate::domain::WorkspaceId;
 use sqlx::AnyExecutor;
 
 /// A budget as stored, with the months its lines were reached in.
@@ -129,23 +129,6 @@ pub async fn remove(tx: &mut Tx<'_>, workspace: &WorkspaceId) -> Result<(), sqlx
         .execute(&mut **tx)
         .await?;
     Ok(())
-}
-
-/// What the workspace spent from `first_day` (YYYY-MM-DD) on, priced
-/// events only.
-pub async fn spent_since(
-    db: impl AnyExecutor<'_>,
-    workspace: &WorkspaceId,
-    first_day: &str,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT CAST(COALESCE(SUM(cost_micros), 0) AS BIGINT) FROM usage_daily
-         WHERE workspace_id = $1 AND day >= $2",
-    )
-    .bind(workspace.as_str())
-    .bind(first_day)
-    .fetch_one(db)
-    .await
 }
 
 /// A notification waiting for, or past, delivery.

@@ -1,6 +1,6 @@
 use super::{ErrorCallout, SettingsShell};
 use crate::boundary::{Notice, Refusal};
-use crate::routes::Section;
+use crate::paths::Section;
 use crate::use_cases::viewer::Viewer;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

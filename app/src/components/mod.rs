@@ -1,6 +1,8 @@
 //! The chrome every screen shares: the settings frame, the error callout,
 //! the frame of form pages, the new-password fields and the not-found page.
 //! Screens live in their own folders.
+//!
+//! Layer: doors.
 
 mod error_callout;
 mod form_page;

@@ -1,5 +1,5 @@
 use crate::components::SettingsShell;
-use crate::routes::{Section, AI_SETTINGS};
+use crate::paths::{Section, AI_SETTINGS};
 use leptos::prelude::*;
 use leptos_meta::Title;
 

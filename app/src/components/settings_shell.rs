@@ -1,7 +1,7 @@
 use crate::accounts::server_fns::SignOut;
 use crate::budget::BudgetBanner;
+use crate::paths::Section;
 use crate::privacy::NoticeChangedBanner;
-use crate::routes::Section;
 use crate::use_cases::viewer::Viewer;
 use leptos::{prelude::*, server_fn::ServerFn};
 

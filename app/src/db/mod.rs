@@ -3,19 +3,23 @@
 //! several replicas sharing one database. Both are reached through sqlx's
 //! `Any` driver, so every query is written once, with `$1` placeholders and
 //! SQL that both understand; only the migrations differ by database.
+//!
+//! Layer: platform.
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use std::str::FromStr;
 
-mod changes;
 mod flag;
 mod stored_names;
+mod tx;
 pub mod versions;
+pub mod workspaces;
 mod write;
-pub use changes::POLICY_CHANNEL;
 pub use flag::Flag;
 pub use stored_names::UnknownName;
-pub use write::{commit, read, write, write_policy, Database, Outcome, Tx};
+pub use tx::Tx;
+pub use workspaces::POLICY_CHANNEL;
+pub use write::{commit, read, write, write_policy, Database, Outcome};
 
 /// A connection pool onto either database.
 pub type Pool = sqlx::AnyPool;

@@ -3,8 +3,7 @@
 //! saved since.
 
 use super::Tx;
-use crate::domain::{LastChange, SettingVersion};
-use crate::workspace::WorkspaceId;
+use crate::domain::{LastChange, SettingVersion, WorkspaceId};
 use sqlx::AnyExecutor;
 
 /// Who last changed a setting, as stored beside its version.

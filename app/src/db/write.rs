@@ -8,51 +8,10 @@
 //! The transaction type store functions take, [`Tx`], is made only here,
 //! so a writer that skips a step does not compile.
 
-use super::{changes, Backend, Pool};
-use crate::workspace::WorkspaceId;
-use sqlx::{Any, AnyConnection};
+use super::{workspaces, Pool, Tx};
+use crate::domain::WorkspaceId;
+use sqlx::AnyConnection;
 use std::future::Future;
-use std::ops::{Deref, DerefMut};
-
-/// A change's transaction. Only [`write`] and [`write_policy`] make one.
-pub struct Tx<'c> {
-    inner: sqlx::Transaction<'c, Any>,
-    /// Whose policy this change moves on, once it worked.
-    policy_of: Vec<WorkspaceId>,
-}
-
-impl Tx<'_> {
-    /// Says that this change, if it works, changes what the policy API
-    /// answers for `workspace`: the write path moves its policy version on
-    /// before the commit and tells the live policy after it.
-    pub fn changes_policy_of(&mut self, workspace: &WorkspaceId) {
-        if !self.policy_of.contains(workspace) {
-            self.policy_of.push(workspace.clone());
-        }
-    }
-
-    /// The database the change is written to.
-    pub fn backend(&self) -> Backend {
-        if self.inner.backend_name() == "PostgreSQL" {
-            Backend::Postgres
-        } else {
-            Backend::Sqlite
-        }
-    }
-}
-
-impl Deref for Tx<'_> {
-    type Target = AnyConnection;
-    fn deref(&self) -> &AnyConnection {
-        &self.inner
-    }
-}
-
-impl DerefMut for Tx<'_> {
-    fn deref_mut(&mut self) -> &mut AnyConnection {
-        &mut self.inner
-    }
-}
 
 /// Where changes are written, and who hears that a workspace's policy
 /// changed. Implemented by the console's state; tests and command-line
@@ -137,7 +96,7 @@ async fn in_transaction<T, E>(
     let policy_of = std::mem::take(&mut tx.policy_of);
     if let Ok(Ok(_)) = outcome {
         for workspace in &policy_of {
-            if let Err(error) = changes::policy_changed(&mut tx, workspace).await {
+            if let Err(error) = workspaces::policy_changed(&mut tx, workspace).await {
                 outcome = Err(error);
                 break;
             }

@@ -1,5 +1,7 @@
 //! The product's AI features and who may use each. The catalogue below is
 //! the one place a feature is declared: adding one is one entry.
+//!
+//! Layer: domain.
 
 use crate::domain::Role;
 use serde::{Deserialize, Serialize};

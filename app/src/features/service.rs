@@ -7,8 +7,8 @@ use super::{store, FeaturesError};
 use crate::accounts::session::Admin;
 use crate::activity::log as audit;
 use crate::db::versions::{claim_version, version_of};
+use crate::domain::WorkspaceId;
 use crate::state::AppState;
-use crate::workspace::WorkspaceId;
 use std::collections::BTreeMap;
 
 /// The choices that apply to `workspace`: what the policy API serves.

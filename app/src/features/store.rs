@@ -3,7 +3,7 @@
 use super::rules::{AgentActions, Audience, Feature, FeatureChoices, FEATURES};
 use crate::db::Tx;
 use crate::db::UnknownName;
-use crate::workspace::WorkspaceId;
+use crate::domain::WorkspaceId;
 use sqlx::AnyExecutor;
 
 pub use super::store_keys::AGENT_ACTIONS;

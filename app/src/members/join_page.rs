@@ -3,7 +3,7 @@ use crate::boundary::Refusal;
 use crate::components::{ErrorCallout, NewPasswordFields};
 use crate::members::server_fns::{load_invitation, AcceptInvitation};
 use crate::members::InvitationSummary;
-use crate::routes::SIGN_IN;
+use crate::paths::SIGN_IN;
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

@@ -15,10 +15,10 @@ pub mod store;
 pub use error::MembersError;
 pub use join_page::JoinPage;
 pub use page::MembersPage;
+pub use server_fns::MembersSnapshot;
 
 use crate::domain::Role;
 use crate::notices;
-use crate::use_cases::viewer::Viewer;
 use serde::{Deserialize, Serialize};
 
 /// How long an invitation link stays usable.
@@ -54,28 +54,6 @@ pub struct NewInvitationLink {
     pub email: String,
     pub link: String,
     pub expires_at: i64,
-}
-
-/// Everything the Members page shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MembersSnapshot {
-    pub viewer: Viewer,
-    pub can_manage: bool,
-    pub members: Vec<Member>,
-    /// Unused, unexpired invitations; empty for members.
-    pub invitations: Vec<PendingInvitation>,
-    pub new_link: Option<NewInvitationLink>,
-}
-
-impl MembersSnapshot {
-    /// How many admins the workspace has who can sign in (a suspended one
-    /// cannot act as an admin).
-    pub fn admins(&self) -> usize {
-        self.members
-            .iter()
-            .filter(|member| member.role == Role::Admin && !member.suspended)
-            .count()
-    }
 }
 
 /// What the join page shows before the person fills in the form.

@@ -7,7 +7,7 @@ use crate::members::server_fns::{
 use crate::members::{
     Member, MembersError, MembersNotice, MembersSnapshot, NewInvitationLink, PendingInvitation,
 };
-use crate::routes::Section;
+use crate::paths::Section;
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
 

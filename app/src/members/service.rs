@@ -13,9 +13,9 @@ use crate::accounts::{password, service as accounts, tokens, AuthError};
 use crate::activity::log as audit;
 use crate::api_access::service as api_access;
 use crate::db::Tx;
+use crate::domain::WorkspaceId;
 use crate::domain::{FormerPerson, Role};
 use crate::state::AppState;
-use crate::workspace::WorkspaceId;
 
 /// Runs `change` through the write path in one transaction of
 /// `workspace` that first takes its membership lock, so concurrent changes
@@ -26,7 +26,7 @@ async fn membership_tx<T, E>(
     change: impl AsyncFnOnce(&mut Tx<'_>) -> Result<Result<T, E>, sqlx::Error>,
 ) -> Result<Result<T, E>, sqlx::Error> {
     crate::db::write(state, async |tx| {
-        store::lock_membership(tx, workspace).await?;
+        crate::db::workspaces::lock_membership(tx, workspace).await?;
         change(tx).await
     })
     .await
@@ -46,7 +46,7 @@ async fn in_membership_tx<T>(
 
 /// The workspace's members, for anyone in it.
 pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<Member>, MembersError> {
-    let members = store::members(&state.pool, &actor.workspace)
+    let members = accounts::members(&state.pool, &actor.workspace)
         .await
         .map_err(MembersError::logged("listing members"))?
         .into_iter()
@@ -131,13 +131,13 @@ pub async fn change_role(
     role: Role,
 ) -> Result<(), MembersError> {
     in_membership_tx(state, actor, "changing a role", async |tx| {
-        let Some(target) = store::member(&mut **tx, &actor.workspace, user_id).await? else {
+        let Some(target) = accounts::member(&mut **tx, &actor.workspace, user_id).await? else {
             return Ok(Err(MembersError::NoSuchMember));
         };
         if target.role == role {
             return Ok(Ok(()));
         }
-        let admins = store::count_admins(&mut **tx, &actor.workspace).await?;
+        let admins = accounts::count_admins(&mut **tx, &actor.workspace).await?;
         if let Err(problem) = check_change(
             counted_role(&target),
             MembershipChange::SetRole(role),
@@ -145,7 +145,7 @@ pub async fn change_role(
         ) {
             return Ok(Err(problem.into()));
         }
-        store::set_role(tx, user_id, role).await?;
+        accounts::set_role(tx, user_id, role).await?;
         let subject = format!("Role of {}", target.name);
         let now = state.clock.now();
         audit::record_change(
@@ -176,7 +176,7 @@ async fn end_what_they_made(
     state: &AppState,
     workspace: &WorkspaceId,
     author: audit::Author<'_>,
-    target: &store::MemberRecord,
+    target: &accounts::MemberRecord,
 ) -> Result<(), sqlx::Error> {
     if target.role != Role::Admin {
         return Ok(());
@@ -198,10 +198,10 @@ async fn end_what_they_made(
 /// their personal data is erased (see [`forget_person`]).
 pub async fn remove(state: &AppState, actor: &Admin, user_id: &str) -> Result<(), MembersError> {
     in_membership_tx(state, actor, "removing a member", async |tx| {
-        let Some(target) = store::member(&mut **tx, &actor.workspace, user_id).await? else {
+        let Some(target) = accounts::member(&mut **tx, &actor.workspace, user_id).await? else {
             return Ok(Err(MembersError::NoSuchMember));
         };
-        let admins = store::count_admins(&mut **tx, &actor.workspace).await?;
+        let admins = accounts::count_admins(&mut **tx, &actor.workspace).await?;
         if let Err(problem) = check_change(counted_role(&target), MembershipChange::Remove, admins)
         {
             return Ok(Err(problem.into()));
@@ -223,7 +223,7 @@ pub async fn remove(state: &AppState, actor: &Admin, user_id: &str) -> Result<()
 
 /// The role a person counts with towards "the workspace keeps an admin":
 /// a suspended admin cannot act as one.
-fn counted_role(target: &store::MemberRecord) -> Role {
+fn counted_role(target: &accounts::MemberRecord) -> Role {
     match target.suspended_at {
         Some(_) => Role::Member,
         None => target.role,
@@ -238,9 +238,9 @@ fn counted_role(target: &store::MemberRecord) -> Role {
 pub async fn forget_person(
     tx: &mut Tx<'_>,
     workspace: &WorkspaceId,
-    target: &store::MemberRecord,
+    target: &accounts::MemberRecord,
 ) -> Result<FormerPerson, sqlx::Error> {
-    let number = store::next_former_member(tx, workspace).await?;
+    let number = crate::db::workspaces::next_former_member(tx, workspace).await?;
     let (names, emails) = accounts::former_identity(tx, workspace, &target.id).await?;
     let former =
         FormerPerson::new(&target.id, &target.name, &target.email, number).formerly(names, emails);
@@ -263,13 +263,13 @@ pub async fn suspend(state: &AppState, actor: &Admin, user_id: &str) -> Result<(
         return Err(MembersError::NotYourself);
     }
     in_membership_tx(state, actor, "suspending a member", async |tx| {
-        let Some(target) = store::member(&mut **tx, &actor.workspace, user_id).await? else {
+        let Some(target) = accounts::member(&mut **tx, &actor.workspace, user_id).await? else {
             return Ok(Err(MembersError::NoSuchMember));
         };
         if target.suspended_at.is_some() {
             return Ok(Ok(()));
         }
-        let admins = store::count_admins(&mut **tx, &actor.workspace).await?;
+        let admins = accounts::count_admins(&mut **tx, &actor.workspace).await?;
         if let Err(problem) = check_change(target.role, MembershipChange::Remove, admins) {
             return Ok(Err(problem.into()));
         }
@@ -288,7 +288,7 @@ pub async fn suspend(state: &AppState, actor: &Admin, user_id: &str) -> Result<(
 /// Lifts `user_id`'s suspension: they can sign in again.
 pub async fn restore(state: &AppState, actor: &Admin, user_id: &str) -> Result<(), MembersError> {
     in_membership_tx(state, actor, "restoring a member", async |tx| {
-        let Some(target) = store::member(&mut **tx, &actor.workspace, user_id).await? else {
+        let Some(target) = accounts::member(&mut **tx, &actor.workspace, user_id).await? else {
             return Ok(Err(MembersError::NoSuchMember));
         };
         if target.suspended_at.is_none() {
@@ -315,10 +315,10 @@ pub async fn delete_own_account(
     accounts::confirm_deletion(state, actor, client, confirmation).await?;
     let workspace = &actor.workspace;
     let outcome = membership_tx(state, workspace, async |tx| {
-        let Some(target) = store::member(&mut **tx, workspace, &actor.user_id).await? else {
+        let Some(target) = accounts::member(&mut **tx, workspace, &actor.user_id).await? else {
             return Ok(Err(AuthError::SignInRequired));
         };
-        let admins = store::count_admins(&mut **tx, workspace).await?;
+        let admins = accounts::count_admins(&mut **tx, workspace).await?;
         if check_change(counted_role(&target), MembershipChange::Remove, admins).is_err() {
             return Ok(Err(AuthError::LastAdminCannotLeave));
         }
@@ -390,7 +390,7 @@ pub async fn invitation_summary(
             .await
             .map_err(AuthError::logged("reading an invitation"))?
             .ok_or(AuthError::InvitationInvalid)?;
-    let workspace_name = store::workspace_name(&state.pool, &invitation.workspace)
+    let workspace_name = crate::db::workspaces::workspace_name(&state.pool, &invitation.workspace)
         .await
         .map_err(AuthError::logged("reading a workspace"))?
         .unwrap_or_default();
@@ -430,7 +430,7 @@ pub async fn accept_invitation(
         else {
             return Ok(Err(AuthError::InvitationInvalid));
         };
-        store::lock_membership(tx, &invitation.workspace).await?;
+        crate::db::workspaces::lock_membership(tx, &invitation.workspace).await?;
         let inserted = accounts::insert_account(
             tx,
             accounts::NewUser {
@@ -477,13 +477,13 @@ pub async fn apply_sign_on_role(
     let workspace = &state.deployment.workspace;
     // `Err(())`: nothing changes (rolled back).
     let _unchanged_or_changed: Result<(), ()> = membership_tx(state, workspace, async |tx| {
-        let Some(target) = store::member(&mut **tx, workspace, user_id).await? else {
+        let Some(target) = accounts::member(&mut **tx, workspace, user_id).await? else {
             return Ok(Err(()));
         };
         if target.role == role {
             return Ok(Err(()));
         }
-        let admins = store::count_admins(&mut **tx, workspace).await?;
+        let admins = accounts::count_admins(&mut **tx, workspace).await?;
         let change = MembershipChange::SetRole(role);
         if check_change(counted_role(&target), change, admins).is_err() {
             tracing::warn!(
@@ -492,7 +492,7 @@ pub async fn apply_sign_on_role(
             );
             return Ok(Err(()));
         }
-        store::set_role(tx, user_id, role).await?;
+        accounts::set_role(tx, user_id, role).await?;
         audit::record(
             tx,
             audit::NewEntry {

@@ -3,20 +3,8 @@
 
 use crate::db::Tx;
 use crate::domain::Role;
-use crate::workspace::WorkspaceId;
+use crate::domain::WorkspaceId;
 use sqlx::AnyExecutor;
-
-/// A person of the workspace as the Members page lists them.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct MemberRecord {
-    pub id: String,
-    pub name: String,
-    pub email: String,
-    #[sqlx(try_from = "String")]
-    pub role: Role,
-    /// Set while suspended.
-    pub suspended_at: Option<i64>,
-}
 
 /// An invitation as stored (never its token).
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -29,78 +17,6 @@ pub struct InvitationRecord {
     pub role: Role,
     pub invited_by_name: String,
     pub expires_at: i64,
-}
-
-/// The first write of every membership change: concurrent changes to one
-/// workspace wait for each other here, so each sees the other's outcome.
-pub async fn lock_membership(tx: &mut Tx<'_>, workspace: &WorkspaceId) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE workspaces SET membership_version = membership_version + 1 WHERE id = $1")
-        .bind(workspace.as_str())
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
-/// The people of `workspace`, by name.
-pub async fn members(
-    db: impl AnyExecutor<'_>,
-    workspace: &WorkspaceId,
-) -> Result<Vec<MemberRecord>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, name, email, role, suspended_at FROM users WHERE workspace_id = $1 ORDER BY name, email",
-    )
-    .bind(workspace.as_str())
-    .fetch_all(db)
-    .await
-}
-
-/// The member `user_id`, if they belong to `workspace`.
-pub async fn member(
-    db: impl AnyExecutor<'_>,
-    workspace: &WorkspaceId,
-    user_id: &str,
-) -> Result<Option<MemberRecord>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, name, email, role, suspended_at FROM users WHERE workspace_id = $1 AND id = $2",
-    )
-    .bind(workspace.as_str())
-    .bind(user_id)
-    .fetch_optional(db)
-    .await
-}
-
-/// How many admins `workspace` has who can sign in (not suspended).
-pub async fn count_admins(
-    db: impl AnyExecutor<'_>,
-    workspace: &WorkspaceId,
-) -> Result<usize, sqlx::Error> {
-    let count: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM users
-             WHERE workspace_id = $1 AND role = 'admin' AND suspended_at IS NULL",
-    )
-    .bind(workspace.as_str())
-    .fetch_one(db)
-    .await?;
-    Ok(usize::try_from(count).unwrap_or_default())
-}
-
-/// Gives `user_id` the role `role`.
-pub async fn set_role(tx: &mut Tx<'_>, user_id: &str, role: Role) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET role = $2 WHERE id = $1")
-        .bind(user_id)
-        .bind(role.key())
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
-/// Their sessions end with the account: each request re-reads it.
-pub async fn delete_user(tx: &mut Tx<'_>, user_id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM users WHERE id = $1")
-        .bind(user_id)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
 }
 
 /// An invitation to store; only its token's digest is kept.
@@ -243,17 +159,6 @@ pub async fn consume_invitation(
     .await
 }
 
-/// The name of `workspace`, for the join page.
-pub async fn workspace_name(
-    db: impl AnyExecutor<'_>,
-    workspace: &WorkspaceId,
-) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT name FROM workspaces WHERE id = $1")
-        .bind(workspace.as_str())
-        .fetch_optional(db)
-        .await
-}
-
 /// Deletes invitations that expired, or were used, before `before`.
 pub async fn forget_invitations_before(tx: &mut Tx<'_>, before: i64) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query(
@@ -263,21 +168,6 @@ pub async fn forget_invitations_before(tx: &mut Tx<'_>, before: i64) -> Result<u
     .execute(&mut **tx)
     .await?
     .rows_affected())
-}
-
-/// The number of the next person deleted from `workspace` ("Former
-/// member 3" for the third).
-pub async fn next_former_member(
-    tx: &mut Tx<'_>,
-    workspace: &WorkspaceId,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "UPDATE workspaces SET former_members = former_members + 1 WHERE id = $1
-         RETURNING former_members",
-    )
-    .bind(workspace.as_str())
-    .fetch_one(&mut **tx)
-    .await
 }
 
 /// Deletes the invitations `person` sent (or, for ones from before

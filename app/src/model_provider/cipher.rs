@@ -4,6 +4,8 @@
 //! old ones still open what they sealed. The associated data binds a
 //! ciphertext to its workspace, provider and row: copied into another row
 //! it no longer opens.
+//!
+//! Layer: platform.
 
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};

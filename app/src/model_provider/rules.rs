@@ -2,6 +2,8 @@
 //! managed provider, or the workspace's own key for OpenAI, Anthropic or an
 //! OpenAI-compatible endpoint. Free of I/O: the routing table, the plan
 //! gate and what a key or base URL must look like.
+//!
+//! Layer: domain.
 
 use crate::domain::Plan;
 use serde::{Deserialize, Serialize};

@@ -14,8 +14,8 @@ use crate::accounts::tokens;
 use crate::activity::log as audit;
 use crate::db::versions::{claim_version, version_of};
 use crate::db::{Pool, Tx};
+use crate::domain::WorkspaceId;
 use crate::state::AppState;
-use crate::workspace::WorkspaceId;
 use secrecy::{ExposeSecret, SecretString};
 
 fn describe(key: Option<&store::KeyRecord>) -> String {

@@ -3,7 +3,7 @@
 use super::cipher::Sealed;
 use super::rules::KeyProvider;
 use crate::db::Tx;
-use crate::workspace::WorkspaceId;
+use crate::domain::WorkspaceId;
 use sqlx::AnyExecutor;
 
 /// A stored key, still sealed. A row whose provider this build does not

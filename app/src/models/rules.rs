@@ -1,6 +1,8 @@
 //! Which models services may use: every model the provider offers, or a
 //! selection, and a default that must be one of them. A model the provider
 //! stopped offering stays in a selection, flagged, until an admin drops it.
+//!
+//! Layer: domain.
 
 use serde::{Deserialize, Serialize};
 

@@ -9,9 +9,9 @@ use crate::accounts::session::{Actor, Admin};
 use crate::activity::log as audit;
 use crate::db::versions::{claim_version, version_of};
 use crate::db::Tx;
+use crate::domain::WorkspaceId;
 use crate::model_provider::service as model_provider;
 use crate::state::AppState;
-use crate::workspace::WorkspaceId;
 use sqlx::AnyConnection;
 
 /// What the policy API serves about models.

@@ -2,7 +2,7 @@
 
 use super::rules::ModelChoice;
 use crate::db::{Flag, Tx};
-use crate::workspace::WorkspaceId;
+use crate::domain::WorkspaceId;
 use sqlx::AnyExecutor;
 
 /// The models the workspace key's provider listed last, sorted.

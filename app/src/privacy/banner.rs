@@ -1,5 +1,5 @@
 use super::{server_fns::DismissNoticeChange, NoticeChange};
-use crate::routes::PRIVACY;
+use crate::paths::PRIVACY;
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_router::hooks::use_location;
 

@@ -3,6 +3,8 @@
 //! (operator, region, retention, model partners) rather than boilerplate,
 //! with sections the operator adds from a Markdown file; and the banner
 //! that tells signed-in people once when the notice changed.
+//!
+//! Layer: platform.
 
 mod banner;
 #[cfg(feature = "ssr")]

@@ -1,5 +1,5 @@
 use super::{server_fns::load_privacy_notice, OperatorSection, PrivacyNotice};
-use crate::routes::{ACCOUNT, HOME};
+use crate::paths::{ACCOUNT, HOME};
 use leptos::prelude::*;
 use leptos_meta::Title;
 

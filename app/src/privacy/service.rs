@@ -1,5 +1,7 @@
 //! The facts of the Privacy page, read from the deployment and the
 //! workspace's model provider; and who still has to hear of a change.
+//!
+//! Layer: screens.
 
 use super::{ModelPartner, NoticeChange, PrivacyNotice, RetentionFacts};
 use crate::accounts::session::{self, Actor};

@@ -3,6 +3,8 @@
 //! their public list prices in US dollars; operators replace or extend it
 //! (`AI_PRICES_FILE`). A model with no price is counted in tokens and
 //! shown as "price unknown", never as free.
+//!
+//! Layer: domain.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

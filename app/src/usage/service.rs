@@ -1,16 +1,17 @@
 //! Usage reports from services: each new event stored once, priced (the
 //! service's figure, else the price table's estimate, else "price
 //! unknown"), attributed to who paid, and added to its day's totals in the
-//! same transaction, where the budget is settled too. And what the Usage
-//! section shows.
+//! same transaction (where `use_cases::usage_report` settles the budget
+//! too). What the Usage section shows, and what a month cost.
 
 use super::rules::{PaidBy, UsageEvent};
 use super::store::{self, DailyTotal, StoredEvent};
 use super::{Breakdown, Line, UsageSnapshot};
 use crate::accounts::session::Actor;
 use crate::boundary::LoadError;
+use crate::db::Tx;
+use crate::domain::WorkspaceId;
 use crate::state::AppState;
-use crate::workspace::WorkspaceId;
 use jiff::{civil::Date, Timestamp, ToSpan};
 use std::collections::BTreeMap;
 
@@ -32,14 +33,18 @@ fn day_of(state: &AppState, at: i64) -> Date {
         .unwrap_or_default()
 }
 
-/// Stores a checked report for `workspace`. `own_key_in_force`: the policy
-/// in force has a workspace key, which pays for events that do not say.
-pub async fn ingest(
+/// Stores a checked report for `workspace` in the caller's transaction:
+/// new events, priced, and their day totals. `own_key_in_force`: the
+/// policy in force has a workspace key, which pays for events that do not
+/// say. Also says whether any day total grew (the budget is then settled:
+/// `use_cases::usage_report`).
+pub async fn add_report(
+    tx: &mut Tx<'_>,
     state: &AppState,
     workspace: &WorkspaceId,
     events: &[UsageEvent],
     own_key_in_force: bool,
-) -> Result<Receipt, sqlx::Error> {
+) -> Result<(Receipt, bool), sqlx::Error> {
     let config = &state.deployment.usage;
     let in_force = if own_key_in_force {
         PaidBy::OwnKey
@@ -68,56 +73,52 @@ pub async fn ingest(
             }
         })
         .collect();
-    let written = crate::db::write(state, async |tx| {
-        let new_ids = store::insert_new(tx, workspace, &stored, state.clock.now()).await?;
-        let new: std::collections::HashSet<&str> = new_ids.iter().map(String::as_str).collect();
-        let mut totals: BTreeMap<(String, String, String, &'static str), DailyTotal> =
-            BTreeMap::new();
-        for event in stored
-            .iter()
-            .filter(|stored| new.contains(stored.event.id.as_str()))
-        {
-            let key = (
-                event.day.clone(),
-                event.event.feature.clone(),
-                event.event.model.clone(),
-                event.paid_by,
-            );
-            let total = totals.entry(key).or_insert_with(|| DailyTotal {
-                day: event.day.clone(),
-                feature: event.event.feature.clone(),
-                model: event.event.model.clone(),
-                paid_by: event.paid_by.to_string(),
-                ..DailyTotal::default()
-            });
-            total.totals.add(&Line {
-                events: 1,
-                input_tokens: event.event.input_tokens,
-                output_tokens: event.event.output_tokens,
-                cost_micros: event.cost_micros.unwrap_or_default(),
-                estimated_events: i64::from(event.cost_estimated),
-                unpriced_events: i64::from(event.cost_micros.is_none()),
-            });
-        }
-        let totals: Vec<DailyTotal> = totals.into_values().collect();
-        store::add_to_days(tx, workspace, &totals).await?;
-        // In the same transaction, so a line is crossed by exactly one report.
-        let settlement = if totals.is_empty() {
-            Default::default()
-        } else {
-            crate::budget::service::settle(tx, state, workspace).await?
-        };
-        Ok(Ok::<_, std::convert::Infallible>((new_ids, settlement)))
-    })
-    .await?;
-    let Ok((new_ids, settlement)) = written;
-    if settlement.notification_queued {
-        state.budget_webhook_wake.notify_one();
+    let new_ids = store::insert_new(tx, workspace, &stored, state.clock.now()).await?;
+    let new: std::collections::HashSet<&str> = new_ids.iter().map(String::as_str).collect();
+    let mut totals: BTreeMap<(String, String, String, &'static str), DailyTotal> = BTreeMap::new();
+    for event in stored
+        .iter()
+        .filter(|stored| new.contains(stored.event.id.as_str()))
+    {
+        let key = (
+            event.day.clone(),
+            event.event.feature.clone(),
+            event.event.model.clone(),
+            event.paid_by,
+        );
+        let total = totals.entry(key).or_insert_with(|| DailyTotal {
+            day: event.day.clone(),
+            feature: event.event.feature.clone(),
+            model: event.event.model.clone(),
+            paid_by: event.paid_by.to_string(),
+            ..DailyTotal::default()
+        });
+        total.totals.add(&Line {
+            events: 1,
+            input_tokens: event.event.input_tokens,
+            output_tokens: event.event.output_tokens,
+            cost_micros: event.cost_micros.unwrap_or_default(),
+            estimated_events: i64::from(event.cost_estimated),
+            unpriced_events: i64::from(event.cost_micros.is_none()),
+        });
     }
-    Ok(Receipt {
+    let totals: Vec<DailyTotal> = totals.into_values().collect();
+    store::add_to_days(tx, workspace, &totals).await?;
+    let receipt = Receipt {
         new: new_ids.len(),
         duplicates: events.len() - new_ids.len(),
-    })
+    };
+    Ok((receipt, !totals.is_empty()))
+}
+
+/// What `workspace` spent from `first_day` (YYYY-MM-DD) on, in
+/// millionths of the currency, priced events only.
+pub async fn spent_since(
+    db: impl sqlx::AnyExecutor<'_>,
+    workspace: &WorkspaceId,
+    first_day: &str,
+) -> Result<i64, sqlx::Error> {
+    store::spent_since(db, workspace, first_day).await
 }
 
 /// Deletes raw events past the retention (the day totals stay).

@@ -3,7 +3,7 @@
 use super::rules::UsageEvent;
 use super::Line;
 use crate::db::Tx;
-use crate::workspace::WorkspaceId;
+use crate::domain::WorkspaceId;
 use sqlx::AnyExecutor;
 
 /// An event as it is stored: checked, priced and attributed.
@@ -131,4 +131,21 @@ pub async fn forget_raw_before(tx: &mut Tx<'_>, before: i64) -> Result<u64, sqlx
         .execute(&mut **tx)
         .await?
         .rows_affected())
+}
+
+/// What the workspace spent from `first_day` (YYYY-MM-DD) on, priced
+/// events only.
+pub async fn spent_since(
+    db: impl AnyExecutor<'_>,
+    workspace: &WorkspaceId,
+    first_day: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(cost_micros), 0) AS BIGINT) FROM usage_daily
+         WHERE workspace_id = $1 AND day >= $2",
+    )
+    .bind(workspace.as_str())
+    .bind(first_day)
+    .fetch_one(db)
+    .await
 }

@@ -7,4 +7,6 @@ pub mod personal_data;
 pub mod provider_change;
 #[cfg(feature = "ssr")]
 pub mod sign_on;
+#[cfg(feature = "ssr")]
+pub mod usage_report;
 pub mod viewer;

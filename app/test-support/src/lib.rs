@@ -12,10 +12,11 @@ pub mod fake_provider;
 use app::api_access::live_policy::LivePolicy;
 use app::clock::ManualClock;
 use app::db;
+use app::db::workspaces;
 use app::domain::Plan;
+use app::domain::WorkspaceId;
 use app::model_provider::cipher::MasterKeys;
 use app::state::{AppState, Deployment};
-use app::workspace::{self, WorkspaceId};
 use std::sync::Arc;
 
 /// The password every test account has.
@@ -40,9 +41,7 @@ pub async fn fresh_state(plan: Plan) -> Fresh {
         .await
         .expect("database opens and migrates");
     let workspace = WorkspaceId::new("acme");
-    workspace::store::ensure(&pool, &workspace, "Acme")
-        .await
-        .unwrap();
+    workspaces::ensure(&pool, &workspace, "Acme").await.unwrap();
     let clock = ManualClock::at(1_700_000_000);
     let live_policy = Arc::new(LivePolicy::default());
     Fresh {

@@ -7,9 +7,10 @@ use app::activity::{log as audit_store, PER_PAGE};
 use app::ai_settings::{service, store, SaveError};
 use app::ai_settings::{AiSettings, SwitchSetting};
 use app::db;
+use app::db::workspaces;
+use app::domain::WorkspaceId;
 use app::domain::{LastChange, Plan, Role};
 use app::state::AppState;
-use app::workspace::{self, WorkspaceId};
 
 struct TestDb {
     state: AppState,
@@ -189,7 +190,7 @@ async fn members_see_the_settings_but_cannot_change_them() {
 async fn an_admin_changes_only_their_own_workspace() {
     let db = fresh_db(Plan::Team).await;
     let other = WorkspaceId::new("globex");
-    workspace::store::ensure(&db.state.pool, &other, "Globex")
+    workspaces::ensure(&db.state.pool, &other, "Globex")
         .await
         .unwrap();
     let other_admin = Actor {
@@ -221,7 +222,7 @@ async fn an_admin_changes_only_their_own_workspace() {
 async fn workspaces_do_not_see_each_others_settings() {
     let db = fresh_db(Plan::Team).await;
     let other = WorkspaceId::new("globex");
-    workspace::store::ensure(&db.state.pool, &other, "Globex")
+    workspaces::ensure(&db.state.pool, &other, "Globex")
         .await
         .unwrap();
 
@@ -278,9 +279,7 @@ async fn reopening_the_database_keeps_saved_settings_and_reruns_no_migration() {
     let workspace = WorkspaceId::new("acme");
     {
         let pool = db::connect(&url).await.unwrap();
-        workspace::store::ensure(&pool, &workspace, "Acme")
-            .await
-            .unwrap();
+        workspaces::ensure(&pool, &workspace, "Acme").await.unwrap();
         db::commit(&pool, async |tx| {
             store::save_switch(tx, &workspace, SwitchSetting::AiEnabled, false, 0).await
         })
@@ -289,7 +288,7 @@ async fn reopening_the_database_keeps_saved_settings_and_reruns_no_migration() {
         pool.close().await;
     }
     let pool = db::connect(&url).await.unwrap();
-    workspace::store::ensure(&pool, &workspace, "Renamed")
+    workspaces::ensure(&pool, &workspace, "Renamed")
         .await
         .unwrap();
     assert!(!store::load(&pool, &workspace).await.unwrap().ai_enabled);

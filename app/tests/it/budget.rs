@@ -13,7 +13,7 @@ use app::budget::{service, BudgetError};
 use app::domain::{Plan, Role};
 use app::state::AppState;
 use app::usage::rules::check_report;
-use app::usage::service::ingest;
+use app::use_cases::usage_report::ingest;
 use std::sync::{Arc, Mutex};
 use test_support::PASSWORD;
 

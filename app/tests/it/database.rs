@@ -5,7 +5,7 @@
 use app::ai_settings::store as settings;
 use app::api_access::store as tokens;
 use app::db;
-use app::workspace::WorkspaceId;
+use app::domain::WorkspaceId;
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::SqlitePool;
 use std::path::Path;

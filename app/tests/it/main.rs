@@ -9,6 +9,7 @@ mod accounts;
 mod ai_settings;
 mod budget;
 mod database;
+mod layers;
 mod layout;
 mod members;
 mod model_provider;

@@ -6,7 +6,7 @@ use app::accounts::service as accounts;
 use app::accounts::session::Actor;
 use app::accounts::AuthError;
 use app::domain::{Plan, Role};
-use app::members::{service, store, MembersError, INVITATION_LIFETIME_SECS};
+use app::members::{service, MembersError, INVITATION_LIFETIME_SECS};
 use app::state::AppState;
 use test_support::PASSWORD;
 
@@ -32,7 +32,7 @@ impl Workspace {
     }
 
     async fn role_of(&self, actor: &Actor) -> Option<Role> {
-        store::member(&self.state.pool, &actor.workspace, &actor.user_id)
+        app::accounts::service::member(&self.state.pool, &actor.workspace, &actor.user_id)
             .await
             .unwrap()
             .map(|member| member.role)
@@ -287,9 +287,10 @@ async fn two_admins_demoting_each_other_at_once_leave_one_admin() {
         let demoted = [&a, &b].iter().filter(|outcome| outcome.is_ok()).count();
         assert_eq!(demoted, 1, "{a:?} {b:?}");
         assert!([a, b].contains(&Err(MembersError::LastAdmin)));
-        let admins = store::count_admins(&ws.state.pool, &ws.state.deployment.workspace)
-            .await
-            .unwrap();
+        let admins =
+            app::accounts::service::count_admins(&ws.state.pool, &ws.state.deployment.workspace)
+                .await
+                .unwrap();
         assert_eq!(admins, 1);
     }
 }
@@ -323,7 +324,7 @@ async fn admins_cannot_touch_people_of_another_workspace() {
     let ada = ws.person("Ada", Role::Admin).await;
     let bob = ws.person("Bob", Role::Member).await;
     let outsider = Actor {
-        workspace: app::workspace::WorkspaceId::new("other"),
+        workspace: app::domain::WorkspaceId::new("other"),
         ..ada.clone()
     };
     assert_eq!(

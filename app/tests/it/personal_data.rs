@@ -232,7 +232,9 @@ async fn the_export_has_the_persons_data_and_no_secret() {
     let ada = person(&fresh, "Ada", "ada@example.com", Role::Admin).await;
     let zed = zed_everywhere(&fresh, &ada).await;
 
-    let data = accounts::export(&fresh.state, &zed).await.unwrap();
+    let data = app::use_cases::personal_data::export(&fresh.state, &zed)
+        .await
+        .unwrap();
     assert_eq!(data.account.name, NAME);
     assert_eq!(data.account.email, EMAIL);
     assert_eq!(data.account.role, "Admin");

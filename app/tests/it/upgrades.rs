@@ -9,7 +9,7 @@
 use app::accounts::password::{hash, Gate};
 use app::activity::log as audit;
 use app::domain::Plan;
-use app::workspace::WorkspaceId;
+use app::domain::WorkspaceId;
 use sqlx::migrate::Migrator;
 use std::path::Path;
 use test_support::PASSWORD;

@@ -5,8 +5,9 @@
 
 use app::domain::Plan;
 use app::usage::rules::check_report;
-use app::usage::service::{ingest, Receipt};
+use app::usage::service::Receipt;
 use app::usage::store;
+use app::use_cases::usage_report::ingest;
 
 fn report(ids: std::ops::Range<usize>, at: &str) -> Vec<app::usage::rules::UsageEvent> {
     let events: Vec<String> = ids

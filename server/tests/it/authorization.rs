@@ -5,8 +5,9 @@
 
 use crate::support::{server, PASSWORD};
 use app::accounts::service::{self, NewAccount};
+use app::db::workspaces;
+use app::domain::WorkspaceId;
 use app::domain::{Plan, Role};
-use app::workspace::{self, WorkspaceId};
 use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, Copy)]
@@ -154,7 +155,7 @@ async fn each_caller_gets_the_expected_answer_from_every_server_function_and_pag
 
     let other = WorkspaceId::new("other");
     let state = &server.console.state;
-    workspace::store::ensure(&state.pool, &other, "Other")
+    workspaces::ensure(&state.pool, &other, "Other")
         .await
         .unwrap();
     let account = NewAccount {

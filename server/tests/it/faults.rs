@@ -6,8 +6,8 @@ use super::processes::{
 };
 use app::ai_settings::store as settings;
 use app::ai_settings::SwitchSetting;
+use app::domain::WorkspaceId;
 use app::model_provider::cipher::MasterKeys;
-use app::workspace::WorkspaceId;
 use reqwest::{header, StatusCode};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

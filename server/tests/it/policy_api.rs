@@ -234,13 +234,13 @@ pub(crate) async fn store_key(server: &TestServer, key: &'static str) -> &'stati
 #[tokio::test]
 async fn the_api_is_described_in_openapi() {
     let server = server(Plan::Team).await;
-    let (status, body) = server.get(app::routes::OPENAPI).await;
+    let (status, body) = server.get(app::paths::OPENAPI).await;
     assert_eq!(status, StatusCode::OK);
     // A valid OpenAPI document, not just JSON.
     let parsed: Result<utoipa::openapi::OpenApi, _> = serde_json::from_str(&body);
     assert!(parsed.is_ok(), "{body}");
     let described: Value = serde_json::from_str(&body).unwrap();
-    let get = &described["paths"][app::routes::POLICY_API]["get"];
+    let get = &described["paths"][app::paths::POLICY_API]["get"];
     assert!(get.is_object(), "{body}");
     for status in ["200", "304", "400", "401", "404", "503"] {
         assert!(get["responses"][status].is_object(), "{status} described");
@@ -252,7 +252,7 @@ async fn the_api_is_described_in_openapi() {
 #[tokio::test]
 async fn every_answer_the_api_sends_is_what_its_description_says() {
     let (server, _fake) = enterprise().await;
-    let (_, description) = server.get(app::routes::OPENAPI).await;
+    let (_, description) = server.get(app::paths::OPENAPI).await;
     let description: Value = serde_json::from_str(&description).unwrap();
     let schema = |name: &str| description["components"]["schemas"][name].clone();
 

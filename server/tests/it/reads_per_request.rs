@@ -12,7 +12,7 @@ async fn the_ai_settings_page_reads_the_session_and_the_person_once() {
     let server = admin_server(Plan::Enterprise).await;
     let reads = LogCapture::default();
     let _counting = reads.install();
-    let (status, html) = server.get(app::routes::AI_SETTINGS).await;
+    let (status, html) = server.get(app::paths::AI_SETTINGS).await;
     assert_eq!(status, StatusCode::OK);
     // The page's sections are all there, each loaded for the signed-in
     // admin: the switches, the model provider and the activity.

@@ -12,7 +12,7 @@ pub async fn change_password(
     use crate::accounts::{client, service, session};
     use crate::boundary::Refusal;
     use crate::doors::change_and_return;
-    use crate::routes::ACCOUNT;
+    use crate::paths::ACCOUNT;
 
     let back_to = |outcome: &Result<(), AuthError>| {
         Some(match outcome {

@@ -12,7 +12,7 @@ pub async fn change_profile(
     use crate::accounts::{client, service};
     use crate::boundary::Refusal;
     use crate::doors::change_and_return;
-    use crate::routes::{query_value, ACCOUNT};
+    use crate::paths::{query_value, ACCOUNT};
 
     // Back with what was typed, so a refused form loses nothing (never the
     // password).

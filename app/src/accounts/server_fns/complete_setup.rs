@@ -12,7 +12,7 @@ pub async fn complete_setup(
 ) -> Result<(), AuthError> {
     use crate::accounts::{service, session};
     use crate::doors::{home_or_back_to, serve};
-    use crate::routes::SETUP;
+    use crate::paths::SETUP;
 
     let fields = vec![
         ("token", token.clone()),

@@ -9,7 +9,7 @@ pub async fn delete_own_account(confirmation: String) -> Result<(), AuthError> {
     use crate::accounts::{client, session};
     use crate::boundary::Refusal;
     use crate::doors::change_and_return;
-    use crate::routes::{ACCOUNT, SIGN_IN};
+    use crate::paths::{ACCOUNT, SIGN_IN};
 
     let back_to = |outcome: &Result<(), AuthError>| {
         Some(match outcome {

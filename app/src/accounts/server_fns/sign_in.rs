@@ -13,7 +13,7 @@ pub async fn sign_in(
     use crate::accounts::{client, safe_next, service, session};
     use crate::boundary::Refusal;
     use crate::doors::serve;
-    use crate::routes::{query_value, SIGN_IN};
+    use crate::paths::{query_value, SIGN_IN};
 
     let next = safe_next(next.as_deref()).to_string();
     let back_to = |outcome: &Result<(), AuthError>| {

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 #[server(endpoint = "account/sign-out")]
 pub async fn sign_out() -> Result<(), AuthError> {
     use crate::accounts::session;
-    use crate::routes::SIGN_IN;
+    use crate::paths::SIGN_IN;
 
     let mut provider_sign_out = None;
     if let Some(current) = session::current_session().await {
@@ -26,7 +26,7 @@ pub async fn sign_out() -> Result<(), AuthError> {
         Some(url) => leptos_axum::redirect(&format!(
             "{}?to={}",
             session::SIGN_ON_SIGNED_OUT,
-            crate::routes::query_value(&url)
+            crate::paths::query_value(&url)
         )),
         None => leptos_axum::redirect(&format!("{SIGN_IN}?signed_out=1")),
     }

@@ -17,7 +17,7 @@ pub async fn create_service_token(
     use crate::api_access::service::{self, NewTokenForm};
     use crate::api_access::{NewServiceToken, TokensNotice};
     use crate::doors::{change_and_return, done_or_error};
-    use crate::routes::API_ACCESS;
+    use crate::paths::API_ACCESS;
 
     let back_to = done_or_error(API_ACCESS, TokensNotice::Created.code());
     change_and_return(back_to, async |state, actor| {

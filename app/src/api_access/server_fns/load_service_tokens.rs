@@ -1,12 +1,30 @@
-use crate::api_access::{TokensError, TokensSnapshot};
+use crate::api_access::{NewServiceToken, ServiceToken, TokensError};
+use crate::use_cases::viewer::Viewer;
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Everything the API access page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokensSnapshot {
+    pub viewer: Viewer,
+    pub can_manage: bool,
+    pub workspace_id: String,
+    /// Tokens not revoked (expired ones included), newest first; empty
+    /// for members.
+    pub tokens: Vec<ServiceToken>,
+    /// The viewing admin's account, to tell their tokens from others'.
+    pub viewer_id: String,
+    /// When the page was made, for "expires in 3 days".
+    pub now: i64,
+    pub new_token: Option<NewServiceToken>,
+}
 
 /// The API access page: the workspace's live service tokens (admins
 /// only), and once, a token the viewer just created.
 #[server(endpoint = "api-access/load")]
 pub async fn load_service_tokens() -> Result<TokensSnapshot, TokensError> {
     use crate::accounts::session::{self, Admin};
-    use crate::api_access::{service, NewServiceToken};
+    use crate::api_access::service;
     use crate::doors::load_for_actor;
 
     load_for_actor(async |state, actor| {

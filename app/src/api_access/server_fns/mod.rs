@@ -7,7 +7,7 @@ mod revoke_service_token;
 mod take_over_service_token;
 
 pub use create_service_token::{create_service_token, CreateServiceToken};
-pub use load_service_tokens::{load_service_tokens, LoadServiceTokens};
+pub use load_service_tokens::{load_service_tokens, LoadServiceTokens, TokensSnapshot};
 pub use revoke_service_token::{revoke_service_token, RevokeServiceToken};
 pub use take_over_service_token::{take_over_service_token, TakeOverServiceToken};
 

@@ -7,7 +7,7 @@ pub async fn revoke_service_token(token_id: String) -> Result<(), TokensError> {
     use crate::accounts::session::Admin;
     use crate::api_access::{service, TokensNotice};
     use crate::doors::{change_and_return, done_or_error};
-    use crate::routes::API_ACCESS;
+    use crate::paths::API_ACCESS;
 
     let back_to = done_or_error(API_ACCESS, TokensNotice::Revoked.code());
     change_and_return(back_to, async |state, actor| {

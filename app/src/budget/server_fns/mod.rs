@@ -18,7 +18,7 @@ mod ssr {
     use crate::budget::service;
     use crate::budget::{BudgetError, BudgetNotice, BUDGET_SECTION};
     use crate::doors::change_and_return;
-    use crate::routes::{query_value, AI_SETTINGS};
+    use crate::paths::{query_value, AI_SETTINGS};
 
     /// Saves what the form sent (`None`: remove the budget) as the
     /// request's admin, then sends the browser back to the Budget section

@@ -17,7 +17,7 @@ mod ssr {
     use crate::doors::change_and_return;
     use crate::features::service::{self, Choice};
     use crate::features::{FeaturesError, FeaturesNotice, FEATURES_SECTION};
-    use crate::routes::AI_SETTINGS;
+    use crate::paths::AI_SETTINGS;
 
     /// Saves `choice` (made from the form's words, `None` if they name no
     /// choice) as the request's admin, then sends the browser back to the

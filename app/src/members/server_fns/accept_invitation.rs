@@ -13,7 +13,7 @@ pub async fn accept_invitation(
     use crate::accounts::session;
     use crate::doors::{home_or_back_to, serve};
     use crate::members::service;
-    use crate::routes::JOIN;
+    use crate::paths::JOIN;
 
     let fields = vec![("token", token.clone()), ("name", name.trim().to_string())];
     serve(home_or_back_to(JOIN, fields), async |state| {

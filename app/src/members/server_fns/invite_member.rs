@@ -9,7 +9,7 @@ pub async fn invite_member(email: String, role: String) -> Result<(), MembersErr
     use crate::accounts::credentials::normalize_email;
     use crate::accounts::{client, session};
     use crate::members::{service, MembersNotice, NewInvitationLink};
-    use crate::routes::JOIN;
+    use crate::paths::JOIN;
 
     change_as_admin(MembersNotice::Invited, async |state, admin| {
         let role = parse_role(&role)?;

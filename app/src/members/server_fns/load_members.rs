@@ -1,5 +1,30 @@
-use crate::members::{MembersError, MembersSnapshot};
+use crate::domain::Role;
+use crate::members::{Member, MembersError, NewInvitationLink, PendingInvitation};
+use crate::use_cases::viewer::Viewer;
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Everything the Members page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MembersSnapshot {
+    pub viewer: Viewer,
+    pub can_manage: bool,
+    pub members: Vec<Member>,
+    /// Unused, unexpired invitations; empty for members.
+    pub invitations: Vec<PendingInvitation>,
+    pub new_link: Option<NewInvitationLink>,
+}
+
+impl MembersSnapshot {
+    /// How many admins the workspace has who can sign in (a suspended one
+    /// cannot act as an admin).
+    pub fn admins(&self) -> usize {
+        self.members
+            .iter()
+            .filter(|member| member.role == Role::Admin && !member.suspended)
+            .count()
+    }
+}
 
 /// Everything the Members page shows, including, once, the link of an
 /// invitation the viewer just created.
@@ -7,7 +32,7 @@ use leptos::prelude::*;
 pub async fn load_members() -> Result<MembersSnapshot, MembersError> {
     use crate::accounts::session::{self, Admin};
     use crate::doors::load_for_actor;
-    use crate::members::{service, NewInvitationLink};
+    use crate::members::service;
 
     load_for_actor(async |state, actor| {
         let members = service::list(state, actor).await?;

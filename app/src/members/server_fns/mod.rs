@@ -16,7 +16,7 @@ pub use accept_invitation::{accept_invitation, AcceptInvitation};
 pub use change_role::{change_role, ChangeRole};
 pub use invite_member::{invite_member, InviteMember};
 pub use load_invitation::{load_invitation, LoadInvitation};
-pub use load_members::{load_members, LoadMembers};
+pub use load_members::{load_members, LoadMembers, MembersSnapshot};
 pub use remove_member::{remove_member, RemoveMember};
 pub use restore_member::{restore_member, RestoreMember};
 pub use revoke_invitation::{revoke_invitation, RevokeInvitation};
@@ -28,7 +28,7 @@ mod ssr {
     use crate::domain::Role;
     use crate::doors::{change_and_return, done_or_error};
     use crate::members::{MembersError, MembersNotice};
-    use crate::routes::MEMBERS;
+    use crate::paths::MEMBERS;
     use crate::state::AppState;
 
     /// Where the link of a just-created invitation waits, in the creating

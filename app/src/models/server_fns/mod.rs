@@ -16,7 +16,7 @@ mod ssr {
     use crate::boundary::Refusal;
     use crate::doors::change_and_return;
     use crate::models::{ModelsError, ModelsNotice, MODELS_SETTING};
-    use crate::routes::AI_SETTINGS;
+    use crate::paths::AI_SETTINGS;
     use crate::state::AppState;
 
     /// Runs a change as the request's admin, then sends the browser back
