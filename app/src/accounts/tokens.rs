@@ -10,17 +10,13 @@ use sha2::{Digest, Sha256};
 pub fn random_hex(bytes: usize) -> String {
     let mut buffer = vec![0u8; bytes];
     rand::rngs::OsRng.fill_bytes(&mut buffer);
-    hex(&buffer)
+    hex::encode(buffer)
 }
 
 /// The form in which a token is stored: its SHA-256, hex encoded. Tokens
 /// carry 256 bits of randomness, so a fast hash is enough.
 pub fn digest(token: &str) -> String {
-    hex(&Sha256::digest(token.as_bytes()))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 #[cfg(test)]

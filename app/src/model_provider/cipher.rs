@@ -92,7 +92,7 @@ impl MasterKeys {
         rand::rngs::OsRng.fill_bytes(&mut bytes);
         let mut id = [0u8; 4];
         rand::rngs::OsRng.fill_bytes(&mut id);
-        format!("mk-{}:{}", hex(&id), hex(&bytes))
+        format!("mk-{}:{}", hex::encode(id), hex::encode(bytes))
     }
 
     /// The id of the master key new keys are sealed with.
@@ -181,17 +181,11 @@ fn parse_entry(entry: &str) -> Option<MasterKey> {
         return None;
     }
     let mut key = [0u8; 32];
-    for (i, byte) in key.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(hex_key.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
+    hex::decode_to_slice(hex_key, &mut key).ok()?;
     Some(MasterKey {
         id: id.to_string(),
         key: SecretBox::new(Box::new(key)),
     })
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
