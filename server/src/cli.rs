@@ -7,7 +7,91 @@
 use app::accounts::service::{self, NewAccount};
 use app::domain::Role;
 use app::state::AppState;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+
+/// The full configuration table, as `docs/configuration.md` documents it:
+/// `--help` prints it, so the two cannot disagree.
+const CONFIGURATION: &str = include_str!("../../docs/configuration.md");
+
+/// One documented environment variable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variable {
+    /// One name, or several that go together (`AI_FEATURE_ASSISTANT, …`).
+    pub names: Vec<String>,
+    pub default: String,
+    pub meaning: String,
+}
+
+/// Markdown of a table cell as plain text: no backticks, links as their
+/// words.
+fn plain(cell: &str) -> String {
+    let mut text = cell.trim().replace('`', "");
+    // `[words](target)`: the `[` is the last one before `](`.
+    while let Some(middle) = text.find("](") {
+        let (Some(open), Some(close)) = (
+            text[..middle].rfind('['),
+            text[middle..].find(')').map(|at| middle + at),
+        ) else {
+            break;
+        };
+        text = format!(
+            "{}{}{}",
+            &text[..open],
+            &text[open + 1..middle],
+            &text[close + 1..]
+        );
+    }
+    text
+}
+
+/// Every variable of the configuration table, in its order.
+pub fn documented_variables() -> Vec<Variable> {
+    CONFIGURATION
+        .lines()
+        .filter(|line| line.starts_with("| `"))
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.trim_matches('|').split(" | ").collect();
+            let [names, default, meaning] = cells.as_slice() else {
+                return None;
+            };
+            Some(Variable {
+                names: plain(names).split(", ").map(str::to_string).collect(),
+                default: plain(default),
+                meaning: plain(meaning),
+            })
+        })
+        .collect()
+}
+
+/// What `--help` says of the environment.
+fn environment_help() -> String {
+    let mut help = String::from(
+        "Environment (read at start-up; an invalid value stops the server naming the variable):\n",
+    );
+    for variable in documented_variables() {
+        help.push_str(&format!(
+            "  {}\n      default: {}\n      {}\n",
+            variable.names.join(", "),
+            variable.default,
+            variable.meaning
+        ));
+    }
+    help
+}
+
+impl Cli {
+    /// The command line of this process; `--help` lists every environment
+    /// variable with its default.
+    pub fn from_process() -> Self {
+        let matches = Cli::command()
+            .after_long_help(environment_help())
+            .get_matches();
+        match Cli::from_arg_matches(&matches) {
+            Ok(cli) => cli,
+            Err(error) => error.exit(),
+        }
+    }
+}
 
 /// The AI & agents console. Without a command it runs the console; the
 /// commands are for operators.
@@ -16,7 +100,8 @@ use clap::{Parser, Subcommand, ValueEnum};
     name = "server",
     version,
     after_help = "Passwords for new accounts are read from AI_CONSOLE_NEW_PASSWORD, or else from \
-                  the first line of standard input. Configuration: see docs/configuration.md."
+                  the first line of standard input. --help lists every environment variable; \
+                  docs/configuration.md has the same table."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -243,5 +328,25 @@ mod tests {
             "owner",
         ]);
         assert_eq!(bad_role.unwrap_err().kind(), ErrorKind::InvalidValue);
+    }
+
+    #[test]
+    fn help_shows_the_table_as_plain_words() {
+        assert_eq!(
+            plain(
+                " `sqlite://<file>` or `<host>[:port]` (see [operations](operations.md#replicas)) "
+            ),
+            "sqlite://<file> or <host>[:port] (see operations)"
+        );
+        let database = documented_variables()
+            .into_iter()
+            .find(|variable| variable.names == ["DATABASE_URL"])
+            .expect("DATABASE_URL is documented");
+        assert_eq!(database.default, "sqlite://$AI_CONSOLE_DATA_DIR/console.db");
+        assert!(
+            database.meaning.ends_with("(see operations)"),
+            "{}",
+            database.meaning
+        );
     }
 }

@@ -1,5 +1,4 @@
 use app::clock::SystemClock;
-use clap::Parser;
 use leptos::config::get_configuration;
 use server::{
     cli::{self, Cli, Command},
@@ -55,7 +54,7 @@ enum RunError {
 }
 
 async fn run() -> Result<(), RunError> {
-    let command = Cli::parse().command.unwrap_or(Command::Serve);
+    let command = Cli::from_process().command.unwrap_or(Command::Serve);
     let config = Config::from_env().map_err(StartupError::from)?;
     // These work on database files and never open the console itself (a
     // backup must not migrate the database it copies).

@@ -8,6 +8,7 @@
 mod accounts;
 mod authorization;
 mod backups;
+mod configuration;
 mod faults;
 mod first_admin;
 mod floods;
