@@ -64,7 +64,8 @@ fn modules(src: &Path) -> BTreeMap<String, Module> {
     found
 }
 
-fn rust_files(dir: &Path) -> Vec<PathBuf> {
+/// Every Rust file below `dir`, sorted.
+pub(crate) fn rust_files(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).expect("readable folder") {
         let path = entry.expect("readable entry").path();

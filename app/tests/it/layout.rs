@@ -3,20 +3,8 @@
 //! refusal type reads back from its code. (The layers and cycles are
 //! `layers.rs`.)
 
+use super::layers::rust_files;
 use std::path::{Path, PathBuf};
-
-fn rust_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).expect("readable folder") {
-        let path = entry.expect("readable folder").path();
-        if path.is_dir() {
-            files.extend(rust_files(&path));
-        } else if path.extension().is_some_and(|ext| ext == "rs") {
-            files.push(path);
-        }
-    }
-    files
-}
 
 /// The folders under `app/src` that keep a store: the screens, as the
 /// tree has them.
