@@ -114,6 +114,9 @@ macro_rules! notices {
         }
 
         impl $crate::boundary::Notice for $name {
+            fn code(self) -> &'static str {
+                $name::code(self)
+            }
             fn from_code(code: &str) -> Option<Self> {
                 $name::from_code(code)
             }
@@ -127,6 +130,8 @@ macro_rules! notices {
 /// What a page says when a change worked, read back from the redirect.
 /// Implemented by [`notices!`].
 pub trait Notice: Sized + Copy {
+    /// The code carried in the redirect back to the page.
+    fn code(self) -> &'static str;
     /// The notice a code names; unknown codes name none.
     fn from_code(code: &str) -> Option<Self>;
     /// What the page says.

@@ -5,10 +5,54 @@
 #[cfg(feature = "ssr")]
 pub use ssr::*;
 
+use crate::boundary::{Notice, Refusal};
+
+/// How a section of the AI & agents page hears what became of its plain
+/// form: the change redirects to `?<key>=<notice>` or
+/// `?<key>_error=<refusal>` (with what was typed, where the section keeps
+/// it) and `#<anchor>`; the page reads the same two keys back. Declared
+/// once a section, so the redirect and the reading cannot drift apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SectionOutcome {
+    pub key: &'static str,
+    pub anchor: &'static str,
+}
+
+impl SectionOutcome {
+    /// Back to the section, saying `notice`.
+    pub fn done_url(&self, notice: &str) -> String {
+        let SectionOutcome { key, anchor } = self;
+        format!("{}?{key}={notice}#{anchor}", crate::paths::AI_SETTINGS)
+    }
+
+    /// Back to the section, saying why it was refused and keeping `typed`.
+    pub fn refused_url(&self, refusal: &str, typed: &[(&'static str, String)]) -> String {
+        let SectionOutcome { key, anchor } = self;
+        let mut query = format!("{key}_error={refusal}");
+        for (name, value) in typed {
+            query.push_str(&format!("&{name}={}", crate::paths::query_value(value)));
+        }
+        format!("{}?{query}#{anchor}", crate::paths::AI_SETTINGS)
+    }
+
+    /// What the page's query says of this section: a notice, a refusal,
+    /// or neither (unknown codes say nothing).
+    pub fn read<N: Notice, E: Refusal>(
+        &self,
+        get: impl Fn(&str) -> Option<String>,
+    ) -> (Option<N>, Option<E>) {
+        (
+            get(self.key).and_then(|code| N::from_code(&code)),
+            get(&format!("{}_error", self.key)).and_then(|code| E::from_code(&code)),
+        )
+    }
+}
+
 #[cfg(feature = "ssr")]
 mod ssr {
-    use crate::accounts::session::{self, Actor};
-    use crate::boundary::{set_status, NoActor, Refusal};
+    use super::SectionOutcome;
+    use crate::accounts::session::{self, Actor, Admin};
+    use crate::boundary::{set_status, NoActor, NotAdmin, Notice, Refusal};
     use crate::state::{self, AppState};
 
     /// Sets the response status for `outcome`'s refusal, if it has one. A
@@ -91,5 +135,31 @@ mod ssr {
                 Err(refusal) => format!("{page}?error={}", refusal.code()),
             })
         }
+    }
+
+    /// A change of a section of the AI & agents page, as the request's
+    /// admin: `change` runs once the person is found to be one, and the
+    /// browser goes back to `section` with the notice `done` picks, or the
+    /// refusal and what was `typed`.
+    pub async fn change_as_admin<T, N, E>(
+        section: SectionOutcome,
+        done: impl FnOnce(&T) -> N,
+        typed: Vec<(&'static str, String)>,
+        change: impl AsyncFnOnce(&AppState, &Admin) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        N: Notice,
+        E: Refusal + From<NoActor> + From<NotAdmin>,
+    {
+        let back_to = move |outcome: &Result<T, E>| {
+            Some(match outcome {
+                Ok(value) => section.done_url(done(value).code()),
+                Err(refusal) => section.refused_url(&refusal.code(), &typed),
+            })
+        };
+        change_and_return(back_to, async |state, actor| {
+            change(state, &Admin::check(actor.clone())?).await
+        })
+        .await
     }
 }

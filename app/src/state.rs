@@ -67,6 +67,39 @@ pub struct Deployment {
     pub privacy: crate::privacy::PrivacyConfig,
 }
 
+impl Deployment {
+    /// A deployment of `workspace` on `plan` with every other setting at
+    /// its default, as the configuration starts from.
+    pub fn new(plan: Plan, workspace: WorkspaceId) -> Self {
+        Deployment {
+            plan,
+            workspace,
+            public_url: None,
+            trusted_proxies: Vec::new(),
+            providers: ProviderConfig::default(),
+            fixed: FixedSettings::default(),
+            fixed_features: Default::default(),
+            managed_models: crate::models::rules::default_managed_models(),
+            fixed_models: Default::default(),
+            usage: UsageConfig::default(),
+            single_sign_on: None,
+            password_sign_in: true,
+            retention: Retention::default(),
+            activity_for_everyone: false,
+            privacy: Default::default(),
+        }
+    }
+
+    /// The one place that decides whether people reach the console over
+    /// TLS: its public address is https. Cookies are marked secure and
+    /// take the `__Host-` name then.
+    pub fn served_over_tls(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("https://"))
+    }
+}
+
 /// The operator's single sign-on configuration (`AI_OIDC_*`).
 #[derive(Debug, Clone)]
 pub struct SingleSignOn {
@@ -109,7 +142,7 @@ impl std::fmt::Debug for BudgetWebhook {
 #[derive(Debug, Clone)]
 pub struct UsageConfig {
     /// `AI_CURRENCY`: what costs are in.
-    pub currency: String,
+    pub currency: crate::domain::Currency,
     /// The shipped prices with `AI_PRICES_FILE` over them.
     pub prices: crate::usage::prices::PriceTable,
     /// `AI_USAGE_TIME_ZONE`: where a day and a month begin.
@@ -124,7 +157,7 @@ pub struct UsageConfig {
 impl Default for UsageConfig {
     fn default() -> Self {
         UsageConfig {
-            currency: "USD".into(),
+            currency: crate::domain::Currency::USD,
             prices: crate::usage::prices::PriceTable::default(),
             time_zone: jiff::tz::TimeZone::UTC,
             time_zone_name: "UTC".into(),

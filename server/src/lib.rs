@@ -5,6 +5,7 @@
 pub mod backup;
 pub mod cli;
 pub mod config;
+pub mod gateway;
 pub mod master_keys;
 pub mod metrics;
 pub mod move_database;
@@ -20,15 +21,14 @@ pub mod single_sign_on;
 pub mod usage_api;
 
 use app::accounts::session_store::DatabaseSessionStore;
-use app::api_access::live_policy::LivePolicy;
+use app::use_cases::live_policy::LivePolicy;
 use app::{
     accounts::service as accounts,
     clock::Clock,
     db,
-    domain::WorkspaceId,
     paths::{self, AI_SETTINGS, SETUP},
     shell,
-    state::{AppState, Deployment},
+    state::AppState,
     App,
 };
 use axum::{
@@ -59,7 +59,7 @@ use tower_sessions::{
 };
 
 /// The workspace this deployment serves until workspaces can be created.
-pub const DEFAULT_WORKSPACE: &str = "default";
+pub use config::DEFAULT_WORKSPACE;
 /// Every form and server-function call of the console is far smaller.
 pub const MAX_REQUEST_BYTES: usize = 64 * 1024;
 /// A request still unanswered after this is cut off with 408.
@@ -99,6 +99,8 @@ pub struct Console {
     pub created_master_key_file: Option<std::path::PathBuf>,
     /// Sign-in through the identity provider, when set up.
     pub sign_on: Option<Arc<single_sign_on::SignOn>>,
+    /// The AI gateway: its connections to providers and its meter.
+    pub gateway: Arc<gateway::Gateway>,
 }
 
 impl Console {
@@ -161,23 +163,7 @@ pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Console, 
     let live_policy = Arc::new(LivePolicy::default());
     let state = AppState {
         pool,
-        deployment: Deployment {
-            plan: config.plan,
-            workspace: WorkspaceId::new(DEFAULT_WORKSPACE),
-            public_url: config.public_url.clone(),
-            trusted_proxies: config.trusted_proxies.clone(),
-            providers: config.providers.clone(),
-            fixed: config.fixed,
-            fixed_features: config.fixed_features,
-            managed_models: config.managed_models.clone(),
-            fixed_models: config.fixed_models.clone(),
-            usage: config.usage.clone(),
-            single_sign_on: config.single_sign_on.clone().map(Arc::new),
-            password_sign_in: config.password_sign_in,
-            retention: config.retention,
-            activity_for_everyone: config.activity_for_everyone,
-            privacy: config.privacy.clone(),
-        },
+        deployment: config.deployment.clone(),
         clock,
         master_keys: Arc::new(master.keys),
         policy_hook: live_policy.clone(),
@@ -198,7 +184,10 @@ pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Console, 
         .await
         .map_err(StartupError::Prepare)?;
     live_policy.mark_current(db::Backend::of_pool(&state.pool) == db::Backend::Sqlite);
-    let sign_on = match (&state.deployment.single_sign_on, &config.public_url) {
+    let sign_on = match (
+        &state.deployment.single_sign_on,
+        &config.deployment.public_url,
+    ) {
         (Some(settings), Some(public_url)) => Some(Arc::new(
             single_sign_on::SignOn::new(settings.clone(), public_url)
                 .map_err(StartupError::SignOn)?,
@@ -212,6 +201,7 @@ pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Console, 
         setup_token,
         created_master_key_file: master.created,
         sign_on,
+        gateway: Arc::new(gateway::Gateway::new(config.gateway.clone())),
     })
 }
 
@@ -226,7 +216,7 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
     // Undecodable arguments answer 400 through each refusal type's
     // conversion (see `app::boundary`).
     let routes = generate_route_list(App);
-    let tls = config.served_over_tls();
+    let tls = config.deployment.served_over_tls();
     let cookie_name = app::accounts::session::cookie_name(tls);
     let sessions = SessionManagerLayer::new(console.sessions.clone())
         .with_name(cookie_name)
@@ -354,7 +344,7 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
         .layer(from_fn_with_state(state, sign_in_required::require_sign_in))
         .layer(sessions)
         .layer(from_fn_with_state(
-            PublicOrigin(config.public_url.clone()),
+            PublicOrigin(config.deployment.public_url.clone()),
             refuse_cross_site,
         ))
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BYTES))
@@ -390,6 +380,9 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
+        // Model calls take as long as the provider does: the gateway has
+        // timeouts of its own (AI_GATEWAY_*), not the console's 30 s.
+        .merge(gateway::routes(console.served(), console.gateway.clone()))
         .layer(CompressionLayer::new())
         .layer(from_fn(metrics::count_request))
         .layer(from_fn(operations::log_request))
@@ -422,7 +415,7 @@ pub fn spawn_background(console: &Console, config: &Config) {
     let state = console.state.clone();
     let postgres = db::Backend::of_pool(&state.pool) == db::Backend::Postgres;
     if postgres {
-        tokio::spawn(app::api_access::live_policy::follow_postgres(
+        tokio::spawn(app::use_cases::live_policy::follow_postgres(
             console.live_policy.clone(),
             state.clone(),
             config.database_url.clone(),
@@ -462,6 +455,12 @@ pub fn spawn_background(console: &Console, config: &Config) {
     if state.deployment.usage.budget_webhook.is_some() {
         tokio::spawn(app::budget::webhook::deliver_forever(state.clone()));
     }
+    // The gateway's measured usage, written in batches.
+    tokio::spawn({
+        let gateway = console.gateway.clone();
+        let state = state.clone();
+        async move { gateway.meter.run(state).await }
+    });
     let sessions = console.sessions.clone();
     let live_policy = console.live_policy.clone();
     tokio::spawn(async move {

@@ -246,8 +246,9 @@ async fn serve(config: Config, console: server::Console) -> Result<(), RunError>
     let local = listener
         .local_addr()
         .map_err(|source| RunError::Listen { addr, source })?;
-    tracing::info!(plan = %config.plan, database = %redact_url(&config.database_url), "ready");
+    tracing::info!(plan = %config.deployment.plan, database = %redact_url(&config.database_url), "ready");
     let base_url = config
+        .deployment
         .public_url
         .clone()
         .unwrap_or_else(|| format!("http://{local}"));
@@ -298,6 +299,8 @@ async fn serve(config: Config, console: server::Console) -> Result<(), RunError>
     .map_err(RunError::Serve)?;
     // In-flight requests have finished: write down token uses, then let
     // the database see a clean close.
+    // Measured usage still waiting for its batch.
+    console.gateway.meter.flush(&console.state).await;
     if let Err(error) = console.live_policy.flush(&console.state).await {
         tracing::error!(%error, "writing down token uses failed");
     }

@@ -180,6 +180,61 @@ impl Drop for StreamSubscriber {
     }
 }
 
+/// A call refused by the gateway itself, by its code.
+pub fn gateway_refused(code: &'static str) {
+    metrics::counter!("ai_console_gateway_requests_total", "feature" => "", "model" => "", "outcome" => code)
+        .increment(1);
+}
+
+/// A call the gateway sent on: its outcome (`ok`, `provider_error`,
+/// `cancelled`, `timeout`, `unreachable`) and how long the provider took.
+pub fn gateway_answered(
+    upstream: &app::use_cases::gateway::Upstream,
+    outcome: &'static str,
+    started: Instant,
+) {
+    let feature = upstream.feature.key();
+    let model = upstream.model.clone();
+    metrics::counter!("ai_console_gateway_requests_total", "feature" => feature, "model" => model.clone(), "outcome" => outcome)
+        .increment(1);
+    metrics::histogram!("ai_console_gateway_upstream_duration_seconds", "model" => model)
+        .record(started.elapsed().as_secs_f64());
+}
+
+/// Tokens the gateway measured.
+pub fn gateway_tokens(upstream: &app::use_cases::gateway::Upstream, input: i64, output: i64) {
+    let feature = upstream.feature.key();
+    let model = upstream.model.clone();
+    metrics::counter!("ai_console_gateway_tokens_total", "feature" => feature, "model" => model.clone(), "direction" => "input")
+        .increment(input.max(0) as u64);
+    metrics::counter!("ai_console_gateway_tokens_total", "feature" => feature, "model" => model, "direction" => "output")
+        .increment(output.max(0) as u64);
+}
+
+/// Counted in `ai_console_gateway_in_flight` while a call lasts, its
+/// stream included.
+#[derive(Debug)]
+pub struct GatewayInFlight(());
+
+impl GatewayInFlight {
+    pub fn new() -> Self {
+        metrics::gauge!("ai_console_gateway_in_flight").increment(1.0);
+        GatewayInFlight(())
+    }
+}
+
+impl Default for GatewayInFlight {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for GatewayInFlight {
+    fn drop(&mut self) {
+        metrics::gauge!("ai_console_gateway_in_flight").decrement(1.0);
+    }
+}
+
 /// Counts every error the console logs (a failed database query among
 /// them: each is logged where it is turned into "unavailable"), by the
 /// module that logged it, in `ai_console_errors_logged_total`.

@@ -1,6 +1,6 @@
 //! `GET /api/v1/workspaces/{id}/ai-policy`: what the product's AI services
 //! ask before calling a model, answered from memory that every change
-//! keeps current (`app::api_access::live_policy`). Authenticated with a
+//! keeps current (`app::use_cases::live_policy`). Authenticated with a
 //! service token; answers carry an ETag, and a matching `If-None-Match`
 //! gets 304. `…/ai-policy/stream` sends the policy at once and again at
 //! every change (Server-Sent Events). The OpenAPI description is generated
@@ -8,11 +8,11 @@
 
 use crate::service_api::{bad_request, bearer_token, json_answer, refusal, ApiError};
 use crate::Served as AppState;
-use app::api_access::live_policy::PolicyRead;
 use app::api_access::policy_document::PolicyDocument;
 use app::api_access::service::PolicyError;
 use app::domain::Role;
 use app::features::rules::FEATURES;
+use app::use_cases::live_policy::PolicyRead;
 use axum::{
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},

@@ -349,10 +349,17 @@ pub async fn former_identity(
 /// identities), in the caller's transaction.
 pub async fn delete_person(
     tx: &mut Tx<'_>,
+    _workspace: &WorkspaceId,
     person: &crate::domain::FormerPerson,
 ) -> Result<(), sqlx::Error> {
     store::delete_person(tx, &person.user_id, &person.emails()).await
 }
+
+/// Runs last: the other erasers still find the person's rows.
+pub const ERASER: crate::db::erasure::Eraser = crate::eraser!(
+    "their account, sessions, sign-in records and linked identities",
+    delete_person
+);
 
 /// Whether the account signs in through the identity provider (it has
 /// no password of its own).
@@ -552,6 +559,17 @@ pub async fn members(
     workspace: &WorkspaceId,
 ) -> Result<Vec<MemberRecord>, sqlx::Error> {
     store::members(db, workspace).await
+}
+
+/// The person of `workspace` that `given` names: their account id or
+/// e-mail address (as typed: case and spaces do not matter).
+pub async fn member_by_id_or_email(
+    db: impl AnyExecutor<'_>,
+    workspace: &WorkspaceId,
+    given: &str,
+) -> Result<Option<MemberRecord>, sqlx::Error> {
+    let email = normalize_email(given);
+    store::member_by_id_or_email(db, workspace, given, &email).await
 }
 
 /// The person `user_id` of `workspace`, if they belong to it.

@@ -7,8 +7,8 @@
 
 use super::store;
 use crate::boundary::{NoActor, NotAdmin};
-use crate::domain::Role;
 use crate::domain::WorkspaceId;
+use crate::domain::{Role, UserId};
 use crate::model_provider::cipher::Sealed;
 use crate::state::AppState;
 use serde::{Deserialize, Serialize};
@@ -50,7 +50,7 @@ struct SignedIn {
 /// A signed-in person acting on their workspace.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
-    pub user_id: String,
+    pub user_id: UserId,
     pub workspace: WorkspaceId,
     pub name: String,
     pub role: Role,
@@ -216,7 +216,7 @@ pub async fn actor(state: &AppState, session: &Session) -> Result<Option<Actor>,
         session.insert(SIGNED_IN, noted).await?;
     }
     Ok(Some(Actor {
-        user_id: user.id,
+        user_id: UserId::new(user.id),
         workspace: user.workspace,
         name: user.name,
         role: user.role,

@@ -440,7 +440,8 @@ pub async fn delete_person(
 /// A person of the workspace as the Members page lists them.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct MemberRecord {
-    pub id: String,
+    #[sqlx(try_from = "String")]
+    pub id: crate::domain::UserId,
     pub name: String,
     pub email: String,
     #[sqlx(try_from = "String")]
@@ -473,6 +474,25 @@ pub async fn member(
     )
     .bind(workspace.as_str())
     .bind(user_id)
+    .fetch_optional(db)
+    .await
+}
+
+/// The person of `workspace` whose account id is `id` or whose e-mail
+/// address is `email`.
+pub async fn member_by_id_or_email(
+    db: impl AnyExecutor<'_>,
+    workspace: &WorkspaceId,
+    id: &str,
+    email: &str,
+) -> Result<Option<MemberRecord>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, name, email, role, suspended_at FROM users
+         WHERE workspace_id = $1 AND (id = $2 OR email = $3)",
+    )
+    .bind(workspace.as_str())
+    .bind(id)
+    .bind(email)
     .fetch_optional(db)
     .await
 }

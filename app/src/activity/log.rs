@@ -243,6 +243,9 @@ fn contains_pattern(text: &str) -> String {
 /// Keeps what happened and forgets who: the entries `person` made are
 /// shown as their pseudonym, and every mention of their name or e-mail
 /// address in any entry of the workspace becomes the pseudonym too.
+pub const ERASER: crate::db::erasure::Eraser =
+    crate::eraser!("their name in the Activity panel", pseudonymise);
+
 pub async fn pseudonymise(
     tx: &mut Tx<'_>,
     workspace: &WorkspaceId,

@@ -4,7 +4,7 @@ use super::switch::SettingSwitch;
 use super::training_notice::TrainingFixedByPlan;
 use super::SwitchSetting;
 use crate::activity::{load_activity, Activity, ActivityPage};
-use crate::boundary::{LoadError, Refusal};
+use crate::boundary::LoadError;
 use crate::budget::server_fns::load_budget;
 use crate::budget::{Budget, BudgetError, BudgetNotice, BudgetStatus, TypedBudget};
 use crate::components::{ErrorCallout, SettingsShell};
@@ -20,6 +20,7 @@ use crate::models::{Models, ModelsError, ModelsNotice};
 use crate::paths::Section;
 use crate::usage::server_fns::load_usage;
 use crate::usage::{Usage, UsageSnapshot};
+use crate::{budget, features, model_provider, models};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -37,41 +38,26 @@ pub fn AiSettingsPage() -> impl IntoView {
             .unwrap_or(0)
     });
     let features_outcome = query.with_untracked(|q| {
-        (
-            q.get("features")
-                .and_then(|code| FeaturesNotice::from_code(&code)),
-            q.get("features_error")
-                .and_then(|code| FeaturesError::from_code(&code)),
-        )
+        features::server_fns::OUTCOME.read::<FeaturesNotice, FeaturesError>(|key| q.get(key))
     });
     let models_outcome = query.with_untracked(|q| {
-        (
-            q.get("models")
-                .and_then(|code| ModelsNotice::from_code(&code)),
-            q.get("models_error")
-                .and_then(|code| ModelsError::from_code(&code)),
-        )
+        models::server_fns::OUTCOME.read::<ModelsNotice, ModelsError>(|key| q.get(key))
     });
-    let budget_outcome = query.with_untracked(|q| BudgetOutcome {
-        notice: q
-            .get("budget")
-            .and_then(|code| BudgetNotice::from_code(&code)),
-        error: q
-            .get("budget_error")
-            .and_then(|code| BudgetError::from_code(&code)),
-        typed: TypedBudget {
-            amount: q.get("budget_amount"),
-            warn_percent: q.get("budget_warn"),
-            at_limit: q.get("budget_at_limit"),
-        },
+    let budget_outcome = query.with_untracked(|q| {
+        let (notice, error) =
+            budget::server_fns::OUTCOME.read::<BudgetNotice, BudgetError>(|key| q.get(key));
+        BudgetOutcome {
+            notice,
+            error,
+            typed: TypedBudget {
+                amount: q.get("budget_amount"),
+                warn_percent: q.get("budget_warn"),
+                at_limit: q.get("budget_at_limit"),
+            },
+        }
     });
     let provider_outcome = query.with_untracked(|q| {
-        (
-            q.get("provider")
-                .and_then(|code| ProviderNotice::from_code(&code)),
-            q.get("provider_error")
-                .and_then(|code| ProviderError::from_code(&code)),
-        )
+        model_provider::server_fns::OUTCOME.read::<ProviderNotice, ProviderError>(|key| q.get(key))
     });
     // Every section's data in one resource, loaded side by side: the page
     // renders once it all arrived, with no Suspense nested in another.

@@ -38,7 +38,19 @@ impl AiSettings {
 
 /// The on/off settings of the page. Each one is its own server function and
 /// its own form field; this names them for the UI and for redirects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum SwitchSetting {
     AiEnabled,
     TrainingAllowed,
@@ -46,19 +58,16 @@ pub enum SwitchSetting {
 
 impl SwitchSetting {
     /// Every switch, in page order.
-    pub const ALL: [SwitchSetting; 2] = [SwitchSetting::AiEnabled, SwitchSetting::TrainingAllowed];
+    pub const ALL: &'static [SwitchSetting] = <SwitchSetting as strum::VariantArray>::VARIANTS;
 
     /// Stable identifier used in URLs and element ids.
     pub fn key(self) -> &'static str {
-        match self {
-            SwitchSetting::AiEnabled => "ai_enabled",
-            SwitchSetting::TrainingAllowed => "training_allowed",
-        }
+        self.into()
     }
 
     /// The switch a key names.
     pub fn from_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|setting| setting.key() == key)
+        key.parse().ok()
     }
 
     /// How the page and the activity log name the setting.
@@ -144,7 +153,7 @@ mod tests {
 
     #[test]
     fn setting_keys_round_trip() {
-        for setting in SwitchSetting::ALL {
+        for &setting in SwitchSetting::ALL {
             assert_eq!(SwitchSetting::from_key(setting.key()), Some(setting));
         }
         assert_eq!(SwitchSetting::from_key("nope"), None);

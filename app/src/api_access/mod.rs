@@ -3,8 +3,6 @@
 //! read. The HTTP adapter of the policy API lives in the server crate.
 
 mod error;
-#[cfg(feature = "ssr")]
-pub mod live_policy;
 mod page;
 #[cfg(feature = "ssr")]
 pub mod policy_document;
@@ -31,10 +29,14 @@ pub const MAX_TOKEN_NAME_CHARS: usize = 80;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct ServiceToken {
-    pub id: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
+    pub id: crate::domain::TokenId,
     pub name: String,
     #[cfg_attr(feature = "ssr", sqlx(try_from = "crate::db::Flag"))]
     pub may_receive_keys: bool,
+    /// May call models through the AI gateway.
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "crate::db::Flag"))]
+    pub may_call_models: bool,
     #[cfg_attr(feature = "ssr", sqlx(rename = "created_by_name"))]
     pub created_by: String,
     pub created_at: i64,

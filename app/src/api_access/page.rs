@@ -39,6 +39,52 @@ fn Header() -> impl IntoView {
     }
 }
 
+/// How services call models through the console: the two base URLs, the
+/// token's right, and one example each for the SDKs people use.
+/// Server-rendered text only.
+#[component]
+fn Gateway(public_url: Option<String>) -> impl IntoView {
+    let origin = public_url.unwrap_or_else(|| "https://<this console>".into());
+    let openai = format!("{origin}/gateway/openai/v1");
+    let anthropic = format!("{origin}/gateway/anthropic");
+    let python = format!(
+        "from openai import OpenAI\nclient = OpenAI(base_url=\"{openai}\", api_key=\"<service token>\",\n                default_headers={{\"X-AI-Feature\": \"assistant\"}})\nclient.chat.completions.create(model=\"gpt-4o\", user=\"ada@example.com\",\n    messages=[{{\"role\": \"user\", \"content\": \"Hello\"}}])"
+    );
+    let node = format!(
+        "import OpenAI from \"openai\";\nconst client = new OpenAI({{ baseURL: \"{openai}\", apiKey: \"<service token>\",\n  defaultHeaders: {{ \"X-AI-Feature\": \"assistant\" }} }});"
+    );
+    let claude = format!(
+        "from anthropic import Anthropic\nclient = Anthropic(base_url=\"{anthropic}\", api_key=\"<service token>\",\n                   default_headers={{\"X-AI-Feature\": \"assistant\"}})"
+    );
+    let curl = format!(
+        "curl {openai}/chat/completions \\\n  -H \"Authorization: Bearer <service token>\" -H \"X-AI-Feature: assistant\" \\\n  -H \"Content-Type: application/json\" \\\n  -d '{{\"model\": \"gpt-4o\", \"messages\": [{{\"role\": \"user\", \"content\": \"Hello\"}}]}}'"
+    );
+    view! {
+        <section class="setting" id="gateway" aria-labelledby="gateway-title">
+            <h2 id="gateway-title">"Calling models through the gateway"</h2>
+            <p class="setting-description">
+                "Services can call models through this console instead of holding a provider key: it applies every setting of the AI & agents page to each call, sends it with the key it keeps, and counts what it used. Use a token with "
+                <strong>"May call models through the gateway"</strong>
+                " as the API key, and say which feature the call is for in the "
+                <code>"X-AI-Feature"</code> " header (and whom it runs for in " <code>"X-AI-User"</code> ")."
+            </p>
+            <dl class="gateway-urls">
+                <dt>"OpenAI SDKs (base URL)"</dt>
+                <dd><code id="gateway-openai-url">{openai}</code></dd>
+                <dt>"Anthropic SDKs (base URL)"</dt>
+                <dd><code id="gateway-anthropic-url">{anthropic}</code></dd>
+            </dl>
+            <details>
+                <summary>"Examples: Python, Node, Anthropic, curl"</summary>
+                <pre><code>{python}</code></pre>
+                <pre><code>{node}</code></pre>
+                <pre><code>{claude}</code></pre>
+                <pre><code>{curl}</code></pre>
+            </details>
+        </section>
+    }
+}
+
 #[component]
 fn Tokens(snapshot: TokensSnapshot) -> impl IntoView {
     let path = POLICY_API.replace("{id}", &snapshot.workspace_id);
@@ -48,8 +94,10 @@ fn Tokens(snapshot: TokensSnapshot) -> impl IntoView {
         }
         .into_any();
     }
+    let public_url = snapshot.public_url.clone();
     view! {
         {snapshot.new_token.map(|token| view! { <NewToken token /> })}
+        <Gateway public_url />
         <section class="setting" aria-labelledby="policy-title">
             <h2 id="policy-title">"The policy endpoint"</h2>
             <p class="setting-description">
@@ -66,7 +114,8 @@ fn Tokens(snapshot: TokensSnapshot) -> impl IntoView {
                 <label for="token-lifetime">"Expires after"</label>
                 <select id="token-lifetime" name="lifetime">
                     {TokenLifetime::ALL
-                        .into_iter()
+                        .iter()
+                        .copied()
                         .map(|lifetime| {
                             view! {
                                 <option
@@ -79,6 +128,13 @@ fn Tokens(snapshot: TokensSnapshot) -> impl IntoView {
                         })
                         .collect_view()}
                 </select>
+                <div class="choice">
+                    <input id="token-gateway" name="may_call_models" type="checkbox" value="on" />
+                    <label for="token-gateway">"May call models through the gateway"</label>
+                    <p class="hint">
+                        "The service calls models through this console, which holds the key, applies every setting of the AI & agents page and counts what each call uses."
+                    </p>
+                </div>
                 <div class="choice">
                     <input id="token-keys" name="may_receive_keys" type="checkbox" value="on" />
                     <label for="token-keys">"May receive the workspace's provider key"</label>
@@ -133,7 +189,11 @@ fn expiry_text(expiry: Expiry) -> String {
 }
 
 #[component]
-fn TokenList(tokens: Vec<ServiceToken>, viewer_id: String, now: i64) -> impl IntoView {
+fn TokenList(
+    tokens: Vec<ServiceToken>,
+    viewer_id: crate::domain::UserId,
+    now: i64,
+) -> impl IntoView {
     if tokens.is_empty() {
         return view! { <p class="muted">"No service tokens yet."</p> }.into_any();
     }
@@ -159,7 +219,7 @@ fn TokenList(tokens: Vec<ServiceToken>, viewer_id: String, now: i64) -> impl Int
                             let take_over = theirs.then(|| {
                                 view! {
                                     <form method="post" action=TakeOverServiceToken::PATH>
-                                        <input type="hidden" name="token_id" value=token.id.clone() />
+                                        <input type="hidden" name="token_id" value=token.id.to_string() />
                                         <button
                                             type="submit"
                                             class="button-secondary"
@@ -192,7 +252,7 @@ fn TokenList(tokens: Vec<ServiceToken>, viewer_id: String, now: i64) -> impl Int
                                     <td class="actions">
                                         {take_over}
                                         <form method="post" action=RevokeServiceToken::PATH>
-                                            <input type="hidden" name="token_id" value=token.id />
+                                            <input type="hidden" name="token_id" value=token.id.to_string() />
                                             <button
                                                 type="submit"
                                                 class="button-secondary"

@@ -9,37 +9,43 @@ const DAY_SECS: i64 = 24 * 60 * 60;
 pub const EXPIRING_SOON_DAYS: i64 = 14;
 
 /// The lifetimes the create form offers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    Default,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 pub enum TokenLifetime {
+    #[strum(serialize = "30")]
     Days30,
     #[default]
+    #[strum(serialize = "90")]
     Days90,
+    #[strum(serialize = "365")]
     Days365,
+    #[strum(serialize = "never")]
     Never,
 }
 
 impl TokenLifetime {
     /// Every choice, in the order the form lists them.
-    pub const ALL: [TokenLifetime; 4] = [
-        TokenLifetime::Days30,
-        TokenLifetime::Days90,
-        TokenLifetime::Days365,
-        TokenLifetime::Never,
-    ];
+    pub const ALL: &'static [TokenLifetime] = <TokenLifetime as strum::VariantArray>::VARIANTS;
 
     /// The form value.
     pub fn key(self) -> &'static str {
-        match self {
-            TokenLifetime::Days30 => "30",
-            TokenLifetime::Days90 => "90",
-            TokenLifetime::Days365 => "365",
-            TokenLifetime::Never => "never",
-        }
+        self.into()
     }
 
     /// A form value back; `None` for anything the form does not offer.
     pub fn from_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|lifetime| lifetime.key() == key)
+        key.parse().ok()
     }
 
     /// How the form names it.
@@ -110,7 +116,7 @@ mod tests {
             Some(NOW + 90 * DAY_SECS)
         );
         assert_eq!(TokenLifetime::Never.expires_at(NOW), None);
-        for lifetime in TokenLifetime::ALL {
+        for &lifetime in TokenLifetime::ALL {
             assert_eq!(TokenLifetime::from_key(lifetime.key()), Some(lifetime));
         }
         assert_eq!(TokenLifetime::from_key("7"), None);

@@ -24,6 +24,8 @@ pub async fn list(state: &AppState, actor: &Admin) -> Result<Vec<ServiceToken>, 
 pub struct NewTokenForm<'a> {
     pub name: &'a str,
     pub may_receive_keys: bool,
+    /// May call models through the AI gateway (the console holds the key).
+    pub may_call_models: bool,
     /// The form value of the lifetime; empty: the default.
     pub lifetime: &'a str,
     /// The admin's password, typed again: needed for a token that
@@ -71,6 +73,7 @@ pub async fn create(
                 name,
                 token_hash: &tokens::digest(&token),
                 may_receive_keys: form.may_receive_keys,
+                may_call_models: form.may_call_models,
                 created_by_name: &actor.name,
                 created_by_id: &actor.user_id,
                 created_at: now,
@@ -82,11 +85,13 @@ pub async fn create(
             Some(at) => format!("expires {}", format_utc(at)),
             None => "never expires".to_string(),
         };
-        let what = if form.may_receive_keys {
-            format!("“{name}” created ({ends}); may receive the provider key; password confirmed")
-        } else {
-            format!("“{name}” created ({ends})")
-        };
+        let mut what = format!("“{name}” created ({ends})");
+        if form.may_call_models {
+            what.push_str("; may call models through the gateway");
+        }
+        if form.may_receive_keys {
+            what.push_str("; may receive the provider key; password confirmed");
+        }
         audit::record_change(tx, actor.actor(), now, "Service tokens", None, &what).await?;
         Ok(Ok::<(), TokensError>(()))
     })
@@ -163,6 +168,13 @@ pub async fn revoke(state: &AppState, actor: &Admin, id: &str) -> Result<(), Tok
     .map_err(TokensError::logged("revoking a service token"))?
 }
 
+/// What the live policy reads and writes of tokens: the live ones, a
+/// token's last use and the first disclosure of a key to it.
+pub use super::store::{
+    all_live, by_hash, claim_disclosure, disclosure_entry, link_disclosure, live_of, note_last_use,
+    LiveToken, TokenRecord,
+};
+
 /// Why the policy API refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum PolicyError {
@@ -206,6 +218,9 @@ pub async fn made_by(
 ) -> Result<Vec<(ServiceToken, Option<i64>)>, sqlx::Error> {
     store::made_by(&state.pool, workspace, user_id).await
 }
+
+pub const ERASER: crate::db::erasure::Eraser =
+    crate::eraser!("their name on the service tokens they made", forget_person);
 
 /// A deleted person's tokens name their pseudonym as maker.
 pub async fn forget_person(

@@ -14,6 +14,9 @@ pub struct TokenRecord {
     pub name: String,
     #[sqlx(try_from = "crate::db::Flag")]
     pub may_receive_keys: bool,
+    /// May call models through the AI gateway.
+    #[sqlx(try_from = "crate::db::Flag")]
+    pub may_call_models: bool,
     /// `None`: never expires.
     pub expires_at: Option<i64>,
 }
@@ -25,6 +28,7 @@ pub struct NewToken<'a> {
     pub name: &'a str,
     pub token_hash: &'a str,
     pub may_receive_keys: bool,
+    pub may_call_models: bool,
     pub created_by_name: &'a str,
     pub created_by_id: &'a str,
     pub created_at: i64,
@@ -36,8 +40,8 @@ pub async fn insert(tx: &mut Tx<'_>, token: NewToken<'_>) -> Result<(), sqlx::Er
     sqlx::query(
         "INSERT INTO service_tokens
            (id, workspace_id, name, token_hash, may_receive_keys, created_by_name, created_at,
-            expires_at, created_by_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            expires_at, created_by_id, may_call_models)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(token.id)
     .bind(token.workspace.as_str())
@@ -48,6 +52,7 @@ pub async fn insert(tx: &mut Tx<'_>, token: NewToken<'_>) -> Result<(), sqlx::Er
     .bind(token.created_at)
     .bind(token.expires_at)
     .bind(token.created_by_id)
+    .bind(token.may_call_models)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -59,7 +64,7 @@ pub async fn live(
     workspace: &WorkspaceId,
 ) -> Result<Vec<ServiceToken>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, name, may_receive_keys, created_by_name, created_at, last_used_at,
+        "SELECT id, name, may_receive_keys, may_call_models, created_by_name, created_at, last_used_at,
                 expires_at, created_by_id
          FROM service_tokens WHERE workspace_id = $1 AND revoked_at IS NULL
          ORDER BY created_at DESC, name",
@@ -133,7 +138,7 @@ pub async fn by_hash(
     token_hash: &str,
 ) -> Result<Option<TokenRecord>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, workspace_id, name, may_receive_keys, expires_at FROM service_tokens
+        "SELECT id, workspace_id, name, may_receive_keys, may_call_models, expires_at FROM service_tokens
          WHERE token_hash = $1 AND revoked_at IS NULL",
     )
     .bind(token_hash)
@@ -149,7 +154,8 @@ pub struct LiveToken {
     pub record: TokenRecord,
 }
 
-const LIVE_TOKEN_COLUMNS: &str = "token_hash, id, workspace_id, name, may_receive_keys, expires_at";
+const LIVE_TOKEN_COLUMNS: &str =
+    "token_hash, id, workspace_id, name, may_receive_keys, may_call_models, expires_at";
 
 /// Every live token of every workspace.
 pub async fn all_live(db: impl AnyExecutor<'_>) -> Result<Vec<LiveToken>, sqlx::Error> {
@@ -293,7 +299,7 @@ pub async fn made_by(
         revoked_at: Option<i64>,
     }
     let rows: Vec<Row> = sqlx::query_as(
-        "SELECT id, name, may_receive_keys, created_by_name, created_at, last_used_at,
+        "SELECT id, name, may_receive_keys, may_call_models, created_by_name, created_at, last_used_at,
                 expires_at, created_by_id, revoked_at
          FROM service_tokens WHERE workspace_id = $1 AND created_by_id = $2
          ORDER BY created_at DESC, name",

@@ -6,8 +6,10 @@ use leptos::prelude::*;
 #[component]
 pub fn BudgetBanner(alert: BudgetAlert) -> impl IntoView {
     let spent = format!(
-        "{} of {} {} ({} %)",
-        alert.spent, alert.budget, alert.currency, alert.percent
+        "{} of {} ({} %)",
+        alert.spent.amount(),
+        alert.budget,
+        alert.percent
     );
     let text = if alert.stopping_ai {
         format!(

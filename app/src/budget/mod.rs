@@ -37,7 +37,7 @@ pub struct BudgetStatus {
     pub month: String,
     /// "1 December 2026".
     pub next_month_begins: String,
-    pub currency: String,
+    pub currency: crate::domain::Currency,
     pub time_zone: String,
     /// The budget keeps AI off now.
     pub stopping_ai: bool,

@@ -1,11 +1,24 @@
-//! A monthly budget and where this month's spend stands against it. Money
-//! is in millionths of the deployment's currency, like usage.
+//! A monthly budget and where this month's spend stands against it, in
+//! the deployment's currency.
 
 use super::BudgetError;
+use crate::domain::{Currency, Money};
 use serde::{Deserialize, Serialize};
 
 /// What happens when the whole budget is spent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum AtLimit {
     /// Admins are warned; AI keeps running.
     WarnOnly,
@@ -15,18 +28,15 @@ pub enum AtLimit {
 }
 
 impl AtLimit {
-    pub const ALL: [AtLimit; 2] = [AtLimit::WarnOnly, AtLimit::StopAi];
+    pub const ALL: &'static [AtLimit] = <AtLimit as strum::VariantArray>::VARIANTS;
 
     /// Stable identifier, in forms and storage.
     pub fn key(self) -> &'static str {
-        match self {
-            AtLimit::WarnOnly => "warn_only",
-            AtLimit::StopAi => "stop_ai",
-        }
+        self.into()
     }
 
     pub fn from_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|at_limit| at_limit.key() == key)
+        key.parse().ok()
     }
 
     /// As the page and the activity log say it.
@@ -46,8 +56,8 @@ pub const MOST_MICROS: i64 = 1_000_000_000 * 1_000_000;
 /// A workspace's monthly budget.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MonthlyBudget {
-    /// Millionths of the deployment's currency; more than zero.
-    pub amount_micros: i64,
+    /// More than zero.
+    pub amount: Money,
     /// From 1 to 100.
     pub warn_percent: i64,
     pub at_limit: AtLimit,
@@ -56,7 +66,7 @@ pub struct MonthlyBudget {
 /// Where this month's spend stands against a budget.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Standing {
-    pub spent_micros: i64,
+    pub spent: Money,
     /// Of the budget, rounded down (may pass 100).
     pub percent: i64,
     /// At or past the warning threshold.
@@ -68,8 +78,13 @@ pub struct Standing {
 impl MonthlyBudget {
     /// What the form sends, checked: an amount such as `250` or `99.50`,
     /// a threshold in percent (empty: the default) and a choice.
-    pub fn parse(amount: &str, warn_percent: &str, at_limit: &str) -> Result<Self, BudgetError> {
-        let amount_micros = parse_amount(amount)?;
+    pub fn parse(
+        amount: &str,
+        warn_percent: &str,
+        at_limit: &str,
+        currency: Currency,
+    ) -> Result<Self, BudgetError> {
+        let amount = Money::from_micros(parse_amount(amount)?, currency);
         let warn_percent = match warn_percent.trim() {
             "" => DEFAULT_WARN_PERCENT,
             text => text
@@ -80,31 +95,31 @@ impl MonthlyBudget {
         };
         let at_limit = AtLimit::from_key(at_limit).ok_or(BudgetError::ChoiceInvalid)?;
         Ok(MonthlyBudget {
-            amount_micros,
+            amount,
             warn_percent,
             at_limit,
         })
     }
 
-    /// Where `spent_micros` stands against this budget.
-    pub fn standing(&self, spent_micros: i64) -> Standing {
-        let amount = i128::from(self.amount_micros.max(1));
-        let spent = i128::from(spent_micros.max(0));
-        let percent = i64::try_from(spent * 100 / amount).unwrap_or(i64::MAX);
+    /// Where `spent` (in the budget's currency) stands against this budget.
+    pub fn standing(&self, spent: Money) -> Standing {
+        let amount = i128::from(self.amount.micros().max(1));
+        let spent_micros = i128::from(spent.micros().max(0));
+        let percent = i64::try_from(spent_micros * 100 / amount).unwrap_or(i64::MAX);
         Standing {
-            spent_micros,
+            spent,
             percent,
             // Compared in millionths, so 79.99 % is not yet 80 %.
-            warning: spent * 100 >= amount * i128::from(self.warn_percent),
-            exhausted: spent >= amount,
+            warning: spent_micros * 100 >= amount * i128::from(self.warn_percent),
+            exhausted: spent_micros >= amount,
         }
     }
 
     /// "Budget 100.00 USD a month · warning at 80 % · …", for the log.
-    pub fn describe(&self, currency: &str) -> String {
+    pub fn describe(&self) -> String {
         format!(
-            "{} {currency} a month; warning at {} %; at 100 %: {}",
-            crate::usage::money(self.amount_micros),
+            "{} a month; warning at {} %; at 100 %: {}",
+            self.amount,
             self.warn_percent,
             self.at_limit.label()
         )
@@ -142,11 +157,8 @@ pub fn parse_amount(text: &str) -> Result<i64, BudgetError> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BudgetAlert {
     pub percent: i64,
-    /// "85.00".
-    pub spent: String,
-    /// "100.00".
-    pub budget: String,
-    pub currency: String,
+    pub spent: Money,
+    pub budget: Money,
     /// The whole budget is spent.
     pub exhausted: bool,
     /// …and AI is off because of it.
@@ -182,31 +194,32 @@ mod tests {
 
     #[test]
     fn the_threshold_defaults_to_80_and_stays_within_1_to_100() {
-        let budget = MonthlyBudget::parse("100", "", "stop_ai").unwrap();
+        let budget = MonthlyBudget::parse("100", "", "stop_ai", Currency::USD).unwrap();
         assert_eq!(budget.warn_percent, 80);
         assert_eq!(budget.at_limit, AtLimit::StopAi);
         for bad in ["0", "101", "eighty", "50.5"] {
             assert_eq!(
-                MonthlyBudget::parse("100", bad, "stop_ai"),
+                MonthlyBudget::parse("100", bad, "stop_ai", Currency::USD),
                 Err(BudgetError::PercentInvalid)
             );
         }
         assert_eq!(
-            MonthlyBudget::parse("100", "80", "shrug"),
+            MonthlyBudget::parse("100", "80", "shrug", Currency::USD),
             Err(BudgetError::ChoiceInvalid)
         );
     }
 
     #[test]
     fn the_warning_and_the_limit_begin_exactly_at_their_lines() {
-        let budget = MonthlyBudget::parse("100", "80", "warn_only").unwrap();
-        let below = budget.standing(79_999_999);
+        let budget = MonthlyBudget::parse("100", "80", "warn_only", Currency::USD).unwrap();
+        let usd = |micros| Money::from_micros(micros, Currency::USD);
+        let below = budget.standing(usd(79_999_999));
         assert!(!below.warning && !below.exhausted);
         assert_eq!(below.percent, 79);
-        let at_warning = budget.standing(80_000_000);
+        let at_warning = budget.standing(usd(80_000_000));
         assert!(at_warning.warning && !at_warning.exhausted);
-        let at_limit = budget.standing(100_000_000);
+        let at_limit = budget.standing(usd(100_000_000));
         assert!(at_limit.warning && at_limit.exhausted);
-        assert_eq!(budget.standing(250_000_000).percent, 250);
+        assert_eq!(budget.standing(usd(250_000_000)).percent, 250);
     }
 }

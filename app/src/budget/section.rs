@@ -3,7 +3,6 @@ use super::server_fns::{RemoveBudget, SetBudget};
 use super::{BudgetError, BudgetNotice, BudgetStatus, BUDGET_SECTION};
 use crate::boundary::LoadError;
 use crate::components::{ErrorCallout, FormSection};
-use crate::usage::money;
 use leptos::{prelude::*, server_fn::ServerFn};
 
 /// What a refused form sent, to fill it in again.
@@ -42,13 +41,12 @@ pub fn Budget(
 
 #[component]
 fn Standing(status: BudgetStatus, typed: TypedBudget) -> impl IntoView {
-    let currency = status.currency.clone();
     let figures = match (&status.budget, &status.standing) {
         (Some(budget), Some(standing)) => format!(
-            "{}: {} of {} {currency} spent ({} %). Warning at {} %. Months are counted in {}.",
+            "{}: {} of {} spent ({} %). Warning at {} %. Months are counted in {}.",
             status.month,
-            money(standing.spent_micros),
-            money(budget.amount_micros),
+            standing.spent.amount(),
+            budget.amount,
             standing.percent,
             budget.warn_percent,
             status.time_zone,
@@ -94,7 +92,7 @@ fn Standing(status: BudgetStatus, typed: TypedBudget) -> impl IntoView {
 fn BudgetForm(status: BudgetStatus, typed: TypedBudget) -> impl IntoView {
     let amount = typed
         .amount
-        .or_else(|| status.budget.map(|budget| money(budget.amount_micros)))
+        .or_else(|| status.budget.map(|budget| budget.amount.amount()))
         .unwrap_or_default();
     let warn = typed
         .warn_percent
@@ -145,7 +143,8 @@ fn BudgetForm(status: BudgetStatus, typed: TypedBudget) -> impl IntoView {
             <fieldset>
                 <legend>"When the budget is spent"</legend>
                 {AtLimit::ALL
-                    .into_iter()
+                    .iter()
+                    .copied()
                     .map(|choice| {
                         let id = format!("budget-{}", choice.key());
                         view! {

@@ -17,7 +17,6 @@ use crate::db::versions::{claim_version, version_of};
 use crate::db::Tx;
 use crate::domain::WorkspaceId;
 use crate::state::AppState;
-use crate::usage::money;
 use jiff::{Timestamp, ToSpan};
 use serde::{Deserialize, Serialize};
 
@@ -122,7 +121,7 @@ pub async fn settle(
     state: &AppState,
     workspace: &WorkspaceId,
 ) -> Result<Settlement, sqlx::Error> {
-    let Some(stored) = store::lock(tx, workspace).await? else {
+    let Some(stored) = store::lock(tx, workspace, currency(state)).await? else {
         return Ok(Settlement::default());
     };
     settle_locked(tx, state, workspace, &stored, stored.budget).await
@@ -140,7 +139,9 @@ async fn settle_locked(
 ) -> Result<Settlement, sqlx::Error> {
     let now = state.clock.now();
     let month = month_of(state, now);
-    let spent = crate::usage::service::spent_since(&mut **tx, workspace, &month.first_day).await?;
+    let spent =
+        crate::usage::service::spent_since(&mut **tx, workspace, &month.first_day, currency(state))
+            .await?;
     let candidate = StoredBudget {
         budget,
         ..before.clone()
@@ -160,7 +161,7 @@ async fn settle_locked(
             standing,
             crossing: *crossing,
         };
-        reached.record(tx, state, now).await?;
+        reached.record(tx, now).await?;
         if webhook {
             let body = reached.notification(state, now);
             store::queue_notification(tx, workspace, crossing.kind(), &body, now).await?;
@@ -186,13 +187,12 @@ struct LineReached<'a> {
 
 impl LineReached<'_> {
     /// Its one activity entry.
-    async fn record(&self, tx: &mut Tx<'_>, state: &AppState, now: i64) -> Result<(), sqlx::Error> {
-        let currency = &state.deployment.usage.currency;
+    async fn record(&self, tx: &mut Tx<'_>, now: i64) -> Result<(), sqlx::Error> {
         let budget = &self.budget.budget;
         let spent = format!(
-            "{} of {} {currency} spent in {}",
-            money(self.standing.spent_micros),
-            money(budget.amount_micros),
+            "{} of {} spent in {}",
+            self.standing.spent.amount(),
+            budget.amount,
             self.month.label
         );
         let what = match self.crossing {
@@ -231,9 +231,9 @@ impl LineReached<'_> {
             workspace_id: self.workspace.as_str().to_string(),
             month: self.month.key.clone(),
             time_zone: usage.time_zone_name.clone(),
-            currency: usage.currency.clone(),
-            spent: money(self.standing.spent_micros),
-            budget: money(budget.amount_micros),
+            currency: usage.currency.to_string(),
+            spent: self.standing.spent.amount(),
+            budget: budget.amount.amount(),
             percent: self.standing.percent,
             warn_percent: budget.warn_percent,
             at_limit: budget.at_limit.key().to_string(),
@@ -283,15 +283,14 @@ pub async fn save(
     based_on: i64,
 ) -> Result<(), BudgetError> {
     let workspace = &admin.workspace;
-    let currency = state.deployment.usage.currency.clone();
     let saved = crate::db::write_policy(state, workspace, async |tx| {
         let now = state.clock.now();
         let claimed = claim_version(tx, workspace, VERSION_KEY, based_on, &admin.name, now).await?;
         if let Err(last_change) = claimed {
             return Ok(Err(BudgetError::Conflict(last_change)));
         }
-        let before = store::lock(tx, workspace).await?;
-        let describe = |stored: &StoredBudget| stored.budget.describe(&currency);
+        let before = store::lock(tx, workspace, currency(state)).await?;
+        let describe = |stored: &StoredBudget| stored.budget.describe();
         let old_value = before
             .as_ref()
             .map(describe)
@@ -319,7 +318,7 @@ pub async fn save(
                     now,
                     SUBJECT,
                     Some(&old_value),
-                    &budget.describe(&currency),
+                    &budget.describe(),
                 )
                 .await?;
                 settle_locked(tx, state, workspace, &before, budget).await?
@@ -355,7 +354,7 @@ pub async fn stop_in_force(
     workspace: &WorkspaceId,
 ) -> Result<Option<i64>, sqlx::Error> {
     let month = month_of(state, state.clock.now());
-    Ok(store::load(&state.pool, workspace)
+    Ok(store::load(&state.pool, workspace, currency(state))
         .await?
         .filter(|stored| stops_ai(stored, &month))
         .map(|_| month.ends_at))
@@ -365,9 +364,14 @@ pub async fn stop_in_force(
 pub async fn status(state: &AppState, actor: &Actor) -> Result<BudgetStatus, sqlx::Error> {
     let workspace = &actor.workspace;
     let month = month_of(state, state.clock.now());
-    let stored = store::load(&state.pool, workspace).await?;
-    let spent =
-        crate::usage::service::spent_since(&state.pool, workspace, &month.first_day).await?;
+    let stored = store::load(&state.pool, workspace, currency(state)).await?;
+    let spent = crate::usage::service::spent_since(
+        &state.pool,
+        workspace,
+        &month.first_day,
+        currency(state),
+    )
+    .await?;
     let version = version_of(&state.pool, workspace, VERSION_KEY).await?;
     let usage = &state.deployment.usage;
     let last_notification = match &usage.budget_webhook {
@@ -382,7 +386,7 @@ pub async fn status(state: &AppState, actor: &Actor) -> Result<BudgetStatus, sql
         version,
         month: month.label.clone(),
         next_month_begins: month.next_begins_on.clone(),
-        currency: usage.currency.clone(),
+        currency: usage.currency,
         time_zone: usage.time_zone_name.clone(),
         stopping_ai: stored
             .as_ref()
@@ -409,15 +413,16 @@ pub struct BudgetGauge {
 pub async fn standings(state: &AppState) -> Result<Vec<BudgetGauge>, sqlx::Error> {
     let month = month_of(state, state.clock.now());
     let mut gauges = Vec::new();
-    for (workspace, stored) in store::all(&state.pool).await? {
+    for (workspace, stored) in store::all(&state.pool, currency(state)).await? {
         let spent = crate::usage::service::spent_since(
             &state.pool,
             &WorkspaceId::new(workspace.clone()),
             &month.first_day,
+            currency(state),
         )
         .await?;
         gauges.push(BudgetGauge {
-            spent_ratio: spent as f64 / stored.budget.amount_micros.max(1) as f64,
+            spent_ratio: spent.micros() as f64 / stored.budget.amount.micros().max(1) as f64,
             stopping_ai: stops_ai(&stored, &month),
             workspace,
         });
@@ -449,6 +454,11 @@ fn delivery_words(notification: &Notification) -> String {
     }
 }
 
+/// What budgets and spend are counted in.
+fn currency(state: &AppState) -> crate::domain::Currency {
+    state.deployment.usage.currency
+}
+
 /// The banner for `actor`: admins only, from the warning threshold on.
 pub async fn alert(state: &AppState, actor: &Actor) -> Option<BudgetAlert> {
     if !actor.role.can_change_settings() {
@@ -456,12 +466,17 @@ pub async fn alert(state: &AppState, actor: &Actor) -> Option<BudgetAlert> {
     }
     let month = month_of(state, state.clock.now());
     let read = async {
-        let Some(stored) = store::load(&state.pool, &actor.workspace).await? else {
+        let Some(stored) = store::load(&state.pool, &actor.workspace, currency(state)).await?
+        else {
             return Ok(None);
         };
-        let spent =
-            crate::usage::service::spent_since(&state.pool, &actor.workspace, &month.first_day)
-                .await?;
+        let spent = crate::usage::service::spent_since(
+            &state.pool,
+            &actor.workspace,
+            &month.first_day,
+            currency(state),
+        )
+        .await?;
         Ok::<_, sqlx::Error>(Some((stored, spent)))
     };
     match read.await {
@@ -469,9 +484,8 @@ pub async fn alert(state: &AppState, actor: &Actor) -> Option<BudgetAlert> {
             let standing = stored.budget.standing(spent);
             standing.warning.then(|| BudgetAlert {
                 percent: standing.percent,
-                spent: money(spent),
-                budget: money(stored.budget.amount_micros),
-                currency: state.deployment.usage.currency.clone(),
+                spent,
+                budget: stored.budget.amount,
                 exhausted: standing.exhausted,
                 stopping_ai: stops_ai(&stored, &month),
                 ai_back_on: month.next_begins_on.clone(),
@@ -489,6 +503,7 @@ pub async fn alert(state: &AppState, actor: &Actor) -> Option<BudgetAlert> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::{Currency, Money};
 
     fn month() -> Month {
         Month {
@@ -500,9 +515,13 @@ mod tests {
         }
     }
 
+    fn usd(micros: i64) -> Money {
+        Money::from_micros(micros, Currency::USD)
+    }
+
     fn stored(warned: Option<&str>, exhausted: Option<&str>) -> StoredBudget {
         StoredBudget {
-            budget: MonthlyBudget::parse("100", "80", "stop_ai").unwrap(),
+            budget: MonthlyBudget::parse("100", "80", "stop_ai", Currency::USD).unwrap(),
             warned_month: warned.map(str::to_string),
             exhausted_month: exhausted.map(str::to_string),
         }
@@ -511,12 +530,13 @@ mod tests {
     #[test]
     fn each_line_is_crossed_once_a_month() {
         let budget = stored(None, None);
-        let (after, crossings) = settled(&budget, &month(), budget.budget.standing(85_000_000));
+        let (after, crossings) =
+            settled(&budget, &month(), budget.budget.standing(usd(85_000_000)));
         assert_eq!(crossings, vec![Crossing::Warning]);
-        let (again, none) = settled(&after, &month(), after.budget.standing(90_000_000));
+        let (again, none) = settled(&after, &month(), after.budget.standing(usd(90_000_000)));
         assert!(none.is_empty());
         assert_eq!(again, after);
-        let (spent, crossings) = settled(&after, &month(), after.budget.standing(100_000_000));
+        let (spent, crossings) = settled(&after, &month(), after.budget.standing(usd(100_000_000)));
         assert_eq!(crossings, vec![Crossing::Exhausted]);
         assert!(stops_ai(&spent, &month()));
     }
@@ -525,15 +545,16 @@ mod tests {
     fn last_months_lines_do_not_count_this_month() {
         let budget = stored(Some("2026-10"), Some("2026-10"));
         assert!(!stops_ai(&budget, &month()));
-        let (_, crossings) = settled(&budget, &month(), budget.budget.standing(120_000_000));
+        let (_, crossings) = settled(&budget, &month(), budget.budget.standing(usd(120_000_000)));
         assert_eq!(crossings, vec![Crossing::Warning, Crossing::Exhausted]);
     }
 
     #[test]
     fn a_higher_budget_clears_the_lines_it_lifts() {
         let mut budget = stored(Some("2026-11"), Some("2026-11"));
-        budget.budget.amount_micros = 1_000_000_000;
-        let (after, crossings) = settled(&budget, &month(), budget.budget.standing(100_000_000));
+        budget.budget.amount = usd(1_000_000_000);
+        let (after, crossings) =
+            settled(&budget, &month(), budget.budget.standing(usd(100_000_000)));
         assert!(crossings.is_empty());
         assert_eq!(after.warned_month, None);
         assert!(!stops_ai(&after, &month()));

@@ -3,7 +3,7 @@
 
 use super::rules::{AtLimit, MonthlyBudget};
 use crate::db::{Tx, UnknownName};
-use crate::domain::WorkspaceId;
+use crate::domain::{Currency, Money, WorkspaceId};
 use sqlx::AnyExecutor;
 
 /// A budget as stored, with the months its lines were reached in.
@@ -25,10 +25,11 @@ struct BudgetRow {
     exhausted_month: Option<String>,
 }
 
-impl TryFrom<BudgetRow> for StoredBudget {
-    type Error = sqlx::Error;
-
-    fn try_from(row: BudgetRow) -> Result<Self, Self::Error> {
+impl BudgetRow {
+    /// The budget the row holds; amounts are stored in millionths of the
+    /// deployment's `currency`.
+    fn stored(self, currency: Currency) -> Result<StoredBudget, sqlx::Error> {
+        let row = self;
         let at_limit = AtLimit::from_key(&row.at_limit).ok_or_else(|| {
             sqlx::Error::Decode(Box::new(UnknownName {
                 kind: "budget limit choice",
@@ -37,7 +38,7 @@ impl TryFrom<BudgetRow> for StoredBudget {
         })?;
         Ok(StoredBudget {
             budget: MonthlyBudget {
-                amount_micros: row.amount_micros,
+                amount: Money::from_micros(row.amount_micros, currency),
                 warn_percent: row.warn_percent,
                 at_limit,
             },
@@ -53,6 +54,7 @@ const COLUMNS: &str = "amount_micros, warn_percent, at_limit, warned_month, exha
 pub async fn load(
     db: impl AnyExecutor<'_>,
     workspace: &WorkspaceId,
+    currency: Currency,
 ) -> Result<Option<StoredBudget>, sqlx::Error> {
     let row: Option<BudgetRow> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM budgets WHERE workspace_id = $1"
@@ -60,11 +62,14 @@ pub async fn load(
     .bind(workspace.as_str())
     .fetch_optional(db)
     .await?;
-    row.map(StoredBudget::try_from).transpose()
+    row.map(|row| row.stored(currency)).transpose()
 }
 
 /// Every workspace's budget, by workspace id.
-pub async fn all(db: impl AnyExecutor<'_>) -> Result<Vec<(String, StoredBudget)>, sqlx::Error> {
+pub async fn all(
+    db: impl AnyExecutor<'_>,
+    currency: Currency,
+) -> Result<Vec<(String, StoredBudget)>, sqlx::Error> {
     #[derive(sqlx::FromRow)]
     struct Row {
         workspace_id: String,
@@ -77,7 +82,7 @@ pub async fn all(db: impl AnyExecutor<'_>) -> Result<Vec<(String, StoredBudget)>
     .fetch_all(db)
     .await?;
     rows.into_iter()
-        .map(|row| Ok((row.workspace_id, StoredBudget::try_from(row.budget)?)))
+        .map(|row| Ok((row.workspace_id, row.budget.stored(currency)?)))
         .collect()
 }
 
@@ -88,6 +93,7 @@ pub async fn all(db: impl AnyExecutor<'_>) -> Result<Vec<(String, StoredBudget)>
 pub async fn lock(
     tx: &mut Tx<'_>,
     workspace: &WorkspaceId,
+    currency: Currency,
 ) -> Result<Option<StoredBudget>, sqlx::Error> {
     let row: Option<BudgetRow> = sqlx::query_as(&format!(
         "UPDATE budgets SET at_limit = at_limit WHERE workspace_id = $1 RETURNING {COLUMNS}"
@@ -95,7 +101,7 @@ pub async fn lock(
     .bind(workspace.as_str())
     .fetch_optional(&mut **tx)
     .await?;
-    row.map(StoredBudget::try_from).transpose()
+    row.map(|row| row.stored(currency)).transpose()
 }
 
 /// Stores the budget and the months its lines were reached in.
@@ -112,7 +118,7 @@ pub async fn save(
            warned_month = excluded.warned_month, exhausted_month = excluded.exhausted_month",
     )
     .bind(workspace.as_str())
-    .bind(stored.budget.amount_micros)
+    .bind(stored.budget.amount.micros())
     .bind(stored.budget.warn_percent)
     .bind(stored.budget.at_limit.key())
     .bind(stored.warned_month.as_deref())

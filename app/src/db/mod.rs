@@ -9,6 +9,7 @@
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use std::str::FromStr;
 
+pub mod erasure;
 mod flag;
 mod stored_names;
 mod tx;

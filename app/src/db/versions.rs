@@ -117,3 +117,18 @@ pub async fn rename_changer(
     .await?;
     Ok(())
 }
+
+/// A deleted person's "changed by" notes name their pseudonym.
+pub async fn forget_person(
+    tx: &mut Tx<'_>,
+    workspace: &WorkspaceId,
+    person: &crate::domain::FormerPerson,
+) -> Result<(), sqlx::Error> {
+    for name in person.names() {
+        rename_changer(&mut **tx, workspace, name, &person.pseudonym).await?;
+    }
+    Ok(())
+}
+
+pub const ERASER: super::erasure::Eraser =
+    crate::eraser!("the \"changed by\" notes of settings", forget_person);

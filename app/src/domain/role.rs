@@ -1,7 +1,19 @@
 use serde::{Deserialize, Serialize};
 
 /// What a person may do in their workspace.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Role {
     /// Changes AI settings, manages members.
     Admin,
@@ -17,17 +29,12 @@ impl Role {
 
     /// How the role is stored.
     pub fn key(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Member => "member",
-        }
+        self.into()
     }
 
     /// The role a stored key names.
     pub fn from_key(key: &str) -> Option<Self> {
-        [Role::Admin, Role::Member]
-            .into_iter()
-            .find(|role| role.key() == key)
+        key.parse().ok()
     }
 
     /// How the page names the role.

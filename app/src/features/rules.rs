@@ -81,27 +81,38 @@ impl Feature {
 }
 
 /// Who may use a feature.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 pub enum Audience {
+    #[strum(serialize = "everyone")]
     Everyone,
+    #[strum(serialize = "admins")]
     AdminsOnly,
+    #[strum(serialize = "no-one")]
     NoOne,
 }
 
 impl Audience {
-    pub const ALL: [Audience; 3] = [Audience::Everyone, Audience::AdminsOnly, Audience::NoOne];
+    pub const ALL: &'static [Audience] = <Audience as strum::VariantArray>::VARIANTS;
 
     /// The form's, the store's and the configuration's word for it.
     pub fn key(self) -> &'static str {
-        match self {
-            Audience::Everyone => "everyone",
-            Audience::AdminsOnly => "admins",
-            Audience::NoOne => "no-one",
-        }
+        self.into()
     }
 
     pub fn from_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|audience| audience.key() == key)
+        key.parse().ok()
     }
 
     pub fn label(self) -> &'static str {
@@ -123,27 +134,39 @@ impl Audience {
 }
 
 /// What agents may do with what they prepare.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    Default,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 pub enum AgentActions {
     /// They propose changes; a person applies them.
     #[default]
+    #[strum(serialize = "propose")]
     ProposeOnly,
     /// They apply changes themselves.
+    #[strum(serialize = "apply")]
     ApplyChanges,
 }
 
 impl AgentActions {
-    pub const ALL: [AgentActions; 2] = [AgentActions::ProposeOnly, AgentActions::ApplyChanges];
+    pub const ALL: &'static [AgentActions] = <AgentActions as strum::VariantArray>::VARIANTS;
 
     pub fn key(self) -> &'static str {
-        match self {
-            AgentActions::ProposeOnly => "propose",
-            AgentActions::ApplyChanges => "apply",
-        }
+        self.into()
     }
 
     pub fn from_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|actions| actions.key() == key)
+        key.parse().ok()
     }
 
     pub fn label(self) -> &'static str {
@@ -298,7 +321,7 @@ mod tests {
 
     #[test]
     fn the_ai_switch_overrides_every_feature() {
-        for audience in Audience::ALL {
+        for &audience in Audience::ALL {
             for role in [Role::Admin, Role::Member] {
                 assert_eq!(decide(false, audience, role), Decision::AiOff);
             }
@@ -335,7 +358,7 @@ mod tests {
             assert_eq!(Feature::from_key(spec.key), Some(spec.feature));
             assert_eq!(defaults.audience(spec.feature), spec.default_audience);
         }
-        for audience in Audience::ALL {
+        for &audience in Audience::ALL {
             assert_eq!(Audience::from_key(audience.key()), Some(audience));
         }
     }

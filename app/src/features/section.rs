@@ -115,7 +115,7 @@ fn FeatureAudience(
                 <Radios
                     name="audience"
                     id_prefix=spec.key
-                    options=Audience::ALL.map(|audience| (audience.key(), audience.label())).to_vec()
+                    options=Audience::ALL.iter().map(|audience| (audience.key(), audience.label())).collect()
                     current=current.key()
                     class="choices-inline"
                 />
@@ -152,7 +152,7 @@ fn AgentActionsChoice(
                 <Radios
                     name="actions"
                     id_prefix="agents"
-                    options=AgentActions::ALL.map(|actions| (actions.key(), actions.label())).to_vec()
+                    options=AgentActions::ALL.iter().map(|actions| (actions.key(), actions.label())).collect()
                     current=current.key()
                     class="choices-stacked"
                 />

@@ -27,7 +27,7 @@ pub const INVITATION_LIFETIME_SECS: i64 = 7 * 24 * 60 * 60;
 /// A person of the workspace as the Members page lists them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
-    pub id: String,
+    pub id: crate::domain::UserId,
     pub name: String,
     pub email: String,
     pub role: Role,

@@ -187,7 +187,7 @@ fn RoleAndRemoval(member: Member) -> impl IntoView {
     view! {
         <div class="row-actions">
             <form method="post" action=ChangeRole::PATH>
-                <input type="hidden" name="user_id" value=member.id.clone() />
+                <input type="hidden" name="user_id" value=member.id.to_string() />
                 <input type="hidden" name="role" value=new_role.key() />
                 <button
                     type="submit"
@@ -203,7 +203,7 @@ fn RoleAndRemoval(member: Member) -> impl IntoView {
             <details class="confirm">
                 <summary aria-label=format!("Remove… {}", member.name)>"Remove…"</summary>
                 <form method="post" action=RemoveMember::PATH>
-                    <input type="hidden" name="user_id" value=member.id.clone() />
+                    <input type="hidden" name="user_id" value=member.id.to_string() />
                     <p>{format!("Remove {who} from the workspace? {warning}{erasure}")}</p>
                     <button type="submit" class="button-danger">
                         {format!("Remove {}", member.name)}
@@ -229,7 +229,7 @@ fn Suspension(member: Member) -> impl IntoView {
     };
     view! {
         <form method="post" action=action>
-            <input type="hidden" name="user_id" value=member.id.clone() />
+            <input type="hidden" name="user_id" value=member.id.to_string() />
             <button
                 type="submit"
                 class="button-secondary"

@@ -14,13 +14,13 @@ use crate::activity::log as audit;
 use crate::api_access::service as api_access;
 use crate::db::Tx;
 use crate::domain::WorkspaceId;
-use crate::domain::{FormerPerson, Role};
+use crate::domain::{Role, UserId};
 use crate::state::AppState;
 
 /// Runs `change` through the write path in one transaction of
 /// `workspace` that first takes its membership lock, so concurrent changes
 /// of who belongs take turns.
-async fn membership_tx<T, E>(
+pub async fn membership_tx<T, E>(
     state: &AppState,
     workspace: &WorkspaceId,
     change: impl AsyncFnOnce(&mut Tx<'_>) -> Result<Result<T, E>, sqlx::Error>,
@@ -127,7 +127,7 @@ pub async fn invite(
 pub async fn change_role(
     state: &AppState,
     actor: &Admin,
-    user_id: &str,
+    user_id: &UserId,
     role: Role,
 ) -> Result<(), MembersError> {
     in_membership_tx(state, actor, "changing a role", async |tx| {
@@ -194,31 +194,34 @@ async fn end_what_they_made(
     Ok(())
 }
 
-/// Removes `user_id` from the workspace; their sessions end with it and
-/// their personal data is erased (see [`forget_person`]).
-pub async fn remove(state: &AppState, actor: &Admin, user_id: &str) -> Result<(), MembersError> {
-    in_membership_tx(state, actor, "removing a member", async |tx| {
-        let Some(target) = accounts::member(&mut **tx, &actor.workspace, user_id).await? else {
-            return Ok(Err(MembersError::NoSuchMember));
-        };
-        let admins = accounts::count_admins(&mut **tx, &actor.workspace).await?;
-        if let Err(problem) = check_change(counted_role(&target), MembershipChange::Remove, admins)
-        {
-            return Ok(Err(problem.into()));
-        }
-        let author = audit::Author::Person(actor.actor());
-        end_what_they_made(tx, state, &actor.workspace, author, &target).await?;
-        let former = forget_person(tx, &actor.workspace, &target).await?;
-        let what = format!(
-            "{} removed; their personal data was erased",
-            former.pseudonym
-        );
-        record(tx, actor, state, &what).await?;
-        Ok(Ok(()))
-    })
-    .await?;
-    crate::db::scrub_deleted(&state.pool).await;
-    Ok(())
+/// Why someone cannot leave the workspace now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CannotLeave {
+    NoSuchMember,
+    /// They are the admin the workspace keeps.
+    LastAdmin,
+}
+
+/// In a membership transaction: `user_id`'s record, if they may leave the
+/// workspace, once what they made as an admin has ended (their tokens
+/// revoked, their unused invitations withdrawn, by `author`). Erasing
+/// them is the person's-data use case's part.
+pub async fn prepare_leaving(
+    tx: &mut Tx<'_>,
+    state: &AppState,
+    workspace: &WorkspaceId,
+    user_id: &UserId,
+    author: audit::Author<'_>,
+) -> Result<Result<accounts::MemberRecord, CannotLeave>, sqlx::Error> {
+    let Some(target) = accounts::member(&mut **tx, workspace, user_id).await? else {
+        return Ok(Err(CannotLeave::NoSuchMember));
+    };
+    let admins = accounts::count_admins(&mut **tx, workspace).await?;
+    if check_change(counted_role(&target), MembershipChange::Remove, admins).is_err() {
+        return Ok(Err(CannotLeave::LastAdmin));
+    }
+    end_what_they_made(tx, state, workspace, author, &target).await?;
+    Ok(Ok(target))
 }
 
 /// The role a person counts with towards "the workspace keeps an admin":
@@ -230,36 +233,21 @@ fn counted_role(target: &accounts::MemberRecord) -> Role {
     }
 }
 
-/// Erases `target` from the workspace, in the caller's transaction: what
-/// happened stays in the audit log under a pseudonym ("Former member 3"),
-/// names copied into other rows become the pseudonym, and their account,
-/// sessions, sign-in records, linked identities and the invitations they
-/// sent or received are deleted. Returns who they became.
-pub async fn forget_person(
-    tx: &mut Tx<'_>,
-    workspace: &WorkspaceId,
-    target: &accounts::MemberRecord,
-) -> Result<FormerPerson, sqlx::Error> {
-    let number = crate::db::workspaces::next_former_member(tx, workspace).await?;
-    let (names, emails) = accounts::former_identity(tx, workspace, &target.id).await?;
-    let former =
-        FormerPerson::new(&target.id, &target.name, &target.email, number).formerly(names, emails);
-    store::delete_invitations_of(tx, workspace, &former).await?;
-    audit::pseudonymise(tx, workspace, &former).await?;
-    for name in former.names() {
-        crate::db::versions::rename_changer(&mut **tx, workspace, name, &former.pseudonym).await?;
-    }
-    api_access::forget_person(tx, workspace, &former).await?;
-    crate::model_provider::service::forget_person(tx, workspace, &former).await?;
-    accounts::delete_person(tx, &former).await?;
-    Ok(former)
-}
+/// The invitations a person sent or received go with them.
+pub const ERASER: crate::db::erasure::Eraser = crate::eraser!(
+    "the invitations they sent or received",
+    store::delete_invitations_of
+);
 
 /// Suspends `user_id`: they cannot sign in and their sessions end;
 /// nothing of theirs is deleted. An admin cannot suspend themselves, and
 /// the workspace keeps an admin who can sign in.
-pub async fn suspend(state: &AppState, actor: &Admin, user_id: &str) -> Result<(), MembersError> {
-    if user_id == actor.user_id {
+pub async fn suspend(
+    state: &AppState,
+    actor: &Admin,
+    user_id: &UserId,
+) -> Result<(), MembersError> {
+    if *user_id == actor.user_id {
         return Err(MembersError::NotYourself);
     }
     in_membership_tx(state, actor, "suspending a member", async |tx| {
@@ -286,7 +274,11 @@ pub async fn suspend(state: &AppState, actor: &Admin, user_id: &str) -> Result<(
 }
 
 /// Lifts `user_id`'s suspension: they can sign in again.
-pub async fn restore(state: &AppState, actor: &Admin, user_id: &str) -> Result<(), MembersError> {
+pub async fn restore(
+    state: &AppState,
+    actor: &Admin,
+    user_id: &UserId,
+) -> Result<(), MembersError> {
     in_membership_tx(state, actor, "restoring a member", async |tx| {
         let Some(target) = accounts::member(&mut **tx, &actor.workspace, user_id).await? else {
             return Ok(Err(MembersError::NoSuchMember));
@@ -302,43 +294,6 @@ pub async fn restore(state: &AppState, actor: &Admin, user_id: &str) -> Result<(
     })
     .await
 }
-
-/// Deletes the signed-in person's own account once `confirmation` (their
-/// password, or their e-mail address for accounts of the identity
-/// provider) checks out. The workspace's last admin is refused.
-pub async fn delete_own_account(
-    state: &AppState,
-    actor: &Actor,
-    client: &str,
-    confirmation: &str,
-) -> Result<(), AuthError> {
-    accounts::confirm_deletion(state, actor, client, confirmation).await?;
-    let workspace = &actor.workspace;
-    let outcome = membership_tx(state, workspace, async |tx| {
-        let Some(target) = accounts::member(&mut **tx, workspace, &actor.user_id).await? else {
-            return Ok(Err(AuthError::SignInRequired));
-        };
-        let admins = accounts::count_admins(&mut **tx, workspace).await?;
-        if check_change(counted_role(&target), MembershipChange::Remove, admins).is_err() {
-            return Ok(Err(AuthError::LastAdminCannotLeave));
-        }
-        let author = audit::Author::Console(SELF_SERVICE);
-        end_what_they_made(tx, state, workspace, author, &target).await?;
-        let former = forget_person(tx, workspace, &target).await?;
-        let what = format!("{} deleted their own account", former.pseudonym);
-        let now = state.clock.now();
-        audit::record_by(tx, workspace, author, now, "Members", &what).await?;
-        Ok(Ok(()))
-    })
-    .await;
-    outcome.map_err(AuthError::logged("deleting an account"))??;
-    crate::db::scrub_deleted(&state.pool).await;
-    Ok(())
-}
-
-/// Who the audit log says acted when someone deleted their own account
-/// (they themselves are gone).
-const SELF_SERVICE: &str = "Account deletion";
 
 /// Withdraws an unused invitation; its link stops working.
 pub async fn revoke_invitation(
@@ -423,7 +378,7 @@ pub async fn accept_invitation(
             }
         })?;
     let now = state.clock.now();
-    let user_id = tokens::random_hex(16);
+    let user_id = UserId::new(tokens::random_hex(16));
     let name = name.trim();
     let outcome = crate::db::write(state, async |tx| {
         let Some(invitation) = store::consume_invitation(tx, &tokens::digest(token), now).await?
@@ -463,7 +418,7 @@ pub async fn accept_invitation(
     })
     .await;
     outcome.map_err(AuthError::logged("accepting an invitation"))??;
-    Ok(user_id)
+    Ok(user_id.to_string())
 }
 
 /// Gives `user_id` the role their groups at the identity provider map to,

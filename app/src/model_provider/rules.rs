@@ -56,35 +56,41 @@ impl fmt::Display for Region {
 }
 
 /// A provider a workspace can bring its own key for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 pub enum KeyProvider {
+    #[strum(serialize = "openai")]
     OpenAi,
+    #[strum(serialize = "anthropic")]
     Anthropic,
     /// Any endpoint speaking OpenAI's API: a gateway, Azure OpenAI, a
     /// self-hosted model server. The admin gives its base URL.
+    #[strum(serialize = "openai_compatible")]
     OpenAiCompatible,
 }
 
 impl KeyProvider {
     /// Every provider a workspace key can be for.
-    pub const ALL: [KeyProvider; 3] = [
-        KeyProvider::OpenAi,
-        KeyProvider::Anthropic,
-        KeyProvider::OpenAiCompatible,
-    ];
+    pub const ALL: &'static [KeyProvider] = <KeyProvider as strum::VariantArray>::VARIANTS;
 
     /// How it is stored and posted by forms.
     pub fn key(self) -> &'static str {
-        match self {
-            KeyProvider::OpenAi => "openai",
-            KeyProvider::Anthropic => "anthropic",
-            KeyProvider::OpenAiCompatible => "openai_compatible",
-        }
+        self.into()
     }
 
     /// The provider a stored key names.
     pub fn from_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|provider| provider.key() == key)
+        key.parse().ok()
     }
 
     /// How the page names the provider.

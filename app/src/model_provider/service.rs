@@ -46,7 +46,8 @@ pub async fn snapshot(state: &AppState, actor: &Actor) -> Result<ProviderSnapsho
         &config.endpoints,
     );
     let choices = KeyProvider::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .map(|provider| {
             let routed = route(Some(provider), None, config.region, &config.endpoints);
             (provider, routed)
@@ -502,6 +503,9 @@ pub async fn list_models(
         }
     }
 }
+
+pub const ERASER: crate::db::erasure::Eraser =
+    crate::eraser!("their name on the provider keys they added", forget_person);
 
 /// A deleted person's keys name their pseudonym as who added them.
 pub async fn forget_person(

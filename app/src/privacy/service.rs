@@ -49,7 +49,7 @@ pub async fn notice(state: &AppState) -> Result<PrivacyNotice, sqlx::Error> {
             absolute_hours: session::ABSOLUTE_LIFETIME_SECS / 3600,
             failure_minutes: crate::accounts::throttle::HORIZON_SECS / 60,
         },
-        cookie_name: session::cookie_name(served_over_tls(state)).to_string(),
+        cookie_name: session::cookie_name(state.deployment.served_over_tls()).to_string(),
         sign_on_issuer: deployment
             .single_sign_on
             .as_ref()
@@ -57,15 +57,6 @@ pub async fn notice(state: &AppState) -> Result<PrivacyNotice, sqlx::Error> {
         budget_webhook: deployment.usage.budget_webhook.is_some(),
         operator_sections: privacy.operator_sections.clone(),
     })
-}
-
-/// The console is reached over TLS when its public address is https.
-fn served_over_tls(state: &AppState) -> bool {
-    state
-        .deployment
-        .public_url
-        .as_deref()
-        .is_some_and(|url| url.starts_with("https://"))
 }
 
 fn host_of(url: &str) -> String {

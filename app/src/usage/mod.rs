@@ -57,8 +57,7 @@ pub struct Breakdown {
 /// What the Usage section shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UsageSnapshot {
-    /// ISO code, e.g. `USD`.
-    pub currency: String,
+    pub currency: crate::domain::Currency,
     /// The IANA time zone days and months are counted in.
     pub time_zone: String,
     /// "November 2026".
@@ -71,9 +70,3 @@ pub struct UsageSnapshot {
 
 #[cfg(feature = "ssr")]
 pub use crate::state::UsageConfig;
-
-/// `12_345_678` millionths → "12.35".
-pub fn money(micros: i64) -> String {
-    let cents = (micros + 5_000) / 10_000;
-    format!("{}.{:02}", cents / 100, cents % 100)
-}

@@ -87,14 +87,45 @@ impl PriceTable {
         Ok(table)
     }
 
+    /// The price of `model`: its own, else its family's. Providers answer
+    /// with dated ids (`gpt-4o-2024-08-06`, `claude-sonnet-4-20250514`) of
+    /// the model a request named, so a dated id costs what its base model
+    /// does unless the table prices that snapshot itself.
+    pub fn price_of(&self, model: &str) -> Option<&Price> {
+        self.0
+            .get(model)
+            .or_else(|| family_of(model).and_then(|family| self.0.get(family)))
+    }
+
     /// What `input` and `output` tokens of `model` cost, in millionths of
     /// the currency; `None` when the model has no price.
     pub fn cost(&self, model: &str, input: i64, output: i64) -> Option<i64> {
-        let price = self.0.get(model)?;
+        let price = self.price_of(model)?;
         let total = i128::from(input) * i128::from(price.input_micros_per_million)
             + i128::from(output) * i128::from(price.output_micros_per_million);
         i64::try_from((total + 500_000) / 1_000_000).ok()
     }
+}
+
+/// `gpt-4o-2024-08-06` → `gpt-4o`, `claude-sonnet-4-20250514` →
+/// `claude-sonnet-4`, `o3-mini-latest` → `o3-mini`: the model without its
+/// snapshot suffix; `None` when it has none.
+pub fn family_of(model: &str) -> Option<&str> {
+    let digits = |text: &str| !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    if let Some(base) = model.strip_suffix("-latest") {
+        return Some(base);
+    }
+    // -YYYYMMDD
+    if let Some((base, date)) = model.rsplit_once('-') {
+        if date.len() == 8 && digits(date) {
+            return Some(base);
+        }
+    }
+    // -YYYY-MM-DD
+    let mut parts = model.rsplitn(4, '-');
+    let (day, month, year, base) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    let dated = year.len() == 4 && month.len() == 2 && day.len() == 2;
+    (dated && digits(year) && digits(month) && digits(day)).then_some(base)
 }
 
 #[cfg(test)]
@@ -107,6 +138,28 @@ mod tests {
         // 1,000 input and 1,000 output tokens of gpt-4o: $0.0025 + $0.01.
         assert_eq!(table.cost("gpt-4o", 1_000, 1_000), Some(12_500));
         assert_eq!(table.cost("my-own-model", 1_000, 1_000), None);
+    }
+
+    #[test]
+    fn a_dated_model_id_costs_what_its_base_model_does() {
+        let table = PriceTable::default();
+        let base = table.cost("gpt-4o", 1_000, 1_000);
+        assert_eq!(table.cost("gpt-4o-2024-08-06", 1_000, 1_000), base);
+        assert_eq!(
+            table.cost("claude-sonnet-4-20250514", 1_000, 0),
+            table.cost("claude-sonnet-4", 1_000, 0)
+        );
+        assert_eq!(family_of("o3-mini-latest"), Some("o3-mini"));
+        assert_eq!(family_of("gpt-4o"), None);
+        assert_eq!(family_of("gpt-4o-mini"), None);
+        assert_eq!(family_of("model-12-34-56"), None);
+        // A snapshot the operator priced itself keeps its own price.
+        let table =
+            PriceTable::with_file(r#"{"gpt-4o-2024-05-13": {"input": 5, "output": 15}}"#).unwrap();
+        assert_eq!(
+            table.cost("gpt-4o-2024-05-13", 1_000_000, 0),
+            Some(5_000_000)
+        );
     }
 
     #[test]

@@ -10,7 +10,22 @@ pub const MOST_EVENTS: usize = 1000;
 pub const MOST_TOKENS: i64 = 1_000_000_000;
 
 /// Who paid for an event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    PartialOrd,
+    Ord,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum PaidBy {
     /// The managed provider, included in the plan.
     Managed,
@@ -20,16 +35,11 @@ pub enum PaidBy {
 
 impl PaidBy {
     pub fn key(self) -> &'static str {
-        match self {
-            PaidBy::Managed => "managed",
-            PaidBy::OwnKey => "own_key",
-        }
+        self.into()
     }
 
     pub fn from_key(key: &str) -> Option<Self> {
-        [PaidBy::Managed, PaidBy::OwnKey]
-            .into_iter()
-            .find(|paid_by| paid_by.key() == key)
+        key.parse().ok()
     }
 
     pub fn label(self) -> &'static str {

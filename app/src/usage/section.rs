@@ -1,6 +1,7 @@
-use super::{money, Line, UsageSnapshot};
+use super::{Line, UsageSnapshot};
 use crate::boundary::LoadError;
 use crate::components::ErrorCallout;
+use crate::domain::{Currency, Money};
 use leptos::prelude::*;
 
 /// The Usage section: this month's spend and tokens, split three ways,
@@ -22,8 +23,8 @@ pub fn Usage(snapshot: Result<UsageSnapshot, LoadError>) -> impl IntoView {
 
 /// "12.35 USD", "estimated" where the price table priced some of it, and
 /// what was not priced at all.
-fn cost_text(line: &Line, currency: &str) -> String {
-    let mut text = format!("{} {currency}", money(line.cost_micros));
+fn cost_text(line: &Line, currency: Currency) -> String {
+    let mut text = Money::from_micros(line.cost_micros, currency).to_string();
     if line.estimated_events > 0 {
         text.push_str(" (estimated)");
     }
@@ -42,17 +43,16 @@ fn tokens_text(line: &Line) -> String {
 
 #[component]
 fn Figures(snapshot: UsageSnapshot) -> impl IntoView {
-    let currency = snapshot.currency.clone();
+    let currency = snapshot.currency;
     let totals = format!(
         "{}: {} · {} tokens ({}) in {} event(s).",
         snapshot.month,
-        cost_text(&snapshot.total, &currency),
+        cost_text(&snapshot.total, currency),
         snapshot.total.input_tokens + snapshot.total.output_tokens,
         tokens_text(&snapshot.total),
         snapshot.total.events,
     );
     let table = |caption: &'static str, lines: Vec<(String, Line)>| {
-        let currency = currency.clone();
         (!lines.is_empty()).then(|| {
             view! {
                 <table class="members usage-table">
@@ -71,7 +71,7 @@ fn Figures(snapshot: UsageSnapshot) -> impl IntoView {
                                 view! {
                                     <tr>
                                         <th scope="row">{name}</th>
-                                        <td>{cost_text(&line, &currency)}</td>
+                                        <td>{cost_text(&line, currency)}</td>
                                         <td>{tokens_text(&line)}</td>
                                     </tr>
                                 }
@@ -94,7 +94,7 @@ fn Figures(snapshot: UsageSnapshot) -> impl IntoView {
         {table("Feature", snapshot.by.feature.clone())}
         {table("Model", snapshot.by.model.clone())}
         {table("Paid by", snapshot.by.paid_by.clone())}
-        <SpendChart days=snapshot.days.clone() currency=snapshot.currency.clone() />
+        <SpendChart days=snapshot.days.clone() currency=snapshot.currency />
     }
 }
 
@@ -102,7 +102,8 @@ const CHART_WIDTH: i64 = 600;
 const CHART_HEIGHT: i64 = 120;
 
 #[component]
-fn SpendChart(days: Vec<(String, i64)>, currency: String) -> impl IntoView {
+fn SpendChart(days: Vec<(String, i64)>, currency: Currency) -> impl IntoView {
+    let money = |micros| Money::from_micros(micros, currency);
     let highest = days
         .iter()
         .map(|(_, spend)| *spend)
@@ -114,7 +115,7 @@ fn SpendChart(days: Vec<(String, i64)>, currency: String) -> impl IntoView {
     let first = days.first().map(|(day, _)| day.clone()).unwrap_or_default();
     let last = days.last().map(|(day, _)| day.clone()).unwrap_or_default();
     let description = format!(
-        "Daily spend from {first} to {last}: {} {currency} in all, at most {} {currency} on one day.",
+        "Daily spend from {first} to {last}: {} in all, at most {} on one day.",
         money(total),
         money(if highest == 1 { 0 } else { highest }),
     );
@@ -132,7 +133,7 @@ fn SpendChart(days: Vec<(String, i64)>, currency: String) -> impl IntoView {
                     height=height.to_string()
                     class="usage-bar"
                 >
-                    <title>{format!("{day}: {} {currency}", money(*spend))}</title>
+                    <title>{format!("{day}: {}", money(*spend))}</title>
                 </rect>
             }
         })
@@ -143,7 +144,7 @@ fn SpendChart(days: Vec<(String, i64)>, currency: String) -> impl IntoView {
             view! {
                 <tr>
                     <th scope="row">{day.clone()}</th>
-                    <td>{format!("{} {currency}", money(*spend))}</td>
+                    <td>{money(*spend).to_string()}</td>
                 </tr>
             }
         })

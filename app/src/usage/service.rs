@@ -111,14 +111,16 @@ pub async fn add_report(
     Ok((receipt, !totals.is_empty()))
 }
 
-/// What `workspace` spent from `first_day` (YYYY-MM-DD) on, in
-/// millionths of the currency, priced events only.
+/// What `workspace` spent from `first_day` (YYYY-MM-DD) on, priced
+/// events only, in the deployment's `currency`.
 pub async fn spent_since(
     db: impl sqlx::AnyExecutor<'_>,
     workspace: &WorkspaceId,
     first_day: &str,
-) -> Result<i64, sqlx::Error> {
-    store::spent_since(db, workspace, first_day).await
+    currency: crate::domain::Currency,
+) -> Result<crate::domain::Money, sqlx::Error> {
+    let micros = store::spent_since(db, workspace, first_day).await?;
+    Ok(crate::domain::Money::from_micros(micros, currency))
 }
 
 /// Deletes raw events past the retention (the day totals stay).
@@ -176,7 +178,7 @@ pub async fn snapshot(state: &AppState, actor: &Actor) -> Result<UsageSnapshot, 
         }
     }
     Ok(UsageSnapshot {
-        currency: config.currency.clone(),
+        currency: config.currency,
         time_zone: config.time_zone_name.clone(),
         month: month_start.strftime("%B %Y").to_string(),
         total,

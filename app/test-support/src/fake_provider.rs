@@ -3,15 +3,25 @@
 //! `x-api-key` for Anthropic) and answer 401 otherwise; `/slow/v1` answers
 //! after 5 s, `/broken/v1` with 500. The second good key's list lacks two
 //! models of the first's, as after a provider retires them.
+//!
+//! Model calls (`chat/completions`, `responses`, `embeddings`, Anthropic's
+//! `messages`), whole or streamed, answer with a dated model id and fixed
+//! usage, and are recorded (path, key, body) for tests to check what the
+//! gateway sent. `/ratelimited/v1` answers 429 with `Retry-After: 7`,
+//! `/slow/v1` waits 5 s first, `/hanging/v1` streams one chunk and then
+//! never ends.
 
 use app::model_provider::rules::ProviderEndpoints;
+use serde_json::{json, Value};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use axum::{
+    body::{Body, Bytes},
     extract::{Path, State},
-    http::{HeaderMap, StatusCode},
-    routing::get,
+    http::{header, HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+    routing::{get, post},
     Router,
 };
 
@@ -20,18 +30,54 @@ pub const GOOD_KEYS: [&str; 2] = ["sk-test-good-key-1111", "sk-test-good-key-222
 pub struct FakeProvider {
     pub base: String,
     requests: Arc<AtomicUsize>,
+    received: Arc<Mutex<Vec<Received>>>,
+}
+
+/// One model call as the fake received it.
+#[derive(Debug, Clone)]
+pub struct Received {
+    /// e.g. `openai-eu/v1/chat/completions`.
+    pub path: String,
+    /// The key sent: Bearer for OpenAI, `x-api-key` for Anthropic.
+    pub key: String,
+    pub body: Value,
+}
+
+/// Usage every non-streamed answer reports.
+pub const INPUT_TOKENS: i64 = 11;
+pub const OUTPUT_TOKENS: i64 = 7;
+/// What the fake answers a chat with.
+pub const ANSWER: &str = "Hello from the fake provider";
+
+#[derive(Clone)]
+struct Shared {
+    requests: Arc<AtomicUsize>,
+    received: Arc<Mutex<Vec<Received>>>,
 }
 
 impl FakeProvider {
     pub async fn start() -> Self {
-        let requests = Arc::new(AtomicUsize::new(0));
+        let shared = Shared {
+            requests: Arc::new(AtomicUsize::new(0)),
+            received: Arc::default(),
+        };
         let app = Router::new()
             .route("/{flavour}/v1/models", get(models))
-            .with_state(requests.clone());
+            .route("/{flavour}/v1/{*call}", post(model_call))
+            .with_state(shared.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, app).await });
-        FakeProvider { base, requests }
+        FakeProvider {
+            base,
+            requests: shared.requests,
+            received: shared.received,
+        }
+    }
+
+    /// Every model call received so far.
+    pub fn received(&self) -> Vec<Received> {
+        self.received.lock().unwrap().clone()
     }
 
     /// How many requests reached the fake so far.
@@ -53,7 +99,7 @@ impl FakeProvider {
 }
 
 async fn models(
-    State(requests): State<Arc<AtomicUsize>>,
+    State(Shared { requests, .. }): State<Shared>,
     Path(flavour): Path<String>,
     headers: HeaderMap,
 ) -> (StatusCode, &'static str) {
@@ -91,4 +137,156 @@ async fn models(
         ),
         _ => (StatusCode::UNAUTHORIZED, r#"{"error":"invalid key"}"#),
     }
+}
+
+/// A model call: recorded, then answered in the flavour's manner.
+async fn model_call(
+    State(shared): State<Shared>,
+    Path((flavour, call)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    shared.requests.fetch_add(1, Ordering::SeqCst);
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
+    let key = if call == "messages" {
+        header("x-api-key")
+    } else {
+        header("authorization")
+            .trim_start_matches("Bearer ")
+            .to_string()
+    };
+    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    shared.received.lock().unwrap().push(Received {
+        path: format!("{flavour}/v1/{call}"),
+        key,
+        body: body.clone(),
+    });
+    let streaming = body["stream"] == json!(true);
+    match flavour.as_str() {
+        "ratelimited" => {
+            return (
+                StatusCode::TOO_MANY_REQUESTS,
+                [
+                    (header::RETRY_AFTER, "7"),
+                    (header::CONTENT_TYPE, "application/json"),
+                ],
+                r#"{"error":{"message":"Rate limit reached","type":"rate_limit_error"}}"#,
+            )
+                .into_response()
+        }
+        "slow" => tokio::time::sleep(std::time::Duration::from_secs(5)).await,
+        "hanging" => {
+            let first = futures_util::stream::once(async {
+                Ok::<_, std::io::Error>(Bytes::from(
+                    "data: {\"model\":\"gpt-4o\",\"choices\":[]}\n\n",
+                ))
+            });
+            let never = futures_util::stream::pending();
+            return (
+                [(header::CONTENT_TYPE, "text/event-stream")],
+                Body::from_stream(futures_util::StreamExt::chain(first, never)),
+            )
+                .into_response();
+        }
+        _ => {}
+    }
+    let model = body["model"].as_str().unwrap_or("unknown");
+    // Providers answer with the dated id of the model asked for.
+    let dated = match model {
+        "gpt-4o" => "gpt-4o-2024-08-06".to_string(),
+        "claude-sonnet-4" => "claude-sonnet-4-20250514".to_string(),
+        other => other.to_string(),
+    };
+    match (call.as_str(), streaming) {
+        ("messages", false) => json_answer(json!({
+            "id": "msg_fake", "type": "message", "role": "assistant", "model": dated,
+            "content": [{"type": "text", "text": ANSWER}],
+            "stop_reason": "end_turn", "stop_sequence": null,
+            "usage": {"input_tokens": INPUT_TOKENS, "output_tokens": OUTPUT_TOKENS}
+        })),
+        ("messages", true) => sse(
+            vec![
+                json!({"type": "message_start", "message": {"id": "msg_fake", "type": "message", "role": "assistant", "model": dated, "content": [], "stop_reason": null, "stop_sequence": null, "usage": {"input_tokens": INPUT_TOKENS, "output_tokens": 1}}}),
+                json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}),
+                json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": ANSWER}}),
+                json!({"type": "content_block_stop", "index": 0}),
+                json!({"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": null}, "usage": {"output_tokens": OUTPUT_TOKENS}}),
+                json!({"type": "message_stop"}),
+            ],
+            true,
+        ),
+        ("chat/completions", false) => json_answer(json!({
+            "id": "chatcmpl-fake", "object": "chat.completion", "created": 0, "model": dated,
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": ANSWER}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": INPUT_TOKENS, "completion_tokens": OUTPUT_TOKENS, "total_tokens": INPUT_TOKENS + OUTPUT_TOKENS}
+        })),
+        ("chat/completions", true) => {
+            let chunk = |delta: Value, finish: Value| {
+                json!({
+                    "id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 0, "model": dated,
+                    "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]
+                })
+            };
+            let mut events = vec![
+                chunk(json!({"role": "assistant", "content": ""}), Value::Null),
+                chunk(json!({"content": ANSWER}), Value::Null),
+                chunk(json!({}), json!("stop")),
+            ];
+            if body["stream_options"]["include_usage"] == json!(true) {
+                events.push(json!({
+                    "id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 0, "model": dated, "choices": [],
+                    "usage": {"prompt_tokens": INPUT_TOKENS, "completion_tokens": OUTPUT_TOKENS, "total_tokens": INPUT_TOKENS + OUTPUT_TOKENS}
+                }));
+            }
+            sse(events, false)
+        }
+        ("embeddings", _) => json_answer(json!({
+            "object": "list", "model": dated,
+            "data": [{"object": "embedding", "index": 0, "embedding": [0.1, 0.2, 0.3]}],
+            "usage": {"prompt_tokens": INPUT_TOKENS, "total_tokens": INPUT_TOKENS}
+        })),
+        ("responses", _) => json_answer(json!({
+            "id": "resp_fake", "object": "response", "model": dated, "status": "completed",
+            "output": [{"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": ANSWER}]}],
+            "usage": {"input_tokens": INPUT_TOKENS, "output_tokens": OUTPUT_TOKENS, "total_tokens": INPUT_TOKENS + OUTPUT_TOKENS}
+        })),
+        _ => (StatusCode::NOT_FOUND, "no such call").into_response(),
+    }
+}
+
+fn json_answer(body: Value) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+/// Server-sent events, one a chunk, as providers send them; Anthropic's
+/// carry an `event:` line, OpenAI's end with `[DONE]`.
+fn sse(events: Vec<Value>, named: bool) -> Response {
+    let mut chunks: Vec<Result<Bytes, std::io::Error>> = events
+        .into_iter()
+        .map(|event| {
+            let text = match (named, event["type"].as_str()) {
+                (true, Some(kind)) => format!("event: {kind}\ndata: {event}\n\n"),
+                _ => format!("data: {event}\n\n"),
+            };
+            Ok(Bytes::from(text))
+        })
+        .collect();
+    if !named {
+        chunks.push(Ok(Bytes::from("data: [DONE]\n\n")));
+    }
+    (
+        [(header::CONTENT_TYPE, "text/event-stream")],
+        Body::from_stream(futures_util::stream::iter(chunks)),
+    )
+        .into_response()
 }

@@ -9,7 +9,6 @@
 pub mod database;
 pub mod fake_provider;
 
-use app::api_access::live_policy::LivePolicy;
 use app::clock::ManualClock;
 use app::db;
 use app::db::workspaces;
@@ -17,6 +16,7 @@ use app::domain::Plan;
 use app::domain::WorkspaceId;
 use app::model_provider::cipher::MasterKeys;
 use app::state::{AppState, Deployment};
+use app::use_cases::live_policy::LivePolicy;
 use std::sync::Arc;
 
 /// The password every test account has.
@@ -47,23 +47,7 @@ pub async fn fresh_state(plan: Plan) -> Fresh {
     Fresh {
         state: AppState {
             pool,
-            deployment: Deployment {
-                plan,
-                workspace,
-                public_url: None,
-                trusted_proxies: Vec::new(),
-                providers: Default::default(),
-                fixed: Default::default(),
-                fixed_features: Default::default(),
-                managed_models: app::models::rules::default_managed_models(),
-                fixed_models: Default::default(),
-                usage: Default::default(),
-                single_sign_on: None,
-                password_sign_in: true,
-                retention: Default::default(),
-                activity_for_everyone: false,
-                privacy: Default::default(),
-            },
+            deployment: Deployment::new(plan, workspace),
             clock: Arc::new(clock.clone()),
             master_keys: Arc::new(
                 MasterKeys::parse(&MasterKeys::generate_entry()).expect("a fresh master key"),
@@ -123,7 +107,7 @@ pub async fn person(
         .await
         .unwrap();
     app::accounts::session::Actor {
-        user_id,
+        user_id: app::domain::UserId::new(user_id),
         workspace,
         name: name.to_string(),
         role,

@@ -54,7 +54,7 @@ impl TestDb {
 
     fn actor(&self, user_id: &str) -> Actor {
         Actor {
-            user_id: user_id.to_string(),
+            user_id: user_id.into(),
             workspace: self.state.deployment.workspace.clone(),
             name: "Ada Lovelace".into(),
             role: Role::Admin,

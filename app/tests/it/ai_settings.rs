@@ -23,7 +23,7 @@ async fn fresh_db(plan: Plan) -> TestDb {
     let fresh = test_support::fresh_state(plan).await;
     let workspace = fresh.state.deployment.workspace.clone();
     let person = |role| Actor {
-        user_id: format!("{role:?}"),
+        user_id: format!("{role:?}").into(),
         workspace: workspace.clone(),
         name: format!("{role:?}"),
         role,
@@ -79,7 +79,7 @@ async fn a_workspace_that_never_saved_has_ai_on_and_training_off() {
 #[tokio::test]
 async fn each_switch_round_trips_through_the_database() {
     let db = fresh_db(Plan::Team).await;
-    for setting in SwitchSetting::ALL {
+    for &setting in SwitchSetting::ALL {
         for value in [true, false, true] {
             assert_eq!(save(&db, &db.admin, setting, value).await, Ok(value));
             let stored = service::load(&db.state, &db.admin.workspace)
@@ -168,7 +168,7 @@ async fn members_see_the_settings_but_cannot_change_them() {
             .map(|(settings, _)| settings),
         Ok(AiSettings::default())
     );
-    for setting in SwitchSetting::ALL {
+    for &setting in SwitchSetting::ALL {
         assert_eq!(
             save(&db, &db.member, setting, true).await,
             Err(SaveError::AdminOnly)

@@ -10,7 +10,7 @@ use app::activity::log as audit;
 use app::budget::rules::MonthlyBudget;
 use app::budget::webhook::{self, BudgetWebhook, SIGNATURE_HEADER};
 use app::budget::{service, BudgetError};
-use app::domain::{Plan, Role};
+use app::domain::{Currency, Plan, Role};
 use app::state::AppState;
 use app::usage::rules::check_report;
 use app::use_cases::usage_report::ingest;
@@ -46,7 +46,7 @@ async fn admin_of(state: &AppState) -> Actor {
         .await
         .unwrap();
     Actor {
-        user_id,
+        user_id: user_id.into(),
         workspace,
         name: "Ada".into(),
         role: Role::Admin,
@@ -58,7 +58,7 @@ async fn set_budget(state: &AppState, ada: &Actor, amount: &str, warn: &str, at_
         .await
         .unwrap()
         .version;
-    let budget = MonthlyBudget::parse(amount, warn, at_limit).unwrap();
+    let budget = MonthlyBudget::parse(amount, warn, at_limit, Currency::USD).unwrap();
     service::save(state, &test_support::admin(ada), Some(budget), version)
         .await
         .unwrap();
@@ -119,7 +119,7 @@ async fn each_line_is_crossed_once_however_many_reports_race() {
     replica.pool = app::db::connect(state.pool.connect_options().database_url.as_ref())
         .await
         .unwrap();
-    replica.policy_hook = Arc::new(app::api_access::live_policy::LivePolicy::default());
+    replica.policy_hook = Arc::new(app::use_cases::live_policy::LivePolicy::default());
 
     // Twenty reports of 1.00 each, at once, half through each replica:
     // 5.00 and 10.00 are each reached by exactly one of them.
@@ -213,7 +213,7 @@ async fn a_higher_budget_or_warn_only_lifts_the_stop_and_a_lower_one_brings_it_b
     assert!(!stopped().await, "warn only never stops AI");
 
     // A stale form is refused, naming who changed the budget.
-    let stale = MonthlyBudget::parse("100", "", "warn_only").unwrap();
+    let stale = MonthlyBudget::parse("100", "", "warn_only", Currency::USD).unwrap();
     let refused = service::save(&state, &test_support::admin(&ada), Some(stale), 1).await;
     assert!(
         matches!(refused, Err(BudgetError::Conflict(Some(_)))),

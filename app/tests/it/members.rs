@@ -240,7 +240,8 @@ async fn the_last_admin_can_neither_step_down_nor_leave() {
         Err(MembersError::LastAdmin)
     );
     assert_eq!(
-        service::remove(&ws.state, &test_support::admin(&ada), &ada.user_id).await,
+        app::use_cases::erasure::remove_member(&ws.state, &test_support::admin(&ada), &ada.user_id)
+            .await,
         Err(MembersError::LastAdmin)
     );
     assert_eq!(ws.role_of(&ada).await, Some(Role::Admin));
@@ -300,7 +301,7 @@ async fn removing_someone_deletes_their_account_and_is_audited() {
     let ws = Workspace::new().await;
     let ada = ws.person("Ada", Role::Admin).await;
     let bob = ws.person("Bob", Role::Member).await;
-    service::remove(&ws.state, &test_support::admin(&ada), &bob.user_id)
+    app::use_cases::erasure::remove_member(&ws.state, &test_support::admin(&ada), &bob.user_id)
         .await
         .unwrap();
     assert_eq!(ws.role_of(&bob).await, None);
@@ -309,7 +310,8 @@ async fn removing_someone_deletes_their_account_and_is_audited() {
         Err(AuthError::InvalidCredentials)
     );
     assert_eq!(
-        service::remove(&ws.state, &test_support::admin(&ada), &bob.user_id).await,
+        app::use_cases::erasure::remove_member(&ws.state, &test_support::admin(&ada), &bob.user_id)
+            .await,
         Err(MembersError::NoSuchMember)
     );
     assert_eq!(
@@ -338,7 +340,12 @@ async fn admins_cannot_touch_people_of_another_workspace() {
         Err(MembersError::NoSuchMember)
     );
     assert_eq!(
-        service::remove(&ws.state, &test_support::admin(&outsider), &bob.user_id).await,
+        app::use_cases::erasure::remove_member(
+            &ws.state,
+            &test_support::admin(&outsider),
+            &bob.user_id
+        )
+        .await,
         Err(MembersError::NoSuchMember)
     );
     assert_eq!(ws.role_of(&bob).await, Some(Role::Member));

@@ -11,6 +11,7 @@ use app::api_access::service::{self as tokens, NewTokenForm};
 use app::db::Backend;
 use app::domain::{Plan, Role};
 use app::members::{service as members, MembersError};
+use app::use_cases::erasure;
 use test_support::{admin, Fresh, PASSWORD};
 
 const NAME: &str = "Zed Quimbyfield";
@@ -48,6 +49,7 @@ async fn zed_everywhere(fresh: &Fresh, ada: &Actor) -> Actor {
     let form = NewTokenForm {
         name: "Zed's gateway",
         may_receive_keys: false,
+        may_call_models: false,
         lifetime: "",
         password: None,
         client: CLIENT,
@@ -132,7 +134,7 @@ async fn deleting_ones_account_leaves_no_name_or_address_in_the_database() {
         .await
         .unwrap();
 
-    members::delete_own_account(&fresh.state, &zed, CLIENT, PASSWORD)
+    erasure::delete_own_account(&fresh.state, &zed, CLIENT, PASSWORD)
         .await
         .unwrap();
 
@@ -176,11 +178,11 @@ async fn an_admin_removing_someone_erases_them_too_and_numbers_stay_apart() {
     let fresh = test_support::fresh_state(Plan::Enterprise).await;
     let ada = person(&fresh, "Ada", "ada@example.com", Role::Admin).await;
     let first = person(&fresh, "Bo", "bo@example.com", Role::Member).await;
-    members::remove(&fresh.state, &admin(&ada), &first.user_id)
+    erasure::remove_member(&fresh.state, &admin(&ada), &first.user_id)
         .await
         .unwrap();
     let zed = zed_everywhere(&fresh, &ada).await;
-    members::remove(&fresh.state, &admin(&ada), &zed.user_id)
+    erasure::remove_member(&fresh.state, &admin(&ada), &zed.user_id)
         .await
         .unwrap();
 
@@ -212,11 +214,11 @@ async fn the_last_admin_and_a_wrong_password_delete_nothing() {
     let ada = person(&fresh, "Ada", "ada@example.com", Role::Admin).await;
     let bo = person(&fresh, "Bo", "bo@example.com", Role::Member).await;
     assert_eq!(
-        members::delete_own_account(&fresh.state, &ada, CLIENT, PASSWORD).await,
+        erasure::delete_own_account(&fresh.state, &ada, CLIENT, PASSWORD).await,
         Err(AuthError::LastAdminCannotLeave)
     );
     assert_eq!(
-        members::delete_own_account(&fresh.state, &bo, CLIENT, "a wrong password here").await,
+        erasure::delete_own_account(&fresh.state, &bo, CLIENT, "a wrong password here").await,
         Err(AuthError::WrongCurrentPassword)
     );
     for email in ["ada@example.com", "bo@example.com"] {
@@ -257,7 +259,7 @@ async fn the_export_has_the_persons_data_and_no_secret() {
 
     let file = serde_json::to_string(&data).unwrap();
     let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
-        .bind(&zed.user_id)
+        .bind(zed.user_id.as_str())
         .fetch_one(&fresh.state.pool)
         .await
         .unwrap();
@@ -350,7 +352,7 @@ async fn a_suspended_member_cannot_sign_in_until_restored() {
     );
     // A suspended admin does not count as the admin the workspace keeps.
     assert_eq!(
-        members::delete_own_account(state, &ada, CLIENT, PASSWORD).await,
+        erasure::delete_own_account(state, &ada, CLIENT, PASSWORD).await,
         Err(AuthError::LastAdminCannotLeave)
     );
     // Nothing was deleted.

@@ -199,7 +199,7 @@ async fn an_admin_demoted_by_their_groups_takes_their_tokens_with_them() {
         .await
         .unwrap();
     let as_grace = app::accounts::session::Actor {
-        user_id: grace.clone(),
+        user_id: grace.clone().into(),
         workspace: state.deployment.workspace.clone(),
         name: "Grace Hopper".into(),
         role: Role::Admin,
@@ -210,6 +210,7 @@ async fn an_admin_demoted_by_their_groups_takes_their_tokens_with_them() {
         app::api_access::service::NewTokenForm {
             name: "Grace's gateway",
             may_receive_keys: false,
+            may_call_models: false,
             lifetime: "",
             password: None,
             client: "127.0.0.1",
@@ -246,7 +247,7 @@ async fn a_sign_on_account_keeps_the_providers_address_confirms_deletion_with_it
     let grace = person("g-1", "grace@example.com", &["console-members"]);
     let user_id = sign_in_verified(state, &sso, &grace).await.unwrap();
     let actor = app::accounts::session::Actor {
-        user_id: user_id.clone(),
+        user_id: user_id.clone().into(),
         workspace: state.deployment.workspace.clone(),
         name: "Grace Hopper".into(),
         role: Role::Member,
@@ -276,23 +277,23 @@ async fn a_sign_on_account_keeps_the_providers_address_confirms_deletion_with_it
 
     // Suspended: the provider's word is not enough to get back in.
     let ada = test_support::admin(&ada);
-    app::members::service::suspend(state, &ada, &user_id)
+    app::members::service::suspend(state, &ada, &user_id.clone().into())
         .await
         .unwrap();
     assert_eq!(
         sign_in_verified(state, &sso, &grace).await,
         Err(AuthError::Suspended)
     );
-    app::members::service::restore(state, &ada, &user_id)
+    app::members::service::restore(state, &ada, &user_id.clone().into())
         .await
         .unwrap();
 
     // No password here: deleting asks for the address instead.
     assert_eq!(
-        app::members::service::delete_own_account(state, &actor, "127.0.0.1", PASSWORD).await,
+        app::use_cases::erasure::delete_own_account(state, &actor, "127.0.0.1", PASSWORD).await,
         Err(AuthError::ConfirmationWrong)
     );
-    app::members::service::delete_own_account(state, &actor, "127.0.0.1", " Grace@Example.com ")
+    app::use_cases::erasure::delete_own_account(state, &actor, "127.0.0.1", " Grace@Example.com ")
         .await
         .unwrap();
     assert_eq!(users(state).await, 1);

@@ -192,7 +192,8 @@ async fn each_caller_gets_the_expected_answer_from_every_server_function_and_pag
             .await
             .unwrap()
             .unwrap()
-            .id,
+            .id
+            .into(),
         workspace: workspace.clone(),
         name: "Admin".into(),
         role: Role::Admin,
@@ -217,6 +218,7 @@ async fn each_caller_gets_the_expected_answer_from_every_server_function_and_pag
         app::api_access::service::NewTokenForm {
             name: "Matrix worker",
             may_receive_keys: false,
+            may_call_models: false,
             lifetime: "",
             password: None,
             client: "127.0.0.1",

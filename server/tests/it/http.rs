@@ -253,7 +253,7 @@ async fn a_database_missing_a_migration_is_not_ready() {
 #[tokio::test]
 async fn a_setting_fixed_by_the_operator_shows_read_only_and_is_refused() {
     let server = crate::support::server_configured(Plan::Team, |config| {
-        config.fixed.ai_enabled = Some(false);
+        config.deployment.fixed.ai_enabled = Some(false);
     })
     .await;
     server.sign_in_as(app::domain::Role::Admin).await;

@@ -12,6 +12,7 @@ mod configuration;
 mod faults;
 mod first_admin;
 mod floods;
+mod gateway;
 mod http;
 mod live_policy;
 mod members;

@@ -220,7 +220,7 @@ fn token_id_of(html: &str, name: &str) -> String {
 async fn members_see_only_their_own_activity_unless_the_operator_shows_them_all() {
     for everyone in [false, true] {
         let server = crate::support::server_configured(Plan::Team, |config| {
-            config.activity_for_everyone = everyone;
+            config.deployment.activity_for_everyone = everyone;
         })
         .await;
         server.sign_in_as(Role::Admin).await;

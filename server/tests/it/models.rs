@@ -146,8 +146,8 @@ async fn members_see_the_models_read_only_and_cannot_change_them() {
 async fn models_fixed_by_the_operator_are_read_only_and_refused() {
     use app::models::rules::FixedAllowed;
     let server = server_configured(Plan::Enterprise, |config| {
-        config.fixed_models.allowed = Some(FixedAllowed::Only(vec!["gpt-4o".into()]));
-        config.fixed_models.default = Some("gpt-4o".into());
+        config.deployment.fixed_models.allowed = Some(FixedAllowed::Only(vec!["gpt-4o".into()]));
+        config.deployment.fixed_models.default = Some("gpt-4o".into());
     })
     .await;
     server.sign_in_as(Role::Admin).await;

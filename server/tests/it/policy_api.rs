@@ -183,7 +183,7 @@ pub(crate) async fn enterprise() -> (TestServer, FakeProvider) {
     let fake = FakeProvider::start().await;
     let endpoints = fake.endpoints();
     let server = server_configured(Plan::Enterprise, |config| {
-        config.providers.endpoints = endpoints;
+        config.deployment.providers.endpoints = endpoints;
     })
     .await;
     server.sign_in_as(Role::Admin).await;
@@ -518,7 +518,7 @@ async fn services_see_each_feature_choice_on_their_next_request_and_can_ask_abou
 #[tokio::test]
 async fn a_feature_choice_fixed_by_the_operator_is_shown_read_only_and_refused() {
     let server = server_configured(Plan::Team, |config| {
-        config.fixed_features.agents = Some(app::features::rules::Audience::NoOne);
+        config.deployment.fixed_features.agents = Some(app::features::rules::Audience::NoOne);
     })
     .await;
     server.sign_in_as(Role::Admin).await;

@@ -13,12 +13,13 @@ const OPERATOR_FILE: &str = "## Cookies\n\nAcme's own words on cookies.\n\n\
 #[tokio::test]
 async fn the_privacy_page_states_the_configured_operator_region_and_sections() {
     let server = server_configured(Plan::Team, |config| {
-        config.providers.region = Region::Eu;
-        config.privacy.operator_name = Some("Acme GmbH".into());
-        config.privacy.operator_contact = Some("privacy@acme.example".into());
-        config.privacy.updated = "2026-12-01".into();
-        config.privacy.operator_sections = app::privacy::operator_sections::render(OPERATOR_FILE);
-        config.retention.audit_days = 180;
+        config.deployment.providers.region = Region::Eu;
+        config.deployment.privacy.operator_name = Some("Acme GmbH".into());
+        config.deployment.privacy.operator_contact = Some("privacy@acme.example".into());
+        config.deployment.privacy.updated = "2026-12-01".into();
+        config.deployment.privacy.operator_sections =
+            app::privacy::operator_sections::render(OPERATOR_FILE);
+        config.deployment.retention.audit_days = 180;
     })
     .await;
 
@@ -49,7 +50,7 @@ async fn the_privacy_page_states_the_configured_operator_region_and_sections() {
 async fn people_older_than_a_notice_change_see_the_banner_until_they_dismiss_it() {
     // The test clock stands in 2023; the notice changed after that.
     let server = server_configured(Plan::Team, |config| {
-        config.privacy.updated = "2026-12-01".into();
+        config.deployment.privacy.updated = "2026-12-01".into();
     })
     .await;
     server.sign_in_as(Role::Member).await;

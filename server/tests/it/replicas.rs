@@ -276,7 +276,7 @@ async fn on_postgresql_changes_reach_the_other_replica_within_a_second_even_afte
     let killed: Vec<bool> = sqlx::query_scalar(
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
     )
-    .bind(app::api_access::live_policy::LISTENER_NAME)
+    .bind(app::use_cases::live_policy::LISTENER_NAME)
     .fetch_all(&mut admin)
     .await
     .unwrap();

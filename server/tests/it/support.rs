@@ -34,7 +34,7 @@ pub async fn server(plan: Plan) -> TestServer {
 
 pub async fn server_with(plan: Plan, public_url: Option<&str>) -> TestServer {
     server_configured(plan, |config| {
-        config.public_url = public_url.map(str::to_string)
+        config.deployment.public_url = public_url.map(str::to_string)
     })
     .await
 }
@@ -42,26 +42,16 @@ pub async fn server_with(plan: Plan, public_url: Option<&str>) -> TestServer {
 /// A server on `plan` whose configuration `adjust` changes first.
 pub async fn server_configured(plan: Plan, adjust: impl FnOnce(&mut Config)) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
-    let mut config = Config {
-        data_dir: dir.path().to_path_buf(),
-        database_url: database::fresh_database_url(dir.path()).await,
-        plan,
-        public_url: None,
-        trusted_proxies: Vec::new(),
-        providers: Default::default(),
-        master_key: server::config::MasterKeySource::File(dir.path().join("master.keys")),
-        fixed: Default::default(),
-        fixed_features: Default::default(),
-        managed_models: app::models::rules::default_managed_models(),
-        fixed_models: Default::default(),
-        usage: Default::default(),
-        metrics: Default::default(),
-        single_sign_on: None,
-        password_sign_in: true,
-        retention: Default::default(),
-        activity_for_everyone: false,
-        privacy: Default::default(),
-    };
+    // The real parser's defaults, with the data in a fresh directory.
+    let data_dir = dir.path().display().to_string();
+    let database_url = database::fresh_database_url(dir.path()).await;
+    let mut config = Config::from_lookup(|name| match name {
+        "AI_CONSOLE_DATA_DIR" => Some(data_dir.clone()),
+        "DATABASE_URL" => Some(database_url.clone()),
+        _ => None,
+    })
+    .expect("the default configuration is valid");
+    config.deployment.plan = plan;
     adjust(&mut config);
     let clock = ManualClock::at(1_700_000_000);
     let console = server::prepare(&config, Arc::new(clock.clone()))

@@ -19,7 +19,7 @@ pub async fn delete_own_account(confirmation: String) -> Result<(), AuthError> {
     };
     change_and_return(back_to, async |state, actor| {
         let client = client::address(&state.deployment.trusted_proxies);
-        crate::members::service::delete_own_account(state, actor, &client, &confirmation).await?;
+        crate::use_cases::erasure::delete_own_account(state, actor, &client, &confirmation).await?;
         if let Some(current) = session::current_session().await {
             if let Err(error) = session::sign_out(&current).await {
                 // The account is gone, so the session signs nobody in.

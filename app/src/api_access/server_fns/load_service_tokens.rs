@@ -13,10 +13,13 @@ pub struct TokensSnapshot {
     /// for members.
     pub tokens: Vec<ServiceToken>,
     /// The viewing admin's account, to tell their tokens from others'.
-    pub viewer_id: String,
+    pub viewer_id: crate::domain::UserId,
     /// When the page was made, for "expires in 3 days".
     pub now: i64,
     pub new_token: Option<NewServiceToken>,
+    /// Where services reach this console (`AI_CONSOLE_PUBLIC_URL`), if the
+    /// operator said; else the page names it in words.
+    pub public_url: Option<String>,
 }
 
 /// The API access page: the workspace's live service tokens (admins
@@ -44,6 +47,7 @@ pub async fn load_service_tokens() -> Result<TokensSnapshot, TokensError> {
             new_token,
             viewer_id: actor.user_id.clone(),
             now: state.clock.now(),
+            public_url: state.deployment.public_url.clone(),
         })
     })
     .await

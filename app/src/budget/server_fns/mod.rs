@@ -10,44 +10,49 @@ pub use load_budget::{load_budget, LoadBudget};
 pub use remove_budget::{remove_budget, RemoveBudget};
 pub use set_budget::{set_budget, SetBudget};
 
+/// Where the section's plain forms send the browser back to.
+pub const OUTCOME: crate::doors::SectionOutcome = crate::doors::SectionOutcome {
+    key: "budget",
+    anchor: crate::budget::BUDGET_SECTION,
+};
+
 #[cfg(feature = "ssr")]
 mod ssr {
-    use crate::accounts::session::Admin;
-    use crate::boundary::Refusal;
     use crate::budget::rules::MonthlyBudget;
     use crate::budget::service;
-    use crate::budget::{BudgetError, BudgetNotice, BUDGET_SECTION};
-    use crate::doors::change_and_return;
-    use crate::paths::{query_value, AI_SETTINGS};
+    use crate::budget::{BudgetError, BudgetNotice};
+    use crate::doors::change_as_admin;
 
-    /// Saves what the form sent (`None`: remove the budget) as the
-    /// request's admin, then sends the browser back to the Budget section
-    /// with the outcome; a refused form keeps what was typed.
-    pub async fn save(
-        budget: Option<Result<MonthlyBudget, BudgetError>>,
-        typed: Vec<(&'static str, String)>,
-        based_on: i64,
-    ) -> Result<(), BudgetError> {
-        let removing = budget.is_none();
-        let back_to = move |outcome: &Result<(), BudgetError>| {
-            let query = match outcome {
-                Ok(()) if removing => format!("budget={}", BudgetNotice::Removed.code()),
-                Ok(()) => format!("budget={}", BudgetNotice::Saved.code()),
-                Err(error) => {
-                    let mut query = format!("budget_error={}", error.code());
-                    for (name, value) in &typed {
-                        query.push_str(&format!("&{name}={}", query_value(value)));
-                    }
-                    query
-                }
-            };
-            Some(format!("{AI_SETTINGS}?{query}#{BUDGET_SECTION}"))
+    /// Saves what the form sent (amount, warning percent, what happens at
+    /// the limit; `None`: remove the budget) as the request's admin; a
+    /// refused form keeps what was typed.
+    pub async fn save(form: Option<[String; 3]>, based_on: i64) -> Result<(), BudgetError> {
+        let done = match form {
+            None => BudgetNotice::Removed,
+            Some(_) => BudgetNotice::Saved,
         };
-        change_and_return(back_to, async |state, actor| {
-            let admin = Admin::check(actor.clone())?;
-            let budget = budget.transpose()?;
-            service::save(state, &admin, budget, based_on).await
-        })
+        let typed = match &form {
+            Some([amount, warn_percent, at_limit]) => vec![
+                ("budget_amount", amount.clone()),
+                ("budget_warn", warn_percent.clone()),
+                ("budget_at_limit", at_limit.clone()),
+            ],
+            None => Vec::new(),
+        };
+        change_as_admin(
+            super::OUTCOME,
+            |_| done,
+            typed,
+            async |state, admin| {
+                let currency = state.deployment.usage.currency;
+                let budget = form
+                    .map(|[amount, warn_percent, at_limit]| {
+                        MonthlyBudget::parse(&amount, &warn_percent, &at_limit, currency)
+                    })
+                    .transpose()?;
+                service::save(state, admin, budget, based_on).await
+            },
+        )
         .await
     }
 }

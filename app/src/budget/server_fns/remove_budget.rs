@@ -4,5 +4,5 @@ use leptos::prelude::*;
 /// Removes the monthly budget: spend is shown, never limited.
 #[server(endpoint = "settings/ai/budget/remove")]
 pub async fn remove_budget(version: i64) -> Result<(), BudgetError> {
-    super::ssr::save(None, Vec::new(), version).await
+    super::ssr::save(None, version).await
 }

@@ -11,13 +11,5 @@ pub async fn set_budget(
     at_limit: String,
     version: i64,
 ) -> Result<(), BudgetError> {
-    use crate::budget::rules::MonthlyBudget;
-
-    let budget = MonthlyBudget::parse(&amount, &warn_percent, &at_limit);
-    let typed = vec![
-        ("budget_amount", amount),
-        ("budget_warn", warn_percent),
-        ("budget_at_limit", at_limit),
-    ];
-    super::ssr::save(Some(budget), typed, version).await
+    super::ssr::save(Some([amount, warn_percent, at_limit]), version).await
 }

@@ -10,30 +10,25 @@ pub use load_features::{load_features, FeaturesSnapshot, LoadFeatures};
 pub use set_agent_actions::{set_agent_actions, SetAgentActions};
 pub use set_feature_audience::{set_feature_audience, SetFeatureAudience};
 
+/// Where the section's plain forms send the browser back to.
+pub const OUTCOME: crate::doors::SectionOutcome = crate::doors::SectionOutcome {
+    key: "features",
+    anchor: crate::features::FEATURES_SECTION,
+};
+
 #[cfg(feature = "ssr")]
 mod ssr {
-    use crate::accounts::session::Admin;
-    use crate::boundary::Refusal;
-    use crate::doors::change_and_return;
+    use crate::doors::change_as_admin;
     use crate::features::service::{self, Choice};
-    use crate::features::{FeaturesError, FeaturesNotice, FEATURES_SECTION};
-    use crate::paths::AI_SETTINGS;
+    use crate::features::{FeaturesError, FeaturesNotice};
 
     /// Saves `choice` (made from the form's words, `None` if they name no
-    /// choice) as the request's admin, then sends the browser back to the
-    /// Features section with the outcome.
+    /// choice) as the request's admin.
     pub async fn save(choice: Option<Choice>, based_on: i64) -> Result<(), FeaturesError> {
-        let back_to = |outcome: &Result<(), FeaturesError>| {
-            let query = match outcome {
-                Ok(()) => format!("features={}", FeaturesNotice::Saved.code()),
-                Err(error) => format!("features_error={}", error.code()),
-            };
-            Some(format!("{AI_SETTINGS}?{query}#{FEATURES_SECTION}"))
-        };
-        change_and_return(back_to, async |state, actor| {
-            let admin = Admin::check(actor.clone())?;
+        let done = |_: &()| FeaturesNotice::Saved;
+        change_as_admin(super::OUTCOME, done, Vec::new(), async |state, admin| {
             let choice = choice.ok_or(FeaturesError::ChoiceInvalid)?;
-            service::save(state, &admin, choice, based_on).await
+            service::save(state, admin, choice, based_on).await
         })
         .await
     }

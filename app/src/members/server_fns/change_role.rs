@@ -5,11 +5,17 @@ use leptos::prelude::*;
 /// The workspace keeps at least one admin.
 #[server(endpoint = "members/role")]
 pub async fn change_role(user_id: String, role: String) -> Result<(), MembersError> {
-    use super::ssr::{change_as_admin, parse_role};
+    use super::ssr::{change_on_members_page, parse_role};
     use crate::members::{service, MembersNotice};
 
-    change_as_admin(MembersNotice::RoleChanged, async |state, admin| {
-        service::change_role(state, admin, &user_id, parse_role(&role)?).await
+    change_on_members_page(MembersNotice::RoleChanged, async |state, admin| {
+        service::change_role(
+            state,
+            admin,
+            &crate::domain::UserId::new(user_id),
+            parse_role(&role)?,
+        )
+        .await
     })
     .await
 }

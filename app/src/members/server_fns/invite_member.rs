@@ -5,13 +5,13 @@ use leptos::prelude::*;
 /// `member`). The page then shows its link once, for the admin to send.
 #[server(endpoint = "members/invite")]
 pub async fn invite_member(email: String, role: String) -> Result<(), MembersError> {
-    use super::ssr::{change_as_admin, parse_role, NEW_LINK};
+    use super::ssr::{change_on_members_page, parse_role, NEW_LINK};
     use crate::accounts::credentials::normalize_email;
     use crate::accounts::{client, session};
     use crate::members::{service, MembersNotice, NewInvitationLink};
     use crate::paths::JOIN;
 
-    change_as_admin(MembersNotice::Invited, async |state, admin| {
+    change_on_members_page(MembersNotice::Invited, async |state, admin| {
         let role = parse_role(&role)?;
         let (token, expires_at) = service::invite(state, admin, &email, role).await?;
         let origin = client::origin(state.deployment.public_url.as_deref()).unwrap_or_default();

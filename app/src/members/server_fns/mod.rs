@@ -37,7 +37,7 @@ mod ssr {
 
     /// Runs a change as the request's admin, then sends the browser back
     /// to the Members page with `notice` or the reason it failed.
-    pub async fn change_as_admin<T>(
+    pub async fn change_on_members_page<T>(
         notice: MembersNotice,
         change: impl AsyncFnOnce(&AppState, &Admin) -> Result<T, MembersError>,
     ) -> Result<T, MembersError> {

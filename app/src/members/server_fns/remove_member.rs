@@ -5,11 +5,12 @@ use leptos::prelude::*;
 /// workspace keeps at least one admin.
 #[server(endpoint = "members/remove")]
 pub async fn remove_member(user_id: String) -> Result<(), MembersError> {
-    use super::ssr::change_as_admin;
-    use crate::members::{service, MembersNotice};
+    use super::ssr::change_on_members_page;
+    use crate::members::MembersNotice;
 
-    change_as_admin(MembersNotice::Removed, async |state, admin| {
-        service::remove(state, admin, &user_id).await
+    change_on_members_page(MembersNotice::Removed, async |state, admin| {
+        crate::use_cases::erasure::remove_member(state, admin, &crate::domain::UserId::new(user_id))
+            .await
     })
     .await
 }

@@ -4,11 +4,11 @@ use leptos::prelude::*;
 /// Lifts someone's suspension: they can sign in again.
 #[server(endpoint = "members/restore")]
 pub async fn restore_member(user_id: String) -> Result<(), MembersError> {
-    use super::ssr::change_as_admin;
+    use super::ssr::change_on_members_page;
     use crate::members::{service, MembersNotice};
 
-    change_as_admin(MembersNotice::Restored, async |state, admin| {
-        service::restore(state, admin, &user_id).await
+    change_on_members_page(MembersNotice::Restored, async |state, admin| {
+        service::restore(state, admin, &crate::domain::UserId::new(user_id)).await
     })
     .await
 }

@@ -5,11 +5,11 @@ use leptos::prelude::*;
 /// of theirs is deleted.
 #[server(endpoint = "members/suspend")]
 pub async fn suspend_member(user_id: String) -> Result<(), MembersError> {
-    use super::ssr::change_as_admin;
+    use super::ssr::change_on_members_page;
     use crate::members::{service, MembersNotice};
 
-    change_as_admin(MembersNotice::Suspended, async |state, admin| {
-        service::suspend(state, admin, &user_id).await
+    change_on_members_page(MembersNotice::Suspended, async |state, admin| {
+        service::suspend(state, admin, &crate::domain::UserId::new(user_id)).await
     })
     .await
 }

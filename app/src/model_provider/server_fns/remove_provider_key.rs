@@ -6,9 +6,9 @@ use leptos::prelude::*;
 pub async fn remove_provider_key(version: i64) -> Result<(), ProviderError> {
     use crate::model_provider::{service, ProviderNotice};
 
-    super::ssr::change_as_admin(async |state, admin| {
-        service::remove_key(state, admin, version).await?;
-        Ok(ProviderNotice::KeyRemoved)
+    let done = |_: &()| ProviderNotice::KeyRemoved;
+    crate::doors::change_as_admin(super::OUTCOME, done, Vec::new(), async |state, admin| {
+        service::remove_key(state, admin, version).await
     })
     .await
 }

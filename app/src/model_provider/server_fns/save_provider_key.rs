@@ -14,10 +14,12 @@ pub async fn save_provider_key(
 ) -> Result<(), ProviderError> {
     use crate::model_provider::rules::KeyProvider;
     use crate::model_provider::service::KeyForm;
+    use crate::model_provider::ProviderNotice;
     use secrecy::SecretString;
 
     let key = SecretString::from(key);
-    super::ssr::change_as_admin(async |state, admin| {
+    let done = |notice: &ProviderNotice| *notice;
+    crate::doors::change_as_admin(super::OUTCOME, done, Vec::new(), async |state, admin| {
         let provider = KeyProvider::from_key(&provider).ok_or(ProviderError::BadRequest)?;
         let form = KeyForm {
             provider,
@@ -29,4 +31,5 @@ pub async fn save_provider_key(
         crate::use_cases::provider_change::save_key(state, admin, form).await
     })
     .await
+    .map(|_| ())
 }

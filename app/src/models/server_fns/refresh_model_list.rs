@@ -6,8 +6,10 @@ use leptos::prelude::*;
 pub async fn refresh_model_list() -> Result<(), ModelsError> {
     use crate::models::{service, ModelsNotice};
 
-    super::ssr::change_as_admin(ModelsNotice::Refreshed, async |state, admin| {
+    let done = |_: &_| ModelsNotice::Refreshed;
+    crate::doors::change_as_admin(super::OUTCOME, done, Vec::new(), async |state, admin| {
         service::refresh(state, admin).await
     })
     .await
+    .map(|_| ())
 }

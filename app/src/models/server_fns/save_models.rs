@@ -14,7 +14,8 @@ pub async fn save_models(
     use crate::models::rules::ModelChoice;
     use crate::models::{service, ModelsNotice};
 
-    super::ssr::change_as_admin(ModelsNotice::Saved, async |state, admin| {
+    let done = |_: &_| ModelsNotice::Saved;
+    crate::doors::change_as_admin(super::OUTCOME, done, Vec::new(), async |state, admin| {
         let all = match scope.as_str() {
             "all" => true,
             "selected" => false,
@@ -28,4 +29,5 @@ pub async fn save_models(
         service::save(state, admin, choice, version).await
     })
     .await
+    .map(|_| ())
 }
