@@ -5,6 +5,9 @@
 // Bearer`, Anthropic `x-api-key`. It is also the operator's budget
 // webhook: POST /webhook keeps each notification with whether its
 // signature checks out under the secret given, GET /webhook lists them.
+// POST /{flavour}/v1/chat/completions answers the managed key
+// (MANAGED_KEY) with a fixed completion of 11 input and 7 output tokens,
+// whole or streamed, as calls through the console's gateway reach it.
 // Usage: node fake-provider.mjs PORT WEBHOOK_SECRET
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -18,6 +21,34 @@ function signed(header, body) {
   const expected = createHmac('sha256', WEBHOOK_SECRET).update(`${parts.t}.${body}`).digest('hex');
   const given = Buffer.from(parts.v1 ?? '', 'utf8');
   return given.length === expected.length && timingSafeEqual(given, Buffer.from(expected, 'utf8'));
+}
+
+export const MANAGED_KEY = 'sk-e2e-managed-openai-0000';
+const usage = { prompt_tokens: 11, completion_tokens: 7, total_tokens: 18 };
+
+/** A chat completion, as OpenAI answers it, for the managed key only. */
+function chat(request, response, body) {
+  if ((request.headers.authorization ?? '') !== `Bearer ${MANAGED_KEY}`) {
+    response.writeHead(401, { 'content-type': 'application/json' });
+    return response.end(JSON.stringify({ error: { message: 'invalid api key', type: 'invalid_request_error' } }));
+  }
+  const model = body.model === 'gpt-4o' ? 'gpt-4o-2024-08-06' : body.model;
+  const base = { id: 'chatcmpl-e2e', created: 0, model };
+  if (!body.stream) {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    return response.end(JSON.stringify({
+      ...base,
+      object: 'chat.completion',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'Lima.' }, finish_reason: 'stop' }],
+      usage,
+    }));
+  }
+  response.writeHead(200, { 'content-type': 'text/event-stream' });
+  const send = (event) => response.write(`data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', ...event })}\n\n`);
+  send({ choices: [{ index: 0, delta: { role: 'assistant', content: 'Li' }, finish_reason: null }] });
+  send({ choices: [{ index: 0, delta: { content: 'ma.' }, finish_reason: 'stop' }] });
+  if (body.stream_options?.include_usage) send({ choices: [], usage });
+  response.end('data: [DONE]\n\n');
 }
 
 const GOOD_KEYS = new Set(['sk-e2e-good-key-1111', 'sk-e2e-good-key-2222']);
@@ -41,6 +72,12 @@ createServer((request, response) => {
       });
       answer(200, { ok: true });
     });
+    return;
+  }
+  if (/^\/[a-z-]+\/v1\/chat\/completions$/.test(request.url ?? '') && request.method === 'POST') {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => chat(request, response, JSON.parse(body || '{}')));
     return;
   }
   const match = /^\/([a-z-]+)\/v1\/models$/.exec(request.url ?? '');

@@ -26,6 +26,7 @@ type ServerName =
   | 'ssoOnly'
   | 'enterprise'
   | 'enterpriseEu'
+  | 'gateway'
   | 'teamPostgres'
   | 'enterprisePostgres';
 type Server = {
@@ -46,6 +47,9 @@ const servers: Partial<Record<ServerName, Server>> = {
   ssoOnly: { plan: 'team', region: 'us', sso: { passwords: false } },
   enterprise: { plan: 'enterprise', region: 'us' },
   enterpriseEu: { plan: 'enterprise', region: 'eu' },
+  // Its own server: its calls through the gateway add to usage, and it
+  // switches AI off.
+  gateway: { plan: 'team', region: 'us' },
   ...(postgres
     ? {
         teamPostgres: { plan: 'team', region: 'us', database: onPostgres('e2e_team') },
@@ -111,6 +115,8 @@ const consoleServers: NonNullable<PlaywrightTestConfig['webServer']> = names.map
       AI_OPENAI_EU_BASE_URL: `${fakeProvider}/openai-eu/v1`,
       AI_ANTHROPIC_BASE_URL: `${fakeProvider}/anthropic/v1`,
       AI_PROVIDER_TIMEOUT_SECS: '2',
+      // The managed provider's key, which only the fake accepts.
+      AI_MANAGED_OPENAI_API_KEY: 'sk-e2e-managed-openai-0000',
       // The fake provider is on loopback, like a self-hosted model server
       // on a private network: typed base URLs may reach it.
       AI_CONSOLE_PRIVATE_MODEL_NETWORKS: '127.0.0.0/8',
@@ -202,6 +208,7 @@ export default defineConfig({
     { name: 'sso-only', testMatch: /sign-on-only/, use: { baseURL: url('ssoOnly') } },
     { name: 'enterprise', testMatch: /enterprise|provider-keys|models/, use: { baseURL: url('enterprise') } },
     { name: 'enterprise-eu', testMatch: /residency/, use: { baseURL: url('enterpriseEu') } },
+    { name: 'gateway', testMatch: /gateway/, use: { baseURL: url('gateway') } },
     ...(postgres
       ? [
           {

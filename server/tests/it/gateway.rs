@@ -22,15 +22,14 @@ const PROMPT: &str = "What is the capital of Peru? (a private prompt)";
 /// A Team console on the managed provider, whose calls go to a loopback
 /// fake, with an admin signed in.
 async fn console_with(
-    adjust: impl FnOnce(&mut server::config::Config),
+    adjust: impl FnOnce(&mut server::config::Config, &FakeProvider),
 ) -> (TestServer, FakeProvider) {
     let fake = FakeProvider::start().await;
-    let endpoints = fake.endpoints();
     let server = server_configured(Plan::Team, |config| {
-        config.deployment.providers.endpoints = endpoints;
+        config.deployment.providers.endpoints = fake.endpoints();
         config.gateway.managed.openai = Some(MANAGED_OPENAI.to_string().into());
         config.gateway.managed.anthropic = Some(MANAGED_ANTHROPIC.to_string().into());
-        adjust(config);
+        adjust(config, &fake);
     })
     .await;
     server.sign_in_as(Role::Admin).await;
@@ -38,7 +37,7 @@ async fn console_with(
 }
 
 async fn console() -> (TestServer, FakeProvider) {
-    console_with(|_| {}).await
+    console_with(|_, _| {}).await
 }
 
 /// A token made on the API access page, with "May call models through
@@ -404,14 +403,10 @@ async fn a_stream_passes_through_asks_for_its_usage_and_is_metered() {
 
 #[tokio::test]
 async fn a_client_that_hangs_up_ends_the_call_and_what_it_used_so_far_is_kept() {
-    let fake = FakeProvider::start().await;
-    let hanging = fake.url("hanging");
-    let server = server_configured(Plan::Team, |config| {
-        config.deployment.providers.endpoints.openai = hanging;
-        config.gateway.managed.openai = Some(MANAGED_OPENAI.to_string().into());
+    let (server, fake) = console_with(|config, fake| {
+        config.deployment.providers.endpoints.openai = fake.url("hanging");
     })
     .await;
-    server.sign_in_as(Role::Admin).await;
     let token = token(&server, true).await;
     let response = call(
         &server,
@@ -435,14 +430,10 @@ async fn a_client_that_hangs_up_ends_the_call_and_what_it_used_so_far_is_kept() 
 
 #[tokio::test]
 async fn the_providers_rate_limit_passes_through_and_slow_providers_time_out() {
-    let fake = FakeProvider::start().await;
-    let (limited, slow) = (fake.url("ratelimited"), fake.url("slow"));
-    let server = server_configured(Plan::Team, |config| {
-        config.deployment.providers.endpoints.openai = limited;
-        config.gateway.managed.openai = Some(MANAGED_OPENAI.to_string().into());
+    let (server, _fake) = console_with(|config, fake| {
+        config.deployment.providers.endpoints.openai = fake.url("ratelimited");
     })
     .await;
-    server.sign_in_as(Role::Admin).await;
     let token = token(&server, true).await;
     let response = call(
         &server,
@@ -455,13 +446,11 @@ async fn the_providers_rate_limit_passes_through_and_slow_providers_time_out() {
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(response.headers()[header::RETRY_AFTER], "7");
 
-    let server = server_configured(Plan::Team, |config| {
-        config.deployment.providers.endpoints.openai = slow;
-        config.gateway.managed.openai = Some(MANAGED_OPENAI.to_string().into());
+    let (server, _fake) = console_with(|config, fake| {
+        config.deployment.providers.endpoints.openai = fake.url("slow");
         config.gateway.first_byte_timeout = std::time::Duration::from_millis(300);
     })
     .await;
-    server.sign_in_as(Role::Admin).await;
     let token = crate::gateway::token(&server, true).await;
     let (status, answer) = chat(
         &server,
@@ -473,12 +462,11 @@ async fn the_providers_rate_limit_passes_through_and_slow_providers_time_out() {
     assert_eq!(status, StatusCode::GATEWAY_TIMEOUT);
     assert_eq!(answer["error"]["code"], "provider_timeout");
 
-    let server = server_configured(Plan::Team, |config| {
+    let (server, _fake) = console_with(|config, _| {
+        // Nothing listens on the discard port.
         config.deployment.providers.endpoints.openai = "http://127.0.0.1:9/v1".into();
-        config.gateway.managed.openai = Some(MANAGED_OPENAI.to_string().into());
     })
     .await;
-    server.sign_in_as(Role::Admin).await;
     let token = crate::gateway::token(&server, true).await;
     let (status, answer) = chat(
         &server,
@@ -494,7 +482,7 @@ async fn the_providers_rate_limit_passes_through_and_slow_providers_time_out() {
 #[tokio::test]
 async fn eu_workspaces_are_served_by_the_eu_endpoint() {
     let (server, fake) =
-        console_with(|config| config.deployment.providers.region = Region::Eu).await;
+        console_with(|config, _| config.deployment.providers.region = Region::Eu).await;
     let token = token(&server, true).await;
     let (status, _) = chat(
         &server,
@@ -650,7 +638,7 @@ async fn no_key_or_prompt_reaches_the_logs() {
 
 #[tokio::test]
 async fn a_body_that_is_not_json_or_too_large_is_refused_in_the_apis_format() {
-    let (server, _fake) = console_with(|config| config.gateway.max_body_bytes = 1024).await;
+    let (server, _fake) = console_with(|config, _| config.gateway.max_body_bytes = 1024).await;
     let token = token(&server, true).await;
     let big =
         json!({"model": "gpt-4o", "messages": [{"role": "user", "content": "x".repeat(4096)}]});
