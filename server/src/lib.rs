@@ -385,6 +385,7 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
         .merge(gateway::routes(console.served(), console.gateway.clone()))
         .layer(CompressionLayer::new())
         .layer(from_fn(metrics::count_request))
+        .layer(from_fn(operations::drop_trailing_slash))
         .layer(from_fn(operations::log_request))
         .with_state(options)
 }

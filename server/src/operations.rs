@@ -61,3 +61,27 @@ pub async fn log_request(request: Request<Body>, next: Next) -> Response {
     );
     response
 }
+
+/// `/settings/ai/` → 308 to `/settings/ai`, the query kept: each page has
+/// one address, and a stray slash is neither an error nor a log line.
+/// Paths starting with `//` are left alone: their trimmed form would be a
+/// link to another host.
+pub async fn drop_trailing_slash(request: Request<Body>, next: Next) -> Response {
+    let path = request.uri().path();
+    if path.len() > 1 && path.ends_with('/') && !path.starts_with("//") {
+        let trimmed = path.trim_end_matches('/');
+        let trimmed = if trimmed.is_empty() { "/" } else { trimmed };
+        let location = match request.uri().query() {
+            Some(query) => format!("{trimmed}?{query}"),
+            None => trimmed.to_string(),
+        };
+        if let Ok(location) = header::HeaderValue::from_str(&location) {
+            return (
+                StatusCode::PERMANENT_REDIRECT,
+                [(header::LOCATION, location)],
+            )
+                .into_response();
+        }
+    }
+    next.run(request).await
+}

@@ -269,3 +269,29 @@ async fn a_setting_fixed_by_the_operator_shows_read_only_and_is_refused() {
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
 }
+
+#[tokio::test]
+async fn a_trailing_slash_leads_to_the_page_without_it() {
+    let server = server(Plan::Team).await;
+    for (asked, to) in [
+        ("/privacy/", "/privacy"),
+        (
+            "/settings/ai/?features=saved",
+            "/settings/ai?features=saved",
+        ),
+        ("/settings//", "/settings"),
+    ] {
+        let response = server
+            .send(Request::get(asked).body(Body::empty()).unwrap())
+            .await;
+        assert_eq!(response.status(), StatusCode::PERMANENT_REDIRECT, "{asked}");
+        assert_eq!(location(&response), to, "{asked}");
+    }
+    // Never a link to another host.
+    let response = server
+        .send(Request::get("//evil.example/").body(Body::empty()).unwrap())
+        .await;
+    assert_ne!(response.status(), StatusCode::PERMANENT_REDIRECT);
+    let (status, _) = server.get("/privacy").await;
+    assert_eq!(status, StatusCode::OK);
+}
