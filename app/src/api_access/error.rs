@@ -15,6 +15,8 @@ refusals! {
         NoSuchToken = "no-such-token" => 404,
         #[error("Please choose how long the token works: 30, 90 or 365 days, or never expires.")]
         LifetimeInvalid = "lifetime-invalid" => 422,
+        #[error("Please choose the feature the token's calls are for, or let the service say.")]
+        FeatureInvalid = "feature-invalid" => 422,
         #[error("A token that receives the provider key needs your password, typed again. Nothing was created.")]
         PasswordNeeded = "password-needed" => 403,
         #[error("That password is not right. Nothing was created.")]

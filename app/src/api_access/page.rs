@@ -65,8 +65,8 @@ fn Gateway(public_url: Option<String>) -> impl IntoView {
             <p class="setting-description">
                 "Services can call models through this console instead of holding a provider key: it applies every setting of the AI & agents page to each call, sends it with the key it keeps, and counts what it used. Use a token with "
                 <strong>"May call models through the gateway"</strong>
-                " as the API key, and say which feature the call is for in the "
-                <code>"X-AI-Feature"</code> " header (and whom it runs for in " <code>"X-AI-User"</code> ")."
+                " as the API key. Choose the feature its calls are for when you make it, or let the service name it in the "
+                <code>"X-AI-Feature"</code> " header; " <code>"X-AI-User"</code> " names whom a call runs for."
             </p>
             <dl class="gateway-urls">
                 <dt>"OpenAI SDKs (base URL)"</dt>
@@ -135,6 +135,14 @@ fn Tokens(snapshot: TokensSnapshot) -> impl IntoView {
                         "The service calls models through this console, which holds the key, applies every setting of the AI & agents page and counts what each call uses."
                     </p>
                 </div>
+                <label for="token-feature">"Its calls are for"</label>
+                <select id="token-feature" name="gateway_feature">
+                    <option value="" selected>"The feature the service names with each call"</option>
+                    {crate::features::rules::FEATURES
+                        .iter()
+                        .map(|spec| view! { <option value=spec.key>{spec.title}</option> })
+                        .collect_view()}
+                </select>
                 <div class="choice">
                     <input id="token-keys" name="may_receive_keys" type="checkbox" value="on" />
                     <label for="token-keys">"May receive the workspace's provider key"</label>

@@ -26,6 +26,9 @@ pub struct NewTokenForm<'a> {
     pub may_receive_keys: bool,
     /// May call models through the AI gateway (the console holds the key).
     pub may_call_models: bool,
+    /// The form value of the feature its gateway calls are for; empty:
+    /// the service says with each call.
+    pub gateway_feature: &'a str,
     /// The form value of the lifetime; empty: the default.
     pub lifetime: &'a str,
     /// The admin's password, typed again: needed for a token that
@@ -53,6 +56,12 @@ pub async fn create(
         "" => TokenLifetime::default(),
         key => TokenLifetime::from_key(key).ok_or(TokensError::LifetimeInvalid)?,
     };
+    let gateway_feature = match form.gateway_feature.trim() {
+        "" => None,
+        key => Some(
+            crate::features::rules::Feature::from_key(key).ok_or(TokensError::FeatureInvalid)?,
+        ),
+    };
     if form.may_receive_keys {
         let password = form.password.filter(|typed| !typed.is_empty());
         let password = password.ok_or(TokensError::PasswordNeeded)?;
@@ -74,6 +83,7 @@ pub async fn create(
                 token_hash: &tokens::digest(&token),
                 may_receive_keys: form.may_receive_keys,
                 may_call_models: form.may_call_models,
+                gateway_feature: gateway_feature.map(|feature| feature.key()),
                 created_by_name: &actor.name,
                 created_by_id: &actor.user_id,
                 created_at: now,
@@ -88,6 +98,9 @@ pub async fn create(
         let mut what = format!("“{name}” created ({ends})");
         if form.may_call_models {
             what.push_str("; may call models through the gateway");
+            if let Some(feature) = gateway_feature {
+                what.push_str(&format!(" for {}", feature.title()));
+            }
         }
         if form.may_receive_keys {
             what.push_str("; may receive the provider key; password confirmed");

@@ -17,6 +17,8 @@ pub struct TokenRecord {
     /// May call models through the AI gateway.
     #[sqlx(try_from = "crate::db::Flag")]
     pub may_call_models: bool,
+    /// The feature its gateway calls are for, when fixed at creation.
+    pub gateway_feature: Option<String>,
     /// `None`: never expires.
     pub expires_at: Option<i64>,
 }
@@ -29,6 +31,7 @@ pub struct NewToken<'a> {
     pub token_hash: &'a str,
     pub may_receive_keys: bool,
     pub may_call_models: bool,
+    pub gateway_feature: Option<&'a str>,
     pub created_by_name: &'a str,
     pub created_by_id: &'a str,
     pub created_at: i64,
@@ -40,8 +43,8 @@ pub async fn insert(tx: &mut Tx<'_>, token: NewToken<'_>) -> Result<(), sqlx::Er
     sqlx::query(
         "INSERT INTO service_tokens
            (id, workspace_id, name, token_hash, may_receive_keys, created_by_name, created_at,
-            expires_at, created_by_id, may_call_models)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            expires_at, created_by_id, may_call_models, gateway_feature)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(token.id)
     .bind(token.workspace.as_str())
@@ -53,6 +56,7 @@ pub async fn insert(tx: &mut Tx<'_>, token: NewToken<'_>) -> Result<(), sqlx::Er
     .bind(token.expires_at)
     .bind(token.created_by_id)
     .bind(token.may_call_models)
+    .bind(token.gateway_feature)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -138,7 +142,8 @@ pub async fn by_hash(
     token_hash: &str,
 ) -> Result<Option<TokenRecord>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, workspace_id, name, may_receive_keys, may_call_models, expires_at FROM service_tokens
+        "SELECT id, workspace_id, name, may_receive_keys, may_call_models, gateway_feature, expires_at
+         FROM service_tokens
          WHERE token_hash = $1 AND revoked_at IS NULL",
     )
     .bind(token_hash)
@@ -155,7 +160,8 @@ pub struct LiveToken {
 }
 
 const LIVE_TOKEN_COLUMNS: &str =
-    "token_hash, id, workspace_id, name, may_receive_keys, may_call_models, expires_at";
+    "token_hash, id, workspace_id, name, may_receive_keys, may_call_models, gateway_feature,
+     expires_at";
 
 /// Every live token of every workspace.
 pub async fn all_live(db: impl AnyExecutor<'_>) -> Result<Vec<LiveToken>, sqlx::Error> {

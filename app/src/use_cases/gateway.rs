@@ -42,7 +42,7 @@ impl ApiFormat {
 pub struct CallRequest<'a> {
     pub token: &'a str,
     pub format: ApiFormat,
-    /// `X-AI-Feature`.
+    /// `X-AI-Feature`; not needed with a token made for one feature.
     pub feature: Option<&'a str>,
     /// `X-AI-User`, OpenAI's `user` or Anthropic's `metadata.user_id`: an
     /// e-mail address or an account id.
@@ -89,6 +89,8 @@ pub enum GatewayRefusal {
     BudgetSpent { until: i64 },
     #[error("say which feature the call is for in the X-AI-Feature header: one of {expected}")]
     FeatureMissing { expected: String },
+    #[error("this token's calls are for {fixed}; X-AI-Feature names {asked}")]
+    FeatureNotForToken { fixed: String, asked: String },
     #[error("\"{feature}\" is not a feature; expected one of {expected}")]
     FeatureUnknown { feature: String, expected: String },
     #[error("{feature} is switched off for everyone in this workspace")]
@@ -124,6 +126,7 @@ impl GatewayRefusal {
             GatewayRefusal::BudgetSpent { .. } => "budget_exhausted",
             GatewayRefusal::FeatureMissing { .. } => "feature_missing",
             GatewayRefusal::FeatureUnknown { .. } => "feature_unknown",
+            GatewayRefusal::FeatureNotForToken { .. } => "feature_not_for_token",
             GatewayRefusal::FeatureClosed { .. } => "feature_closed",
             GatewayRefusal::AdminsOnly { .. } => "feature_admins_only",
             GatewayRefusal::PersonUnknown => "person_unknown",
@@ -144,6 +147,7 @@ impl GatewayRefusal {
             | GatewayRefusal::AiSwitchedOff
             | GatewayRefusal::BudgetSpent { .. }
             | GatewayRefusal::FeatureClosed { .. }
+            | GatewayRefusal::FeatureNotForToken { .. }
             | GatewayRefusal::AdminsOnly { .. }
             | GatewayRefusal::PersonSuspended
             | GatewayRefusal::ModelNotAllowed { .. } => 403,
@@ -193,8 +197,22 @@ pub async fn decide(
         }
         None => {}
     }
-    let feature = match call.feature.map(str::trim) {
-        None | Some("") => {
+    let asked = call
+        .feature
+        .map(str::trim)
+        .filter(|asked| !asked.is_empty());
+    let named = match (token.gateway_feature.as_deref(), asked) {
+        (Some(fixed), Some(asked)) if fixed != asked => {
+            return Err(GatewayRefusal::FeatureNotForToken {
+                fixed: fixed.to_string(),
+                asked: asked.to_string(),
+            })
+        }
+        (Some(fixed), _) => Some(fixed),
+        (None, asked) => asked,
+    };
+    let feature = match named {
+        None => {
             return Err(GatewayRefusal::FeatureMissing {
                 expected: feature_keys(),
             })

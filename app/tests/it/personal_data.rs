@@ -50,6 +50,7 @@ async fn zed_everywhere(fresh: &Fresh, ada: &Actor) -> Actor {
         name: "Zed's gateway",
         may_receive_keys: false,
         may_call_models: false,
+        gateway_feature: "",
         lifetime: "",
         password: None,
         client: CLIENT,

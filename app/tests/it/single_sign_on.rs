@@ -211,6 +211,7 @@ async fn an_admin_demoted_by_their_groups_takes_their_tokens_with_them() {
             name: "Grace's gateway",
             may_receive_keys: false,
             may_call_models: false,
+            gateway_feature: "",
             lifetime: "",
             password: None,
             client: "127.0.0.1",

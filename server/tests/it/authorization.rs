@@ -219,6 +219,7 @@ async fn each_caller_gets_the_expected_answer_from_every_server_function_and_pag
             name: "Matrix worker",
             may_receive_keys: false,
             may_call_models: false,
+            gateway_feature: "",
             lifetime: "",
             password: None,
             client: "127.0.0.1",

@@ -660,3 +660,95 @@ async fn the_api_access_page_explains_the_gateway_and_offers_its_right() {
     assert!(html.contains(r#"name="may_call_models""#));
     assert!(html.contains("May call models through the gateway"));
 }
+
+#[tokio::test]
+async fn a_budget_spent_through_the_gateway_stops_the_next_call() {
+    // A price that makes one call spend the whole budget: 18 tokens at
+    // 1,000 per million is 0.018.
+    let (server, fake) = console_with(|config, _| {
+        config.deployment.usage.prices = app::usage::prices::PriceTable::with_file(
+            r#"{"gpt-4o": {"input": 1000, "output": 1000}}"#,
+        )
+        .unwrap();
+    })
+    .await;
+    let response = server
+        .post_form(
+            "/api/settings/ai/budget/set",
+            "amount=0.01&warn_percent=80&at_limit=stop_ai&version=0",
+        )
+        .await;
+    assert!(response.status().is_redirection());
+    let token = token(&server, true).await;
+    let body = chat_body(Some("gpt-4o"), false);
+    let (status, _) = chat(&server, &token, &[ASSISTANT], &body).await;
+    assert_eq!(status, StatusCode::OK);
+    // The batch that carries the call settles the budget: AI stops.
+    measured(&server).await;
+    let (status, answer) = chat(&server, &token, &[ASSISTANT], &body).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{answer}");
+    assert_eq!(answer["error"]["code"], "budget_exhausted");
+    assert!(answer["error"]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("this month's AI budget is spent; AI is off until "));
+    assert_eq!(fake.received().len(), 1, "the refused call never left");
+}
+
+#[tokio::test]
+async fn a_token_made_for_one_feature_needs_no_header_and_serves_no_other() {
+    let (server, fake) = console().await;
+    let response = server
+        .post_form(
+            "/api/api-access/create",
+            "name=Search&may_call_models=on&gateway_feature=semantic_search",
+        )
+        .await;
+    assert_eq!(location(&response), "/settings/api?done=created");
+    let (_, html) = server.get("/settings/api").await;
+    let start = html.find("aic_").unwrap();
+    let token: String = html[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    let embed = json!({"model": "text-embedding-3-small", "input": PROMPT});
+    let response = call(
+        &server,
+        "/gateway/openai/v1/embeddings",
+        &token,
+        &[],
+        &embed,
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let (status, answer) = chat(
+        &server,
+        &token,
+        &[ASSISTANT],
+        &chat_body(Some("gpt-4o"), false),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(answer["error"]["code"], "feature_not_for_token");
+    assert_eq!(fake.received().len(), 1);
+    // Metered under the token's feature.
+    server
+        .console
+        .gateway
+        .meter
+        .flush(&server.console.state)
+        .await;
+    let feature: String = sqlx::query_scalar("SELECT feature FROM usage_daily")
+        .fetch_one(&server.console.state.pool)
+        .await
+        .unwrap();
+    assert_eq!(feature, "semantic_search");
+
+    let response = server
+        .post_form(
+            "/api/api-access/create",
+            "name=Odd&may_call_models=on&gateway_feature=poetry",
+        )
+        .await;
+    assert_eq!(location(&response), "/settings/api?error=feature-invalid");
+}

@@ -2,7 +2,8 @@ use crate::api_access::TokensError;
 use leptos::prelude::*;
 
 /// Creates a service token; the page then shows it once. A checked
-/// `may_call_models` box lets it call models through the AI gateway. A
+/// `may_call_models` box lets it call models through the AI gateway, for
+/// the `gateway_feature` chosen (empty: the service says with each call). A
 /// checked `may_receive_keys` box lets the token receive the decrypted provider
 /// key, and needs the admin's `password` typed again. `lifetime` is one
 /// of the form's choices (30, 90, 365 days, never); 90 days if absent.
@@ -11,6 +12,7 @@ pub async fn create_service_token(
     name: String,
     may_receive_keys: Option<String>,
     may_call_models: Option<String>,
+    gateway_feature: Option<String>,
     lifetime: Option<String>,
     password: Option<String>,
 ) -> Result<(), TokensError> {
@@ -29,6 +31,7 @@ pub async fn create_service_token(
             name: &name,
             may_receive_keys: may_receive_keys.is_some(),
             may_call_models: may_call_models.is_some(),
+            gateway_feature: gateway_feature.as_deref().unwrap_or_default(),
             lifetime: lifetime.as_deref().unwrap_or_default(),
             password: password.as_deref(),
             client: &client,
