@@ -37,11 +37,55 @@ impl ApiFormat {
     }
 }
 
+/// Which call the service makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModelCall {
+    /// OpenAI's `chat/completions`; served by Anthropic too, translated.
+    ChatCompletions,
+    /// OpenAI's `responses`: OpenAI-compatible providers only.
+    Responses,
+    /// OpenAI's `embeddings`: Anthropic has none.
+    Embeddings,
+    /// Anthropic's `messages`; served by OpenAI too, translated.
+    Messages,
+}
+
+impl ModelCall {
+    /// The API the call belongs to.
+    pub fn format(self) -> ApiFormat {
+        match self {
+            ModelCall::Messages => ApiFormat::Anthropic,
+            _ => ApiFormat::OpenAi,
+        }
+    }
+
+    /// Its path under the provider's API base.
+    pub fn path(self) -> &'static str {
+        match self {
+            ModelCall::ChatCompletions => "chat/completions",
+            ModelCall::Responses => "responses",
+            ModelCall::Embeddings => "embeddings",
+            ModelCall::Messages => "messages",
+        }
+    }
+
+    /// The call made of the provider when it speaks `speaks`: the same, or
+    /// its translation; `None` when the provider has nothing like it.
+    pub fn served_as(self, speaks: ApiFormat) -> Option<ModelCall> {
+        match (self, speaks) {
+            (call, speaks) if call.format() == speaks => Some(call),
+            (ModelCall::ChatCompletions, ApiFormat::Anthropic) => Some(ModelCall::Messages),
+            (ModelCall::Messages, ApiFormat::OpenAi) => Some(ModelCall::ChatCompletions),
+            _ => None,
+        }
+    }
+}
+
 /// What the service said about its call.
 #[derive(Debug, Clone, Copy)]
 pub struct CallRequest<'a> {
     pub token: &'a str,
-    pub format: ApiFormat,
+    pub call: ModelCall,
     /// `X-AI-Feature`; not needed with a token made for one feature.
     pub feature: Option<&'a str>,
     /// `X-AI-User`, OpenAI's `user` or Anthropic's `metadata.user_id`: an
@@ -69,6 +113,12 @@ pub struct Upstream {
     pub person: Option<UserId>,
     /// The model to ask for: the one named, or the workspace's default.
     pub model: String,
+    /// The call made of the provider: the service's own, or its
+    /// translation into the provider's API.
+    pub provider_call: ModelCall,
+    /// An OpenAI-compatible endpoint, not OpenAI itself (older parameter
+    /// names only).
+    pub compatible: bool,
     /// The provider's API base, e.g. `https://api.openai.com/v1`.
     pub base_url: String,
     pub key: SecretString,
@@ -105,10 +155,13 @@ pub enum GatewayRefusal {
     ModelMissing,
     #[error("the model \"{model}\" is not allowed in this workspace; allowed: {allowed}")]
     ModelNotAllowed { model: String, allowed: String },
-    #[error("this workspace's models are served by {serving}; call its API through the gateway (/gateway/{path}) instead")]
-    OtherFormat {
+    #[error(
+        "this workspace's models are served by {serving}, which has no {call} API; use {instead}"
+    )]
+    NotOffered {
         serving: &'static str,
-        path: &'static str,
+        call: &'static str,
+        instead: &'static str,
     },
     #[error("the managed provider is not set up for {0} calls on this console")]
     NoManagedKey(&'static str),
@@ -133,7 +186,7 @@ impl GatewayRefusal {
             GatewayRefusal::PersonSuspended => "person_suspended",
             GatewayRefusal::ModelMissing => "model_missing",
             GatewayRefusal::ModelNotAllowed { .. } => "model_not_allowed",
-            GatewayRefusal::OtherFormat { .. } => "provider_format",
+            GatewayRefusal::NotOffered { .. } => "provider_format",
             GatewayRefusal::NoManagedKey(_) => "managed_provider_unavailable",
             GatewayRefusal::Unavailable => "gateway_unavailable",
         }
@@ -155,7 +208,7 @@ impl GatewayRefusal {
             | GatewayRefusal::FeatureUnknown { .. }
             | GatewayRefusal::PersonUnknown
             | GatewayRefusal::ModelMissing
-            | GatewayRefusal::OtherFormat { .. } => 400,
+            | GatewayRefusal::NotOffered { .. } => 400,
             GatewayRefusal::NoManagedKey(_) | GatewayRefusal::Unavailable => 503,
         }
     }
@@ -259,52 +312,61 @@ pub async fn decide(
             .clone()
             .ok_or(GatewayRefusal::ModelMissing)?,
     };
-    let (base_url, key, paid_by) = match &inputs.current {
+    let format = call.call.format();
+    let (base_url, key, paid_by, speaks, compatible) = match &inputs.current {
         Some(record) => {
             let speaks = match record.provider {
                 KeyProvider::Anthropic => ApiFormat::Anthropic,
                 KeyProvider::OpenAi | KeyProvider::OpenAiCompatible => ApiFormat::OpenAi,
             };
-            if speaks != call.format {
-                return Err(other_format(speaks));
-            }
             let key = model_provider::open_key(state, record).map_err(|error| {
                 tracing::error!(%error, "opening a provider key for the gateway failed");
                 GatewayRefusal::Unavailable
             })?;
-            (inputs.route.base_url.clone(), key, PaidBy::OwnKey)
+            let compatible = record.provider == KeyProvider::OpenAiCompatible;
+            let base_url = inputs.route.base_url.clone();
+            (base_url, key, PaidBy::OwnKey, speaks, compatible)
         }
         None => {
             let endpoints = &state.deployment.providers.endpoints;
-            let (base_url, key) = match call.format {
+            let (base_url, key) = match format {
                 ApiFormat::OpenAi => (inputs.route.base_url.clone(), managed.openai.clone()),
                 ApiFormat::Anthropic => (endpoints.anthropic.clone(), managed.anthropic.clone()),
             };
-            let key = key.ok_or(GatewayRefusal::NoManagedKey(call.format.provider_name()))?;
-            (base_url, key, PaidBy::Managed)
+            let key = key.ok_or(GatewayRefusal::NoManagedKey(format.provider_name()))?;
+            (base_url, key, PaidBy::Managed, format, false)
         }
     };
+    let provider_call = call
+        .call
+        .served_as(speaks)
+        .ok_or_else(|| not_offered(call.call, speaks))?;
     Ok(Upstream {
         workspace: token.workspace.clone(),
         token_id: token.id.clone(),
         feature,
         person: person.map(|(id, _)| id),
         model,
+        provider_call,
+        compatible,
         base_url,
         key,
         paid_by,
     })
 }
 
-fn other_format(speaks: ApiFormat) -> GatewayRefusal {
-    match speaks {
-        ApiFormat::OpenAi => GatewayRefusal::OtherFormat {
-            serving: "an OpenAI-compatible provider",
-            path: "openai/v1",
-        },
-        ApiFormat::Anthropic => GatewayRefusal::OtherFormat {
+/// Why `call` cannot be served by a provider that speaks `speaks`.
+fn not_offered(call: ModelCall, speaks: ApiFormat) -> GatewayRefusal {
+    match (call, speaks) {
+        (ModelCall::Embeddings, _) => GatewayRefusal::NotOffered {
             serving: "Anthropic",
-            path: "anthropic/v1/messages",
+            call: "embeddings",
+            instead: "a workspace key for an OpenAI-compatible provider for embeddings",
+        },
+        _ => GatewayRefusal::NotOffered {
+            serving: "Anthropic",
+            call: "Responses",
+            instead: "chat completions (/gateway/openai/v1/chat/completions) or Anthropic's messages (/gateway/anthropic/v1/messages)",
         },
     }
 }

@@ -9,7 +9,9 @@
 //! usage, and are recorded (path, key, body) for tests to check what the
 //! gateway sent. `/ratelimited/v1` answers 429 with `Retry-After: 7`,
 //! `/slow/v1` waits 5 s first, `/hanging/v1` streams one chunk and then
-//! never ends.
+//! never ends, `/huge/v1` answers a body larger than any limit. A call
+//! offering tools is answered with a call of its first tool (arguments
+//! [`TOOL_ARGUMENTS`]).
 
 use app::model_provider::rules::ProviderEndpoints;
 use serde_json::{json, Value};
@@ -48,6 +50,8 @@ pub const INPUT_TOKENS: i64 = 11;
 pub const OUTPUT_TOKENS: i64 = 7;
 /// What the fake answers a chat with.
 pub const ANSWER: &str = "Hello from the fake provider";
+/// The arguments of the tool call it answers a call offering tools with.
+pub const TOOL_ARGUMENTS: &str = r#"{"city":"Paris"}"#;
 
 #[derive(Clone)]
 struct Shared {
@@ -194,15 +198,33 @@ async fn model_call(
             )
                 .into_response();
         }
+        "huge" => {
+            // 64 MiB of one answer, more than the gateway reads.
+            let chunk = Bytes::from(vec![b' '; 1 << 20]);
+            let chunks = (0..64).map(move |_| Ok::<_, std::io::Error>(chunk.clone()));
+            return (
+                [(header::CONTENT_TYPE, "application/json")],
+                Body::from_stream(futures_util::stream::iter(chunks)),
+            )
+                .into_response();
+        }
         _ => {}
     }
     let model = body["model"].as_str().unwrap_or("unknown");
+    // Anthropic names a tool at the top, OpenAI inside `function`.
+    let tool = body["tools"][0]["name"]
+        .as_str()
+        .or(body["tools"][0]["function"]["name"].as_str())
+        .map(str::to_string);
     // Providers answer with the dated id of the model asked for.
     let dated = match model {
         "gpt-4o" => "gpt-4o-2024-08-06".to_string(),
         "claude-sonnet-4" => "claude-sonnet-4-20250514".to_string(),
         other => other.to_string(),
     };
+    if let Some(tool) = tool {
+        return tool_call(&call, streaming, &dated, &tool);
+    }
     match (call.as_str(), streaming) {
         ("messages", false) => json_answer(json!({
             "id": "msg_fake", "type": "message", "role": "assistant", "model": dated,
@@ -257,6 +279,66 @@ async fn model_call(
             "usage": {"input_tokens": INPUT_TOKENS, "output_tokens": OUTPUT_TOKENS, "total_tokens": INPUT_TOKENS + OUTPUT_TOKENS}
         })),
         _ => (StatusCode::NOT_FOUND, "no such call").into_response(),
+    }
+}
+
+/// A call of `tool`, in the call's API, whole or streamed (the arguments
+/// in two pieces, as providers send them).
+fn tool_call(call: &str, streaming: bool, model: &str, tool: &str) -> Response {
+    let (first, rest) = TOOL_ARGUMENTS.split_at(8);
+    let usage = json!({"input_tokens": INPUT_TOKENS, "output_tokens": OUTPUT_TOKENS});
+    match (call, streaming) {
+        ("messages", false) => json_answer(json!({
+            "id": "msg_fake", "type": "message", "role": "assistant", "model": model,
+            "content": [{"type": "text", "text": "Checking."},
+                        {"type": "tool_use", "id": "toolu_fake", "name": tool,
+                         "input": serde_json::from_str::<Value>(TOOL_ARGUMENTS).unwrap()}],
+            "stop_reason": "tool_use", "stop_sequence": null, "usage": usage
+        })),
+        ("messages", true) => sse(
+            vec![
+                json!({"type": "message_start", "message": {"id": "msg_fake", "type": "message", "role": "assistant", "model": model, "content": [], "stop_reason": null, "stop_sequence": null, "usage": {"input_tokens": INPUT_TOKENS, "output_tokens": 1}}}),
+                json!({"type": "content_block_start", "index": 0, "content_block": {"type": "tool_use", "id": "toolu_fake", "name": tool, "input": {}}}),
+                json!({"type": "content_block_delta", "index": 0, "delta": {"type": "input_json_delta", "partial_json": first}}),
+                json!({"type": "content_block_delta", "index": 0, "delta": {"type": "input_json_delta", "partial_json": rest}}),
+                json!({"type": "content_block_stop", "index": 0}),
+                json!({"type": "message_delta", "delta": {"stop_reason": "tool_use", "stop_sequence": null}, "usage": {"output_tokens": OUTPUT_TOKENS}}),
+                json!({"type": "message_stop"}),
+            ],
+            true,
+        ),
+        (_, false) => json_answer(json!({
+            "id": "chatcmpl-fake", "object": "chat.completion", "created": 0, "model": model,
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": null, "tool_calls": [
+                {"id": "call_fake", "type": "function", "function": {"name": tool, "arguments": TOOL_ARGUMENTS}}
+            ]}, "finish_reason": "tool_calls"}],
+            "usage": {"prompt_tokens": INPUT_TOKENS, "completion_tokens": OUTPUT_TOKENS, "total_tokens": INPUT_TOKENS + OUTPUT_TOKENS}
+        })),
+        (_, true) => {
+            let chunk = |delta: Value, finish: Value| {
+                json!({
+                    "id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 0, "model": model,
+                    "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]
+                })
+            };
+            sse(
+                vec![
+                    chunk(json!({"role": "assistant", "content": null}), Value::Null),
+                    chunk(
+                        json!({"tool_calls": [{"index": 0, "id": "call_fake", "type": "function", "function": {"name": tool, "arguments": first}}]}),
+                        Value::Null,
+                    ),
+                    chunk(
+                        json!({"tool_calls": [{"index": 0, "function": {"arguments": rest}}]}),
+                        Value::Null,
+                    ),
+                    chunk(json!({}), json!("tool_calls")),
+                    json!({"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 0, "model": model, "choices": [],
+                           "usage": {"prompt_tokens": INPUT_TOKENS, "completion_tokens": OUTPUT_TOKENS, "total_tokens": INPUT_TOKENS + OUTPUT_TOKENS}}),
+                ],
+                false,
+            )
+        }
     }
 }
 

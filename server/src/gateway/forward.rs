@@ -4,13 +4,16 @@
 //! as it arrives (the provider's own errors and `Retry-After` too). When
 //! the answer is complete, or the service hung up, what it used is
 //! metered. Dropping the answer (a client that disconnects) drops the
-//! request to the provider with it.
+//! request to the provider with it. When the provider speaks the other
+//! API, the request, the answer (whole, streamed or an error) are
+//! translated on the way (`super::translate`).
 
 use super::refusal::{self, UpstreamFailure};
+use super::translate::{self, StreamTranslation};
 use super::usage_scan::{StreamScan, Used};
 use super::Calls;
 use app::usage::rules::{PaidBy, UsageEvent};
-use app::use_cases::gateway::{ApiFormat, Upstream};
+use app::use_cases::gateway::{ApiFormat, ModelCall, Upstream};
 use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
@@ -27,18 +30,40 @@ const PASSED_HEADERS: [&str; 4] = [
     "x-ratelimit-remaining-tokens",
 ];
 
+/// How the answer is made for the service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Translation {
+    /// The provider speaks the service's API.
+    None,
+    /// A chat completion served by Anthropic's messages.
+    MessagesToChat,
+    /// Anthropic's messages served by a chat completion.
+    ChatToMessages,
+}
+
 pub async fn forward(
     calls: &Calls,
     upstream: Upstream,
-    format: ApiFormat,
-    path: &'static str,
-    mut body: Map<String, Value>,
+    call: ModelCall,
+    body: Map<String, Value>,
     headers: &HeaderMap,
     request_id: String,
 ) -> Response {
+    let format = call.format();
+    let provider_call = upstream.provider_call;
+    let translation = match (call, provider_call) {
+        (ModelCall::ChatCompletions, ModelCall::Messages) => Translation::MessagesToChat,
+        (ModelCall::Messages, ModelCall::ChatCompletions) => Translation::ChatToMessages,
+        _ => Translation::None,
+    };
     let streaming = body.get("stream").and_then(Value::as_bool) == Some(true);
+    let mut body = match translation {
+        Translation::None => body,
+        Translation::MessagesToChat => translate::chat_to_messages(&body),
+        Translation::ChatToMessages => translate::messages_to_chat(&body, upstream.compatible),
+    };
     body.insert("model".into(), Value::String(upstream.model.clone()));
-    if streaming && format == ApiFormat::OpenAi && path == "chat/completions" {
+    if streaming && provider_call == ModelCall::ChatCompletions {
         // Usage comes as the stream's last chunk only when asked for.
         let options = body
             .entry("stream_options")
@@ -47,14 +72,18 @@ pub async fn forward(
             options.insert("include_usage".into(), Value::Bool(true));
         }
     }
-    let url = format!("{}/{path}", upstream.base_url.trim_end_matches('/'));
+    let url = format!(
+        "{}/{}",
+        upstream.base_url.trim_end_matches('/'),
+        provider_call.path()
+    );
     let gateway = &calls.gateway;
     let mut request = gateway
         .client
         .post(&url)
         .header(header::CONTENT_TYPE, "application/json")
         .body(Value::Object(body).to_string());
-    request = match format {
+    request = match provider_call.format() {
         ApiFormat::OpenAi => request.bearer_auth(upstream.key.expose_secret()),
         ApiFormat::Anthropic => request
             .header("x-api-key", upstream.key.expose_secret())
@@ -64,7 +93,9 @@ pub async fn forward(
             ),
     };
     if let Some(beta) = super::header_text(headers, "anthropic-beta") {
-        request = request.header("anthropic-beta", beta);
+        if provider_call.format() == ApiFormat::Anthropic {
+            request = request.header("anthropic-beta", beta);
+        }
     }
     let started = std::time::Instant::now();
     let in_flight = crate::metrics::GatewayInFlight::new();
@@ -110,11 +141,25 @@ pub async fn forward(
             .get(header::CONTENT_TYPE)
             .and_then(|value| value.to_str().ok())
             .is_some_and(|value| value.starts_with("text/event-stream"));
+    let created = calls.served.clock.now();
     let body = if is_stream {
-        streamed(answer, meter)
+        let translation = match translation {
+            Translation::None => None,
+            Translation::MessagesToChat => Some(StreamTranslation::messages_to_chat(created)),
+            Translation::ChatToMessages => Some(StreamTranslation::chat_to_messages()),
+        };
+        streamed(answer, meter, translation)
     } else {
-        match whole(answer, &gateway.config, status, meter).await {
-            Ok(body) => body,
+        let read = whole(answer, &gateway.config, status, meter).await;
+        match read {
+            Ok(bytes) if translation == Translation::None => Body::from(bytes),
+            Ok(bytes) => {
+                passed.insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                );
+                Body::from(translated(&bytes, translation, status, created))
+            }
             Err(failure) => return refusal::failed(format, failure, &request_id),
         }
     };
@@ -128,6 +173,7 @@ pub async fn forward(
 fn failure_outcome(failure: UpstreamFailure) -> &'static str {
     match failure {
         UpstreamFailure::TimedOut => "timeout",
+        UpstreamFailure::AnswerTooLarge => "answer_too_large",
         _ => "unreachable",
     }
 }
@@ -171,19 +217,40 @@ impl Metering {
     }
 }
 
-/// An answer read whole (within the total timeout), metered, passed on.
+/// A whole answer (or the provider's error) in the service's API; what
+/// cannot be read as JSON passes as it came.
+fn translated(bytes: &[u8], translation: Translation, status: StatusCode, created: i64) -> Vec<u8> {
+    let Ok(answer) = serde_json::from_slice::<Value>(bytes) else {
+        return bytes.to_vec();
+    };
+    let answer = match (translation, status.is_success()) {
+        (Translation::MessagesToChat, true) => translate::message_to_chat(&answer, created),
+        (Translation::ChatToMessages, true) => translate::chat_to_message(&answer),
+        (Translation::MessagesToChat, false) => translate::error_to_openai(&answer),
+        (Translation::ChatToMessages, false) => {
+            translate::error_to_anthropic(&answer, refusal::anthropic_type(status))
+        }
+        (Translation::None, _) => answer,
+    };
+    answer.to_string().into_bytes()
+}
+
+/// An answer read whole, within the total timeout and no larger than the
+/// gateway's body limit (a provider answering without end cannot fill the
+/// console's memory), and metered.
 async fn whole(
     answer: reqwest::Response,
     config: &crate::config::GatewayConfig,
     status: StatusCode,
     meter: Metering,
-) -> Result<Body, UpstreamFailure> {
-    let read = tokio::time::timeout(config.total_timeout, answer.bytes()).await;
+) -> Result<axum::body::Bytes, UpstreamFailure> {
+    let limit = config.max_body_bytes;
+    let read = tokio::time::timeout(config.total_timeout, read_at_most(answer, limit)).await;
     let bytes = match read {
         Ok(Ok(bytes)) => bytes,
-        Ok(Err(_)) => {
-            meter.done(Used::default(), "unreachable");
-            return Err(UpstreamFailure::Unreachable);
+        Ok(Err(failure)) => {
+            meter.done(Used::default(), failure_outcome(failure));
+            return Err(failure);
         }
         Err(_) => {
             meter.done(Used::default(), "timeout");
@@ -204,79 +271,125 @@ async fn whole(
             "provider_error"
         },
     );
-    Ok(Body::from(bytes))
+    Ok(bytes)
 }
 
-/// A stream passed on chunk by chunk as it arrives, read for its usage on
-/// the way; metered when it ends or the service hangs up.
-fn streamed(answer: reqwest::Response, meter: Metering) -> Body {
-    struct Following {
-        scan: StreamScan,
-        meter: Option<Metering>,
-        finished: bool,
+/// The answer's body, refused past `limit` bytes.
+async fn read_at_most(
+    answer: reqwest::Response,
+    limit: usize,
+) -> Result<axum::body::Bytes, UpstreamFailure> {
+    if answer
+        .content_length()
+        .is_some_and(|length| length > limit as u64)
+    {
+        return Err(UpstreamFailure::AnswerTooLarge);
     }
-    impl Drop for Following {
-        fn drop(&mut self) {
-            if let Some(meter) = self.meter.take() {
-                let outcome = if self.finished { "ok" } else { "cancelled" };
-                meter.done(std::mem::take(&mut self.scan.used), outcome);
-            }
+    let mut chunks = answer.bytes_stream();
+    let mut bytes = Vec::new();
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk.map_err(|_| UpstreamFailure::Unreachable)?;
+        if bytes.len() + chunk.len() > limit {
+            return Err(UpstreamFailure::AnswerTooLarge);
         }
+        bytes.extend_from_slice(&chunk);
     }
-    let mut following = Following {
+    Ok(bytes.into())
+}
+
+/// A stream passed on chunk by chunk as it arrives (or translated event by
+/// event), read for its usage on the way; metered when it ends or the
+/// service hangs up.
+fn streamed(
+    answer: reqwest::Response,
+    meter: Metering,
+    translation: Option<StreamTranslation>,
+) -> Body {
+    let following = Following {
         scan: StreamScan::default(),
+        translation,
         meter: Some(meter),
         finished: false,
     };
     let chunks = Box::pin(answer.bytes_stream());
-    let stream = async_stream_of(chunks, move |item| match item {
-        Some(Ok(chunk)) => {
-            following.scan.feed(&chunk);
-            Some(Ok(chunk))
-        }
-        Some(Err(error)) => {
-            tracing::warn!(error = %error.without_url(), "the model provider's stream broke");
-            None
-        }
-        None => {
-            following.finished = true;
-            // Metered now, not when the body is dropped later.
-            if let Some(meter) = following.meter.take() {
-                meter.done(std::mem::take(&mut following.scan.used), "ok");
-            }
-            None
-        }
-    });
-    Body::from_stream(stream)
-}
-
-/// `chunks` mapped through `step`, which sees the end (`None`) too and
-/// ends the stream by answering `None`.
-fn async_stream_of<S, F>(
-    chunks: S,
-    step: F,
-) -> impl futures_util::Stream<Item = Result<axum::body::Bytes, std::io::Error>> + Send
-where
-    S: futures_util::Stream<Item = Result<axum::body::Bytes, reqwest::Error>>
-        + Send
-        + Unpin
-        + 'static,
-    F: FnMut(
-            Option<Result<axum::body::Bytes, reqwest::Error>>,
-        ) -> Option<Result<axum::body::Bytes, std::io::Error>>
-        + Send
-        + 'static,
-{
-    futures_util::stream::unfold(
-        (chunks, step, false),
-        |(mut chunks, mut step, ended)| async move {
+    let stream = futures_util::stream::unfold(
+        (chunks, following, false),
+        |(mut chunks, mut following, ended)| async move {
             if ended {
                 return None;
             }
-            let next = chunks.next().await;
-            let last = next.is_none();
-            let item = step(next)?;
-            Some((item, (chunks, step, last)))
+            loop {
+                match chunks.next().await {
+                    Some(Ok(chunk)) => {
+                        let out = following.chunk(chunk);
+                        // An event still incomplete gives nothing to send yet.
+                        if !out.is_empty() {
+                            return Some((
+                                Ok::<_, std::io::Error>(out),
+                                (chunks, following, false),
+                            ));
+                        }
+                    }
+                    Some(Err(error)) => {
+                        tracing::warn!(error = %error.without_url(), "the model provider's stream broke");
+                        return None;
+                    }
+                    None => {
+                        let out = following.end();
+                        return (!out.is_empty()).then_some((Ok(out), (chunks, following, true)));
+                    }
+                }
+            }
         },
-    )
+    );
+    Body::from_stream(stream)
+}
+
+/// A stream being passed on.
+struct Following {
+    scan: StreamScan,
+    translation: Option<StreamTranslation>,
+    meter: Option<Metering>,
+    finished: bool,
+}
+
+impl Following {
+    /// What to send of `chunk`: itself, or its translation so far.
+    fn chunk(&mut self, chunk: axum::body::Bytes) -> axum::body::Bytes {
+        match &mut self.translation {
+            None => {
+                self.scan.feed(&chunk, |_| {});
+                chunk
+            }
+            Some(translation) => {
+                let mut out = String::new();
+                self.scan
+                    .feed(&chunk, |event| translation.event(event, &mut out));
+                out.into()
+            }
+        }
+    }
+
+    /// The provider's stream ended: metered now, not when the body is
+    /// dropped later; a translation writes its closing events.
+    fn end(&mut self) -> axum::body::Bytes {
+        self.finished = true;
+        if let Some(meter) = self.meter.take() {
+            meter.done(std::mem::take(&mut self.scan.used), "ok");
+        }
+        let mut out = String::new();
+        if let Some(translation) = &mut self.translation {
+            translation.end(&mut out);
+        }
+        out.into()
+    }
+}
+
+impl Drop for Following {
+    fn drop(&mut self) {
+        if let Some(meter) = self.meter.take() {
+            let outcome = if self.finished { "ok" } else { "cancelled" };
+            meter.done(std::mem::take(&mut self.scan.used), outcome);
+        }
+    }
 }

@@ -9,11 +9,12 @@
 mod forward;
 pub mod meter;
 mod refusal;
+mod translate;
 pub mod usage_scan;
 
 use crate::config::GatewayConfig;
 use crate::Served;
-use app::use_cases::gateway::{self as decide, ApiFormat, CallRequest};
+use app::use_cases::gateway::{self as decide, ApiFormat, CallRequest, ModelCall};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, State};
@@ -69,25 +70,19 @@ pub fn routes<S: Clone + Send + Sync + 'static>(
     Router::new()
         .route(
             &format!("{OPENAI_BASE}/chat/completions"),
-            post(|calls, headers, body| {
-                call(calls, headers, body, ApiFormat::OpenAi, "chat/completions")
-            }),
+            post(|calls, headers, body| call(calls, headers, body, ModelCall::ChatCompletions)),
         )
         .route(
             &format!("{OPENAI_BASE}/responses"),
-            post(|calls, headers, body| call(calls, headers, body, ApiFormat::OpenAi, "responses")),
+            post(|calls, headers, body| call(calls, headers, body, ModelCall::Responses)),
         )
         .route(
             &format!("{OPENAI_BASE}/embeddings"),
-            post(|calls, headers, body| {
-                call(calls, headers, body, ApiFormat::OpenAi, "embeddings")
-            }),
+            post(|calls, headers, body| call(calls, headers, body, ModelCall::Embeddings)),
         )
         .route(
             &format!("{ANTHROPIC_BASE}/messages"),
-            post(|calls, headers, body| {
-                call(calls, headers, body, ApiFormat::Anthropic, "messages")
-            }),
+            post(|calls, headers, body| call(calls, headers, body, ModelCall::Messages)),
         )
         .route(
             &format!("{OPENAI_BASE}/models"),
@@ -126,9 +121,9 @@ async fn call(
     State(calls): State<Calls>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-    format: ApiFormat,
-    path: &'static str,
+    model_call: ModelCall,
 ) -> Response {
+    let format = model_call.format();
     let request_id = new_request_id();
     let body = match body {
         Ok(body) => body,
@@ -150,7 +145,7 @@ async fn call(
         });
     let request = CallRequest {
         token: token_of(&headers).unwrap_or_default(),
-        format,
+        call: model_call,
         feature: header_text(&headers, "x-ai-feature"),
         person,
         model: body.get("model").and_then(|model| model.as_str()),
@@ -170,7 +165,7 @@ async fn call(
             return refusal::refused(format, &refused, &request_id);
         }
     };
-    forward::forward(&calls, upstream, format, path, body, &headers, request_id).await
+    forward::forward(&calls, upstream, model_call, body, &headers, request_id).await
 }
 
 /// The models the workspace allows, in the API's own list format.

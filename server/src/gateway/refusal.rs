@@ -19,6 +19,8 @@ pub enum UpstreamFailure {
     NotJson,
     /// The body is larger than the gateway accepts.
     TooLarge,
+    /// The provider's answer is larger than the gateway reads.
+    AnswerTooLarge,
 }
 
 impl UpstreamFailure {
@@ -28,6 +30,7 @@ impl UpstreamFailure {
             UpstreamFailure::TimedOut => StatusCode::GATEWAY_TIMEOUT,
             UpstreamFailure::NotJson => StatusCode::BAD_REQUEST,
             UpstreamFailure::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            UpstreamFailure::AnswerTooLarge => StatusCode::BAD_GATEWAY,
         }
     }
 
@@ -37,6 +40,7 @@ impl UpstreamFailure {
             UpstreamFailure::TimedOut => "provider_timeout",
             UpstreamFailure::NotJson => "invalid_json",
             UpstreamFailure::TooLarge => "request_too_large",
+            UpstreamFailure::AnswerTooLarge => "provider_answer_too_large",
         }
     }
 
@@ -46,6 +50,9 @@ impl UpstreamFailure {
             UpstreamFailure::TimedOut => "the model provider did not answer in time",
             UpstreamFailure::NotJson => "the request body must be a JSON object",
             UpstreamFailure::TooLarge => "the request body is larger than the gateway accepts",
+            UpstreamFailure::AnswerTooLarge => {
+                "the model provider's answer is larger than the gateway accepts"
+            }
         }
     }
 }
@@ -122,14 +129,15 @@ fn openai_type(status: StatusCode) -> &'static str {
     }
 }
 
-fn anthropic_type(status: StatusCode) -> &'static str {
+pub(super) fn anthropic_type(status: StatusCode) -> &'static str {
     match status.as_u16() {
         401 => "authentication_error",
         403 => "permission_error",
         404 => "not_found_error",
         413 => "request_too_large",
         400 => "invalid_request_error",
-        502 | 504 => "api_error",
+        429 => "rate_limit_error",
+        529 => "overloaded_error",
         _ => "api_error",
     }
 }

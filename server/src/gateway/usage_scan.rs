@@ -36,7 +36,15 @@ impl Used {
                         .iter()
                         .find_map(|name| usage.get(*name).and_then(Value::as_i64))
                 };
-                if let Some(input) = count(&["prompt_tokens", "input_tokens"]) {
+                // Anthropic's input excludes what was read from or written
+                // to its cache; OpenAI's includes it. Input here is all of it.
+                let cache_read = count(&["cache_read_input_tokens"]).unwrap_or(0);
+                let cache_written = count(&["cache_creation_input_tokens"]).unwrap_or(0);
+                if let Some(input) = count(&["input_tokens"]) {
+                    let input = input + cache_read + cache_written;
+                    self.input_tokens = self.input_tokens.max(input);
+                }
+                if let Some(input) = count(&["prompt_tokens"]) {
                     self.input_tokens = self.input_tokens.max(input);
                 }
                 if let Some(output) = count(&["completion_tokens", "output_tokens"]) {
@@ -57,8 +65,8 @@ impl Used {
 }
 
 /// Follows a stream of server-sent events chunk by chunk, reading every
-/// `data:` line's JSON into [`Used`]. Holds back at most one unfinished
-/// line.
+/// `data:` line's JSON into [`Used`] and handing it on (to a translation).
+/// Holds back at most one unfinished line.
 #[derive(Debug, Default)]
 pub struct StreamScan {
     partial: Vec<u8>,
@@ -70,18 +78,18 @@ pub struct StreamScan {
 const LONGEST_LINE: usize = 1 << 20;
 
 impl StreamScan {
-    pub fn feed(&mut self, chunk: &[u8]) {
+    pub fn feed(&mut self, chunk: &[u8], mut each: impl FnMut(&Value)) {
         for &byte in chunk {
             if byte == b'\n' {
                 let line = std::mem::take(&mut self.partial);
-                self.line(&line);
+                self.line(&line, &mut each);
             } else if self.partial.len() < LONGEST_LINE {
                 self.partial.push(byte);
             }
         }
     }
 
-    fn line(&mut self, line: &[u8]) {
+    fn line(&mut self, line: &[u8], each: &mut impl FnMut(&Value)) {
         let Some(data) = line.strip_prefix(b"data:") else {
             return;
         };
@@ -91,6 +99,7 @@ impl StreamScan {
         }
         if let Ok(object) = serde_json::from_slice::<Value>(data) {
             self.used.read(&object);
+            each(&object);
         }
     }
 }
@@ -128,13 +137,13 @@ mod tests {
             "data: {\"type\":\"message_delta\",\"usage\":{\"output_tokens\":17}}\n\n",
         );
         for chunk in stream.as_bytes().chunks(7) {
-            scan.feed(chunk);
+            scan.feed(chunk, |_| {});
         }
         assert_eq!(scan.used.model.as_deref(), Some("claude-sonnet-4-20250514"));
         assert_eq!((scan.used.input_tokens, scan.used.output_tokens), (30, 17));
 
         let mut scan = StreamScan::default();
-        scan.feed(b"data: {\"model\":\"gpt-4o\",\"choices\":[]}\n\ndata: {\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":3}}\n\ndata: [DONE]\n\n");
+        scan.feed(b"data: {\"model\":\"gpt-4o\",\"choices\":[]}\n\ndata: {\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":3}}\n\ndata: [DONE]\n\n", |_| {});
         assert_eq!((scan.used.input_tokens, scan.used.output_tokens), (9, 3));
     }
 }

@@ -13,15 +13,15 @@ use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use test_support::fake_provider::{FakeProvider, ANSWER, GOOD_KEYS, INPUT_TOKENS, OUTPUT_TOKENS};
 
-const MANAGED_OPENAI: &str = "sk-managed-openai-0000";
-const MANAGED_ANTHROPIC: &str = "sk-ant-managed-0000";
-const CHAT: &str = "/gateway/openai/v1/chat/completions";
-const MESSAGES: &str = "/gateway/anthropic/v1/messages";
-const PROMPT: &str = "What is the capital of Peru? (a private prompt)";
+pub(crate) const MANAGED_OPENAI: &str = "sk-managed-openai-0000";
+pub(crate) const MANAGED_ANTHROPIC: &str = "sk-ant-managed-0000";
+pub(crate) const CHAT: &str = "/gateway/openai/v1/chat/completions";
+pub(crate) const MESSAGES: &str = "/gateway/anthropic/v1/messages";
+pub(crate) const PROMPT: &str = "What is the capital of Peru? (a private prompt)";
 
 /// A Team console on the managed provider, whose calls go to a loopback
 /// fake, with an admin signed in.
-async fn console_with(
+pub(crate) async fn console_with(
     adjust: impl FnOnce(&mut server::config::Config, &FakeProvider),
 ) -> (TestServer, FakeProvider) {
     let fake = FakeProvider::start().await;
@@ -36,13 +36,13 @@ async fn console_with(
     (server, fake)
 }
 
-async fn console() -> (TestServer, FakeProvider) {
+pub(crate) async fn console() -> (TestServer, FakeProvider) {
     console_with(|_, _| {}).await
 }
 
 /// A token made on the API access page, with "May call models through
 /// the gateway" ticked or not.
-async fn token(server: &TestServer, may_call_models: bool) -> String {
+pub(crate) async fn token(server: &TestServer, may_call_models: bool) -> String {
     let body = if may_call_models {
         "name=Assistant&may_call_models=on"
     } else {
@@ -58,7 +58,7 @@ async fn token(server: &TestServer, may_call_models: bool) -> String {
         .collect()
 }
 
-fn chat_body(model: Option<&str>, stream: bool) -> Value {
+pub(crate) fn chat_body(model: Option<&str>, stream: bool) -> Value {
     let mut body = json!({
         "messages": [{"role": "user", "content": PROMPT}],
         "stream": stream,
@@ -69,7 +69,7 @@ fn chat_body(model: Option<&str>, stream: bool) -> Value {
     body
 }
 
-async fn call(
+pub(crate) async fn call(
     server: &TestServer,
     path: &str,
     token: &str,
@@ -87,7 +87,7 @@ async fn call(
         .await
 }
 
-async fn chat(
+pub(crate) async fn chat(
     server: &TestServer,
     token: &str,
     headers: &[(&str, &str)],
@@ -106,11 +106,11 @@ async fn chat(
     )
 }
 
-const ASSISTANT: (&str, &str) = ("x-ai-feature", "assistant");
+pub(crate) const ASSISTANT: (&str, &str) = ("x-ai-feature", "assistant");
 
 /// Writes what the gateway measured, then reads the workspace's usage
 /// totals: (events, input tokens, output tokens, cost in millionths).
-async fn measured(server: &TestServer) -> (i64, i64, i64, i64) {
+pub(crate) async fn measured(server: &TestServer) -> (i64, i64, i64, i64) {
     let state = &server.console.state;
     server.console.gateway.meter.flush(state).await;
     sqlx::query_as(
@@ -477,6 +477,24 @@ async fn the_providers_rate_limit_passes_through_and_slow_providers_time_out() {
     .await;
     assert_eq!(status, StatusCode::BAD_GATEWAY);
     assert_eq!(answer["error"]["code"], "provider_unreachable");
+}
+
+#[tokio::test]
+async fn a_provider_answer_larger_than_the_limit_is_not_read_into_memory() {
+    let (server, _fake) = console_with(|config, fake| {
+        config.deployment.providers.endpoints.openai = fake.url("huge");
+    })
+    .await;
+    let token = token(&server, true).await;
+    let (status, refused) = chat(
+        &server,
+        &token,
+        &[ASSISTANT],
+        &chat_body(Some("gpt-4o"), false),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_GATEWAY);
+    assert_eq!(refused["error"]["code"], "provider_answer_too_large");
 }
 
 #[tokio::test]

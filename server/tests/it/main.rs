@@ -13,6 +13,7 @@ mod faults;
 mod first_admin;
 mod floods;
 mod gateway;
+mod gateway_translation;
 mod http;
 mod live_policy;
 mod members;
