@@ -29,7 +29,9 @@ test('reported usage shows as this month\'s spend, by feature and model, and in 
 
   await settings.goto();
   const usage = page.locator('#usage');
-  await expect(usage.locator('.usage-total')).toContainText('2.50 USD (estimated) + 1 event(s) at a price unknown');
+  await expect(usage.locator('.usage-total')).toContainText('2.50 USD (estimated) + 15 tokens unpriced');
+  await expect(page.locator('#budget-understated')).toContainText('15 tokens this month');
+  await expect(usage.getByRole('rowheader', { name: 'Reported by services' })).toBeVisible();
   await expect(usage.getByRole('rowheader', { name: 'agents' })).toBeVisible();
   await expect(usage.getByRole('rowheader', { name: 'in-house-model' })).toBeVisible();
   await expect(usage.getByRole('img', { name: 'Spend per day, last 30 days' })).toBeVisible();

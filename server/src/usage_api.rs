@@ -28,7 +28,7 @@ pub const MAX_REPORT_BYTES: usize = 1024 * 1024;
     params(("id" = String, Path, description = "The workspace's id.")),
     request_body(
         content_type = "application/json",
-        description = "`{\"events\": [...]}`, 1 to 1000 events. Each: `id` (yours, 1–128 printable ASCII; the same id again counts once), `at` (RFC 3339), `feature` (a-z, 0-9, _ and -, e.g. `assistant`, `agents`, `embeddings`), `model`, `input_tokens`, `output_tokens` (whole numbers), optionally `cost` (what you computed, in the deployment's currency) and `paid_by` (`managed` or `own_key`; else the policy in force decides)."
+        description = "`{\"events\": [...]}`, 1 to 1000 events. Each: `id` (yours, 1–128 printable ASCII; the same id again counts once), `at` (RFC 3339), `feature` (a-z, 0-9, _ and -, e.g. `assistant`, `agents`, `embeddings`), `model`, `input_tokens`, `output_tokens` (whole numbers), optionally `cached_input_tokens` (of the input, what the provider read from its cache), `cost` (what you computed, in the deployment's currency) and `paid_by` (`managed` or `own_key`; else the policy in force decides)."
     ),
     security(("serviceToken" = [])),
     responses(

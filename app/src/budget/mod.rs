@@ -41,6 +41,9 @@ pub struct BudgetStatus {
     pub time_zone: String,
     /// The budget keeps AI off now.
     pub stopping_ai: bool,
+    /// Tokens this month of models without a price: the spend counted
+    /// against the budget is short of what they cost.
+    pub unpriced_tokens: i64,
     /// The host the operator's webhook posts to, if there is one.
     pub webhook_host: Option<String>,
     /// The latest notification's fate, in words (admins only).

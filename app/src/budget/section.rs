@@ -64,6 +64,16 @@ fn Standing(status: BudgetStatus, typed: TypedBudget) -> impl IntoView {
             </p>
         }
     });
+    let understated = (status.unpriced_tokens > 0).then(|| {
+        view! {
+            <p class="muted" id="budget-understated">
+                {format!(
+                    "Spend is understated: {} tokens this month are of models without a price and count nothing against the budget. The operator can price them (AI_PRICES_FILE).",
+                    status.unpriced_tokens,
+                )}
+            </p>
+        }
+    });
     let webhook = status
         .webhook_host
         .clone()
@@ -83,6 +93,7 @@ fn Standing(status: BudgetStatus, typed: TypedBudget) -> impl IntoView {
     view! {
         <p class="budget-standing" id="budget-standing">{figures}</p>
         {stopped}
+        {understated}
         {webhook}
         {form}
     }

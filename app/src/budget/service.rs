@@ -372,6 +372,9 @@ pub async fn status(state: &AppState, actor: &Actor) -> Result<BudgetStatus, sql
         currency(state),
     )
     .await?;
+    let unpriced_tokens =
+        crate::usage::service::unpriced_tokens_since(&state.pool, workspace, &month.first_day)
+            .await?;
     let version = version_of(&state.pool, workspace, VERSION_KEY).await?;
     let usage = &state.deployment.usage;
     let last_notification = match &usage.budget_webhook {
@@ -391,6 +394,7 @@ pub async fn status(state: &AppState, actor: &Actor) -> Result<BudgetStatus, sql
         stopping_ai: stored
             .as_ref()
             .is_some_and(|stored| stops_ai(stored, &month)),
+        unpriced_tokens,
         webhook_host: usage
             .budget_webhook
             .as_ref()

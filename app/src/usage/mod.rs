@@ -24,14 +24,19 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Line {
     pub events: i64,
+    /// All input, cached included.
     pub input_tokens: i64,
     pub output_tokens: i64,
+    /// Of the input, read from the provider's cache.
+    pub cached_input_tokens: i64,
     /// Millionths of the currency, priced events only.
     pub cost_micros: i64,
     /// Events priced from the price table rather than by the service.
     pub estimated_events: i64,
     /// Events of models without a price: counted in tokens only.
     pub unpriced_events: i64,
+    /// Their tokens, in and out: spend they are missing from.
+    pub unpriced_tokens: i64,
 }
 
 impl Line {
@@ -40,9 +45,11 @@ impl Line {
         self.events += other.events;
         self.input_tokens += other.input_tokens;
         self.output_tokens += other.output_tokens;
+        self.cached_input_tokens += other.cached_input_tokens;
         self.cost_micros += other.cost_micros;
         self.estimated_events += other.estimated_events;
         self.unpriced_events += other.unpriced_events;
+        self.unpriced_tokens += other.unpriced_tokens;
     }
 }
 
@@ -52,6 +59,8 @@ pub struct Breakdown {
     pub feature: Vec<(String, Line)>,
     pub model: Vec<(String, Line)>,
     pub paid_by: Vec<(String, Line)>,
+    /// Measured by the gateway, reported by services.
+    pub source: Vec<(String, Line)>,
 }
 
 /// What the Usage section shows.

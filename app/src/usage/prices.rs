@@ -9,30 +9,33 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// Millionths of the currency per million tokens, input and output.
+/// Millionths of the currency per million tokens: input, output, and
+/// input read from the provider's cache (the input price when not given).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Price {
     pub input_micros_per_million: i64,
     pub output_micros_per_million: i64,
+    pub cached_input_micros_per_million: Option<i64>,
 }
 
 /// Prices by model name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PriceTable(pub BTreeMap<String, Price>);
 
-/// Dollars per million tokens, as price lists write them.
-const SHIPPED: &[(&str, f64, f64)] = &[
-    ("gpt-4.1", 2.00, 8.00),
-    ("gpt-4.1-mini", 0.40, 1.60),
-    ("gpt-4.1-nano", 0.10, 0.40),
-    ("gpt-4o", 2.50, 10.00),
-    ("gpt-4o-mini", 0.15, 0.60),
-    ("o3-mini", 1.10, 4.40),
-    ("text-embedding-3-small", 0.02, 0.0),
-    ("text-embedding-3-large", 0.13, 0.0),
-    ("claude-opus-4", 15.00, 75.00),
-    ("claude-sonnet-4", 3.00, 15.00),
-    ("claude-haiku-4", 0.80, 4.00),
+/// Dollars per million tokens, as price lists write them: input, output,
+/// cached input (OpenAI's cached input, Anthropic's cache reads).
+const SHIPPED: &[(&str, f64, f64, Option<f64>)] = &[
+    ("gpt-4.1", 2.00, 8.00, Some(0.50)),
+    ("gpt-4.1-mini", 0.40, 1.60, Some(0.10)),
+    ("gpt-4.1-nano", 0.10, 0.40, Some(0.025)),
+    ("gpt-4o", 2.50, 10.00, Some(1.25)),
+    ("gpt-4o-mini", 0.15, 0.60, Some(0.075)),
+    ("o3-mini", 1.10, 4.40, Some(0.55)),
+    ("text-embedding-3-small", 0.02, 0.0, None),
+    ("text-embedding-3-large", 0.13, 0.0, None),
+    ("claude-opus-4", 15.00, 75.00, Some(1.50)),
+    ("claude-sonnet-4", 3.00, 15.00, Some(0.30)),
+    ("claude-haiku-4", 0.80, 4.00, Some(0.08)),
 ];
 
 fn micros(per_million: f64) -> i64 {
@@ -44,10 +47,11 @@ impl Default for PriceTable {
         PriceTable(
             SHIPPED
                 .iter()
-                .map(|(model, input, output)| {
+                .map(|(model, input, output, cached)| {
                     let price = Price {
                         input_micros_per_million: micros(*input),
                         output_micros_per_million: micros(*output),
+                        cached_input_micros_per_million: cached.map(micros),
                     };
                     (model.to_string(), price)
                 })
@@ -62,6 +66,8 @@ impl Default for PriceTable {
 struct FilePrice {
     input: f64,
     output: f64,
+    #[serde(default)]
+    cached_input: Option<f64>,
 }
 
 impl PriceTable {
@@ -73,7 +79,10 @@ impl PriceTable {
         let mut table = PriceTable::default();
         for (model, price) in entries {
             let valid = |value: f64| value.is_finite() && (0.0..=1_000_000.0).contains(&value);
-            if !valid(price.input) || !valid(price.output) {
+            if !valid(price.input)
+                || !valid(price.output)
+                || price.cached_input.is_some_and(|cached| !valid(cached))
+            {
                 return Err(format!("{model}: prices must be numbers from 0 to 1000000"));
             }
             table.0.insert(
@@ -81,6 +90,7 @@ impl PriceTable {
                 Price {
                     input_micros_per_million: micros(price.input),
                     output_micros_per_million: micros(price.output),
+                    cached_input_micros_per_million: price.cached_input.map(micros),
                 },
             );
         }
@@ -97,11 +107,17 @@ impl PriceTable {
             .or_else(|| family_of(model).and_then(|family| self.0.get(family)))
     }
 
-    /// What `input` and `output` tokens of `model` cost, in millionths of
-    /// the currency; `None` when the model has no price.
-    pub fn cost(&self, model: &str, input: i64, output: i64) -> Option<i64> {
+    /// What `input` tokens (`cached` of them read from the provider's
+    /// cache) and `output` tokens of `model` cost, in millionths of the
+    /// currency; `None` when the model has no price.
+    pub fn cost(&self, model: &str, input: i64, cached: i64, output: i64) -> Option<i64> {
         let price = self.price_of(model)?;
-        let total = i128::from(input) * i128::from(price.input_micros_per_million)
+        let cached = cached.clamp(0, input.max(0));
+        let cached_price = price
+            .cached_input_micros_per_million
+            .unwrap_or(price.input_micros_per_million);
+        let total = i128::from(input - cached) * i128::from(price.input_micros_per_million)
+            + i128::from(cached) * i128::from(cached_price)
             + i128::from(output) * i128::from(price.output_micros_per_million);
         i64::try_from((total + 500_000) / 1_000_000).ok()
     }
@@ -136,18 +152,20 @@ mod tests {
     fn shipped_prices_cost_tokens_and_unknown_models_have_no_price() {
         let table = PriceTable::default();
         // 1,000 input and 1,000 output tokens of gpt-4o: $0.0025 + $0.01.
-        assert_eq!(table.cost("gpt-4o", 1_000, 1_000), Some(12_500));
-        assert_eq!(table.cost("my-own-model", 1_000, 1_000), None);
+        assert_eq!(table.cost("gpt-4o", 1_000, 0, 1_000), Some(12_500));
+        // Half of it cached: 500 at $2.50 and 500 at $1.25 per million.
+        assert_eq!(table.cost("gpt-4o", 1_000, 500, 1_000), Some(11_875));
+        assert_eq!(table.cost("my-own-model", 1_000, 0, 1_000), None);
     }
 
     #[test]
     fn a_dated_model_id_costs_what_its_base_model_does() {
         let table = PriceTable::default();
-        let base = table.cost("gpt-4o", 1_000, 1_000);
-        assert_eq!(table.cost("gpt-4o-2024-08-06", 1_000, 1_000), base);
+        let base = table.cost("gpt-4o", 1_000, 0, 1_000);
+        assert_eq!(table.cost("gpt-4o-2024-08-06", 1_000, 0, 1_000), base);
         assert_eq!(
-            table.cost("claude-sonnet-4-20250514", 1_000, 0),
-            table.cost("claude-sonnet-4", 1_000, 0)
+            table.cost("claude-sonnet-4-20250514", 1_000, 0, 0),
+            table.cost("claude-sonnet-4", 1_000, 0, 0)
         );
         assert_eq!(family_of("o3-mini-latest"), Some("o3-mini"));
         assert_eq!(family_of("gpt-4o"), None);
@@ -157,7 +175,7 @@ mod tests {
         let table =
             PriceTable::with_file(r#"{"gpt-4o-2024-05-13": {"input": 5, "output": 15}}"#).unwrap();
         assert_eq!(
-            table.cost("gpt-4o-2024-05-13", 1_000_000, 0),
+            table.cost("gpt-4o-2024-05-13", 1_000_000, 0, 0),
             Some(5_000_000)
         );
     }
@@ -168,9 +186,17 @@ mod tests {
             r#"{"gpt-4o": {"input": 1, "output": 2}, "local-llama": {"input": 0, "output": 0}}"#,
         )
         .unwrap();
-        assert_eq!(table.cost("gpt-4o", 1_000_000, 0), Some(1_000_000));
-        assert_eq!(table.cost("local-llama", 5, 5), Some(0));
+        assert_eq!(table.cost("gpt-4o", 1_000_000, 0, 0), Some(1_000_000));
+        assert_eq!(table.cost("local-llama", 5, 0, 5), Some(0));
         assert!(PriceTable::with_file(r#"{"x": {"input": -1, "output": 0}}"#).is_err());
         assert!(PriceTable::with_file(r#"{"x": {"in": 1}}"#).is_err());
+        let cached = PriceTable::with_file(
+            r#"{"local-llama": {"input": 1, "output": 0, "cached_input": 0.5}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            cached.cost("local-llama", 2_000_000, 1_000_000, 0),
+            Some(1_500_000)
+        );
     }
 }

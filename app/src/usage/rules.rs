@@ -50,6 +50,45 @@ impl PaidBy {
     }
 }
 
+/// Where an event's figures come from.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
+pub enum UsageSource {
+    /// Counted by the gateway from the provider's own answer.
+    Measured,
+    /// Reported by a service through the usage API.
+    Reported,
+}
+
+impl UsageSource {
+    pub fn key(self) -> &'static str {
+        self.into()
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        key.parse().ok()
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            UsageSource::Measured => "Measured by the gateway",
+            UsageSource::Reported => "Reported by services",
+        }
+    }
+}
+
 /// One event as it arrives, before it is checked.
 #[derive(Debug, Clone, Deserialize)]
 pub struct ReportedEvent {
@@ -58,6 +97,8 @@ pub struct ReportedEvent {
     pub feature: Option<serde_json::Value>,
     pub model: Option<serde_json::Value>,
     pub input_tokens: Option<serde_json::Value>,
+    /// Of the input, how much the provider read from its cache.
+    pub cached_input_tokens: Option<serde_json::Value>,
     pub output_tokens: Option<serde_json::Value>,
     pub cost: Option<serde_json::Value>,
     pub paid_by: Option<serde_json::Value>,
@@ -77,12 +118,18 @@ pub struct UsageEvent {
     pub at: i64,
     pub feature: String,
     pub model: String,
+    /// All input tokens, cached ones included.
     pub input_tokens: i64,
+    /// Of the input, those the provider read from its cache (priced lower).
+    pub cached_input_tokens: i64,
     pub output_tokens: i64,
     /// What the service computed, in millionths of the currency.
     pub cost_micros: Option<i64>,
     /// Who paid, if the service said; else the policy in force decides.
     pub paid_by: Option<PaidBy>,
+    /// Measured by the gateway or reported by a service; a report can
+    /// only ever be the latter.
+    pub source: UsageSource,
 }
 
 /// Why a report was refused: which event (by position and, if it has one,
@@ -180,6 +227,16 @@ fn check_event(index: usize, event: &ReportedEvent) -> Result<UsageEvent, Report
     };
     let input_tokens = tokens(&event.input_tokens, "input_tokens")?;
     let output_tokens = tokens(&event.output_tokens, "output_tokens")?;
+    let cached_input_tokens = match &event.cached_input_tokens {
+        None | Some(serde_json::Value::Null) => 0,
+        cached => tokens(cached, "cached_input_tokens")?,
+    };
+    if cached_input_tokens > input_tokens {
+        return Err(problem(
+            "cached_input_tokens",
+            "must not be more than input_tokens, which counts them too",
+        ));
+    }
     let cost_micros = match &event.cost {
         None | Some(serde_json::Value::Null) => None,
         Some(value) => Some(
@@ -207,9 +264,11 @@ fn check_event(index: usize, event: &ReportedEvent) -> Result<UsageEvent, Report
         feature,
         model,
         input_tokens,
+        cached_input_tokens,
         output_tokens,
         cost_micros,
         paid_by,
+        source: UsageSource::Reported,
     })
 }
 
@@ -235,6 +294,21 @@ mod tests {
         let priced = one(&GOOD.replace("}", r#","cost":0.0123,"paid_by":"own_key"}"#)).unwrap();
         assert_eq!(priced[0].cost_micros, Some(12_300));
         assert_eq!(priced[0].paid_by, Some(PaidBy::OwnKey));
+        assert_eq!(events[0].source, UsageSource::Reported);
+    }
+
+    #[test]
+    fn cached_input_is_part_of_the_input() {
+        let cached = one(&GOOD.replace("}", r#","cached_input_tokens":200}"#)).unwrap();
+        assert_eq!(cached[0].cached_input_tokens, 200);
+        assert_eq!(one(GOOD).unwrap()[0].cached_input_tokens, 0);
+        let problem = one(&GOOD.replace("}", r#","cached_input_tokens":1201}"#)).unwrap_err();
+        assert!(
+            problem
+                .to_string()
+                .contains("cached_input_tokens must not be more than input_tokens"),
+            "{problem}"
+        );
     }
 
     #[test]

@@ -28,7 +28,10 @@ fn cost_text(line: &Line, currency: Currency) -> String {
     if line.estimated_events > 0 {
         text.push_str(" (estimated)");
     }
-    if line.unpriced_events > 0 {
+    if line.unpriced_tokens > 0 {
+        text.push_str(&format!(" + {} tokens unpriced", line.unpriced_tokens));
+    } else if line.unpriced_events > 0 {
+        // Counted before tokens of unpriced models were summed.
         text.push_str(&format!(
             " + {} event(s) at a price unknown",
             line.unpriced_events
@@ -38,7 +41,14 @@ fn cost_text(line: &Line, currency: Currency) -> String {
 }
 
 fn tokens_text(line: &Line) -> String {
-    format!("{} in · {} out", line.input_tokens, line.output_tokens)
+    if line.cached_input_tokens > 0 {
+        format!(
+            "{} in ({} cached) · {} out",
+            line.input_tokens, line.cached_input_tokens, line.output_tokens
+        )
+    } else {
+        format!("{} in · {} out", line.input_tokens, line.output_tokens)
+    }
 }
 
 #[component]
@@ -85,12 +95,24 @@ fn Figures(snapshot: UsageSnapshot) -> impl IntoView {
     view! {
         <p class="setting-description">
             {format!(
-                "What this workspace's AI services reported, counted in {} days and months, in {}. Spend marked estimated comes from the price table, not from the provider's bill.",
+                "What this workspace's AI used, counted in {} days and months, in {}: measured by the gateway from the provider's own answers, or as services reported it. Spend marked estimated comes from the price table, not from the provider's bill.",
                 snapshot.time_zone,
                 snapshot.currency,
             )}
         </p>
         <p class="usage-total">{totals}</p>
+        {(snapshot.total.unpriced_tokens > 0)
+            .then(|| {
+                view! {
+                    <p class="muted" id="usage-unpriced">
+                        {format!(
+                            "{} tokens unpriced this month: their models have no price, so the spend shown is short of what they cost.",
+                            snapshot.total.unpriced_tokens,
+                        )}
+                    </p>
+                }
+            })}
+        {table("Source", snapshot.by.source.clone())}
         {table("Feature", snapshot.by.feature.clone())}
         {table("Model", snapshot.by.model.clone())}
         {table("Paid by", snapshot.by.paid_by.clone())}

@@ -4,7 +4,7 @@
 //! same transaction (where `use_cases::usage_report` settles the budget
 //! too). What the Usage section shows, and what a month cost.
 
-use super::rules::{PaidBy, UsageEvent};
+use super::rules::{PaidBy, UsageEvent, UsageSource};
 use super::store::{self, DailyTotal, StoredEvent};
 use super::{Breakdown, Line, UsageSnapshot};
 use crate::accounts::session::Actor;
@@ -57,10 +57,12 @@ pub async fn add_report(
             let (cost_micros, cost_estimated) = match event.cost_micros {
                 Some(cost) => (Some(cost), false),
                 None => {
-                    let estimate =
-                        config
-                            .prices
-                            .cost(&event.model, event.input_tokens, event.output_tokens);
+                    let estimate = config.prices.cost(
+                        &event.model,
+                        event.input_tokens,
+                        event.cached_input_tokens,
+                        event.output_tokens,
+                    );
                     (estimate, estimate.is_some())
                 }
             };
@@ -75,7 +77,8 @@ pub async fn add_report(
         .collect();
     let new_ids = store::insert_new(tx, workspace, &stored, state.clock.now()).await?;
     let new: std::collections::HashSet<&str> = new_ids.iter().map(String::as_str).collect();
-    let mut totals: BTreeMap<(String, String, String, &'static str), DailyTotal> = BTreeMap::new();
+    type Key = (String, String, String, &'static str, UsageSource);
+    let mut totals: BTreeMap<Key, DailyTotal> = BTreeMap::new();
     for event in stored
         .iter()
         .filter(|stored| new.contains(stored.event.id.as_str()))
@@ -85,21 +88,27 @@ pub async fn add_report(
             event.event.feature.clone(),
             event.event.model.clone(),
             event.paid_by,
+            event.event.source,
         );
         let total = totals.entry(key).or_insert_with(|| DailyTotal {
             day: event.day.clone(),
             feature: event.event.feature.clone(),
             model: event.event.model.clone(),
             paid_by: event.paid_by.to_string(),
+            source: event.event.source.key().to_string(),
             ..DailyTotal::default()
         });
+        let unpriced = event.cost_micros.is_none();
+        let tokens = event.event.input_tokens + event.event.output_tokens;
         total.totals.add(&Line {
             events: 1,
             input_tokens: event.event.input_tokens,
             output_tokens: event.event.output_tokens,
+            cached_input_tokens: event.event.cached_input_tokens,
             cost_micros: event.cost_micros.unwrap_or_default(),
             estimated_events: i64::from(event.cost_estimated),
-            unpriced_events: i64::from(event.cost_micros.is_none()),
+            unpriced_events: i64::from(unpriced),
+            unpriced_tokens: if unpriced { tokens } else { 0 },
         });
     }
     let totals: Vec<DailyTotal> = totals.into_values().collect();
@@ -121,6 +130,16 @@ pub async fn spent_since(
 ) -> Result<crate::domain::Money, sqlx::Error> {
     let micros = store::spent_since(db, workspace, first_day).await?;
     Ok(crate::domain::Money::from_micros(micros, currency))
+}
+
+/// Tokens of models without a price from `first_day` on: the spend
+/// shown is short of what they cost.
+pub async fn unpriced_tokens_since(
+    db: impl sqlx::AnyExecutor<'_>,
+    workspace: &WorkspaceId,
+    first_day: &str,
+) -> Result<i64, sqlx::Error> {
+    store::unpriced_tokens_since(db, workspace, first_day).await
 }
 
 /// Deletes raw events past the retention (the day totals stay).
@@ -188,6 +207,12 @@ pub async fn snapshot(state: &AppState, actor: &Actor) -> Result<UsageSnapshot, 
             paid_by: breakdown(|row| {
                 PaidBy::from_key(&row.paid_by)
                     .map(PaidBy::label)
+                    .unwrap_or("Unknown")
+                    .to_string()
+            }),
+            source: breakdown(|row| {
+                UsageSource::from_key(&row.source)
+                    .map(UsageSource::label)
                     .unwrap_or("Unknown")
                     .to_string()
             }),

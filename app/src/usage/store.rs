@@ -29,14 +29,15 @@ pub async fn insert_new(
     for chunk in events.chunks(200) {
         let mut sql = String::from(
             "INSERT INTO usage_events (workspace_id, event_id, at, feature, model, input_tokens,
-               output_tokens, cost_micros, cost_estimated, paid_by, received_at) VALUES ",
+               output_tokens, cost_micros, cost_estimated, paid_by, received_at,
+               cached_input_tokens, source) VALUES ",
         );
         for n in 0..chunk.len() {
-            let base = n * 11;
+            let base = n * 13;
             if n > 0 {
                 sql.push(',');
             }
-            let marks: Vec<String> = (1..=11).map(|i| format!("${}", base + i)).collect();
+            let marks: Vec<String> = (1..=13).map(|i| format!("${}", base + i)).collect();
             sql.push_str(&format!("({})", marks.join(", ")));
         }
         sql.push_str(" ON CONFLICT (workspace_id, event_id) DO NOTHING RETURNING event_id");
@@ -53,20 +54,24 @@ pub async fn insert_new(
                 .bind(stored.cost_micros)
                 .bind(stored.cost_estimated)
                 .bind(stored.paid_by)
-                .bind(received_at);
+                .bind(received_at)
+                .bind(stored.event.cached_input_tokens)
+                .bind(stored.event.source.key());
         }
         new.extend(query.fetch_all(&mut **tx).await?);
     }
     Ok(new)
 }
 
-/// Totals of one day, feature, model and payer.
+/// Totals of one day, feature, model, payer and source.
 #[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
 pub struct DailyTotal {
     pub day: String,
     pub feature: String,
     pub model: String,
     pub paid_by: String,
+    /// `measured` or `reported`.
+    pub source: String,
     #[sqlx(flatten)]
     pub totals: Line,
 }
@@ -79,28 +84,34 @@ pub async fn add_to_days(
 ) -> Result<(), sqlx::Error> {
     for total in totals {
         sqlx::query(
-            "INSERT INTO usage_daily (workspace_id, day, feature, model, paid_by, events,
-               input_tokens, output_tokens, cost_micros, estimated_events, unpriced_events)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-             ON CONFLICT (workspace_id, day, feature, model, paid_by) DO UPDATE SET
+            "INSERT INTO usage_daily (workspace_id, day, feature, model, paid_by, source, events,
+               input_tokens, output_tokens, cost_micros, estimated_events, unpriced_events,
+               cached_input_tokens, unpriced_tokens)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+             ON CONFLICT (workspace_id, day, feature, model, paid_by, source) DO UPDATE SET
                events = usage_daily.events + excluded.events,
                input_tokens = usage_daily.input_tokens + excluded.input_tokens,
                output_tokens = usage_daily.output_tokens + excluded.output_tokens,
                cost_micros = usage_daily.cost_micros + excluded.cost_micros,
                estimated_events = usage_daily.estimated_events + excluded.estimated_events,
-               unpriced_events = usage_daily.unpriced_events + excluded.unpriced_events",
+               unpriced_events = usage_daily.unpriced_events + excluded.unpriced_events,
+               cached_input_tokens = usage_daily.cached_input_tokens + excluded.cached_input_tokens,
+               unpriced_tokens = usage_daily.unpriced_tokens + excluded.unpriced_tokens",
         )
         .bind(workspace.as_str())
         .bind(total.day.as_str())
         .bind(total.feature.as_str())
         .bind(total.model.as_str())
         .bind(total.paid_by.as_str())
+        .bind(total.source.as_str())
         .bind(total.totals.events)
         .bind(total.totals.input_tokens)
         .bind(total.totals.output_tokens)
         .bind(total.totals.cost_micros)
         .bind(total.totals.estimated_events)
         .bind(total.totals.unpriced_events)
+        .bind(total.totals.cached_input_tokens)
+        .bind(total.totals.unpriced_tokens)
         .execute(&mut **tx)
         .await?;
     }
@@ -114,8 +125,8 @@ pub async fn days_since(
     first_day: &str,
 ) -> Result<Vec<DailyTotal>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT day, feature, model, paid_by, events, input_tokens, output_tokens, cost_micros,
-                estimated_events, unpriced_events
+        "SELECT day, feature, model, paid_by, source, events, input_tokens, output_tokens,
+                cached_input_tokens, cost_micros, estimated_events, unpriced_events, unpriced_tokens
          FROM usage_daily WHERE workspace_id = $1 AND day >= $2 ORDER BY day",
     )
     .bind(workspace.as_str())
@@ -131,6 +142,23 @@ pub async fn forget_raw_before(tx: &mut Tx<'_>, before: i64) -> Result<u64, sqlx
         .execute(&mut **tx)
         .await?
         .rows_affected())
+}
+
+/// Tokens of models without a price from `first_day` (YYYY-MM-DD) on:
+/// what the spend does not count.
+pub async fn unpriced_tokens_since(
+    db: impl AnyExecutor<'_>,
+    workspace: &WorkspaceId,
+    first_day: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(unpriced_tokens), 0) AS BIGINT) FROM usage_daily
+         WHERE workspace_id = $1 AND day >= $2",
+    )
+    .bind(workspace.as_str())
+    .bind(first_day)
+    .fetch_one(db)
+    .await
 }
 
 /// What the workspace spent from `first_day` (YYYY-MM-DD) on, priced

@@ -48,6 +48,8 @@ pub struct Received {
 /// Usage every non-streamed answer reports.
 pub const INPUT_TOKENS: i64 = 11;
 pub const OUTPUT_TOKENS: i64 = 7;
+/// Of the input, what a non-streamed chat answer says was cached.
+pub const CACHED_INPUT_TOKENS: i64 = 4;
 /// What the fake answers a chat with.
 pub const ANSWER: &str = "Hello from the fake provider";
 /// The arguments of the tool call it answers a call offering tools with.
@@ -246,7 +248,8 @@ async fn model_call(
         ("chat/completions", false) => json_answer(json!({
             "id": "chatcmpl-fake", "object": "chat.completion", "created": 0, "model": dated,
             "choices": [{"index": 0, "message": {"role": "assistant", "content": ANSWER}, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": INPUT_TOKENS, "completion_tokens": OUTPUT_TOKENS, "total_tokens": INPUT_TOKENS + OUTPUT_TOKENS}
+            "usage": {"prompt_tokens": INPUT_TOKENS, "completion_tokens": OUTPUT_TOKENS, "total_tokens": INPUT_TOKENS + OUTPUT_TOKENS,
+                      "prompt_tokens_details": {"cached_tokens": CACHED_INPUT_TOKENS}}
         })),
         ("chat/completions", true) => {
             let chunk = |delta: Value, finish: Value| {

@@ -12,7 +12,7 @@ use super::refusal::{self, UpstreamFailure};
 use super::translate::{self, StreamTranslation};
 use super::usage_scan::{StreamScan, Used};
 use super::Calls;
-use app::usage::rules::{PaidBy, UsageEvent};
+use app::usage::rules::{PaidBy, UsageEvent, UsageSource};
 use app::use_cases::gateway::{ApiFormat, ModelCall, Upstream};
 use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -205,9 +205,11 @@ impl Metering {
             feature: upstream.feature.key().to_string(),
             model: used.model.unwrap_or_else(|| upstream.model.clone()),
             input_tokens: used.input_tokens,
+            cached_input_tokens: used.cached_input_tokens.min(used.input_tokens),
             output_tokens: used.output_tokens,
             cost_micros: None,
             paid_by: Some(upstream.paid_by),
+            source: UsageSource::Measured,
         };
         self.calls.gateway.meter.record(
             upstream.workspace.clone(),

@@ -11,7 +11,9 @@ use axum::body::Body;
 use axum::http::{header, Request, Response, StatusCode};
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
-use test_support::fake_provider::{FakeProvider, ANSWER, GOOD_KEYS, INPUT_TOKENS, OUTPUT_TOKENS};
+use test_support::fake_provider::{
+    FakeProvider, ANSWER, CACHED_INPUT_TOKENS, GOOD_KEYS, INPUT_TOKENS, OUTPUT_TOKENS,
+};
 
 pub(crate) const MANAGED_OPENAI: &str = "sk-managed-openai-0000";
 pub(crate) const MANAGED_ANTHROPIC: &str = "sk-ant-managed-0000";
@@ -166,9 +168,26 @@ async fn every_call_is_metered_once_and_priced_as_its_base_model() {
         (events, input, output),
         (2, 2 * INPUT_TOKENS, 2 * OUTPUT_TOKENS)
     );
-    // gpt-4o-2024-08-06 at gpt-4o's list price: 2.50 / 10.00 per million.
-    let each = (INPUT_TOKENS * 2_500_000 + OUTPUT_TOKENS * 10_000_000 + 500_000) / 1_000_000;
+    // gpt-4o-2024-08-06 at gpt-4o's list price: 2.50 / 10.00 per million,
+    // and 1.25 for input the provider had cached.
+    let each = ((INPUT_TOKENS - CACHED_INPUT_TOKENS) * 2_500_000
+        + CACHED_INPUT_TOKENS * 1_250_000
+        + OUTPUT_TOKENS * 10_000_000
+        + 500_000)
+        / 1_000_000;
     assert_eq!(cost, 2 * each);
+    let (cached, source): (i64, String) =
+        sqlx::query_as("SELECT cached_input_tokens, source FROM usage_daily")
+            .fetch_one(&server.console.state.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (cached, source.as_str()),
+        (2 * CACHED_INPUT_TOKENS, "measured")
+    );
+    let (_, page) = server.get("/settings/ai").await;
+    assert!(page.contains("<th scope=\"row\">Measured by the gateway</th>"));
+    assert!(page.contains(&format!("({} cached)", 2 * CACHED_INPUT_TOKENS)));
     // Writing again adds nothing.
     assert_eq!(measured(&server).await.0, 2);
     let spent = app::usage::service::spent_since(

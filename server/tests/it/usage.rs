@@ -61,12 +61,19 @@ async fn services_report_usage_once_per_event_and_admins_see_the_spend() {
     // 1M input tokens of gpt-4o at the shipped price, plus the 1.50 the
     // service computed; the unknown model is counted, never priced.
     assert!(
-        page.contains("November 2023: 4.00 USD (estimated) + 1 event(s) at a price unknown"),
+        page.contains("November 2023: 4.00 USD (estimated) + 1000 tokens unpriced"),
         "{}",
         &page[page.find("usage-total").unwrap_or(0)..][..300.min(page.len())]
     );
     assert!(page.contains("Spend per day, last 30 days"));
     assert!(page.contains("<th scope=\"row\">my-own-model</th>"));
+    assert!(page.contains("1000 tokens unpriced this month"));
+    assert!(page.contains("<th scope=\"row\">Reported by services</th>"));
+    assert!(!page.contains("Measured by the gateway</th>"));
+    assert!(
+        page.contains("Spend is understated: 1000 tokens"),
+        "the Budget section says its spend is short"
+    );
 }
 
 #[tokio::test]
