@@ -7,7 +7,9 @@
 // signature checks out under the secret given, GET /webhook lists them.
 // POST /{flavour}/v1/chat/completions answers the managed key
 // (MANAGED_KEY) with a fixed completion of 11 input and 7 output tokens,
-// whole or streamed, as calls through the console's gateway reach it.
+// whole or streamed, as calls through the console's gateway reach it;
+// POST /anthropic/v1/messages does the same in Anthropic's format for
+// MANAGED_ANTHROPIC_KEY (sent as x-api-key).
 // Usage: node fake-provider.mjs PORT WEBHOOK_SECRET
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -51,6 +53,37 @@ function chat(request, response, body) {
   response.end('data: [DONE]\n\n');
 }
 
+export const MANAGED_ANTHROPIC_KEY = 'sk-e2e-managed-anthropic-0000';
+
+/** A message, as Anthropic answers it, for the managed key only. */
+function message(request, response, body) {
+  if ((request.headers['x-api-key'] ?? '') !== MANAGED_ANTHROPIC_KEY) {
+    response.writeHead(401, { 'content-type': 'application/json' });
+    return response.end(JSON.stringify({ type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } }));
+  }
+  const model = body.model === 'claude-sonnet-4' ? 'claude-sonnet-4-20250514' : body.model;
+  const start = { id: 'msg_e2e', type: 'message', role: 'assistant', model, stop_sequence: null };
+  if (!body.stream) {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    return response.end(JSON.stringify({
+      ...start,
+      content: [{ type: 'text', text: 'Lima.' }],
+      stop_reason: 'end_turn',
+      usage: { input_tokens: 11, output_tokens: 7 },
+    }));
+  }
+  response.writeHead(200, { 'content-type': 'text/event-stream' });
+  const send = (event) => response.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+  send({ type: 'message_start', message: { ...start, content: [], stop_reason: null, usage: { input_tokens: 11, output_tokens: 1 } } });
+  send({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
+  send({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Li' } });
+  send({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'ma.' } });
+  send({ type: 'content_block_stop', index: 0 });
+  send({ type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 7 } });
+  send({ type: 'message_stop' });
+  response.end();
+}
+
 const GOOD_KEYS = new Set(['sk-e2e-good-key-1111', 'sk-e2e-good-key-2222']);
 const port = Number(process.argv[2]);
 
@@ -78,6 +111,12 @@ createServer((request, response) => {
     let body = '';
     request.on('data', (chunk) => (body += chunk));
     request.on('end', () => chat(request, response, JSON.parse(body || '{}')));
+    return;
+  }
+  if (request.url === '/anthropic/v1/messages' && request.method === 'POST') {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => message(request, response, JSON.parse(body || '{}')));
     return;
   }
   const match = /^\/([a-z-]+)\/v1\/models$/.exec(request.url ?? '');

@@ -13,8 +13,9 @@ const bin = process.env.AI_CONSOLE_BIN ?? join(root, 'target/release/server');
 const siteRoot = process.env.AI_CONSOLE_SITE_ROOT ?? join(root, 'target/site');
 
 // With E2E_POSTGRES_URL (a cluster scripts/test.sh starts, whose
-// databases e2e_team and e2e_enterprise it creates), the team and
-// enterprise specs run a second time against servers on PostgreSQL.
+// databases e2e_team, e2e_enterprise and e2e_gateway it creates), the
+// team, enterprise and gateway specs run a second time against servers on
+// PostgreSQL.
 const postgres = process.env.E2E_POSTGRES_URL;
 const onPostgres = (database: string) => postgres && postgres.replace(/\/[^/]*$/, `/${database}`);
 
@@ -28,7 +29,8 @@ type ServerName =
   | 'enterpriseEu'
   | 'gateway'
   | 'teamPostgres'
-  | 'enterprisePostgres';
+  | 'enterprisePostgres'
+  | 'gatewayPostgres';
 type Server = {
   plan: string;
   region: string;
@@ -54,6 +56,7 @@ const servers: Partial<Record<ServerName, Server>> = {
     ? {
         teamPostgres: { plan: 'team', region: 'us', database: onPostgres('e2e_team') },
         enterprisePostgres: { plan: 'enterprise', region: 'us', database: onPostgres('e2e_enterprise') },
+        gatewayPostgres: { plan: 'team', region: 'us', database: onPostgres('e2e_gateway') },
       }
     : {}),
 };
@@ -117,6 +120,7 @@ const consoleServers: NonNullable<PlaywrightTestConfig['webServer']> = names.map
       AI_PROVIDER_TIMEOUT_SECS: '2',
       // The managed provider's key, which only the fake accepts.
       AI_MANAGED_OPENAI_API_KEY: 'sk-e2e-managed-openai-0000',
+      AI_MANAGED_ANTHROPIC_API_KEY: 'sk-e2e-managed-anthropic-0000',
       // The fake provider is on loopback, like a self-hosted model server
       // on a private network: typed base URLs may reach it.
       AI_CONSOLE_PRIVATE_MODEL_NETWORKS: '127.0.0.0/8',
@@ -221,6 +225,7 @@ export default defineConfig({
             testMatch: /enterprise|provider-keys|models/,
             use: { baseURL: url('enterprisePostgres') },
           },
+          { name: 'gateway-postgres', testMatch: /gateway/, use: { baseURL: url('gatewayPostgres') } },
         ]
       : []),
     {

@@ -10,11 +10,14 @@
 # connections guess passwords from ever-new addresses (through a trusted
 # proxy, so every guess is checked), with the process's peak memory. Idle
 # memory and start to ready.
-# A report, not a test.
+# Then the AI gateway against nginx, Portkey and LiteLLM
+# (scripts/bench-gateway.sh). A report, not a test.
 #
 #   scripts/bench.sh            (DURATION=10s, STREAMS=1000 by default)
+#   scripts/bench.sh gateway    (the gateway's table only)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+if [ "${1:-}" = gateway ]; then exec bash "$ROOT/scripts/bench-gateway.sh"; fi
 DURATION="${DURATION:-10s}"
 STREAMS="${STREAMS:-1000}"
 
@@ -223,3 +226,6 @@ done
 echo
 echo "idle memory (RSS after start): SQLite $(( SQLITE_RSS_KB / 1024 )) MiB, PostgreSQL $(( RSS_KB / 1024 )) MiB"
 echo "start to ready:                SQLite ${SQLITE_READY_MS} ms, PostgreSQL ${READY_MS} ms"
+
+echo
+bash "$ROOT/scripts/bench-gateway.sh"

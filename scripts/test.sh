@@ -39,7 +39,7 @@ step "Browser tests (Playwright, Debian Chromium), on SQLite and on PostgreSQL"
 # A fresh cluster for the browser specs' PostgreSQL servers.
 start_throwaway_postgres
 PSQL="$(postgres_bin)/psql"
-for database in e2e_team e2e_enterprise; do
+for database in e2e_team e2e_enterprise e2e_gateway; do
   "$PSQL" "$POSTGRES_URL" -qc "CREATE DATABASE $database"
 done
 export AI_CONSOLE_BIN="$SERVER_BIN" AI_CONSOLE_SITE_ROOT="$SITE_ROOT" \

@@ -1,20 +1,9 @@
 import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
-import { AiSettingsPage, expect, serviceToken, test } from './fixtures';
+import { AiSettingsPage, chooseFeature as choose, expect, serviceToken, test } from './fixtures';
 
 // The Features section on the team server, with JavaScript and without:
 // plain forms either way, each choice read back by a service through the
 // policy API.
-
-/** Chooses `option` for the choice whose group is `legend`, and saves it. */
-async function choose(page: Page, legend: string, option: string) {
-  const form = page.locator('form', { has: page.locator('legend', { hasText: new RegExp(`^${legend}$`) }) });
-  await form.getByLabel(option, { exact: true }).check();
-  await form.getByRole('button', { name: 'Save' }).click();
-  await expect(page.locator('#features').getByRole('status')).toHaveText(
-    'Saved. Services follow it from their next request.',
-  );
-}
 
 for (const javaScriptEnabled of [true, false]) {
   test.describe(javaScriptEnabled ? 'with JavaScript' : 'without JavaScript', () => {

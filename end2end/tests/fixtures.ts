@@ -166,3 +166,23 @@ export async function serviceToken(page: Page, name: string) {
     return answer.json();
   };
 }
+
+/** Chooses `option` for the Features choice whose group is `legend`, and saves it. */
+export async function chooseFeature(page: Page, legend: string, option: string) {
+  const form = page.locator('form', { has: page.locator('legend', { hasText: new RegExp(`^${legend}$`) }) });
+  await form.getByLabel(option, { exact: true }).check();
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(page.locator('#features').getByRole('status')).toHaveText(
+    'Saved. Services follow it from their next request.',
+  );
+}
+
+/** Creates a token with the right to call models through the gateway. */
+export async function gatewayToken(page: Page, name: string) {
+  await page.goto('/settings/api');
+  await page.getByLabel('Name of the service that will use it').fill(name);
+  await page.getByLabel('May call models through the gateway').check();
+  await page.getByRole('button', { name: 'Create token' }).click();
+  await expect(page.getByRole('status')).toHaveText('Service token created.');
+  return page.getByRole('textbox', { name: 'Service token' }).inputValue();
+}

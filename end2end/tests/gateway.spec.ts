@@ -1,5 +1,7 @@
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { expect, test } from './fixtures';
+import { chooseFeature, expect, gatewayToken, test } from './fixtures';
+import { people } from './people';
 
 // A service calling models through the console with OpenAI's own SDK: the
 // token made on the API access page is its API key, every setting of the
@@ -11,13 +13,8 @@ test('an SDK calls models through the gateway until an admin switches AI off', a
   settings,
   baseURL,
 }) => {
-  await page.goto('/settings/api');
+  const token = await gatewayToken(page, 'Assistant backend');
   await expect(page.getByRole('heading', { name: 'Calling models through the gateway' })).toBeVisible();
-  await page.getByLabel('Name of the service that will use it').fill('Assistant backend');
-  await page.getByLabel('May call models through the gateway').check();
-  await page.getByRole('button', { name: 'Create token' }).click();
-  await expect(page.getByRole('status')).toHaveText('Service token created.');
-  const token = await page.getByRole('textbox', { name: 'Service token' }).inputValue();
 
   const client = new OpenAI({
     baseURL: `${baseURL}/gateway/openai/v1`,
@@ -78,4 +75,67 @@ test('a token without the gateway right is refused with a message that says whic
   expect(refused.status).toBe(403);
   expect(refused.code).toBe('token_not_allowed');
   expect(refused.message).toContain('May call models through the gateway');
+});
+
+test("Anthropic's SDK calls models through the gateway, streamed and not, and reads its refusals", async ({
+  page,
+  settings,
+  baseURL,
+}) => {
+  void settings;
+  const token = await gatewayToken(page, 'Claude backend');
+  const client = new Anthropic({
+    baseURL: `${baseURL}/gateway/anthropic`,
+    apiKey: token,
+    defaultHeaders: { 'X-AI-Feature': 'assistant' },
+    maxRetries: 0,
+  });
+  const messages = [{ role: 'user' as const, content: 'What is the capital of Peru?' }];
+  const answer = await client.messages.create({ model: 'claude-sonnet-4', max_tokens: 100, messages });
+  expect(answer.content[0]).toMatchObject({ type: 'text', text: 'Lima.' });
+  expect(answer.model).toBe('claude-sonnet-4-20250514');
+  expect(answer.usage.output_tokens).toBe(7);
+
+  const stream = client.messages.stream({ model: 'claude-sonnet-4', max_tokens: 100, messages });
+  let streamed = '';
+  stream.on('text', (text) => (streamed += text));
+  const final = await stream.finalMessage();
+  expect(streamed).toBe('Lima.');
+  expect(final.usage.output_tokens).toBe(7);
+  expect(final.stop_reason).toBe('end_turn');
+
+  const wrong = new Anthropic({ baseURL: `${baseURL}/gateway/anthropic`, apiKey: 'aic_not_a_token', maxRetries: 0 });
+  const refused = await wrong.messages.create({ model: 'claude-sonnet-4', max_tokens: 100, messages }).catch((error) => error);
+  expect(refused).toBeInstanceOf(Anthropic.AuthenticationError);
+  expect(refused.status).toBe(401);
+});
+
+test('a feature open to admins only is refused for a member and served for an admin, as the page says', async ({
+  page,
+  settings,
+  baseURL,
+}) => {
+  const token = await gatewayToken(page, 'Agents backend');
+  const client = new OpenAI({
+    baseURL: `${baseURL}/gateway/openai/v1`,
+    apiKey: token,
+    defaultHeaders: { 'X-AI-Feature': 'agents' },
+    maxRetries: 0,
+  });
+  const ask = (person: string) =>
+    client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Plan my week' }], user: person });
+
+  await settings.goto();
+  await expect(page.locator('#feature-agents').getByLabel('Admins only', { exact: true })).toBeChecked();
+  const refused = await ask(people.member.email).catch((error) => error);
+  expect(refused).toBeInstanceOf(OpenAI.APIError);
+  expect(refused.status).toBe(403);
+  expect(refused.code).toBe('feature_admins_only');
+  expect(refused.message).toContain('Agents is open to admins only');
+  expect((await ask(people.admin.email)).choices[0].message.content).toBe('Lima.');
+
+  await chooseFeature(page, 'Agents', 'Everyone');
+  expect((await ask(people.member.email)).choices[0].message.content).toBe('Lima.');
+  await chooseFeature(page, 'Agents', 'Admins only');
+  expect((await ask(people.member.email).catch((error) => error)).code).toBe('feature_admins_only');
 });
