@@ -27,6 +27,7 @@ command -v wrk >/dev/null || { echo "==> installing wrk (apt)"; apt_install wrk;
 [ -x /usr/sbin/nginx ] || { echo "==> installing nginx-light (apt)"; apt_install nginx-light; }
 build_release
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || ulimit -n 8192 || true
+source "$ROOT/scripts/postgres.sh" # free_loopback_port
 
 PEER_DIR="$HOME/.cache/ai-console/bench-peers"
 if [ "$PEERS" = 1 ]; then
@@ -51,8 +52,8 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-wait_for() { # url [header]
-  for _ in $(seq 1 600); do
+wait_for() { # url: up to WAIT seconds (60 by default)
+  for _ in $(seq 1 $(( ${WAIT:-60} * 10 ))); do
     curl -s -o /dev/null -m 1 "$@" && return 0
     sleep 0.1
   done
@@ -167,11 +168,13 @@ model_list:
     litellm_params: {model: openai/gpt-4o, api_base: "http://127.0.0.1:$PROVIDER_PORT/v1", api_key: sk-fake}
 general_settings: {master_key: sk-master}
 YAML
-  "$PEER_DIR/venv/bin/litellm" --config "$WORK/litellm.yaml" --port "$LITELLM_PORT" --num_workers 2 \
+  # Its price list comes with it; fetching the newest is out of reach here.
+  # Without the console's DATABASE_URL, which it would take for its own.
+  env -u DATABASE_URL LITELLM_LOCAL_MODEL_COST_MAP=True "$PEER_DIR/venv/bin/litellm" --config "$WORK/litellm.yaml" --port "$LITELLM_PORT" --num_workers 2 \
     >"$WORK/litellm.log" 2>&1 &
   LITELLM_PID=$!
   PIDS+=("$LITELLM_PID")
-  wait_for "http://127.0.0.1:$LITELLM_PORT/health/liveliness"
+  WAIT=300 wait_for "http://127.0.0.1:$LITELLM_PORT/health/liveliness"
   run_wrk "$LITELLM_PID" "http://127.0.0.1:$LITELLM_PORT/v1/chat/completions" -H "Authorization: Bearer sk-master"
   LITELLM_MEM=0
   for pid in $(pgrep -f "litellm --config" ; pgrep -P "$LITELLM_PID" || true); do

@@ -118,6 +118,62 @@ async fn a_server_killed_mid_saves_keeps_every_acknowledged_save_with_exactly_on
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_killed_mid_calls_loses_at_most_the_last_batch_window_of_metered_calls() {
+    let fake = test_support::fake_provider::FakeProvider::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = crate::support::database::fresh_database_url(dir.path()).await;
+    let shared = Shared {
+        master_key: MasterKeys::generate_entry(),
+        openai: fake.url("openai"),
+    };
+    create_admin(dir.path(), &database_url, &shared);
+    let mut server = start_replica(&dir.path().join("server"), &database_url, &shared).await;
+    let mut browser = signed_in(&server).await;
+    let form = "name=Assistant&may_call_models=on&gateway_feature=assistant";
+    browser.post(&server, "/api/api-access/create", form).await;
+    let page = browser.get(&server, "/settings/api").await;
+    let start = page.find("aic_").expect("the new token is shown");
+    let token: String = page[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    let client = reqwest::Client::new();
+    let call = || {
+        client
+            .post(format!(
+                "{}/gateway/openai/v1/chat/completions",
+                server.base
+            ))
+            .bearer_auth(&token)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(r#"{"model": "gpt-4o", "messages": [{"role": "user", "content": "Hi"}]}"#)
+            .send()
+    };
+    for _ in 0..20 {
+        assert_eq!(call().await.unwrap().status(), StatusCode::OK);
+    }
+    // Older than a batch window: written, whatever happens next.
+    tokio::time::sleep(server::gateway::meter::BATCH_WINDOW * 4).await;
+    for _ in 0..5 {
+        assert_eq!(call().await.unwrap().status(), StatusCode::OK);
+    }
+    server.process.kill().unwrap(); // SIGKILL: no shutdown, no flush
+    server.process.wait().unwrap();
+
+    let pool = app::db::connect(&database_url).await.unwrap();
+    let metered: i64 =
+        sqlx::query_scalar("SELECT CAST(COALESCE(SUM(events), 0) AS BIGINT) FROM usage_daily")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    pool.close().await;
+    assert!(
+        (20..=25).contains(&metered),
+        "{metered} calls metered: every call older than one batch window is kept"
+    );
+}
+
 /// A TCP relay in front of PostgreSQL that the test can cut: the
 /// database as the console sees it when its host goes away.
 struct Relay {

@@ -732,6 +732,75 @@ async fn a_budget_spent_through_the_gateway_stops_the_next_call() {
     assert_eq!(fake.received().len(), 1, "the refused call never left");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn under_concurrent_calls_the_budget_stop_admits_only_calls_begun_before_the_line_was_written(
+) {
+    // One call spends 0.018 of a 0.05 budget: the third crosses the line.
+    let (server, _fake) = console_with(|config, _| {
+        config.deployment.usage.prices = app::usage::prices::PriceTable::with_file(
+            r#"{"gpt-4o": {"input": 1000, "output": 1000}}"#,
+        )
+        .unwrap();
+    })
+    .await;
+    let set = "amount=0.05&warn_percent=80&at_limit=stop_ai&version=0";
+    let response = server.post_form("/api/settings/ai/budget/set", set).await;
+    assert!(response.status().is_redirection());
+    let token = token(&server, true).await;
+    let body = chat_body(Some("gpt-4o"), false);
+    let state = &server.console.state;
+    let actor = app::accounts::session::Actor {
+        user_id: "x".into(),
+        workspace: state.deployment.workspace.clone(),
+        name: "Admin".into(),
+        role: Role::Admin,
+    };
+
+    // Eight services calling as fast as they can until refused, while the
+    // meter writes a batch every 20 ms.
+    let crossed = std::sync::Mutex::new(None::<std::time::Instant>);
+    let service = || async {
+        let mut calls = Vec::new();
+        loop {
+            let began = std::time::Instant::now();
+            let (status, answer) = chat(&server, &token, &[ASSISTANT], &body).await;
+            calls.push((began, status));
+            if status != StatusCode::OK {
+                assert_eq!(answer["error"]["code"], "budget_exhausted", "{answer}");
+                return calls;
+            }
+        }
+    };
+    let meter = async {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            server.console.gateway.meter.flush(state).await;
+            let status = app::budget::service::status(state, &actor).await.unwrap();
+            if status.stopping_ai {
+                *crossed.lock().unwrap() = Some(std::time::Instant::now());
+                return;
+            }
+        }
+    };
+    let (calls, ()) = tokio::join!(
+        futures_util::future::join_all((0..8).map(|_| service())),
+        meter
+    );
+    let crossed = crossed.lock().unwrap().expect("the budget stopped AI");
+    let calls: Vec<_> = calls.into_iter().flatten().collect();
+    let admitted = calls.iter().filter(|(_, status)| *status == StatusCode::OK);
+    // The bound: a call is admitted only if it began before the batch that
+    // crossed the line was written; every later one is refused.
+    assert!(admitted.clone().all(|(began, _)| *began < crossed));
+    assert!(calls
+        .iter()
+        .filter(|(began, _)| *began > crossed)
+        .all(|(_, status)| *status == StatusCode::FORBIDDEN));
+    // Every admitted call is metered and counted against the budget.
+    let (events, ..) = measured(&server).await;
+    assert_eq!(events, admitted.count() as i64);
+}
+
 #[tokio::test]
 async fn a_token_made_for_one_feature_needs_no_header_and_serves_no_other() {
     let (server, fake) = console().await;

@@ -8,6 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 pub const PASSWORD: &str = "a long enough password";
+pub const MANAGED_OPENAI_KEY: &str = "sk-managed-openai-processes";
 
 /// A server process, killed when the test ends however it ends.
 pub struct Replica {
@@ -36,6 +37,8 @@ pub fn server_command(data_dir: &Path, database_url: &str, shared: &Shared) -> C
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("AI_PLAN", "enterprise")
         .env("AI_OPENAI_BASE_URL", &shared.openai)
+        // The managed provider's key, for calls through the gateway.
+        .env("AI_MANAGED_OPENAI_API_KEY", MANAGED_OPENAI_KEY)
         .env("AI_CONSOLE_DATA_DIR", data_dir)
         .env("DATABASE_URL", database_url)
         .env("AI_CONSOLE_MASTER_KEY", &shared.master_key)
