@@ -149,6 +149,10 @@ run_wrk "$CONSOLE_PID" "$CONSOLE/gateway/openai/v1/chat/completions" -H "Authori
 GATEWAY="$RPS"
 row "the console's gateway (policy, person, metering, budget)" "$MEM MiB (idle $IDLE_MIB)" \
   "≥ 0.5× the hop ($(awk -v a="$GATEWAY" -v b="$HOP" 'BEGIN{printf "%.2f", a/b}')×), p99 ≤ 2 ms"
+sed 's/,"user":"bench@example.com"//' "$WORK/chat.lua" >"$WORK/chat-anyone.lua"
+run_wrk "$CONSOLE_PID" "$CONSOLE/gateway/openai/v1/chat/completions" -H "Authorization: Bearer $TOKEN" \
+  -s "$WORK/chat-anyone.lua"
+row "the console's gateway, no person named" "$MEM MiB" "($(awk -v a="$RPS" -v b="$HOP" 'BEGIN{printf "%.2f", a/b}')× the hop: what the person's lookup costs)"
 MEASURED="$(sqlite3 "$WORK/gateway/console.db" 'SELECT SUM(events) FROM usage_daily' 2>/dev/null || echo '?')"
 
 ratio() { awk -v a="$GATEWAY" -v b="$1" 'BEGIN{ if (b > 0) printf "gateway %.0f×", a/b; else print "-" }'; }
@@ -188,7 +192,7 @@ fi
 STREAM_PORT="$(free_loopback_port)"
 start_console streams "http://127.0.0.1:$STREAM_PORT/v1"
 STREAM_RESULT="$(node "$ROOT/scripts/bench-gateway-streams.mjs" --gateway "$CONSOLE" --token "$TOKEN" \
-  --pid "$CONSOLE_PID" --streams "$STREAMS" --hold 5 --port "$STREAM_PORT")"
+  --pid "$CONSOLE_PID" --streams "$STREAMS" --hold 30 --port "$STREAM_PORT")"
 
 echo
 echo "Gateway, $DURATION per row, 16 connections (wrk -t2 -c16), $(nproc) cores:"

@@ -128,7 +128,7 @@ pub async fn spent_since(
     first_day: &str,
     currency: crate::domain::Currency,
 ) -> Result<crate::domain::Money, sqlx::Error> {
-    let micros = store::spent_since(db, workspace, first_day).await?;
+    let micros = store::sum_since(db, workspace, first_day, store::MonthSum::Spend).await?;
     Ok(crate::domain::Money::from_micros(micros, currency))
 }
 
@@ -139,7 +139,7 @@ pub async fn unpriced_tokens_since(
     workspace: &WorkspaceId,
     first_day: &str,
 ) -> Result<i64, sqlx::Error> {
-    store::unpriced_tokens_since(db, workspace, first_day).await
+    store::sum_since(db, workspace, first_day, store::MonthSum::UnpricedTokens).await
 }
 
 /// Deletes raw events past the retention (the day totals stay).

@@ -144,36 +144,34 @@ pub async fn forget_raw_before(tx: &mut Tx<'_>, before: i64) -> Result<u64, sqlx
         .rows_affected())
 }
 
-/// Tokens of models without a price from `first_day` (YYYY-MM-DD) on:
-/// what the spend does not count.
-pub async fn unpriced_tokens_since(
-    db: impl AnyExecutor<'_>,
-    workspace: &WorkspaceId,
-    first_day: &str,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT CAST(COALESCE(SUM(unpriced_tokens), 0) AS BIGINT) FROM usage_daily
-         WHERE workspace_id = $1 AND day >= $2",
-    )
-    .bind(workspace.as_str())
-    .bind(first_day)
-    .fetch_one(db)
-    .await
+/// A sum over the workspace's day totals from `first_day` (YYYY-MM-DD) on.
+#[derive(Debug, Clone, Copy)]
+pub enum MonthSum {
+    /// What it spent, priced events only.
+    Spend,
+    /// Tokens of models without a price: what the spend does not count.
+    UnpricedTokens,
 }
 
-/// What the workspace spent from `first_day` (YYYY-MM-DD) on, priced
-/// events only.
-pub async fn spent_since(
+pub async fn sum_since(
     db: impl AnyExecutor<'_>,
     workspace: &WorkspaceId,
     first_day: &str,
+    sum: MonthSum,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT CAST(COALESCE(SUM(cost_micros), 0) AS BIGINT) FROM usage_daily
-         WHERE workspace_id = $1 AND day >= $2",
-    )
-    .bind(workspace.as_str())
-    .bind(first_day)
-    .fetch_one(db)
-    .await
+    let sql = match sum {
+        MonthSum::Spend => {
+            "SELECT CAST(COALESCE(SUM(cost_micros), 0) AS BIGINT) FROM usage_daily
+             WHERE workspace_id = $1 AND day >= $2"
+        }
+        MonthSum::UnpricedTokens => {
+            "SELECT CAST(COALESCE(SUM(unpriced_tokens), 0) AS BIGINT) FROM usage_daily
+             WHERE workspace_id = $1 AND day >= $2"
+        }
+    };
+    sqlx::query_scalar(sql)
+        .bind(workspace.as_str())
+        .bind(first_day)
+        .fetch_one(db)
+        .await
 }

@@ -110,6 +110,17 @@ pub(crate) async fn chat(
 
 pub(crate) const ASSISTANT: (&str, &str) = ("x-ai-feature", "assistant");
 
+/// The plainest call: a chat with gpt-4o for the assistant, not streamed.
+async fn ask(server: &TestServer, token: &str) -> (StatusCode, Value) {
+    chat(
+        server,
+        token,
+        &[ASSISTANT],
+        &chat_body(Some("gpt-4o"), false),
+    )
+    .await
+}
+
 /// Writes what the gateway measured, then reads the workspace's usage
 /// totals: (events, input tokens, output tokens, cost in millionths).
 pub(crate) async fn measured(server: &TestServer) -> (i64, i64, i64, i64) {
@@ -129,13 +140,7 @@ pub(crate) async fn measured(server: &TestServer) -> (i64, i64, i64, i64) {
 async fn a_call_goes_out_with_the_consoles_key_and_the_prompt_untouched() {
     let (server, fake) = console().await;
     let token = token(&server, true).await;
-    let (status, answer) = chat(
-        &server,
-        &token,
-        &[ASSISTANT],
-        &chat_body(Some("gpt-4o"), false),
-    )
-    .await;
+    let (status, answer) = ask(&server, &token).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     assert_eq!(answer["choices"][0]["message"]["content"], ANSWER);
     assert_eq!(answer["model"], "gpt-4o-2024-08-06");
@@ -154,13 +159,7 @@ async fn every_call_is_metered_once_and_priced_as_its_base_model() {
     let (server, _fake) = console().await;
     let token = token(&server, true).await;
     for _ in 0..2 {
-        let (status, _) = chat(
-            &server,
-            &token,
-            &[ASSISTANT],
-            &chat_body(Some("gpt-4o"), false),
-        )
-        .await;
+        let (status, _) = ask(&server, &token).await;
         assert_eq!(status, StatusCode::OK);
     }
     let (events, input, output, cost) = measured(&server).await;
@@ -238,13 +237,7 @@ async fn switching_ai_off_stops_the_next_call_with_the_consoles_reason() {
         .post_form("/api/settings/ai/enabled", "enabled=false&version=0")
         .await;
     assert!(response.status().is_redirection());
-    let (status, answer) = chat(
-        &server,
-        &token,
-        &[ASSISTANT],
-        &chat_body(Some("gpt-4o"), false),
-    )
-    .await;
+    let (status, answer) = ask(&server, &token).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{answer}");
     assert_eq!(answer["error"]["code"], "ai_switched_off");
     assert_eq!(
@@ -354,13 +347,7 @@ async fn only_allowed_models_are_called_and_listed() {
         )
         .await;
     assert_eq!(location(&response), "/settings/ai?models=saved#models");
-    let (status, answer) = chat(
-        &server,
-        &token,
-        &[ASSISTANT],
-        &chat_body(Some("gpt-4o"), false),
-    )
-    .await;
+    let (status, answer) = ask(&server, &token).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(answer["error"]["code"], "model_not_allowed");
     assert!(answer["error"]["message"]
@@ -471,13 +458,7 @@ async fn the_providers_rate_limit_passes_through_and_slow_providers_time_out() {
     })
     .await;
     let token = crate::gateway::token(&server, true).await;
-    let (status, answer) = chat(
-        &server,
-        &token,
-        &[ASSISTANT],
-        &chat_body(Some("gpt-4o"), false),
-    )
-    .await;
+    let (status, answer) = ask(&server, &token).await;
     assert_eq!(status, StatusCode::GATEWAY_TIMEOUT);
     assert_eq!(answer["error"]["code"], "provider_timeout");
 
@@ -487,13 +468,7 @@ async fn the_providers_rate_limit_passes_through_and_slow_providers_time_out() {
     })
     .await;
     let token = crate::gateway::token(&server, true).await;
-    let (status, answer) = chat(
-        &server,
-        &token,
-        &[ASSISTANT],
-        &chat_body(Some("gpt-4o"), false),
-    )
-    .await;
+    let (status, answer) = ask(&server, &token).await;
     assert_eq!(status, StatusCode::BAD_GATEWAY);
     assert_eq!(answer["error"]["code"], "provider_unreachable");
 }
@@ -505,13 +480,7 @@ async fn a_provider_answer_larger_than_the_limit_is_not_read_into_memory() {
     })
     .await;
     let token = token(&server, true).await;
-    let (status, refused) = chat(
-        &server,
-        &token,
-        &[ASSISTANT],
-        &chat_body(Some("gpt-4o"), false),
-    )
-    .await;
+    let (status, refused) = ask(&server, &token).await;
     assert_eq!(status, StatusCode::BAD_GATEWAY);
     assert_eq!(refused["error"]["code"], "provider_answer_too_large");
 }
@@ -521,13 +490,7 @@ async fn eu_workspaces_are_served_by_the_eu_endpoint() {
     let (server, fake) =
         console_with(|config, _| config.deployment.providers.region = Region::Eu).await;
     let token = token(&server, true).await;
-    let (status, _) = chat(
-        &server,
-        &token,
-        &[ASSISTANT],
-        &chat_body(Some("gpt-4o"), false),
-    )
-    .await;
+    let (status, _) = ask(&server, &token).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(fake.received()[0].path, "openai-eu/v1/chat/completions");
 }
@@ -537,13 +500,7 @@ async fn a_workspace_key_is_used_for_its_calls_and_never_handed_out() {
     let (server, fake) = enterprise().await;
     let key = store_key(&server, GOOD_KEYS[0]).await;
     let token = token(&server, true).await;
-    let (status, answer) = chat(
-        &server,
-        &token,
-        &[ASSISTANT],
-        &chat_body(Some("gpt-4o"), false),
-    )
-    .await;
+    let (status, answer) = ask(&server, &token).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     let received = fake.received();
     assert_eq!(received.last().unwrap().key, key);
@@ -650,13 +607,7 @@ async fn no_key_or_prompt_reaches_the_logs() {
     let _guard = logs.install();
     let (server, _fake) = console().await;
     let token = token(&server, true).await;
-    let (status, _) = chat(
-        &server,
-        &token,
-        &[ASSISTANT],
-        &chat_body(Some("gpt-4o"), false),
-    )
-    .await;
+    let (status, _) = ask(&server, &token).await;
     assert_eq!(status, StatusCode::OK);
     let (status, _) = chat(
         &server,
@@ -827,13 +778,7 @@ async fn a_token_made_for_one_feature_needs_no_header_and_serves_no_other() {
     )
     .await;
     assert_eq!(response.status(), StatusCode::OK);
-    let (status, answer) = chat(
-        &server,
-        &token,
-        &[ASSISTANT],
-        &chat_body(Some("gpt-4o"), false),
-    )
-    .await;
+    let (status, answer) = ask(&server, &token).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(answer["error"]["code"], "feature_not_for_token");
     assert_eq!(fake.received().len(), 1);

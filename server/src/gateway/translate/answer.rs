@@ -1,7 +1,9 @@
 //! Whole answers and provider errors: Anthropic's message as OpenAI's chat
 //! completion, and the reverse.
 
-use super::{arguments_object, chat_usage, finish_reason_of, message_usage, stop_reason_of};
+use super::{
+    assistant_message, chat_usage, finish_reason_of, message_usage, stop_reason_of, tool_use_blocks,
+};
 use serde_json::{json, Value};
 
 /// An Anthropic message as an OpenAI chat completion, `created` at the
@@ -12,33 +14,8 @@ pub fn message_to_chat(message: &Value, created: i64) -> Value {
         .and_then(Value::as_array)
         .map(Vec::as_slice)
         .unwrap_or_default();
-    let text: String = blocks
-        .iter()
-        .filter(|block| block.get("type").and_then(Value::as_str) == Some("text"))
-        .filter_map(|block| block.get("text").and_then(Value::as_str))
-        .collect();
-    let calls: Vec<Value> = blocks
-        .iter()
-        .filter(|block| block.get("type").and_then(Value::as_str) == Some("tool_use"))
-        .map(|block| {
-            json!({
-                "id": block.get("id"),
-                "type": "function",
-                "function": {
-                    "name": block.get("name"),
-                    "arguments": block.get("input").map(Value::to_string).unwrap_or_else(|| "{}".into()),
-                },
-            })
-        })
-        .collect();
-    let mut answer = json!({
-        "role": "assistant",
-        "content": if text.is_empty() && !calls.is_empty() { Value::Null } else { json!(text) },
-        "refusal": null,
-    });
-    if !calls.is_empty() {
-        answer["tool_calls"] = Value::Array(calls);
-    }
+    let mut answer = assistant_message(blocks);
+    answer["refusal"] = Value::Null;
     let stop_reason = message.get("stop_reason").and_then(Value::as_str);
     json!({
         "id": message.get("id"),
@@ -70,20 +47,7 @@ pub fn chat_to_message(completion: &Value) -> Value {
     {
         content.push(json!({"type": "text", "text": text}));
     }
-    for call in message
-        .get("tool_calls")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let function = call.get("function");
-        content.push(json!({
-            "type": "tool_use",
-            "id": call.get("id"),
-            "name": function.and_then(|function| function.get("name")),
-            "input": arguments_object(function.and_then(|function| function.get("arguments"))),
-        }));
-    }
+    content.extend(tool_use_blocks(message));
     let finish_reason = choice.get("finish_reason").and_then(Value::as_str);
     json!({
         "id": completion.get("id"),

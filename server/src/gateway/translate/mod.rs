@@ -79,6 +79,60 @@ fn arguments_object(arguments: Option<&Value>) -> Value {
     }
 }
 
+/// An Anthropic assistant turn as an OpenAI assistant message: its text
+/// as the content (null when it only calls tools), its `tool_use` blocks
+/// as tool calls; thinking is the provider's own and left out.
+fn assistant_message(blocks: &[Value]) -> Value {
+    let of_type = |kind: &'static str| {
+        blocks
+            .iter()
+            .filter(move |block| block.get("type").and_then(Value::as_str) == Some(kind))
+    };
+    let text: String = of_type("text")
+        .filter_map(|block| block.get("text").and_then(Value::as_str))
+        .collect();
+    let calls: Vec<Value> = of_type("tool_use")
+        .map(|block| {
+            serde_json::json!({
+                "id": block.get("id"),
+                "type": "function",
+                "function": {
+                    "name": block.get("name"),
+                    "arguments": block.get("input").map(Value::to_string).unwrap_or_else(|| "{}".into()),
+                },
+            })
+        })
+        .collect();
+    let content = if text.is_empty() && !calls.is_empty() {
+        Value::Null
+    } else {
+        Value::String(text)
+    };
+    let mut message = serde_json::json!({"role": "assistant", "content": content});
+    if !calls.is_empty() {
+        message["tool_calls"] = Value::Array(calls);
+    }
+    message
+}
+
+/// An OpenAI message's tool calls as Anthropic `tool_use` blocks.
+fn tool_use_blocks(message: &Value) -> Vec<Value> {
+    let calls = message.get("tool_calls").and_then(Value::as_array);
+    calls
+        .into_iter()
+        .flatten()
+        .map(|call| {
+            let function = call.get("function");
+            serde_json::json!({
+                "type": "tool_use",
+                "id": call.get("id").cloned().unwrap_or(Value::String(String::new())),
+                "name": function.and_then(|f| f.get("name")).cloned().unwrap_or(Value::String(String::new())),
+                "input": arguments_object(function.and_then(|f| f.get("arguments"))),
+            })
+        })
+        .collect()
+}
+
 /// The text of a message's content: a string, or the text parts of an
 /// array of parts (OpenAI) or blocks (Anthropic), joined.
 fn text_of(content: Option<&Value>) -> String {

@@ -1,7 +1,7 @@
 //! Requests: OpenAI's chat completion body as Anthropic's messages body,
 //! and the reverse. The model is set by the gateway afterwards.
 
-use super::{arguments_object, text_of};
+use super::{assistant_message, text_of, tool_use_blocks};
 use serde_json::{json, Map, Value};
 
 /// Anthropic requires `max_tokens`; an OpenAI call may leave it out.
@@ -30,20 +30,7 @@ pub fn chat_to_messages(chat: &Map<String, Value>) -> Map<String, Value> {
             }
             Some("assistant") => {
                 let mut blocks = blocks_of(content);
-                for call in message
-                    .get("tool_calls")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                {
-                    let function = call.get("function");
-                    blocks.push(json!({
-                        "type": "tool_use",
-                        "id": call.get("id").cloned().unwrap_or(json!("")),
-                        "name": function.and_then(|f| f.get("name")).cloned().unwrap_or(json!("")),
-                        "input": arguments_object(function.and_then(|f| f.get("arguments"))),
-                    }));
-                }
+                blocks.extend(tool_use_blocks(message));
                 append(&mut messages, "assistant", blocks);
             }
             _ => append(&mut messages, "user", blocks_of(content)),
@@ -224,39 +211,6 @@ pub fn messages_to_chat(messages: &Map<String, Value>, compatible: bool) -> Map<
         }
     }
     out
-}
-
-/// An Anthropic assistant turn: its text as the content, its `tool_use`
-/// blocks as tool calls (thinking is the provider's own and dropped).
-fn assistant_message(blocks: &[Value]) -> Value {
-    let text = blocks
-        .iter()
-        .filter(|block| block.get("type").and_then(Value::as_str) == Some("text"))
-        .filter_map(|block| block.get("text").and_then(Value::as_str))
-        .collect::<Vec<_>>()
-        .join("");
-    let calls: Vec<Value> = blocks
-        .iter()
-        .filter(|block| block.get("type").and_then(Value::as_str) == Some("tool_use"))
-        .map(|block| {
-            json!({
-                "id": block.get("id"),
-                "type": "function",
-                "function": {
-                    "name": block.get("name"),
-                    "arguments": block.get("input").map(Value::to_string).unwrap_or_else(|| "{}".into()),
-                },
-            })
-        })
-        .collect();
-    let mut message = json!({
-        "role": "assistant",
-        "content": if text.is_empty() { Value::Null } else { json!(text) },
-    });
-    if !calls.is_empty() {
-        message["tool_calls"] = Value::Array(calls);
-    }
-    message
 }
 
 /// OpenAI's content (a string or parts) as Anthropic blocks; empty texts
