@@ -45,12 +45,17 @@ pub(crate) async fn console() -> (TestServer, FakeProvider) {
 /// A token made on the API access page, with "May call models through
 /// the gateway" ticked or not.
 pub(crate) async fn token(server: &TestServer, may_call_models: bool) -> String {
-    let body = if may_call_models {
+    let form = if may_call_models {
         "name=Assistant&may_call_models=on"
     } else {
         "name=Reporter"
     };
-    let response = server.post_form("/api/api-access/create", body).await;
+    token_made_with(server, form).await
+}
+
+/// A token made on the API access page with the form `form`.
+async fn token_made_with(server: &TestServer, form: &str) -> String {
+    let response = server.post_form("/api/api-access/create", form).await;
     assert_eq!(location(&response), "/settings/api?done=created");
     let (_, html) = server.get("/settings/api").await;
     let start = html.find("aic_").expect("the new token is shown");
@@ -119,6 +124,17 @@ async fn ask(server: &TestServer, token: &str) -> (StatusCode, Value) {
         &chat_body(Some("gpt-4o"), false),
     )
     .await
+}
+
+/// Writes what the gateway measured, then reads one text column of the
+/// only usage day total.
+async fn measured_text(server: &TestServer, column: &str) -> String {
+    let state = &server.console.state;
+    server.console.gateway.meter.flush(state).await;
+    sqlx::query_scalar(&format!("SELECT {column} FROM usage_daily"))
+        .fetch_one(&state.pool)
+        .await
+        .unwrap()
 }
 
 /// Writes what the gateway measured, then reads the workspace's usage
@@ -506,16 +522,7 @@ async fn a_workspace_key_is_used_for_its_calls_and_never_handed_out() {
     assert_eq!(received.last().unwrap().key, key);
     assert!(!answer.to_string().contains(key));
     // Paid by the workspace's own key.
-    server
-        .console
-        .gateway
-        .meter
-        .flush(&server.console.state)
-        .await;
-    let paid_by: String = sqlx::query_scalar("SELECT paid_by FROM usage_daily")
-        .fetch_one(&server.console.state.pool)
-        .await
-        .unwrap();
+    let paid_by = measured_text(&server, "paid_by").await;
     assert_eq!(paid_by, "own_key");
 }
 
@@ -755,19 +762,8 @@ async fn under_concurrent_calls_the_budget_stop_admits_only_calls_begun_before_t
 #[tokio::test]
 async fn a_token_made_for_one_feature_needs_no_header_and_serves_no_other() {
     let (server, fake) = console().await;
-    let response = server
-        .post_form(
-            "/api/api-access/create",
-            "name=Search&may_call_models=on&gateway_feature=semantic_search",
-        )
-        .await;
-    assert_eq!(location(&response), "/settings/api?done=created");
-    let (_, html) = server.get("/settings/api").await;
-    let start = html.find("aic_").unwrap();
-    let token: String = html[start..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .collect();
+    let form = "name=Search&may_call_models=on&gateway_feature=semantic_search";
+    let token = token_made_with(&server, form).await;
     let embed = json!({"model": "text-embedding-3-small", "input": PROMPT});
     let response = call(
         &server,
@@ -783,16 +779,7 @@ async fn a_token_made_for_one_feature_needs_no_header_and_serves_no_other() {
     assert_eq!(answer["error"]["code"], "feature_not_for_token");
     assert_eq!(fake.received().len(), 1);
     // Metered under the token's feature.
-    server
-        .console
-        .gateway
-        .meter
-        .flush(&server.console.state)
-        .await;
-    let feature: String = sqlx::query_scalar("SELECT feature FROM usage_daily")
-        .fetch_one(&server.console.state.pool)
-        .await
-        .unwrap();
+    let feature = measured_text(&server, "feature").await;
     assert_eq!(feature, "semantic_search");
 
     let response = server
