@@ -13,3 +13,7 @@ export LEPTOS_OUTPUT_NAME="ai-console"
 build_release() {
   (cd "$ROOT" && cargo leptos build --release && node scripts/precompress.mjs "$SITE_ROOT/pkg")
 }
+
+# The API contract fuzzer (scripts/setup.sh --contract installs it).
+SCHEMATHESIS_VERSION="4.32.5"
+SCHEMATHESIS_VENV="${XDG_CACHE_HOME:-$HOME/.cache}/ai-console/schemathesis-$SCHEMATHESIS_VERSION"

@@ -6,10 +6,12 @@
 #   scripts/setup.sh             build tools only
 #   scripts/setup.sh --browser   also Playwright, axe-core and Debian Chromium
 #   scripts/setup.sh --postgres  also Debian's PostgreSQL (tests, benchmark)
+#   scripts/setup.sh --contract  also Schemathesis (the API contract test)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CARGO_LEPTOS_VERSION="0.3.10"
+source "$ROOT/scripts/env.sh"
 export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
@@ -107,11 +109,32 @@ setup_postgres() {
   fi
 }
 
+# Schemathesis, the fuzzer that holds the service APIs to their OpenAPI
+# description (server/tests/it/contract.rs), in a virtual environment of
+# its own under the user's cache, shared by every clone.
+# (Version and place: scripts/env.sh.)
+setup_contract_fuzzer() {
+  if [ -x "$SCHEMATHESIS_VENV/bin/st" ]; then
+    return
+  fi
+  require python3 "install Python 3 (apt-get install python3 python3-venv)"
+  say "installing Schemathesis $SCHEMATHESIS_VERSION for the API contract test"
+  rm -rf "$SCHEMATHESIS_VENV"
+  if ! python3 -m venv "$SCHEMATHESIS_VENV" 2>/dev/null; then
+    rm -rf "$SCHEMATHESIS_VENV"
+    apt_install python3-venv
+    python3 -m venv "$SCHEMATHESIS_VENV"
+  fi
+  "$SCHEMATHESIS_VENV/bin/pip" install --quiet --disable-pip-version-check \
+    "schemathesis==$SCHEMATHESIS_VERSION"
+}
+
 setup_build_tools
 for option in "$@"; do
   case "$option" in
     --browser) setup_browser_tests ;;
     --postgres) setup_postgres ;;
-    *) die "unknown option $option (expected --browser or --postgres)" ;;
+    --contract) setup_contract_fuzzer ;;
+    *) die "unknown option $option (expected --browser, --postgres or --contract)" ;;
   esac
 done

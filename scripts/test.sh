@@ -11,8 +11,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
-bash "$ROOT/scripts/setup.sh" --browser --postgres
+bash "$ROOT/scripts/setup.sh" --browser --postgres --contract
 source "$ROOT/scripts/postgres.sh"
+# The API contract test (server/tests/it/contract.rs) runs the fuzzer
+# setup.sh installed, and must not skip here.
+export SCHEMATHESIS="$SCHEMATHESIS_VENV/bin/st"
+export AI_CONSOLE_REQUIRE_CONTRACT=1
 
 step "Formatting (cargo fmt --check)"
 (cd "$ROOT" && cargo fmt --all --check)

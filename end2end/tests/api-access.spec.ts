@@ -30,6 +30,9 @@ test('an admin creates a service token, which reads the policy until it is revok
 
   await page.reload();
   await expect(page.getByRole('textbox', { name: 'Service token' })).toHaveCount(0);
+  // Revoking asks first.
+  await page.getByText('Revoke…').click();
+  await expect(page.getByText('Services using “Notebook agent” are refused from the next request')).toBeVisible();
   await page.getByRole('button', { name: 'Revoke Notebook agent' }).click();
   await expect(page.getByRole('status')).toHaveText('Token revoked. Requests with it are refused from now on.');
   expect((await asService()).status()).toBe(401);

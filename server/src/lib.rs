@@ -6,6 +6,7 @@ pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod gateway;
+pub mod listener;
 pub mod master_keys;
 pub mod metrics;
 pub mod move_database;
@@ -18,6 +19,8 @@ pub mod security;
 pub mod service_api;
 mod sign_in_required;
 pub mod single_sign_on;
+pub mod stopping;
+pub mod stream_cap;
 pub mod usage_api;
 
 use app::accounts::session_store::DatabaseSessionStore;
@@ -47,6 +50,7 @@ use secrecy::ExposeSecret;
 use security::{
     cross_site::{refuse_cross_site, PublicOrigin},
     headers::{add_security_headers, ServedOverTls},
+    host::{refuse_unknown_host, HostDecides},
 };
 use std::sync::Arc;
 use tower_http::{
@@ -101,6 +105,10 @@ pub struct Console {
     pub sign_on: Option<Arc<single_sign_on::SignOn>>,
     /// The AI gateway: its connections to providers and its meter.
     pub gateway: Arc<gateway::Gateway>,
+    /// Whether the process is stopping, for answers that last.
+    pub stopping: stopping::Stopping,
+    /// Policy streams open per token, within their cap.
+    pub open_streams: Arc<stream_cap::OpenStreams>,
 }
 
 impl Console {
@@ -117,6 +125,8 @@ impl Console {
         Served {
             app: self.state.clone(),
             live_policy: self.live_policy.clone(),
+            stopping: self.stopping.clone(),
+            open_streams: self.open_streams.clone(),
         }
     }
 }
@@ -127,6 +137,8 @@ impl Console {
 pub struct Served {
     pub app: AppState,
     pub live_policy: Arc<LivePolicy>,
+    pub stopping: stopping::Stopping,
+    pub open_streams: Arc<stream_cap::OpenStreams>,
 }
 
 impl std::ops::Deref for Served {
@@ -202,6 +214,8 @@ pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Console, 
         created_master_key_file: master.created,
         sign_on,
         gateway: Arc::new(gateway::Gateway::new(config.gateway.clone())),
+        stopping: stopping::Stopping::default(),
+        open_streams: stream_cap::OpenStreams::new(config.serving.max_streams_per_token),
     })
 }
 
@@ -256,10 +270,12 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
             get({
                 let state = policy_state.clone();
                 move |Path(id): Path<String>,
-                      axum::extract::Query(ask): axum::extract::Query<
-                    policy_api::FeatureQuestion,
+                      ask: Result<
+                    axum::extract::Query<policy_api::FeatureQuestion>,
+                    axum::extract::rejection::QueryRejection,
                 >,
                       headers: HeaderMap| {
+                    let ask = ask.map(|axum::extract::Query(ask)| ask);
                     policy_api::ai_policy(state.clone(), id, ask, headers)
                 }
             }),
@@ -348,6 +364,10 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
             refuse_cross_site,
         ))
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BYTES))
+        .layer(from_fn_with_state(
+            service_api::BodyLimit(MAX_REQUEST_BYTES),
+            service_api::too_large_as_json,
+        ))
         // Services' reports: bearer tokens only, no cookie, no session,
         // so no cross-site guard; larger bodies.
         .merge(
@@ -363,6 +383,10 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
                     ),
                 )
                 .layer(RequestBodyLimitLayer::new(usage_api::MAX_REPORT_BYTES))
+                .layer(from_fn_with_state(
+                    service_api::BodyLimit(usage_api::MAX_REPORT_BYTES),
+                    service_api::too_large_as_json,
+                ))
                 // Prometheus, with the operator's token; no cookie needed.
                 .route(
                     metrics::METRICS,
@@ -385,6 +409,10 @@ pub fn app(console: &Console, options: LeptosOptions, config: &Config) -> Router
         .merge(gateway::routes(console.served(), console.gateway.clone()))
         .layer(CompressionLayer::new())
         .layer(from_fn(metrics::count_request))
+        .layer(from_fn_with_state(
+            HostDecides(config.deployment.public_url.is_none()),
+            refuse_unknown_host,
+        ))
         .layer(from_fn(operations::drop_trailing_slash))
         .layer(from_fn(operations::log_request))
         .with_state(options)

@@ -47,8 +47,6 @@ enum RunError {
         #[source]
         source: std::io::Error,
     },
-    #[error("the server stopped with an error: {0}")]
-    Serve(#[source] std::io::Error),
     #[error("{0}")]
     Cli(String),
 }
@@ -256,6 +254,12 @@ async fn serve(config: Config, console: server::Console) -> Result<(), RunError>
         "AI & agents console is running at {base_url}{}",
         app::paths::AI_SETTINGS
     );
+    if config.deployment.public_url.is_none() {
+        tracing::warn!(
+            "AI_CONSOLE_PUBLIC_URL is unset: the console answers only to loopback names and \
+             the address a connection arrives at (listening on {local}); set it to the address people use (e.g. https://console.example.com)"
+        );
+    }
     announce_setup_link(&config, console.setup_link(&base_url));
     if let Some(path) = &console.created_master_key_file {
         println!();
@@ -289,14 +293,28 @@ async fn serve(config: Config, console: server::Console) -> Result<(), RunError>
     }
 
     let app = server::app(&console, options, &config);
-    // The peer address feeds sign-in throttling.
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(RunError::Serve)?;
+    let limits = server::listener::ConnectionLimits {
+        header_timeout: config.serving.header_timeout,
+        max_connections: config.serving.max_connections,
+    };
+    let stopping = console.stopping.clone();
+    let draining = server::listener::serve(listener, app, limits, async move {
+        server::stopping::signal().await;
+        tracing::info!("shutting down: no new connections; open requests may finish");
+        stopping.announce();
+    })
+    .await;
+    let grace = config.serving.shutdown_grace;
+    tokio::select! {
+        () = draining => {}
+        () = tokio::time::sleep(grace) => {
+            tracing::warn!(grace_secs = grace.as_secs(), "requests still open after the shutdown grace are cut off");
+        }
+        () = server::stopping::signal() => {
+            tracing::warn!("a second signal: stopping at once");
+            std::process::exit(1);
+        }
+    }
     // In-flight requests have finished: write down token uses, then let
     // the database see a clean close.
     // Measured usage still waiting for its batch.
@@ -321,26 +339,4 @@ fn redact_url(database_url: &str) -> String {
         Ok(url) => url.to_string(),
         Err(_) => "(unparseable URL)".to_string(),
     }
-}
-
-async fn shutdown_signal() {
-    let interrupt = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = interrupt => {},
-        _ = terminate => {},
-    }
-    tracing::info!("shutting down");
 }

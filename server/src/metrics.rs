@@ -180,6 +180,12 @@ impl Drop for StreamSubscriber {
     }
 }
 
+/// A connection closed as it arrived: the cap of open connections
+/// (`AI_CONSOLE_MAX_CONNECTIONS`) was reached.
+pub fn connection_refused() {
+    metrics::counter!("ai_console_connections_refused_total").increment(1);
+}
+
 /// A call refused by the gateway itself, by its code.
 pub fn gateway_refused(code: &'static str) {
     metrics::counter!("ai_console_gateway_requests_total", "feature" => "", "model" => "", "outcome" => code)
@@ -187,7 +193,8 @@ pub fn gateway_refused(code: &'static str) {
 }
 
 /// A call the gateway sent on: its outcome (`ok`, `provider_error`,
-/// `cancelled`, `timeout`, `unreachable`) and how long the provider took.
+/// `key_refused`, `cancelled`, `timeout`, `unreachable`,
+/// `answer_too_large`) and how long the provider took.
 pub fn gateway_answered(
     upstream: &app::use_cases::gateway::Upstream,
     outcome: &'static str,

@@ -33,6 +33,12 @@ use utoipa::OpenApi;
         FeaturePolicy,
         FeatureDecision,
         ModelsPolicy,
+        crate::policy_api::PolicyAnswer,
+        crate::policy_api::FeatureKey,
+        crate::policy_api::RoleKey,
+        crate::usage_api::UsageReport,
+        crate::usage_api::UsageReportEvent,
+        crate::usage_api::PaidByKey,
         app::usage::service::Receipt,
         app::budget::service::NotificationBody,
         ApiError

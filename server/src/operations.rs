@@ -1,8 +1,8 @@
 //! What operators and their orchestrators ask of a running console:
-//! `/healthz` (the process answers), `/readyz` (the database answers and
-//! is migrated; whether policy answers come from memory or, while this
-//! process may have missed a change, from the database), and one log line
-//! per request.
+//! `/healthz` (the process answers), `/readyz` (the database answers, is
+//! migrated and takes writes; whether policy answers come from memory or,
+//! while this process may have missed a change, from the database), and
+//! one log line per request.
 
 use crate::Served as AppState;
 use axum::{
@@ -19,13 +19,17 @@ pub async fn healthz() -> &'static str {
 
 pub async fn readyz(state: AppState) -> Response {
     let readiness = app::db::readiness(&state.pool).await;
-    let status = if readiness.reachable && readiness.migrated {
+    // After a write failed on storage (a full disk), not ready until a
+    // small write works again.
+    let writable =
+        !readiness.reachable || app::db::check_writes(&state.pool, state.clock.now()).await;
+    let status = if readiness.reachable && readiness.migrated && writable {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
     let body = format!(
-        r#"{{"database":"{}","migrations":"{}","policy":"{}"}}"#,
+        r#"{{"database":"{}","migrations":"{}","writes":"{}","policy":"{}"}}"#,
         if readiness.reachable {
             "ok"
         } else {
@@ -36,6 +40,7 @@ pub async fn readyz(state: AppState) -> Response {
         } else {
             "pending"
         },
+        if writable { "ok" } else { "failing" },
         if state.live_policy.is_current() {
             "live"
         } else {

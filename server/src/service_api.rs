@@ -2,7 +2,7 @@
 //! JSON answers, and refusals in one shape (`{"error": "…"}`), so each API
 //! imports these and not the other.
 
-use app::api_access::service::PolicyError;
+use app::api_access::service::{PolicyError, TokenProblem};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -57,7 +57,7 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
 /// A refused request, with the status its reason calls for.
 pub fn refusal(error: PolicyError) -> Response {
     let status = match error {
-        PolicyError::Unauthorized => StatusCode::UNAUTHORIZED,
+        PolicyError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
         PolicyError::NotFound => StatusCode::NOT_FOUND,
         PolicyError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
     };
@@ -74,10 +74,84 @@ pub fn refusal(error: PolicyError) -> Response {
         body,
     )
         .into_response();
-    if error == PolicyError::Unauthorized {
+    if let PolicyError::Unauthorized(problem) = error {
         response
             .headers_mut()
-            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            .insert(header::WWW_AUTHENTICATE, www_authenticate(problem));
     }
     response
+}
+
+/// RFC 6750's challenge: a bare `Bearer` when no token came, else
+/// `invalid_token` with what is wrong with it.
+pub fn www_authenticate(problem: TokenProblem) -> HeaderValue {
+    match problem {
+        TokenProblem::Missing => HeaderValue::from_static("Bearer"),
+        TokenProblem::Unknown => {
+            HeaderValue::from_static(r#"Bearer error="invalid_token", error_description="unknown""#)
+        }
+        TokenProblem::Revoked => {
+            HeaderValue::from_static(r#"Bearer error="invalid_token", error_description="revoked""#)
+        }
+        TokenProblem::Expired => {
+            HeaderValue::from_static(r#"Bearer error="invalid_token", error_description="expired""#)
+        }
+    }
+}
+
+/// `Token-Expires-At` on answers to a token that expires: when it
+/// stops working (RFC 3339), so a service can ask for a new one in time.
+pub fn with_token_expiry(response: &mut Response, expires_at: Option<i64>) {
+    let Some(at) = expires_at.and_then(|at| jiff::Timestamp::from_second(at).ok()) else {
+        return;
+    };
+    if let Ok(value) = HeaderValue::from_str(&at.to_string()) {
+        response.headers_mut().insert(TOKEN_EXPIRES_AT, value);
+    }
+}
+
+/// The header naming when the token of a request stops working.
+pub const TOKEN_EXPIRES_AT: &str = "token-expires-at";
+
+/// The largest body a route accepts (for [`too_large_as_json`]).
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+/// A body over a route's limit answers the service APIs' error JSON,
+/// naming the limit; the limit layers themselves answer plain text.
+/// Browsers (which ask for HTML) keep the plain answer.
+pub async fn too_large_as_json(
+    axum::extract::State(BodyLimit(limit)): axum::extract::State<BodyLimit>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let browser = request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|accept| accept.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    let response = next.run(request).await;
+    if response.status() != StatusCode::PAYLOAD_TOO_LARGE || browser {
+        return response;
+    }
+    let already_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|kind| kind.as_bytes().starts_with(b"application/json"));
+    if already_json {
+        return response;
+    }
+    let size = if limit % (1024 * 1024) == 0 {
+        format!("{} MiB", limit / (1024 * 1024))
+    } else {
+        format!("{} KiB", limit / 1024)
+    };
+    json_answer(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        &ApiError {
+            error: format!(
+                "the request body is larger than this endpoint accepts ({size}); send less at once"
+            ),
+        },
+    )
 }

@@ -10,7 +10,7 @@
 
 use crate::service_api::{bad_request, bearer_token, json_answer, refusal, ApiError};
 use crate::Served as AppState;
-use app::api_access::service::PolicyError;
+use app::api_access::service::{PolicyError, TokenProblem};
 use app::usage::rules;
 use axum::{
     body::Bytes,
@@ -27,8 +27,9 @@ pub const MAX_REPORT_BYTES: usize = 1024 * 1024;
     path = "/api/v1/workspaces/{id}/usage",
     params(("id" = String, Path, description = "The workspace's id.")),
     request_body(
+        content = UsageReport,
         content_type = "application/json",
-        description = "`{\"events\": [...]}`, 1 to 1000 events. Each: `id` (yours, 1–128 printable ASCII; the same id again counts once), `at` (RFC 3339), `feature` (a-z, 0-9, _ and -, e.g. `assistant`, `agents`, `embeddings`), `model`, `input_tokens`, `output_tokens` (whole numbers), optionally `cached_input_tokens` (of the input, what the provider read from its cache), `cost` (what you computed, in the deployment's currency) and `paid_by` (`managed` or `own_key`; else the policy in force decides)."
+        description = "1 to 1000 events. An id already reported counts once; a report with one bad event (or the same id twice) is refused whole, naming the event and field."
     ),
     security(("serviceToken" = [])),
     responses(
@@ -36,7 +37,7 @@ pub const MAX_REPORT_BYTES: usize = 1024 * 1024;
         (status = 400, description = "Not a report, or an event with a bad field (named with the event); nothing was stored.", body = ApiError),
         (status = 401, description = "No token, a wrong one, or a revoked or expired one.", body = ApiError),
         (status = 404, description = "No such workspace for this token.", body = ApiError),
-        (status = 413, description = "Larger than 1 MiB: send smaller batches."),
+        (status = 413, description = "Larger than 1 MiB: send smaller batches.", body = ApiError),
         (status = 503, description = "Not stored; send the batch again later (ids make that safe).", body = ApiError),
     )
 )]
@@ -47,7 +48,7 @@ pub async fn report_usage(
     body: Bytes,
 ) -> Response {
     let Some(token) = bearer_token(&headers) else {
-        return refusal(PolicyError::Unauthorized);
+        return refusal(PolicyError::Unauthorized(TokenProblem::Missing));
     };
     let (token, inputs) = match state
         .live_policy
@@ -80,3 +81,72 @@ pub async fn report_usage(
 // For the OpenAPI description.
 #[allow(unused_imports)]
 use app::usage::service::Receipt;
+
+/// A usage report, as the OpenAPI description states it. The handler
+/// reads the raw JSON itself (`app::usage::rules::check_report`) so that
+/// a refusal can name the event and the field; this type only describes
+/// what that check accepts, and `server/tests/it/contract.rs` holds the
+/// two together.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct UsageReport {
+    #[schema(min_items = 1, max_items = 1000)]
+    events: Vec<UsageReportEvent>,
+}
+
+/// One event of a usage report.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct UsageReportEvent {
+    /// Yours (printable ASCII, no spaces); the same id again counts once.
+    #[schema(
+        min_length = 1,
+        max_length = 128,
+        pattern = "^[!-~]+$",
+        example = "req-7f3a"
+    )]
+    id: String,
+    /// When the call was made (RFC 3339).
+    #[schema(format = DateTime, example = "2026-11-25T09:30:00Z")]
+    at: String,
+    /// The feature it was for, e.g. `assistant`, `agents`, `embeddings`.
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        pattern = "^[a-z0-9_-]+$",
+        example = "assistant"
+    )]
+    feature: String,
+    /// The model as the provider named it.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = "^[!-~]+$",
+        example = "gpt-4o"
+    )]
+    model: String,
+    /// All input tokens, cached ones included.
+    #[schema(minimum = 0, maximum = 1_000_000_000)]
+    input_tokens: i64,
+    /// Of the input, what the provider read from its cache (at most
+    /// `input_tokens`).
+    #[schema(minimum = 0, maximum = 1_000_000_000)]
+    cached_input_tokens: Option<i64>,
+    #[schema(minimum = 0, maximum = 1_000_000_000)]
+    output_tokens: i64,
+    /// What you computed it cost, in the deployment's currency; left
+    /// out, the console prices it.
+    #[schema(minimum = 0, maximum = 1_000_000)]
+    cost: Option<f64>,
+    /// Who paid; left out, the policy in force decides.
+    paid_by: Option<PaidByKey>,
+}
+
+/// Who paid for an event.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum PaidByKey {
+    Managed,
+    OwnKey,
+}

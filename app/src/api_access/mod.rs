@@ -44,6 +44,9 @@ pub struct ServiceToken {
     pub expires_at: Option<i64>,
     /// The admin the token belongs to; it ends when they leave.
     pub created_by_id: Option<String>,
+    /// When it was revoked: it stays listed a week, so admins see why a
+    /// service is refused.
+    pub revoked_at: Option<i64>,
 }
 
 /// A token just created, shown once to the admin who created it.

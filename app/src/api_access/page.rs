@@ -223,6 +223,19 @@ fn TokenList(
                     {tokens
                         .into_iter()
                         .map(|token| {
+                            if let Some(revoked_at) = token.revoked_at {
+                                return view! {
+                                    <tr class="muted">
+                                        <td>{token.name.clone()}</td>
+                                        <td>{if token.may_receive_keys { "Received it" } else { "Never" }}</td>
+                                        <td>{format!("{} by {}", format_utc(token.created_at), token.created_by)}</td>
+                                        <td>{token.last_used_at.map(format_utc).unwrap_or_else(|| "Never".into())}</td>
+                                        <td>{format!("Revoked {}: refused", format_utc(revoked_at))}</td>
+                                        <td></td>
+                                    </tr>
+                                }
+                                .into_any();
+                            }
                             let theirs = token.created_by_id.as_deref() != Some(viewer_id.as_str());
                             let take_over = theirs.then(|| {
                                 view! {
@@ -259,19 +272,27 @@ fn TokenList(
                                     <td>{expiry_text(Expiry::of(token.expires_at, now))}</td>
                                     <td class="actions">
                                         {take_over}
-                                        <form method="post" action=RevokeServiceToken::PATH>
-                                            <input type="hidden" name="token_id" value=token.id.to_string() />
-                                            <button
-                                                type="submit"
-                                                class="button-secondary"
-                                                aria-label=format!("Revoke {}", token.name)
-                                            >
-                                                "Revoke"
-                                            </button>
-                                        </form>
+                                        <details class="confirm">
+                                            <summary aria-label=format!("Revoke… {}", token.name)>
+                                                "Revoke…"
+                                            </summary>
+                                            <form method="post" action=RevokeServiceToken::PATH>
+                                                <input type="hidden" name="token_id" value=token.id.to_string() />
+                                                <p>
+                                                    {format!(
+                                                        "Services using “{}” are refused from the next request, and its open policy streams close.",
+                                                        token.name,
+                                                    )}
+                                                </p>
+                                                <button type="submit" class="button-danger">
+                                                    {format!("Revoke {}", token.name)}
+                                                </button>
+                                            </form>
+                                        </details>
                                     </td>
                                 </tr>
                             }
+                            .into_any()
                         })
                         .collect_view()}
                 </tbody>

@@ -200,14 +200,15 @@ pub struct ProviderPolicy {
     /// The last four characters of the workspace key, if it has one.
     #[schema(required = true)]
     pub key_last4: Option<String>,
-    /// The workspace key. Only for tokens allowed to receive keys, and
-    /// only when the workspace has one; each answer with it is audited.
+    /// The workspace key. Only for tokens allowed to receive keys, only
+    /// when the workspace has one, and only while AI is on; each answer
+    /// with it is audited.
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "expose_key")]
     #[schema(value_type = Option<String>)]
     pub key: Option<SecretString>,
     /// A key the workspace replaced that still works until its grace
     /// period ends, so jobs begun with it can finish. Only for tokens
-    /// allowed to receive keys.
+    /// allowed to receive keys, while AI is on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retiring_key: Option<RetiringKeyPolicy>,
 }

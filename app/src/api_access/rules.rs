@@ -23,6 +23,13 @@ pub const EXPIRING_SOON_DAYS: i64 = 14;
     strum::VariantArray,
 )]
 pub enum TokenLifetime {
+    /// For a one-off job or a trial.
+    #[strum(serialize = "1h")]
+    Hour1,
+    #[strum(serialize = "1d")]
+    Day1,
+    #[strum(serialize = "7")]
+    Days7,
     #[strum(serialize = "30")]
     Days30,
     #[default]
@@ -51,6 +58,9 @@ impl TokenLifetime {
     /// How the form names it.
     pub fn label(self) -> &'static str {
         match self {
+            TokenLifetime::Hour1 => "1 hour",
+            TokenLifetime::Day1 => "1 day",
+            TokenLifetime::Days7 => "7 days",
             TokenLifetime::Days30 => "30 days",
             TokenLifetime::Days90 => "90 days",
             TokenLifetime::Days365 => "365 days",
@@ -60,13 +70,16 @@ impl TokenLifetime {
 
     /// When a token made at `now` stops working; `None`: never.
     pub fn expires_at(self, now: i64) -> Option<i64> {
-        let days = match self {
-            TokenLifetime::Days30 => 30,
-            TokenLifetime::Days90 => 90,
-            TokenLifetime::Days365 => 365,
+        let lasts = match self {
+            TokenLifetime::Hour1 => 60 * 60,
+            TokenLifetime::Day1 => DAY_SECS,
+            TokenLifetime::Days7 => 7 * DAY_SECS,
+            TokenLifetime::Days30 => 30 * DAY_SECS,
+            TokenLifetime::Days90 => 90 * DAY_SECS,
+            TokenLifetime::Days365 => 365 * DAY_SECS,
             TokenLifetime::Never => return None,
         };
-        Some(now + days * DAY_SECS)
+        Some(now + lasts)
     }
 }
 
@@ -119,7 +132,8 @@ mod tests {
         for &lifetime in TokenLifetime::ALL {
             assert_eq!(TokenLifetime::from_key(lifetime.key()), Some(lifetime));
         }
-        assert_eq!(TokenLifetime::from_key("7"), None);
+        assert_eq!(TokenLifetime::Hour1.expires_at(NOW), Some(NOW + 3600));
+        assert_eq!(TokenLifetime::from_key("2"), None);
     }
 
     #[test]

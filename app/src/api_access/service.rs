@@ -13,9 +13,14 @@ use crate::domain::time::format_utc;
 use crate::domain::WorkspaceId;
 use crate::state::AppState;
 
-/// The workspace's live tokens, newest first.
+/// How long a revoked token stays listed.
+const REVOKED_LISTED_SECS: i64 = 7 * 24 * 60 * 60;
+
+/// The workspace's live tokens and those revoked in the last week,
+/// newest first.
 pub async fn list(state: &AppState, actor: &Admin) -> Result<Vec<ServiceToken>, TokensError> {
-    store::live(&state.pool, &actor.workspace)
+    let since = state.clock.now() - REVOKED_LISTED_SECS;
+    store::listed(&state.pool, &actor.workspace, since)
         .await
         .map_err(TokensError::logged("listing service tokens"))
 }
@@ -185,14 +190,51 @@ pub async fn revoke(state: &AppState, actor: &Admin, id: &str) -> Result<(), Tok
 /// token's last use and the first disclosure of a key to it.
 pub use super::store::{
     all_live, by_hash, claim_disclosure, disclosure_entry, link_disclosure, live_of, note_last_use,
-    LiveToken, TokenRecord,
+    was_revoked, LiveToken, TokenRecord,
 };
+
+/// What is wrong with the token a service sent, as RFC 6750's
+/// `error_description` and in words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenProblem {
+    Missing,
+    Unknown,
+    Revoked,
+    Expired,
+}
+
+impl TokenProblem {
+    /// `error_description` of `WWW-Authenticate`.
+    pub fn key(self) -> &'static str {
+        match self {
+            TokenProblem::Missing => "missing",
+            TokenProblem::Unknown => "unknown",
+            TokenProblem::Revoked => "revoked",
+            TokenProblem::Expired => "expired",
+        }
+    }
+
+    pub fn message(self) -> &'static str {
+        match self {
+            TokenProblem::Missing => "a service token is required (Authorization: Bearer …)",
+            TokenProblem::Unknown => {
+                "this service token is not known to the console; check that it was copied whole"
+            }
+            TokenProblem::Revoked => {
+                "this service token was revoked; an admin can make a new one on Settings > API access"
+            }
+            TokenProblem::Expired => {
+                "this service token has expired; an admin can make a new one on Settings > API access"
+            }
+        }
+    }
+}
 
 /// Why the policy API refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum PolicyError {
-    #[error("a valid service token is required")]
-    Unauthorized,
+    #[error("{}", .0.message())]
+    Unauthorized(TokenProblem),
     #[error("no such workspace")]
     NotFound,
     #[error("the policy could not be read right now")]

@@ -62,18 +62,38 @@ pub async fn insert(tx: &mut Tx<'_>, token: NewToken<'_>) -> Result<(), sqlx::Er
     Ok(())
 }
 
+const LISTED_COLUMNS: &str =
+    "id, name, may_receive_keys, may_call_models, created_by_name, created_at,
+     last_used_at, expires_at, created_by_id, revoked_at";
+
 /// The workspace's tokens not revoked (expired ones too), newest first.
 pub async fn live(
     db: impl AnyExecutor<'_>,
     workspace: &WorkspaceId,
 ) -> Result<Vec<ServiceToken>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, name, may_receive_keys, may_call_models, created_by_name, created_at, last_used_at,
-                expires_at, created_by_id
-         FROM service_tokens WHERE workspace_id = $1 AND revoked_at IS NULL
-         ORDER BY created_at DESC, name",
-    )
+    sqlx::query_as(&format!(
+        "SELECT {LISTED_COLUMNS} FROM service_tokens WHERE workspace_id = $1 AND revoked_at IS NULL
+         ORDER BY created_at DESC, name"
+    ))
     .bind(workspace.as_str())
+    .fetch_all(db)
+    .await
+}
+
+/// The workspace's tokens as the page lists them: the live ones (expired
+/// too) and those revoked since `revoked_since`, newest first.
+pub async fn listed(
+    db: impl AnyExecutor<'_>,
+    workspace: &WorkspaceId,
+    revoked_since: i64,
+) -> Result<Vec<ServiceToken>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {LISTED_COLUMNS} FROM service_tokens
+         WHERE workspace_id = $1 AND (revoked_at IS NULL OR revoked_at >= $2)
+         ORDER BY created_at DESC, name"
+    ))
+    .bind(workspace.as_str())
+    .bind(revoked_since)
     .fetch_all(db)
     .await
 }
@@ -149,6 +169,18 @@ pub async fn by_hash(
     .bind(token_hash)
     .fetch_optional(db)
     .await
+}
+
+/// Whether a token that is not live (see [`by_hash`]) was revoked, rather
+/// than never made: for telling its holder which.
+pub async fn was_revoked(db: impl AnyExecutor<'_>, token_hash: &str) -> Result<bool, sqlx::Error> {
+    let revoked: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM service_tokens WHERE token_hash = $1 AND revoked_at IS NOT NULL",
+    )
+    .bind(token_hash)
+    .fetch_optional(db)
+    .await?;
+    Ok(revoked.is_some())
 }
 
 /// A live token with the digest it is looked up by.

@@ -7,7 +7,10 @@
 //! Layer: platform.
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use std::collections::HashMap;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 pub mod erasure;
 mod flag;
@@ -20,7 +23,7 @@ pub use flag::Flag;
 pub use stored_names::UnknownName;
 pub use tx::Tx;
 pub use workspaces::POLICY_CHANNEL;
-pub use write::{commit, read, write, write_policy, Database, Outcome};
+pub use write::{check_writes, commit, read, write, write_policy, Database, Outcome};
 
 /// A connection pool onto either database.
 pub type Pool = sqlx::AnyPool;
@@ -172,29 +175,88 @@ async fn applied_migrations(pool: &Pool) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// A writer's turn on an SQLite database, held while its transaction runs.
-/// SQLite lets one writer in at a time and makes the others retry with
-/// growing sleeps (up to 100 ms a try), so a queue of admins saving at once
-/// would wait far longer than the writes take; taking turns here instead
-/// keeps every save as quick as the queue ahead of it. PostgreSQL runs
-/// writers side by side: no turn there.
-async fn write_turn(pool: &Pool) -> Option<tokio::sync::OwnedMutexGuard<()>> {
-    use std::collections::HashMap;
-    use std::sync::{Arc, Mutex, OnceLock};
-    type Turns = Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>;
-    static TURNS: OnceLock<Turns> = OnceLock::new();
-    if Backend::of_pool(pool) != Backend::Sqlite {
-        return None;
-    }
+/// What this process knows of writing to one database: SQLite's writer
+/// turn, and whether writes are failing on storage (a full disk, an I/O
+/// error) since the last one that committed.
+#[derive(Debug, Default)]
+struct Writer {
+    turn: Arc<tokio::sync::Mutex<()>>,
+    failing: AtomicBool,
+    /// When a write last failed on storage.
+    failed_at: Mutex<Option<std::time::Instant>>,
+}
+
+/// How long after a write failed on storage the console says it cannot
+/// write, whatever a small test write says: on a nearly full disk a tiny
+/// write may still fit while real changes do not.
+pub const STORAGE_FAILURE_HOLD: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// The writer of the database `pool` is connected to.
+fn writer(pool: &Pool) -> Arc<Writer> {
+    type Writers = Mutex<HashMap<String, Arc<Writer>>>;
+    static WRITERS: OnceLock<Writers> = OnceLock::new();
     let database = pool.connect_options().database_url.to_string();
-    let turn = {
-        let mut turns = match TURNS.get_or_init(Turns::default).lock() {
-            Ok(turns) => turns,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        turns.entry(database).or_default().clone()
+    let mut writers = match WRITERS.get_or_init(Writers::default).lock() {
+        Ok(writers) => writers,
+        Err(poisoned) => poisoned.into_inner(),
     };
-    Some(turn.lock_owned().await)
+    writers.entry(database).or_default().clone()
+}
+
+impl Writer {
+    /// A writer's turn on an SQLite database, held while its transaction
+    /// runs. SQLite lets one writer in at a time and makes the others retry
+    /// with growing sleeps (up to 100 ms a try), so a queue of admins saving
+    /// at once would wait far longer than the writes take; taking turns
+    /// here instead keeps every save as quick as the queue ahead of it.
+    /// PostgreSQL runs writers side by side: no turn there.
+    async fn turn(&self, pool: &Pool) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        if Backend::of_pool(pool) != Backend::Sqlite {
+            return None;
+        }
+        Some(self.turn.clone().lock_owned().await)
+    }
+}
+
+impl Writer {
+    /// A write failed on storage.
+    fn failed(&self) {
+        self.failing.store(true, Ordering::Release);
+        *self.failed_at_lock() = Some(std::time::Instant::now());
+    }
+
+    /// Whether a write failed on storage within [`STORAGE_FAILURE_HOLD`].
+    fn failed_lately(&self) -> bool {
+        self.failed_at_lock()
+            .is_some_and(|at| at.elapsed() < STORAGE_FAILURE_HOLD)
+    }
+
+    fn failed_at_lock(&self) -> std::sync::MutexGuard<'_, Option<std::time::Instant>> {
+        match self.failed_at.lock() {
+            Ok(at) => at,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+}
+
+/// Whether `error` says the database's storage failed (full, unwritable,
+/// an I/O error) rather than the change or the connection.
+fn is_storage_error(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(error) => {
+            let code = error.code().unwrap_or_default();
+            match code.parse::<i64>() {
+                // SQLite's primary codes (the low byte of extended ones):
+                // IOERR, CORRUPT, FULL, CANTOPEN, READONLY, NOTADB.
+                Ok(sqlite) => [10, 11, 13, 14, 8, 26].contains(&(sqlite & 0xff)),
+                // PostgreSQL: insufficient resources (53…, e.g. disk
+                // full) and system errors (58…, I/O).
+                Err(_) => code.starts_with("53") || code.starts_with("58"),
+            }
+        }
+        _ => false,
+    }
 }
 
 /// Whether the database answers and has every migration this build knows.

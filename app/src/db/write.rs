@@ -12,6 +12,7 @@ use super::{workspaces, Pool, Tx};
 use crate::domain::WorkspaceId;
 use sqlx::AnyConnection;
 use std::future::Future;
+use std::sync::atomic::Ordering;
 
 /// Where changes are written, and who hears that a workspace's policy
 /// changed. Implemented by the console's state; tests and command-line
@@ -80,12 +81,42 @@ pub async fn write_policy<T, E>(
 }
 
 /// The change's outcome, and whose policy it moved on.
+///
+/// A change that failed in the database leaves its connection closed, not
+/// back in the pool: after a failed commit or rollback (a full disk), the
+/// driver's idea of the connection's transaction may no longer match
+/// SQLite's, and a connection still holding a transaction would hold the
+/// write lock and swallow later changes uncommitted.
 async fn in_transaction<T, E>(
     pool: &Pool,
     change: impl AsyncFnOnce(&mut Tx<'_>) -> Outcome<T, E>,
 ) -> (Outcome<T, E>, Vec<WorkspaceId>) {
-    let _turn = super::write_turn(pool).await;
-    let mut tx = match pool.begin().await {
+    let writer = super::writer(pool);
+    let _turn = writer.turn(pool).await;
+    let mut connection = match pool.acquire().await {
+        Ok(connection) => connection,
+        Err(error) => return (Err(error), Vec::new()),
+    };
+    let (outcome, policy_of) = on_connection(&mut connection, change).await;
+    match &outcome {
+        Ok(Ok(_)) => writer.failing.store(false, Ordering::Release),
+        Ok(Err(_)) => {}
+        Err(error) => {
+            connection.close_on_drop();
+            if super::is_storage_error(error) {
+                tracing::error!(%error, "a change could not be written to the database's storage");
+                writer.failed();
+            }
+        }
+    }
+    (outcome, policy_of)
+}
+
+async fn on_connection<T, E>(
+    connection: &mut AnyConnection,
+    change: impl AsyncFnOnce(&mut Tx<'_>) -> Outcome<T, E>,
+) -> (Outcome<T, E>, Vec<WorkspaceId>) {
+    let mut tx = match sqlx::Connection::begin(connection).await {
         Ok(inner) => Tx {
             inner,
             policy_of: Vec::new(),
@@ -103,6 +134,33 @@ async fn in_transaction<T, E>(
         }
     }
     (finish(tx, outcome).await, policy_of)
+}
+
+/// Whether the database takes writes, as `/readyz` asks: not while
+/// writes failed on storage lately (a nearly full disk may take a small
+/// write and refuse real changes), and after that, while writes are
+/// failing, only once one small write works, so the console notices by
+/// itself that space is back.
+pub async fn check_writes(pool: &Pool, now: i64) -> bool {
+    let writer = super::writer(pool);
+    if writer.failed_lately() {
+        return false;
+    }
+    if !writer.failing.load(Ordering::Acquire) {
+        return true;
+    }
+    let checked = commit(pool, async |tx| {
+        sqlx::query(
+            "INSERT INTO write_checks (id, checked_at) VALUES (1, $1)
+             ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at",
+        )
+        .bind(now)
+        .execute(&mut **tx)
+        .await
+        .map(|_| ())
+    })
+    .await;
+    checked.is_ok()
 }
 
 /// Commits a change that worked and rolls back any other.

@@ -20,6 +20,10 @@ refusals! {
         ProviderFailed(u16) = "provider-failed" => 502,
         #[error("The provider could not be reached at that address in time. Nothing was saved; check the base URL and try again.")]
         ProviderUnreachable = "provider-unreachable" => 502,
+        #[error("That base URL's host is on a private, loopback or link-local network, which the console calls only when the operator lists its range in AI_CONSOLE_PRIVATE_MODEL_NETWORKS. Nothing was saved.")]
+        AddressNotAllowed = "address-not-allowed" => 422,
+        #[error("The provider's model list is larger than the console reads (2 MiB), so the key could not be checked. Nothing was saved; check the base URL.")]
+        ListTooLarge = "list-too-large" => 502,
         #[error(
             "There is no workspace key to remove: the managed provider already serves this workspace."
         )]

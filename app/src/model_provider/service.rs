@@ -167,10 +167,12 @@ pub async fn verify_key(
         Verdict::Rejected => return Err(ProviderError::KeyRejected),
         Verdict::Failed(status) => return Err(ProviderError::ProviderFailed(status)),
         // One answer for every way of not getting through, so the form
-        // cannot be used to map which internal hosts exist.
-        Verdict::Unreachable | Verdict::TimedOut | Verdict::Blocked => {
-            return Err(ProviderError::ProviderUnreachable)
-        }
+        // cannot be used to map which internal hosts answer; a host the
+        // network guard refused (decided before connecting, from its
+        // addresses alone) is named as such, with the setting that allows it.
+        Verdict::Blocked => return Err(ProviderError::AddressNotAllowed),
+        Verdict::ListTooLarge => return Err(ProviderError::ListTooLarge),
+        Verdict::Unreachable | Verdict::TimedOut => return Err(ProviderError::ProviderUnreachable),
     };
     let id = tokens::random_hex(16);
     let sealed = state.master_keys.seal(
@@ -498,9 +500,9 @@ pub async fn list_models(
         Verdict::Accepted(models) => Ok(models),
         Verdict::Rejected => Err(ProviderError::KeyRejected),
         Verdict::Failed(status) => Err(ProviderError::ProviderFailed(status)),
-        Verdict::Unreachable | Verdict::TimedOut | Verdict::Blocked => {
-            Err(ProviderError::ProviderUnreachable)
-        }
+        Verdict::Blocked => Err(ProviderError::AddressNotAllowed),
+        Verdict::ListTooLarge => Err(ProviderError::ListTooLarge),
+        Verdict::Unreachable | Verdict::TimedOut => Err(ProviderError::ProviderUnreachable),
     }
 }
 

@@ -8,7 +8,9 @@
 //! is resolved first, private, loopback and link-local addresses are
 //! refused unless the operator allowed their range, and the request goes
 //! to the very address that was checked (a second DNS answer cannot swap
-//! it). Every way of not getting through reads the same to the admin.
+//! it). Every way of not getting through once connecting reads the same
+//! to the admin; an address refused before connecting says so, naming
+//! the setting that allows its range.
 
 use crate::model_provider::rules::KeyProvider;
 use ipnet::IpNet;
@@ -30,6 +32,8 @@ pub enum Verdict {
     TimedOut,
     /// The address is on a private network the operator did not allow.
     Blocked,
+    /// The model list is larger than the console reads.
+    ListTooLarge,
 }
 
 /// Where a verification may go.
@@ -113,6 +117,7 @@ pub async fn verify(
         Verdict::Unreachable => "unreachable",
         Verdict::TimedOut => "timed_out",
         Verdict::Blocked => "blocked",
+        Verdict::ListTooLarge => "list_too_large",
     };
     metrics::counter!("ai_console_key_verifications_total", "provider" => provider.key(), "outcome" => outcome)
         .increment(1);
@@ -169,7 +174,10 @@ async fn ask_provider(
     };
     match request.send().await {
         Ok(response) => match response.status().as_u16() {
-            200..=299 => Verdict::Accepted(models_in(response).await),
+            200..=299 => match read_at_most(response, LARGEST_LISTING).await {
+                Some(body) => Verdict::Accepted(models_in(&body)),
+                None => Verdict::ListTooLarge,
+            },
             401 | 403 => Verdict::Rejected,
             other => Verdict::Failed(other),
         },
@@ -185,12 +193,37 @@ async fn ask_provider(
 /// Most models kept from one listing, and the longest name.
 const MOST_MODELS: usize = 500;
 const LONGEST_MODEL_NAME: usize = 200;
+/// The most of a model list read: real ones are tens of KiB, and an
+/// endpoint answering without end must not fill the console's memory.
+pub const LARGEST_LISTING: usize = 2 * 1024 * 1024;
+
+/// The answer's body, `None` past `limit` bytes (or if it broke off).
+async fn read_at_most(mut response: reqwest::Response, limit: usize) -> Option<Vec<u8>> {
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit as u64)
+    {
+        return None;
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.ok()? {
+        if body.len() + chunk.len() > limit {
+            tracing::warn!(
+                limit,
+                "the provider's model list is larger than the console reads"
+            );
+            return None;
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Some(body)
+}
 
 /// The model ids of a `/models` answer (`{"data":[{"id":…},…]}`, as OpenAI,
 /// Anthropic and compatible servers send it), sorted; names that could not
 /// be shown as they are, and anything past the limits, are left out. An
 /// answer of another shape lists none.
-async fn models_in(response: reqwest::Response) -> Vec<String> {
+fn models_in(body: &[u8]) -> Vec<String> {
     #[derive(serde::Deserialize)]
     struct Listing {
         data: Vec<Model>,
@@ -199,10 +232,7 @@ async fn models_in(response: reqwest::Response) -> Vec<String> {
     struct Model {
         id: String,
     }
-    let Ok(body) = response.bytes().await else {
-        return Vec::new();
-    };
-    let Ok(listing) = serde_json::from_slice::<Listing>(&body) else {
+    let Ok(listing) = serde_json::from_slice::<Listing>(body) else {
         tracing::warn!("the provider's model list was not in the expected shape");
         return Vec::new();
     };

@@ -8,7 +8,7 @@
 
 use crate::accounts::service as accounts;
 use crate::api_access::policy_document::AiOff;
-use crate::api_access::service::PolicyError;
+use crate::api_access::service::{PolicyError, TokenProblem};
 use crate::domain::{Role, UserId, WorkspaceId};
 use crate::features::rules::{Audience, Feature, FEATURES};
 use crate::model_provider::rules::KeyProvider;
@@ -108,6 +108,8 @@ pub struct ManagedKeys {
 pub struct Upstream {
     pub workspace: WorkspaceId,
     pub token_id: String,
+    /// When the caller's token stops working, if it expires.
+    pub token_expires_at: Option<i64>,
     pub feature: Feature,
     /// The person it runs for, when the service named one.
     pub person: Option<UserId>,
@@ -129,8 +131,8 @@ pub struct Upstream {
 /// says what to do.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum GatewayRefusal {
-    #[error("a valid service token is required (as the API key)")]
-    Unauthorized,
+    #[error("{} (the service token is the API key)", .0.message())]
+    Unauthorized(TokenProblem),
     #[error("this service token may not call models through the gateway; an admin can create one with \"May call models through the gateway\" on the API access page")]
     NoGatewayRight,
     #[error("AI is switched off for this workspace by its admins")]
@@ -173,7 +175,7 @@ impl GatewayRefusal {
     /// The stable code services may match on.
     pub fn code(&self) -> &'static str {
         match self {
-            GatewayRefusal::Unauthorized => "invalid_token",
+            GatewayRefusal::Unauthorized(_) => "invalid_token",
             GatewayRefusal::NoGatewayRight => "token_not_allowed",
             GatewayRefusal::AiSwitchedOff => "ai_switched_off",
             GatewayRefusal::BudgetSpent { .. } => "budget_exhausted",
@@ -192,10 +194,18 @@ impl GatewayRefusal {
         }
     }
 
+    /// What is wrong with the token, for `WWW-Authenticate`.
+    pub fn token_problem(&self) -> Option<TokenProblem> {
+        match self {
+            GatewayRefusal::Unauthorized(problem) => Some(*problem),
+            _ => None,
+        }
+    }
+
     /// The HTTP status it answers with.
     pub fn status(&self) -> u16 {
         match self {
-            GatewayRefusal::Unauthorized => 401,
+            GatewayRefusal::Unauthorized(_) => 401,
             GatewayRefusal::NoGatewayRight
             | GatewayRefusal::AiSwitchedOff
             | GatewayRefusal::BudgetSpent { .. }
@@ -217,7 +227,9 @@ impl GatewayRefusal {
 impl From<PolicyError> for GatewayRefusal {
     fn from(error: PolicyError) -> Self {
         match error {
-            PolicyError::Unauthorized | PolicyError::NotFound => GatewayRefusal::Unauthorized,
+            PolicyError::Unauthorized(problem) => GatewayRefusal::Unauthorized(problem),
+            // The gateway finds the workspace from the token itself.
+            PolicyError::NotFound => GatewayRefusal::Unauthorized(TokenProblem::Unknown),
             PolicyError::Unavailable => GatewayRefusal::Unavailable,
         }
     }
@@ -344,6 +356,7 @@ pub async fn decide(
     Ok(Upstream {
         workspace: token.workspace.clone(),
         token_id: token.id.clone(),
+        token_expires_at: token.expires_at,
         feature,
         person: person.map(|(id, _)| id),
         model,

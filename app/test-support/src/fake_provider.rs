@@ -9,13 +9,16 @@
 //! usage, and are recorded (path, key, body) for tests to check what the
 //! gateway sent. `/ratelimited/v1` answers 429 with `Retry-After: 7`,
 //! `/slow/v1` waits 5 s first, `/hanging/v1` streams one chunk and then
-//! never ends, `/huge/v1` answers a body larger than any limit. A call
+//! never ends, `/huge/v1` answers a body larger than any limit (model
+//! lists too). A call
 //! offering tools is answered with a call of its first tool (arguments
-//! [`TOOL_ARGUMENTS`]).
+//! [`TOOL_ARGUMENTS`]). After [`FakeProvider::revoke_keys`], every model
+//! call is refused 401 as a provider refuses a revoked key, its message
+//! quoting a masked fragment of the key as OpenAI's does.
 
 use app::model_provider::rules::ProviderEndpoints;
 use serde_json::{json, Value};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::{
@@ -33,6 +36,7 @@ pub struct FakeProvider {
     pub base: String,
     requests: Arc<AtomicUsize>,
     received: Arc<Mutex<Vec<Received>>>,
+    revoked: Arc<AtomicBool>,
 }
 
 /// One model call as the fake received it.
@@ -59,6 +63,7 @@ pub const TOOL_ARGUMENTS: &str = r#"{"city":"Paris"}"#;
 struct Shared {
     requests: Arc<AtomicUsize>,
     received: Arc<Mutex<Vec<Received>>>,
+    revoked: Arc<AtomicBool>,
 }
 
 impl FakeProvider {
@@ -66,6 +71,7 @@ impl FakeProvider {
         let shared = Shared {
             requests: Arc::new(AtomicUsize::new(0)),
             received: Arc::default(),
+            revoked: Arc::default(),
         };
         let app = Router::new()
             .route("/{flavour}/v1/models", get(models))
@@ -78,7 +84,13 @@ impl FakeProvider {
             base,
             requests: shared.requests,
             received: shared.received,
+            revoked: shared.revoked,
         }
+    }
+
+    /// From now on every model call is refused as with a revoked key.
+    pub fn revoke_keys(&self) {
+        self.revoked.store(true, Ordering::SeqCst);
     }
 
     /// Every model call received so far.
@@ -108,7 +120,7 @@ async fn models(
     State(Shared { requests, .. }): State<Shared>,
     Path(flavour): Path<String>,
     headers: HeaderMap,
-) -> (StatusCode, &'static str) {
+) -> Response {
     requests.fetch_add(1, Ordering::SeqCst);
     let header = |name: &str| {
         headers
@@ -122,7 +134,8 @@ async fn models(
             .trim_start_matches("Bearer ")
             .to_string(),
     };
-    match flavour.as_str() {
+    let answer = match flavour.as_str() {
+        "huge" => return huge_answer(),
         "slow" => {
             tokio::time::sleep(std::time::Duration::from_secs(5)).await;
             (StatusCode::OK, r#"{"data":[]}"#)
@@ -142,7 +155,19 @@ async fn models(
             r#"{"object":"list","data":[{"id":"gpt-4o"},{"id":"gpt-4o-mini"},{"id":"o3-mini"}]}"#,
         ),
         _ => (StatusCode::UNAUTHORIZED, r#"{"error":"invalid key"}"#),
-    }
+    };
+    answer.into_response()
+}
+
+/// 64 MiB of one JSON answer, more than the console reads of any.
+fn huge_answer() -> Response {
+    let chunk = Bytes::from(vec![b' '; 1 << 20]);
+    let chunks = (0..64).map(move |_| Ok::<_, std::io::Error>(chunk.clone()));
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        Body::from_stream(futures_util::stream::iter(chunks)),
+    )
+        .into_response()
 }
 
 /// A model call: recorded, then answered in the flavour's manner.
@@ -170,10 +195,13 @@ async fn model_call(
     let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     shared.received.lock().unwrap().push(Received {
         path: format!("{flavour}/v1/{call}"),
-        key,
+        key: key.clone(),
         body: body.clone(),
     });
     let streaming = body["stream"] == json!(true);
+    if shared.revoked.load(Ordering::SeqCst) {
+        return key_refused(&call, &key);
+    }
     match flavour.as_str() {
         "ratelimited" => {
             return (
@@ -200,16 +228,7 @@ async fn model_call(
             )
                 .into_response();
         }
-        "huge" => {
-            // 64 MiB of one answer, more than the gateway reads.
-            let chunk = Bytes::from(vec![b' '; 1 << 20]);
-            let chunks = (0..64).map(move |_| Ok::<_, std::io::Error>(chunk.clone()));
-            return (
-                [(header::CONTENT_TYPE, "application/json")],
-                Body::from_stream(futures_util::stream::iter(chunks)),
-            )
-                .into_response();
-        }
+        "huge" => return huge_answer(),
         _ => {}
     }
     let model = body["model"].as_str().unwrap_or("unknown");
@@ -343,6 +362,20 @@ fn tool_call(call: &str, streaming: bool, model: &str, tool: &str) -> Response {
             )
         }
     }
+}
+
+/// A 401 in the call's format, quoting the key masked as OpenAI does
+/// (`sk-tes****1111`).
+fn key_refused(call: &str, key: &str) -> Response {
+    let head: String = key.chars().take(6).collect();
+    let tail = key.get(key.len().saturating_sub(4)..).unwrap_or_default();
+    let message = format!("Incorrect API key provided: {head}****{tail}.");
+    let body = if call == "messages" {
+        json!({"type": "error", "error": {"type": "authentication_error", "message": message}})
+    } else {
+        json!({"error": {"message": message, "type": "invalid_request_error", "code": "invalid_api_key", "param": null}})
+    };
+    (StatusCode::UNAUTHORIZED, json_answer(body)).into_response()
 }
 
 fn json_answer(body: Value) -> Response {

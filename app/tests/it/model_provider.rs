@@ -172,11 +172,11 @@ async fn a_typed_base_url_on_a_private_network_is_refused_unless_the_operator_al
     let compatible = KeyProvider::OpenAiCompatible;
     let by_name = setup.fake.url("openai").replace("127.0.0.1", "localhost");
     for typed in [setup.fake.url("openai"), by_name] {
-        assert_eq!(
-            setup.save(compatible, GOOD_KEYS[0], Some(&typed)).await,
-            Err(ProviderError::ProviderUnreachable),
-            "{typed}"
-        );
+        let refused = setup.save(compatible, GOOD_KEYS[0], Some(&typed)).await;
+        assert_eq!(refused, Err(ProviderError::AddressNotAllowed), "{typed}");
+        // The refusal names why and the setting that allows it.
+        let why = refused.unwrap_err().to_string();
+        assert!(why.contains("AI_CONSOLE_PRIVATE_MODEL_NETWORKS"), "{why}");
     }
     assert_eq!(
         setup.fake.requests(),
@@ -215,6 +215,13 @@ async fn unreachable_slow_and_failing_providers_are_reported_and_nothing_is_save
             .save(compatible, GOOD_KEYS[0], Some(&setup.fake.url("broken")))
             .await,
         Err(ProviderError::ProviderFailed(500))
+    );
+    // A model list without end is not read past its limit.
+    assert_eq!(
+        setup
+            .save(compatible, GOOD_KEYS[0], Some(&setup.fake.url("huge")))
+            .await,
+        Err(ProviderError::ListTooLarge)
     );
     assert_eq!(setup.current_last4().await, None);
 }

@@ -12,6 +12,7 @@ mod metrics;
 mod privacy;
 mod providers;
 mod read;
+mod serving;
 mod sign_on;
 mod storage;
 #[cfg(test)]
@@ -21,6 +22,7 @@ mod usage_and_budget;
 pub use error::ConfigError;
 pub use gateway::GatewayConfig;
 pub use metrics::MetricsConfig;
+pub use serving::ServingConfig;
 pub use storage::{MasterKeySource, DEFAULT_DATA_DIR};
 
 use app::domain::WorkspaceId;
@@ -45,6 +47,8 @@ pub struct Config {
     pub metrics: MetricsConfig,
     /// The AI gateway's managed keys, body limit and timeouts.
     pub gateway: GatewayConfig,
+    /// Timeouts and limits of connections, and the shutdown grace.
+    pub serving: ServingConfig,
 }
 
 impl Config {
@@ -82,6 +86,7 @@ impl Config {
             master_key: storage::master_key(&vars, &data_dir)?,
             metrics: metrics::metrics(&vars)?,
             gateway: gateway::gateway(&vars)?,
+            serving: serving::serving(&vars)?,
             data_dir,
         })
     }

@@ -119,6 +119,21 @@ pub async fn forward(
         }
     };
     let status = StatusCode::from_u16(answer.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
+    if matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) {
+        // The service's token is fine; the key behind it is not.
+        tracing::warn!(
+            request_id,
+            status = status.as_u16(),
+            paid_by = upstream.paid_by.key(),
+            "the model provider refused the key"
+        );
+        crate::metrics::gateway_answered(&upstream, "key_refused", started);
+        let failure = UpstreamFailure::KeyRefused {
+            paid_by: upstream.paid_by,
+            status: status.as_u16(),
+        };
+        return refusal::failed(format, failure, &request_id);
+    }
     let mut passed = HeaderMap::new();
     for name in PASSED_HEADERS {
         if let Some(value) = answer
@@ -129,6 +144,7 @@ pub async fn forward(
             passed.insert(name, value);
         }
     }
+    let token_expires_at = upstream.token_expires_at;
     let meter = Metering {
         calls: calls.clone(),
         upstream: Arc::new(upstream),
@@ -167,6 +183,7 @@ pub async fn forward(
     *response.status_mut() = status;
     *response.headers_mut() = passed;
     refusal::with_request_id(&mut response, &request_id);
+    crate::service_api::with_token_expiry(&mut response, token_expires_at);
     response
 }
 

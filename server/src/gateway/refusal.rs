@@ -4,9 +4,11 @@
 //! `{"type": "error", "error": {"type", "message"}}`. Every answer carries
 //! `X-Request-Id`.
 
+use app::usage::rules::PaidBy;
 use app::use_cases::gateway::{ApiFormat, GatewayRefusal};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use std::borrow::Cow;
 
 /// Why the provider could not answer, from the console's side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,6 +23,10 @@ pub enum UpstreamFailure {
     TooLarge,
     /// The provider's answer is larger than the gateway reads.
     AnswerTooLarge,
+    /// The provider refused the key (401 or 403). Its own message is not
+    /// passed on: providers quote part of the key in it, and the service
+    /// can do nothing about the key; whoever holds it can.
+    KeyRefused { paid_by: PaidBy, status: u16 },
 }
 
 impl UpstreamFailure {
@@ -31,6 +37,7 @@ impl UpstreamFailure {
             UpstreamFailure::NotJson => StatusCode::BAD_REQUEST,
             UpstreamFailure::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             UpstreamFailure::AnswerTooLarge => StatusCode::BAD_GATEWAY,
+            UpstreamFailure::KeyRefused { .. } => StatusCode::BAD_GATEWAY,
         }
     }
 
@@ -41,18 +48,32 @@ impl UpstreamFailure {
             UpstreamFailure::NotJson => "invalid_json",
             UpstreamFailure::TooLarge => "request_too_large",
             UpstreamFailure::AnswerTooLarge => "provider_answer_too_large",
+            UpstreamFailure::KeyRefused { .. } => "provider_key_refused",
         }
     }
 
-    fn message(self) -> &'static str {
+    fn message(self) -> Cow<'static, str> {
         match self {
-            UpstreamFailure::Unreachable => "the model provider could not be reached",
-            UpstreamFailure::TimedOut => "the model provider did not answer in time",
-            UpstreamFailure::NotJson => "the request body must be a JSON object",
-            UpstreamFailure::TooLarge => "the request body is larger than the gateway accepts",
-            UpstreamFailure::AnswerTooLarge => {
-                "the model provider's answer is larger than the gateway accepts"
+            UpstreamFailure::Unreachable => "the model provider could not be reached".into(),
+            UpstreamFailure::TimedOut => "the model provider did not answer in time".into(),
+            UpstreamFailure::NotJson => "the request body must be a JSON object".into(),
+            UpstreamFailure::TooLarge => {
+                "the request body is larger than the gateway accepts".into()
             }
+            UpstreamFailure::AnswerTooLarge => {
+                "the model provider's answer is larger than the gateway accepts".into()
+            }
+            UpstreamFailure::KeyRefused { paid_by, status } => match paid_by {
+                PaidBy::OwnKey => format!(
+                    "the model provider refused the workspace's API key (HTTP {status}); \
+                     an admin should check it under Model provider on the AI & agents page"
+                ),
+                PaidBy::Managed => format!(
+                    "the model provider refused the managed provider's key (HTTP {status}); \
+                     the console's operator should check it"
+                ),
+            }
+            .into(),
         }
     }
 }
@@ -60,13 +81,20 @@ impl UpstreamFailure {
 /// A refusal of the gateway's own.
 pub fn refused(format: ApiFormat, refusal: &GatewayRefusal, request_id: &str) -> Response {
     let status = StatusCode::from_u16(refusal.status()).unwrap_or(StatusCode::FORBIDDEN);
-    error_answer(
+    let mut response = error_answer(
         format,
         status,
         refusal.code(),
         &refusal.to_string(),
         request_id,
-    )
+    );
+    if let Some(problem) = refusal.token_problem() {
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            crate::service_api::www_authenticate(problem),
+        );
+    }
+    response
 }
 
 /// The provider failed, as the console saw it.
@@ -75,7 +103,7 @@ pub fn failed(format: ApiFormat, failure: UpstreamFailure, request_id: &str) -> 
         format,
         failure.status(),
         failure.code(),
-        failure.message(),
+        &failure.message(),
         request_id,
     )
 }
@@ -106,11 +134,6 @@ fn error_answer(
     )
         .into_response();
     with_request_id(&mut response, request_id);
-    if status == StatusCode::UNAUTHORIZED {
-        response
-            .headers_mut()
-            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-    }
     response
 }
 

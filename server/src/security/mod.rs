@@ -3,3 +3,4 @@
 
 pub mod cross_site;
 pub mod headers;
+pub mod host;

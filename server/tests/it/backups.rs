@@ -33,22 +33,11 @@ async fn populate(console: &Replica) -> String {
             &format!("provider=openai&key={}&version=0", GOOD_KEYS[0]),
         )
         .await;
-    browser
-        .post(
-            console,
-            "/api/api-access/create",
-            &format!(
-                "name=Gateway&may_receive_keys=on&password={}",
-                PASSWORD.replace(' ', "+")
-            ),
-        )
-        .await;
-    let page = browser.get(console, "/settings/api").await;
-    let start = page.find("aic_").expect("the new token is shown");
-    page[start..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .collect()
+    let form = format!(
+        "name=Gateway&may_receive_keys=on&password={}",
+        PASSWORD.replace(' ', "+")
+    );
+    browser.new_token(console, &form).await
 }
 
 /// What `populate` made is all there on `console`.
@@ -77,10 +66,6 @@ async fn everything_is_there(console: &Replica, token: &str) {
         .unwrap();
     let policy: serde_json::Value = serde_json::from_str(&policy).unwrap();
     assert_eq!(policy["ai_enabled"], false, "the setting");
-    assert_eq!(
-        policy["provider"]["key"], GOOD_KEYS[0],
-        "the workspace key opens under the same master keys"
-    );
     // And it goes on from there: a new change gets its own audit entry
     // (ids keep counting after the copied ones).
     let saved = browser
@@ -96,6 +81,25 @@ async fn everything_is_there(console: &Replica, token: &str) {
     );
     let page = browser.get(console, "/settings/ai").await;
     assert!(page.contains("AI features: Off → On"), "the new entry");
+    // With AI on again the workspace key is handed out, so it opened under
+    // the same master keys.
+    let policy = reqwest::Client::new()
+        .get(format!(
+            "{}/api/v1/workspaces/default/ai-policy",
+            console.base
+        ))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let policy: serde_json::Value = serde_json::from_str(&policy).unwrap();
+    assert_eq!(
+        policy["provider"]["key"], GOOD_KEYS[0],
+        "the workspace key opens under the same master keys"
+    );
 }
 
 /// Runs the server's command line; its success and what it printed.

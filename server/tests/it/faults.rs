@@ -131,13 +131,7 @@ async fn a_server_killed_mid_calls_loses_at_most_the_last_batch_window_of_metere
     let mut server = start_replica(&dir.path().join("server"), &database_url, &shared).await;
     let mut browser = signed_in(&server).await;
     let form = "name=Assistant&may_call_models=on&gateway_feature=assistant";
-    browser.post(&server, "/api/api-access/create", form).await;
-    let page = browser.get(&server, "/settings/api").await;
-    let start = page.find("aic_").expect("the new token is shown");
-    let token: String = page[start..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .collect();
+    let token = browser.new_token(&server, form).await;
     let client = reqwest::Client::new();
     let call = || {
         client

@@ -168,6 +168,19 @@ async fn a_call_goes_out_with_the_consoles_key_and_the_prompt_untouched() {
         "the managed key, not the service token"
     );
     assert_eq!(received[0].body["messages"][0]["content"], PROMPT);
+    // The answer says when the token (90 days by default) stops working.
+    let response = call(
+        &server,
+        CHAT,
+        &token,
+        &[ASSISTANT],
+        &chat_body(Some("gpt-4o"), false),
+    )
+    .await;
+    assert_eq!(
+        response.headers()["token-expires-at"],
+        "2024-02-12T22:13:20Z"
+    );
 }
 
 #[tokio::test]
@@ -487,6 +500,45 @@ async fn the_providers_rate_limit_passes_through_and_slow_providers_time_out() {
     let (status, answer) = ask(&server, &token).await;
     assert_eq!(status, StatusCode::BAD_GATEWAY);
     assert_eq!(answer["error"]["code"], "provider_unreachable");
+}
+
+#[tokio::test]
+async fn a_key_the_provider_refuses_is_reported_as_the_consoles_error_without_its_fragment() {
+    let logs = LogCapture::default();
+    let _guard = logs.install();
+    // The managed key, revoked at the provider: the operator's to fix.
+    let (server, fake) = console().await;
+    let token = token(&server, true).await;
+    fake.revoke_keys();
+    let (status, refused) = ask(&server, &token).await;
+    assert_eq!(status, StatusCode::BAD_GATEWAY, "{refused}");
+    assert_eq!(refused["error"]["code"], "provider_key_refused");
+    let message = refused["error"]["message"].as_str().unwrap();
+    assert!(message.contains("operator"), "{message}");
+    assert!(!message.contains("sk-"), "no part of the key: {message}");
+    let body = json!({"model": "claude-sonnet-4", "max_tokens": 10,
+                      "messages": [{"role": "user", "content": PROMPT}]});
+    let response = call(&server, MESSAGES, &token, &[ASSISTANT], &body).await;
+    assert_eq!(response.status(), StatusCode::BAD_GATEWAY);
+    let refused: Value = serde_json::from_str(&body_text(response).await).unwrap();
+    assert_eq!(refused["type"], "error");
+    assert_eq!(refused["error"]["code"], "provider_key_refused");
+    assert!(!refused.to_string().contains("sk-"), "{refused}");
+
+    // The workspace's own key: an admin's to fix on the page.
+    let (server, fake) = enterprise().await;
+    let key = store_key(&server, GOOD_KEYS[0]).await;
+    let token = crate::gateway::token(&server, true).await;
+    fake.revoke_keys();
+    let (status, refused) = ask(&server, &token).await;
+    assert_eq!(status, StatusCode::BAD_GATEWAY, "{refused}");
+    let message = refused["error"]["message"].as_str().unwrap();
+    assert!(message.contains("AI & agents page"), "{message}");
+    let fragment = &key[key.len() - 4..];
+    assert!(!refused.to_string().contains(fragment), "{refused}");
+    let logged = logs.text();
+    assert!(logged.contains("the model provider refused the key"));
+    assert!(!logged.contains(fragment), "{logged}");
 }
 
 #[tokio::test]

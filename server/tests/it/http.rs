@@ -229,7 +229,7 @@ async fn health_and_readiness_answer_without_signing_in() {
     };
     assert_eq!(
         body,
-        format!(r#"{{"database":"ok","migrations":"applied","policy":"{policy}"}}"#)
+        format!(r#"{{"database":"ok","migrations":"applied","writes":"ok","policy":"{policy}"}}"#)
     );
 }
 

@@ -9,9 +9,9 @@ use crate::policy_api::{
 use crate::support::{location, LogCapture, TestServer};
 use app::ai_settings::SwitchSetting;
 use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::{header, Request, Response, StatusCode};
 use http_body_util::BodyExt;
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::time::Duration;
 use test_support::fake_provider::GOOD_KEYS;
 
@@ -146,13 +146,18 @@ async fn turn_ai_off(server: &TestServer) {
     .unwrap();
 }
 
-/// The next `policy` event of a stream, or `None` once it ended.
+/// The data of a stream's next event, or `None` once it ended.
 async fn next_event(body: &mut Body) -> Option<Value> {
+    next_event_within(body, Duration::from_secs(1)).await
+}
+
+/// The data of a stream's next event, which must come within `within`.
+async fn next_event_within(body: &mut Body, within: Duration) -> Option<Value> {
     let mut text = String::new();
     loop {
-        let frame = tokio::time::timeout(Duration::from_secs(1), body.frame())
+        let frame = tokio::time::timeout(within, body.frame())
             .await
-            .expect("an event within a second")?
+            .expect("an event in time")?
             .unwrap();
         let Ok(data) = frame.into_data() else {
             continue;
@@ -192,10 +197,76 @@ async fn the_stream_sends_the_policy_at_once_then_each_change_and_ends_when_revo
     assert_eq!(changed["ai_enabled"], false);
 
     revoke_all(&server).await;
-    assert!(
-        next_event(&mut body).await.is_none(),
-        "a revoked token's stream ends"
+    assert_eq!(
+        next_event(&mut body).await,
+        Some(json!({"reason": "token_revoked"})),
+        "a revoked token's stream says so"
     );
+    assert!(next_event(&mut body).await.is_none(), "and ends");
+}
+
+async fn open_stream(
+    server: &TestServer,
+    token: &str,
+    last_event_id: Option<&str>,
+) -> Response<Body> {
+    let mut request = Request::get(format!("{PATH}/stream"))
+        .header(header::AUTHORIZATION, format!("Bearer {token}"));
+    if let Some(id) = last_event_id {
+        request = request.header("last-event-id", id);
+    }
+    server.send(request.body(Body::empty()).unwrap()).await
+}
+
+#[tokio::test]
+async fn a_stream_ends_within_a_second_of_its_tokens_expiry_saying_why() {
+    let (server, _fake) = enterprise().await;
+    let response = server
+        .post_form("/api/api-access/create", "name=Nightly&lifetime=30")
+        .await;
+    assert_eq!(location(&response), "/settings/api?done=created");
+    let (_, html) = server.get("/settings/api").await;
+    let start = html.find("aic_").unwrap();
+    let token: String = html[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    let response = open_stream(&server, &token, None).await;
+    assert!(
+        response.headers().contains_key("token-expires-at"),
+        "the stream says when its token expires"
+    );
+    let mut body = response.into_body();
+    next_event(&mut body).await.expect("the policy at once");
+    server.clock.advance(31 * 24 * 3600);
+    assert_eq!(
+        next_event_within(&mut body, Duration::from_millis(1500)).await,
+        Some(json!({"reason": "token_expired"}))
+    );
+    assert!(next_event(&mut body).await.is_none());
+}
+
+#[tokio::test]
+async fn events_carry_the_policys_version_and_a_reconnecting_client_is_not_sent_what_it_has() {
+    let (server, _fake) = enterprise().await;
+    let token = create_token(&server, "Gateway", false).await;
+    let mut body = open_stream(&server, &token, None).await.into_body();
+    let frame = body.frame().await.unwrap().unwrap();
+    let first = String::from_utf8(frame.into_data().unwrap().to_vec()).unwrap();
+    assert!(first.contains("retry: 2000"), "{first}");
+    let id = first
+        .lines()
+        .find_map(|line| line.strip_prefix("id: "))
+        .expect("the event has an id")
+        .to_string();
+    drop(body);
+
+    // Reconnecting with the id it last saw: the unchanged policy is not
+    // sent again, the next change is.
+    let mut body = open_stream(&server, &token, Some(&id)).await.into_body();
+    turn_ai_off(&server).await;
+    let next = next_event(&mut body).await.expect("the change");
+    assert_eq!(next["ai_enabled"], false);
 }
 
 #[tokio::test]
@@ -210,4 +281,45 @@ async fn streams_refuse_what_the_policy_refuses() {
         )
         .await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_token_holds_only_so_many_streams_and_a_closed_one_frees_its_place() {
+    let server = crate::support::server_configured(app::domain::Plan::Team, |config| {
+        config.serving.max_streams_per_token = 2;
+    })
+    .await;
+    server.sign_in_as(app::domain::Role::Admin).await;
+    let token = create_token(&server, "Looping", false).await;
+    let other = create_token(&server, "Other", false).await;
+    let first = open_stream(&server, &token, None).await;
+    let second = open_stream(&server, &token, None).await;
+    assert_eq!(
+        (first.status(), second.status()),
+        (StatusCode::OK, StatusCode::OK)
+    );
+    let third = open_stream(&server, &token, None).await;
+    assert_eq!(third.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(third.headers().contains_key(header::RETRY_AFTER));
+    let body = third.into_body().collect().await.unwrap().to_bytes();
+    let why: Value = serde_json::from_slice(&body).unwrap();
+    assert!(
+        why["error"]
+            .as_str()
+            .unwrap()
+            .contains("2 open policy streams"),
+        "{why}"
+    );
+    assert_eq!(
+        open_stream(&server, &other, None).await.status(),
+        StatusCode::OK,
+        "another token is not affected"
+    );
+    drop(first);
+    assert_eq!(
+        open_stream(&server, &token, None).await.status(),
+        StatusCode::OK,
+        "a closed stream frees its place"
+    );
+    drop(second);
 }

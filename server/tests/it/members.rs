@@ -209,11 +209,11 @@ async fn a_demoted_admins_tokens_and_invitations_end_unless_another_admin_took_t
 
 /// The id in the revoke form of the token named `name`.
 fn token_id_of(html: &str, name: &str) -> String {
-    let label = format!("aria-label=\"Revoke {name}\"");
-    let before = &html[..html.find(&label).expect("the token is listed")];
-    let at =
-        before.rfind("name=\"token_id\" value=\"").unwrap() + "name=\"token_id\" value=\"".len();
-    before[at..].split('"').next().unwrap().to_string()
+    let label = format!("aria-label=\"Revoke… {name}\"");
+    let after = &html[html.find(&label).expect("the token is listed")..];
+    let field = "name=\"token_id\" value=\"";
+    let at = after.find(field).expect("its revoke form") + field.len();
+    after[at..].split('"').next().unwrap().to_string()
 }
 
 #[tokio::test]

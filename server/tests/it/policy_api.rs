@@ -62,14 +62,44 @@ pub(crate) async fn create_token(server: &TestServer, name: &str, with_keys: boo
     token
 }
 
+/// The status, `WWW-Authenticate` and error text of a policy request
+/// with `token`.
+async fn challenge(server: &TestServer, token: Option<&str>) -> (StatusCode, String, String) {
+    let mut request = Request::get(PATH);
+    if let Some(token) = token {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    let response = server.send(request.body(Body::empty()).unwrap()).await;
+    let status = response.status();
+    let challenge = response
+        .headers()
+        .get(header::WWW_AUTHENTICATE)
+        .map(|value| value.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let body: Value = serde_json::from_str(&body_text(response).await).unwrap();
+    (
+        status,
+        challenge,
+        body["error"].as_str().unwrap().to_string(),
+    )
+}
+
 #[tokio::test]
-async fn requests_without_a_valid_token_are_refused() {
+async fn requests_without_a_valid_token_are_refused_saying_what_is_wrong() {
     let server = server(Plan::Team).await;
     server.sign_in_as(Role::Admin).await;
-    let (status, body, _) = policy(&server, None, None).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
-    let (status, _, _) = policy(&server, Some("aic_wrong"), None).await;
+    let (status, challenge, _) = challenge(&server, None).await;
+    assert_eq!(
+        (status, challenge.as_str()),
+        (StatusCode::UNAUTHORIZED, "Bearer")
+    );
+    let (status, challenge, why) = crate::policy_api::challenge(&server, Some("aic_wrong")).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        challenge,
+        r#"Bearer error="invalid_token", error_description="unknown""#
+    );
+    assert!(why.contains("not known"), "{why}");
 
     let token = create_token(&server, "Worker", false).await;
     assert_eq!(policy(&server, Some(&token), None).await.0, StatusCode::OK);
@@ -85,10 +115,23 @@ async fn requests_without_a_valid_token_are_refused() {
         .post_form("/api/api-access/revoke", &format!("token_id={id}"))
         .await;
     assert_eq!(location(&response), "/settings/api?done=revoked");
+    let (status, challenge, why) = crate::policy_api::challenge(&server, Some(&token)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(
-        policy(&server, Some(&token), None).await.0,
-        StatusCode::UNAUTHORIZED
+        challenge,
+        r#"Bearer error="invalid_token", error_description="revoked""#
     );
+    assert!(why.contains("revoked"), "{why}");
+    // Listed as revoked for a week, so admins see why a service is refused.
+    let (_, html) = server.get("/settings/api").await;
+    assert!(
+        html.contains("Worker") && html.contains("Revoked "),
+        "{html}"
+    );
+    server.clock.advance(8 * 24 * 3600);
+    server.sign_in_as(Role::Admin).await;
+    let (_, html) = server.get("/settings/api").await;
+    assert!(!html.contains("Worker"), "gone after a week");
 }
 
 #[tokio::test]
@@ -105,6 +148,10 @@ async fn the_policy_is_what_applies_now_and_etags_follow_changes() {
     let etag = etag.expect("an ETag");
     let (status, body, _) = policy(&server, Some(&token), Some(&etag)).await;
     assert_eq!((status, body.as_str()), (StatusCode::NOT_MODIFIED, ""));
+    // As a compressing proxy passes it on: weak, and still the same.
+    let weak = format!("W/{etag}");
+    let (status, _, _) = policy(&server, Some(&token), Some(&weak)).await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
 
     // An admin turns AI off on the page: the next request sees it.
     let state = &server.console.state;
@@ -175,6 +222,50 @@ async fn only_trusted_tokens_receive_the_key_and_each_disclosure_is_audited() {
         entries[0].new_value.as_deref(),
         Some("…1111 sent to service token “Gateway”")
     );
+}
+
+#[tokio::test]
+async fn no_key_is_handed_out_while_ai_is_off_and_it_flows_again_when_ai_is_back() {
+    let (server, _fake) = enterprise().await;
+    let secret = store_key(&server, GOOD_KEYS[0]).await;
+    // A replacement inside the grace period: the first key is retiring.
+    store_key(&server, GOOD_KEYS[1]).await;
+    let trusted = create_token(&server, "Gateway", true).await;
+    let (_, body, _) = policy(&server, Some(&trusted), None).await;
+    assert!(
+        body.contains(GOOD_KEYS[1]) && body.contains(secret),
+        "{body}"
+    );
+
+    let admin = admin_of(&server);
+    let set = |on: bool, version: i64| {
+        app::ai_settings::service::set_switch(
+            &server.console.state,
+            &admin,
+            SwitchSetting::AiEnabled,
+            on,
+            version,
+        )
+    };
+    set(false, 0).await.unwrap();
+    let (status, body, _) = policy(&server, Some(&trusted), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains(r#""ai_enabled":false"#), "{body}");
+    for key in GOOD_KEYS {
+        assert!(!body.contains(key), "no key while AI is off: {body}");
+    }
+    assert!(
+        !body.contains(r#""retiring_key""#),
+        "nor the retiring one: {body}"
+    );
+
+    set(true, 1).await.unwrap();
+    let (_, body, _) = policy(&server, Some(&trusted), None).await;
+    assert!(
+        body.contains(&format!(r#""key":"{}""#, GOOD_KEYS[1])),
+        "{body}"
+    );
+    assert!(body.contains(r#""retiring_key""#), "{body}");
 }
 
 /// An Enterprise console whose OpenAI calls go to a loopback fake, with
@@ -392,10 +483,26 @@ async fn a_token_stops_working_at_the_end_of_its_lifetime_and_is_listed_as_expir
     server.sign_in_as(Role::Admin).await;
     let (_, html) = server.get("/settings/api").await;
     assert!(html.contains("10 days left"), "expiring soon is shown");
-    server.clock.advance(10 * 24 * 3600);
+    // Every answer says when the token ends.
+    let response = server
+        .send(
+            Request::get(PATH)
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    let ends = response.headers()["token-expires-at"].to_str().unwrap();
     assert_eq!(
-        policy(&server, Some(&token), None).await.0,
-        StatusCode::UNAUTHORIZED
+        ends, "2023-12-14T22:13:20Z",
+        "created at 2023-11-14T22:13:20Z, 30 days"
+    );
+    server.clock.advance(10 * 24 * 3600);
+    let (status, challenge, _) = challenge(&server, Some(&token)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        challenge,
+        r#"Bearer error="invalid_token", error_description="expired""#
     );
     assert_eq!(
         policy(&server, Some(&default), None).await.0,
@@ -413,7 +520,7 @@ async fn a_token_stops_working_at_the_end_of_its_lifetime_and_is_listed_as_expir
 
     server.sign_in_as(Role::Admin).await;
     let response = server
-        .post_form("/api/api-access/create", "name=Odd&lifetime=7")
+        .post_form("/api/api-access/create", "name=Odd&lifetime=12")
         .await;
     assert_eq!(location(&response), "/settings/api?error=lifetime-invalid");
 }

@@ -70,10 +70,32 @@ pub async fn start_server(
     shared: &Shared,
     output: Option<&std::fs::File>,
 ) -> Replica {
+    start_with(data_dir, database_url, shared, output, &[]).await
+}
+
+/// A server process with the variables `env` set besides the usual ones;
+/// ready when this returns.
+pub async fn start_configured(
+    data_dir: &Path,
+    database_url: &str,
+    shared: &Shared,
+    env: &[(&str, &str)],
+) -> Replica {
+    start_with(data_dir, database_url, shared, None, env).await
+}
+
+async fn start_with(
+    data_dir: &Path,
+    database_url: &str,
+    shared: &Shared,
+    output: Option<&std::fs::File>,
+    env: &[(&str, &str)],
+) -> Replica {
     std::fs::create_dir_all(data_dir).unwrap();
     let port = free_port();
     let mut command = server_command(data_dir, database_url, shared);
     command.env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"));
+    command.envs(env.iter().copied());
     if let Some(output) = output {
         command
             .env("RUST_LOG", "info")
@@ -209,5 +231,17 @@ impl Browser {
             .to_str()
             .unwrap()
             .to_string()
+    }
+
+    /// A service token made on the API access page with the token form
+    /// `form` (e.g. `name=Reporter`), as the page shows it once.
+    pub async fn new_token(&mut self, replica: &Replica, form: &str) -> String {
+        self.post(replica, "/api/api-access/create", form).await;
+        let page = self.get(replica, "/settings/api").await;
+        let start = page.find("aic_").expect("the new token is shown");
+        page[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect()
     }
 }

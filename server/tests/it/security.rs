@@ -231,3 +231,41 @@ fn shown(page: &str, marker: &str) -> String {
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
         .collect()
 }
+
+#[tokio::test]
+async fn without_a_public_url_another_host_name_is_refused_before_anything_is_built_on_it() {
+    let server = server(Plan::Team).await;
+    // An admin's own browser, tricked into naming another host: before,
+    // this passed the cross-site check (Origin matched Host).
+    let request = Request::post("/api/settings/ai/enabled")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::HOST, "evil.example")
+        .header(header::ORIGIN, "http://evil.example")
+        .header("sec-fetch-site", "same-origin");
+    let response = server
+        .send(request.body(Body::from("enabled=false&version=0")).unwrap())
+        .await;
+    assert_eq!(response.status(), StatusCode::MISDIRECTED_REQUEST);
+    assert!(body_text(response).await.contains("AI_CONSOLE_PUBLIC_URL"));
+    let (_, html) = server.get("/settings/ai").await;
+    assert!(
+        !html.contains("turned off for every member"),
+        "nothing was saved"
+    );
+    // Pages too: an invitation link must never be built on that host.
+    let page = Request::get("/settings/members").header(header::HOST, "evil.example:3000");
+    let response = server.send(page.body(Body::empty()).unwrap()).await;
+    assert_eq!(response.status(), StatusCode::MISDIRECTED_REQUEST);
+    // Loopback names pass on any port.
+    let page = Request::get("/healthz").header(header::HOST, "127.0.0.1:9999");
+    let response = server.send(page.body(Body::empty()).unwrap()).await;
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn with_a_public_url_the_host_header_decides_nothing_and_passes() {
+    let server = crate::support::server_with(Plan::Team, Some("https://console.example.com")).await;
+    let request = Request::get("/healthz").header(header::HOST, "ai-console-upstream:3000");
+    let response = server.send(request.body(Body::empty()).unwrap()).await;
+    assert_eq!(response.status(), StatusCode::OK);
+}

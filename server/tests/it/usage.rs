@@ -77,6 +77,20 @@ async fn services_report_usage_once_per_event_and_admins_see_the_spend() {
 }
 
 #[tokio::test]
+async fn a_report_over_the_limit_is_refused_in_the_apis_error_format_naming_the_limit() {
+    let server = server(Plan::Team).await;
+    server.sign_in_as(Role::Admin).await;
+    let token = create_token(&server, "Assistant", false).await;
+    let events: Vec<Value> = (0..12_000)
+        .map(|n| event(&format!("big-{n}"), "gpt-4o", 1, 1))
+        .collect();
+    let (status, refused) = report(&server, &token, &json!({ "events": events })).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    let why = refused["error"].as_str().expect("the error JSON");
+    assert!(why.contains("1 MiB"), "{why}");
+}
+
+#[tokio::test]
 async fn a_bad_event_refuses_the_whole_report_and_says_which_and_why() {
     let server = server(Plan::Team).await;
     server.sign_in_as(Role::Admin).await;

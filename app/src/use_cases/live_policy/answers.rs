@@ -10,8 +10,8 @@ use crate::api_access::policy_document::{
     RetiringKeyPolicy,
 };
 use crate::api_access::rules::is_expired;
-use crate::api_access::service::PolicyError;
 use crate::api_access::service::{self as store, TokenRecord};
+use crate::api_access::service::{PolicyError, TokenProblem};
 use crate::domain::Role;
 use crate::model_provider::rules::Processing;
 use crate::model_provider::{service as model_provider, KeyRecord};
@@ -44,10 +44,8 @@ impl LivePolicy {
                 }
             }
         }
-        let record = store::by_hash(&state.pool, &digest)
-            .await
-            .map_err(unavailable("looking up a service token"))?
-            .ok_or(PolicyError::Unauthorized)?;
+        let record =
+            not_live_unless(state, &digest, store::by_hash(&state.pool, &digest).await).await?;
         if record.workspace.as_str() != workspace_id {
             return Err(PolicyError::NotFound);
         }
@@ -70,7 +68,7 @@ impl LivePolicy {
         // An expired token is refused like a revoked one (it stays listed
         // on the page, marked expired, so admins see why).
         if is_expired(record.expires_at, state.clock.now()) {
-            return Err(PolicyError::Unauthorized);
+            return Err(PolicyError::Unauthorized(TokenProblem::Expired));
         }
         let document = document(state, &record, &inputs)?;
         self.note_use(state, &record, &inputs, &document).await?;
@@ -91,7 +89,7 @@ impl LivePolicy {
     ) -> Result<(TokenRecord, Arc<PolicyInputs>), PolicyError> {
         let (record, inputs) = self.lookup(state, token, workspace_id).await?;
         if is_expired(record.expires_at, state.clock.now()) {
-            return Err(PolicyError::Unauthorized);
+            return Err(PolicyError::Unauthorized(TokenProblem::Expired));
         }
         self.usage_lock()
             .last_used
@@ -114,7 +112,7 @@ impl LivePolicy {
     /// The workspace of the live token `token`.
     async fn workspace_of(&self, state: &AppState, token: &str) -> Result<String, PolicyError> {
         if token.is_empty() {
-            return Err(PolicyError::Unauthorized);
+            return Err(PolicyError::Unauthorized(TokenProblem::Missing));
         }
         let digest = tokens::digest(token);
         if self.is_current() {
@@ -122,10 +120,8 @@ impl LivePolicy {
                 return Ok(record.workspace.as_str().to_string());
             }
         }
-        let record = store::by_hash(&state.pool, &digest)
-            .await
-            .map_err(unavailable("looking up a service token"))?
-            .ok_or(PolicyError::Unauthorized)?;
+        let record =
+            not_live_unless(state, &digest, store::by_hash(&state.pool, &digest).await).await?;
         Ok(record.workspace.as_str().to_string())
     }
 
@@ -145,8 +141,9 @@ impl LivePolicy {
     }
 
     /// Whether `feature` may run for someone with `role`, as the holder of
-    /// `token` may ask: `Ok(None)` for a feature the policy does not have.
-    /// No key is opened for this answer, so none is counted as disclosed.
+    /// `token` may ask (`None` for a feature the policy does not have),
+    /// and when the token expires. No key is opened for this answer, so
+    /// none is counted as disclosed.
     pub async fn decide(
         &self,
         state: &AppState,
@@ -154,11 +151,14 @@ impl LivePolicy {
         workspace_id: &str,
         feature: &str,
         role: Role,
-    ) -> Result<Option<FeatureDecision>, PolicyError> {
-        let (_, inputs) = self.authenticate(state, token, workspace_id).await?;
+    ) -> Result<(Option<FeatureDecision>, Option<i64>), PolicyError> {
+        let (record, inputs) = self.authenticate(state, token, workspace_id).await?;
         let ai_off = inputs.ai_off(state.clock.now());
         let features = FeaturesPolicy::of(ai_off.is_none(), &inputs.features);
-        Ok(features.decide(ai_off, workspace_id, feature, role))
+        Ok((
+            features.decide(ai_off, workspace_id, feature, role),
+            record.expires_at,
+        ))
     }
 
     /// Keeps the token's last use, and audits the first answer that hands
@@ -199,6 +199,26 @@ impl LivePolicy {
     }
 }
 
+/// The live token `found` for `digest`, or why there is none: revoked,
+/// or never made.
+async fn not_live_unless(
+    state: &AppState,
+    digest: &str,
+    found: Result<Option<TokenRecord>, sqlx::Error>,
+) -> Result<TokenRecord, PolicyError> {
+    if let Some(record) = found.map_err(unavailable("looking up a service token"))? {
+        return Ok(record);
+    }
+    let revoked = store::was_revoked(&state.pool, digest)
+        .await
+        .map_err(unavailable("looking up a service token"))?;
+    Err(PolicyError::Unauthorized(if revoked {
+        TokenProblem::Revoked
+    } else {
+        TokenProblem::Unknown
+    }))
+}
+
 /// The answer for `token` from `inputs`.
 fn document(
     state: &AppState,
@@ -214,7 +234,10 @@ fn document(
             PolicyError::Unavailable
         })
     };
-    let trusted = token.may_receive_keys;
+    // An admin who switches AI off in an incident (or a budget that
+    // stopped it) expects keys to stop flowing: none, current or retiring,
+    // until AI is back.
+    let trusted = token.may_receive_keys && ai_off.is_none();
     let key = match &inputs.current {
         Some(record) if trusted => Some(open(record)?),
         _ => None,
