@@ -9,9 +9,10 @@ use crate::boundary::{Notice, Refusal};
 
 /// How a section of the AI & agents page hears what became of its plain
 /// form: the change redirects to `?<key>=<notice>` or
-/// `?<key>_error=<refusal>` (with what was typed, where the section keeps
-/// it) and `#<anchor>`; the page reads the same two keys back. Declared
-/// once a section, so the redirect and the reading cannot drift apart.
+/// `?<key>_error=<refusal>` and `#<anchor>` (what was typed waits in the
+/// session, see `accounts::typed_input`); the page reads the same two keys
+/// back. Declared once a section, so the redirect and the reading cannot
+/// drift apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SectionOutcome {
     pub key: &'static str,
@@ -25,14 +26,13 @@ impl SectionOutcome {
         format!("{}?{key}={notice}#{anchor}", crate::paths::AI_SETTINGS)
     }
 
-    /// Back to the section, saying why it was refused and keeping `typed`.
-    pub fn refused_url(&self, refusal: &str, typed: &[(&'static str, String)]) -> String {
+    /// Back to the section, saying why it was refused.
+    pub fn refused_url(&self, refusal: &str) -> String {
         let SectionOutcome { key, anchor } = self;
-        let mut query = format!("{key}_error={refusal}");
-        for (name, value) in typed {
-            query.push_str(&format!("&{name}={}", crate::paths::query_value(value)));
-        }
-        format!("{}?{query}#{anchor}", crate::paths::AI_SETTINGS)
+        format!(
+            "{}?{key}_error={refusal}#{anchor}",
+            crate::paths::AI_SETTINGS
+        )
     }
 
     /// What the page's query says of this section: a notice, a refusal,
@@ -102,25 +102,48 @@ mod ssr {
         .await
     }
 
-    /// For the forms that sign someone in (setup, join): home when it
-    /// worked, else back to `page` with `fields` (never a password) and
-    /// the refusal, so the form shows why and keeps what was typed.
+    /// For the forms that sign someone in from a one-time link (setup,
+    /// join): home when it worked, else back to the link's page (`page`
+    /// with its `token`) with the refusal and, sealed, what was `typed`
+    /// (never a password; see `accounts::typed_input`).
     pub fn home_or_back_to<E: Refusal>(
         page: &'static str,
-        fields: Vec<(&'static str, String)>,
+        token: String,
+        typed: Vec<(&'static str, String)>,
     ) -> impl FnOnce(&Result<(), E>) -> Option<String> {
         move |outcome| {
             Some(match outcome {
                 Ok(()) => crate::paths::HOME.to_string(),
-                Err(refusal) => {
-                    let mut url = format!("{page}?error={}", refusal.code());
-                    for (name, value) in &fields {
-                        url.push_str(&format!("&{name}={}", crate::paths::query_value(value)));
-                    }
-                    url
-                }
+                Err(refusal) => format!(
+                    "{page}?token={}&error={}{}",
+                    crate::paths::query_value(&token),
+                    refusal.code(),
+                    sealed_typed(page, &typed)
+                ),
             })
         }
+    }
+
+    /// `&typed=…`: what a signed-out form typed on `page`, sealed for the
+    /// URL; nothing when there is nothing to carry.
+    pub fn sealed_typed(page: &str, typed: &[(&'static str, String)]) -> String {
+        crate::accounts::typed_input::sealed_for_url(page, typed)
+            .map(|sealed| format!("&typed={sealed}"))
+            .unwrap_or_default()
+    }
+
+    /// On a refusal, keeps what the signed-in person's plain form on
+    /// `page` typed (never a password) in their session for the page to
+    /// show again; the outcome as it was.
+    pub async fn keep_typed_if_refused<T, E>(
+        page: &str,
+        typed: &[(&'static str, String)],
+        outcome: Result<T, E>,
+    ) -> Result<T, E> {
+        if outcome.is_err() && !typed.is_empty() {
+            crate::accounts::typed_input::keep(page, typed).await;
+        }
+        outcome
     }
 
     /// `page?done=<notice>` or `page?error=<refusal>`: where the plain
@@ -154,12 +177,13 @@ mod ssr {
         let back_to = move |outcome: &Result<T, E>| {
             Some(match outcome {
                 Ok(value) => section.done_url(done(value).code()),
-                Err(refusal) => section.refused_url(&refusal.code(), &typed),
+                Err(refusal) => section.refused_url(&refusal.code()),
             })
         };
-        change_and_return(back_to, async |state, actor| {
+        let outcome = change_and_return(back_to, async |state, actor| {
             change(state, &Admin::check(actor.clone())?).await
         })
-        .await
+        .await;
+        keep_typed_if_refused(crate::paths::AI_SETTINGS, &typed, outcome).await
     }
 }

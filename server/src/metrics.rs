@@ -201,7 +201,7 @@ pub fn gateway_answered(
     started: Instant,
 ) {
     let feature = upstream.feature.key();
-    let model = upstream.model.clone();
+    let model = upstream.model_label.clone();
     metrics::counter!("ai_console_gateway_requests_total", "feature" => feature, "model" => model.clone(), "outcome" => outcome)
         .increment(1);
     metrics::histogram!("ai_console_gateway_upstream_duration_seconds", "model" => model)
@@ -211,7 +211,7 @@ pub fn gateway_answered(
 /// Tokens the gateway measured.
 pub fn gateway_tokens(upstream: &app::use_cases::gateway::Upstream, input: i64, output: i64) {
     let feature = upstream.feature.key();
-    let model = upstream.model.clone();
+    let model = upstream.model_label.clone();
     metrics::counter!("ai_console_gateway_tokens_total", "feature" => feature, "model" => model.clone(), "direction" => "input")
         .increment(input.max(0) as u64);
     metrics::counter!("ai_console_gateway_tokens_total", "feature" => feature, "model" => model, "direction" => "output")

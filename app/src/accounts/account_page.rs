@@ -3,8 +3,8 @@ use crate::accounts::{
     AccountNotice, AccountSummary, AuthError,
 };
 use crate::boundary::Refusal;
-use crate::components::{NewPasswordFields, Outcome, SettingsShell};
-use crate::paths::{Section, ACCOUNT_DATA, PRIVACY};
+use crate::components::{typed_after_refusal, NewPasswordFields, Outcome, SettingsShell};
+use crate::paths::{Section, ACCOUNT, ACCOUNT_DATA, PRIVACY};
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -35,19 +35,23 @@ pub fn AccountPage() -> impl IntoView {
                 .get("done")
                 .and_then(|code| AccountNotice::from_code(&code)),
             profile_error: error("profile_error"),
-            typed_name: q.get("name"),
-            typed_email: q.get("email"),
+            typed_name: None,
+            typed_email: None,
             delete_error: error("delete_error"),
         }
     });
+    let typed = typed_after_refusal(ACCOUNT, returned.profile_error.is_some(), None);
     let account = Resource::new_blocking(|| (), |_| load_account());
 
     view! {
         <Title text="Your account · Workspace settings" />
         <Suspense fallback=|| ()>
             {move || {
-                let returned = returned.clone();
+                let mut returned = returned.clone();
                 Suspend::new(async move {
+                    let typed = typed.await;
+                    returned.typed_name = typed.get("name");
+                    returned.typed_email = typed.get("email");
                     let account = account.await.ok();
                     let viewer = account.as_ref().map(|account| account.viewer.clone());
                     let name = viewer.as_ref().map(|viewer| viewer.name.clone()).unwrap_or_default();

@@ -27,6 +27,7 @@ pub mod store;
 pub mod throttle;
 #[cfg(feature = "ssr")]
 pub mod tokens;
+pub mod typed_input;
 
 pub use account_page::AccountPage;
 pub use error::AuthError;

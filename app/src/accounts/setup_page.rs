@@ -3,8 +3,8 @@ use crate::accounts::{
     AuthError,
 };
 use crate::boundary::Refusal;
-use crate::components::{ErrorCallout, NewPasswordFields};
-use crate::paths::SIGN_IN;
+use crate::components::{typed_after_refusal, ErrorCallout, NewPasswordFields};
+use crate::paths::{SETUP, SIGN_IN};
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -14,14 +14,14 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn SetupPage() -> impl IntoView {
     let query = use_query_map();
-    let (token, error, name, email) = query.with_untracked(|q| {
+    let (token, error, sealed) = query.with_untracked(|q| {
         (
             q.get("token").unwrap_or_default(),
             q.get("error").and_then(|code| AuthError::from_code(&code)),
-            q.get("name").unwrap_or_default(),
-            q.get("email").unwrap_or_default(),
+            q.get("typed"),
         )
     });
+    let typed = typed_after_refusal(SETUP, error.is_some(), sealed);
     let usable = Resource::new_blocking(
         {
             let token = token.clone();
@@ -37,9 +37,10 @@ pub fn SetupPage() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || {
                     let token = token.clone();
-                    let name = name.clone();
-                    let email = email.clone();
                     Suspend::new(async move {
+                        let typed = typed.await;
+                        let name = typed.get("name").unwrap_or_default();
+                        let email = typed.get("email").unwrap_or_default();
                         match usable.await {
                             Ok(true) => {
                                 view! { <SetupForm token name email error /> }.into_any()

@@ -1,6 +1,7 @@
 use crate::accounts::{server_fns::SignIn, AuthError};
 use crate::boundary::Refusal;
-use crate::components::ErrorCallout;
+use crate::components::{typed_after_refusal, ErrorCallout};
+use crate::paths::SIGN_IN;
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -41,15 +42,17 @@ const SIGN_ON_START: &str = "/auth/oidc/start";
 pub fn SignInPage() -> impl IntoView {
     let ways = sign_in_ways();
     let query = use_query_map();
-    let (error, email, next, signed_out, deleted) = query.with_untracked(|q| {
+    let (error, next, signed_out, deleted, sealed) = query.with_untracked(|q| {
         (
             q.get("error").and_then(|code| AuthError::from_code(&code)),
-            q.get("email").unwrap_or_default(),
             q.get("next").unwrap_or_default(),
             q.get("signed_out").is_some(),
             q.get("deleted").is_some(),
+            q.get("typed"),
         )
     });
+    // The address typed before the refusal, sealed in the URL.
+    let typed = typed_after_refusal(SIGN_IN, error.is_some(), sealed);
     view! {
         <Title text="Sign in · Workspace settings" />
         <main id="main" class="auth-page">
@@ -98,6 +101,12 @@ pub fn SignInPage() -> impl IntoView {
                 .password
                 .then(|| {
                     view! {
+                <Suspense fallback=|| ()>
+                {move || {
+                let next = next.clone();
+                Suspend::new(async move {
+                let email = typed.await.get("email").unwrap_or_default();
+                view! {
                 <form class="auth-form" method="post" action=SignIn::PATH>
                     <input type="hidden" name="next" value=next.clone() />
                     <label for="email">"E-mail address"</label>
@@ -121,6 +130,10 @@ pub fn SignInPage() -> impl IntoView {
                         "Sign in"
                     </button>
                 </form>
+                }
+                })
+                }}
+                </Suspense>
                     }
                 })}
         </main>

@@ -7,7 +7,7 @@ use crate::activity::{load_activity, Activity, ActivityPage};
 use crate::boundary::LoadError;
 use crate::budget::server_fns::load_budget;
 use crate::budget::{Budget, BudgetError, BudgetNotice, BudgetStatus, TypedBudget};
-use crate::components::{ErrorCallout, SettingsShell};
+use crate::components::{typed_after_refusal, ErrorCallout, SettingsShell};
 use crate::domain::TrainingControl;
 use crate::features::server_fns::{load_features, FeaturesSnapshot};
 use crate::features::{Features, FeaturesError, FeaturesNotice};
@@ -17,7 +17,7 @@ use crate::model_provider::{
 };
 use crate::models::server_fns::{load_models, ModelsSnapshot};
 use crate::models::{Models, ModelsError, ModelsNotice};
-use crate::paths::Section;
+use crate::paths::{Section, AI_SETTINGS};
 use crate::usage::server_fns::load_usage;
 use crate::usage::{Usage, UsageSnapshot};
 use crate::{budget, features, model_provider, models};
@@ -49,13 +49,11 @@ pub fn AiSettingsPage() -> impl IntoView {
         BudgetOutcome {
             notice,
             error,
-            typed: TypedBudget {
-                amount: q.get("budget_amount"),
-                warn_percent: q.get("budget_warn"),
-                at_limit: q.get("budget_at_limit"),
-            },
+            typed: TypedBudget::default(),
         }
     });
+    // What the refused Budget form typed, from the session.
+    let typed = typed_after_refusal(AI_SETTINGS, budget_outcome.error.is_some(), None);
     let provider_outcome = query.with_untracked(|q| {
         model_provider::server_fns::OUTCOME.read::<ProviderNotice, ProviderError>(|key| q.get(key))
     });
@@ -93,8 +91,14 @@ pub fn AiSettingsPage() -> impl IntoView {
                 let provider_outcome = provider_outcome.clone();
                 let features_outcome = features_outcome.clone();
                 let models_outcome = models_outcome.clone();
-                let budget_outcome = budget_outcome.clone();
+                let mut budget_outcome = budget_outcome.clone();
                 Suspend::new(async move {
+                let typed = typed.await;
+                budget_outcome.typed = TypedBudget {
+                    amount: typed.get("budget_amount"),
+                    warn_percent: typed.get("budget_warn"),
+                    at_limit: typed.get("budget_at_limit"),
+                };
                 match snapshot.await {
                     Ok(snapshot) => {
                         view! {

@@ -10,6 +10,7 @@ mod form_section;
 mod new_password_fields;
 mod not_found;
 mod settings_shell;
+mod typed_after_refusal;
 
 pub use error_callout::{ErrorCallout, Outcome};
 pub use form_page::{form_page, FormOutcome};
@@ -17,3 +18,4 @@ pub use form_section::FormSection;
 pub use new_password_fields::NewPasswordFields;
 pub use not_found::NotFound;
 pub use settings_shell::SettingsShell;
+pub use typed_after_refusal::typed_after_refusal;

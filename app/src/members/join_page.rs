@@ -1,9 +1,9 @@
 use crate::accounts::AuthError;
 use crate::boundary::Refusal;
-use crate::components::{ErrorCallout, NewPasswordFields};
+use crate::components::{typed_after_refusal, ErrorCallout, NewPasswordFields};
 use crate::members::server_fns::{load_invitation, AcceptInvitation};
 use crate::members::InvitationSummary;
-use crate::paths::SIGN_IN;
+use crate::paths::{JOIN, SIGN_IN};
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -13,13 +13,14 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn JoinPage() -> impl IntoView {
     let query = use_query_map();
-    let (token, error, name) = query.with_untracked(|q| {
+    let (token, error, sealed) = query.with_untracked(|q| {
         (
             q.get("token").unwrap_or_default(),
             q.get("error").and_then(|code| AuthError::from_code(&code)),
-            q.get("name").unwrap_or_default(),
+            q.get("typed"),
         )
     });
+    let typed = typed_after_refusal(JOIN, error.is_some(), sealed);
     let invitation = Resource::new_blocking(
         {
             let token = token.clone();
@@ -34,8 +35,8 @@ pub fn JoinPage() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || {
                     let token = token.clone();
-                    let name = name.clone();
                     Suspend::new(async move {
+                        let name = typed.await.get("name").unwrap_or_default();
                         match invitation.await {
                             Ok(invitation) => {
                                 view! { <JoinForm invitation token name error /> }.into_any()

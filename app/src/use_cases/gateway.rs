@@ -95,6 +95,10 @@ pub struct CallRequest<'a> {
     pub model: Option<&'a str>,
 }
 
+/// The metrics' label for a model off the list (allowed because every
+/// model is).
+pub const OTHER_MODEL: &str = "other";
+
 /// The operator's keys for the managed provider
 /// (`AI_MANAGED_OPENAI_API_KEY`, `AI_MANAGED_ANTHROPIC_API_KEY`).
 #[derive(Debug, Clone, Default)]
@@ -115,6 +119,9 @@ pub struct Upstream {
     pub person: Option<UserId>,
     /// The model to ask for: the one named, or the workspace's default.
     pub model: String,
+    /// The model as the metrics name it: itself if on the workspace's
+    /// list, else [`OTHER_MODEL`].
+    pub model_label: String,
     /// The call made of the provider: the service's own, or its
     /// translation into the provider's API.
     pub provider_call: ModelCall,
@@ -305,9 +312,9 @@ pub async fn decide(
         },
     }
     let allowed = inputs.models.choice.in_effect(&inputs.models.offered);
+    let listed = |name: &str| allowed.iter().any(|allowed| allowed == name);
     let model = match call.model.map(str::trim).filter(|model| !model.is_empty()) {
         Some(model) => {
-            let listed = |name: &str| allowed.iter().any(|allowed| allowed == name);
             let in_family = family_of(model).is_some_and(listed);
             if !inputs.models.choice.all && !listed(model) && !in_family {
                 return Err(GatewayRefusal::ModelNotAllowed {
@@ -323,6 +330,14 @@ pub async fn decide(
             .default
             .clone()
             .ok_or(GatewayRefusal::ModelMissing)?,
+    };
+    // With every model allowed a service may name any: the metrics label
+    // only models on the list (or of a listed family), so their label
+    // values stay bounded.
+    let model_label = if listed(&model) || family_of(&model).is_some_and(listed) {
+        model.clone()
+    } else {
+        OTHER_MODEL.to_string()
     };
     let format = call.call.format();
     let (base_url, key, paid_by, speaks, compatible) = match &inputs.current {
@@ -360,6 +375,7 @@ pub async fn decide(
         feature,
         person: person.map(|(id, _)| id),
         model,
+        model_label,
         provider_call,
         compatible,
         base_url,

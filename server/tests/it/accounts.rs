@@ -44,14 +44,53 @@ async fn a_wrong_password_goes_back_to_the_form_with_the_reason_and_the_email() 
             "email=member@example.com&password=wrong&next=/settings/ai",
         )
         .await;
-    assert_eq!(
-        location(&response),
-        "/login?error=invalid-credentials&email=member%40example.com&next=/settings/ai"
+    let back = location(&response).to_string();
+    assert!(
+        back.starts_with("/login?error=invalid-credentials&next=/settings/ai&typed="),
+        "{back}"
     );
+    assert!(!back.contains("member"), "the address is sealed: {back}");
     assert_eq!(server.cookie(), None, "no session for a failed sign-in");
-    let (_, html) = server.get(location(&response)).await;
+    let (_, html) = server.get(&back).await;
     assert!(html.contains("That e-mail address and password do not match an account."));
     assert!(html.contains("value=\"member@example.com\""));
+
+    // Sealed: changed, it opens to nothing; and it lasts ten minutes.
+    let tampered = format!("{}0", &back[..back.len() - 1]);
+    let (_, html) = server.get(&tampered).await;
+    assert!(!html.contains("member@example.com"));
+    server.clock.advance(11 * 60);
+    let (_, html) = server.get(&back).await;
+    assert!(!html.contains("member@example.com"), "expired");
+}
+
+#[tokio::test]
+async fn refused_input_is_never_copied_into_the_redirect_however_long() {
+    let server = server(Plan::Team).await;
+    let long = "a".repeat(60_000);
+    let response = server
+        .post_form(
+            "/api/account/sign-in",
+            &format!("email={long}%40example.com&password=wrong&next=/settings/ai"),
+        )
+        .await;
+    let back = location(&response);
+    assert!(back.len() < 200, "{} bytes", back.len());
+    assert!(back.starts_with("/login?error="), "{back}");
+
+    server.sign_in_as(Role::Member).await;
+    let response = server
+        .post_form(
+            "/api/account/profile",
+            &format!("name={long}&email=member@example.com"),
+        )
+        .await;
+    let back = location(&response).to_string();
+    assert!(
+        back.starts_with("/settings/account?profile_error="),
+        "{back}"
+    );
+    assert!(back.len() < 100, "{back}");
 }
 
 #[tokio::test]

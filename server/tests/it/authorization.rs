@@ -106,6 +106,8 @@ const SERVER_FNS: &[(&str, &str, [u16; 4])] = &[
         "token=0000&name=Eve&email=eve@example.com&password=a+long+enough+password&password_again=a+long+enough+password",
         [410, 410, 410, 410],
     ),
+    // A refused form's input, for whoever sent it: their own session's.
+    ("/api/typed-input", "page=/login", [200, 200, 200, 200]),
     ("/api/account/sign-out", "", [200, 200, 200, 200]),
 ];
 

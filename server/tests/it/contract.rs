@@ -6,8 +6,7 @@
 //! body the document does not state. The policy stream is left out: it
 //! never ends by design (its events are checked in live_policy.rs).
 
-use super::processes::{create_admin, sign_in_form, start_replica, Browser, Shared};
-use app::model_provider::cipher::MasterKeys;
+use super::processes::{start_replica, with_first_admin, Browser};
 use std::process::Command;
 
 /// The fuzzer, or why the test does not run. Under the test command it
@@ -82,16 +81,9 @@ async fn the_service_apis_answer_as_their_openapi_description_says_with_and_with
     };
     let dir = tempfile::tempdir().unwrap();
     let database_url = crate::support::database::fresh_database_url(dir.path()).await;
-    let shared = Shared {
-        master_key: MasterKeys::generate_entry(),
-        openai: "http://127.0.0.1:9/v1".into(),
-    };
-    create_admin(dir.path(), &database_url, &shared);
+    let shared = with_first_admin(dir.path(), &database_url, "http://127.0.0.1:9/v1".into());
     let server = start_replica(&dir.path().join("server"), &database_url, &shared).await;
-    let mut browser = Browser::new();
-    browser
-        .post(&server, "/api/account/sign-in", &sign_in_form())
-        .await;
+    let mut browser = Browser::signed_in(&server).await;
     let token = browser.new_token(&server, "name=Fuzzer").await;
     let base = server.base.clone();
     let fuzzing = dir.path().to_path_buf();

@@ -1,9 +1,7 @@
 //! Faults an operator will meet: the process killed mid-write, the
 //! database gone for a while. Real server processes, observed from outside.
 
-use super::processes::{
-    create_admin, form_post, sign_in_form, start_replica, Browser, Replica, Shared,
-};
+use super::processes::{create_admin, start_replica, Browser, Shared};
 use app::ai_settings::store as settings;
 use app::ai_settings::SwitchSetting;
 use app::domain::WorkspaceId;
@@ -21,23 +19,6 @@ fn shared() -> Shared {
 
 /// Saves the AI switch as the page's script does; the new version, or
 /// `None` when no answer came (the server is gone).
-async fn save_switch(browser: &Browser, base: &str, on: bool, version: i64) -> Option<i64> {
-    let form = format!("enabled={on}&version={version}");
-    let path = "/api/settings/ai/enabled";
-    let mut request = form_post(&browser.client, base, path, &form, "application/json");
-    if let Some(cookie) = &browser.cookie {
-        request = request.header(header::COOKIE, cookie);
-    }
-    let response = request.send().await.ok()?;
-    assert_eq!(
-        response.status(),
-        StatusCode::OK,
-        "a save on its own never conflicts"
-    );
-    let saved: serde_json::Value = serde_json::from_str(&response.text().await.ok()?).ok()?;
-    saved["version"].as_i64()
-}
-
 /// The stored switch, its version and how many audit entries it has.
 async fn stored(database_url: &str) -> (bool, i64, i64) {
     let pool = app::db::connect(database_url).await.unwrap();
@@ -57,14 +38,6 @@ async fn stored(database_url: &str) -> (bool, i64, i64) {
     (value, version, entries)
 }
 
-async fn signed_in(server: &Replica) -> Browser {
-    let mut browser = Browser::new();
-    browser
-        .post(server, "/api/account/sign-in", &sign_in_form())
-        .await;
-    browser
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_killed_mid_saves_keeps_every_acknowledged_save_with_exactly_one_audit_entry() {
     let dir = tempfile::tempdir().unwrap();
@@ -72,7 +45,7 @@ async fn a_server_killed_mid_saves_keeps_every_acknowledged_save_with_exactly_on
     let shared = shared();
     create_admin(dir.path(), &database_url, &shared);
     let mut server = start_replica(&dir.path().join("server"), &database_url, &shared).await;
-    let browser = Arc::new(signed_in(&server).await);
+    let browser = Arc::new(Browser::signed_in(&server).await);
 
     // (value, version) of every save the server acknowledged.
     let acknowledged = Arc::new(Mutex::new(Vec::<(bool, i64)>::new()));
@@ -81,7 +54,8 @@ async fn a_server_killed_mid_saves_keeps_every_acknowledged_save_with_exactly_on
         let base = server.base.clone();
         tokio::spawn(async move {
             let (mut on, mut version) = (false, 0);
-            while let Some(next) = save_switch(&browser, &base, on, version).await {
+            while let Some(saved) = browser.save_switch(&base, on, version).await {
+                let next = saved.expect("a save on its own never conflicts");
                 acknowledged.lock().unwrap().push((on, next));
                 (on, version) = (!on, next);
             }
@@ -111,10 +85,10 @@ async fn a_server_killed_mid_saves_keeps_every_acknowledged_save_with_exactly_on
 
     // And the console comes back on the same database, as it was.
     let again = start_replica(&dir.path().join("again"), &database_url, &shared).await;
-    let browser = signed_in(&again).await;
+    let browser = Browser::signed_in(&again).await;
     assert_eq!(
-        save_switch(&browser, &again.base, !on, version).await,
-        Some(version + 1)
+        browser.save_switch(&again.base, !on, version).await,
+        Some(Ok(version + 1))
     );
 }
 
@@ -129,7 +103,7 @@ async fn a_server_killed_mid_calls_loses_at_most_the_last_batch_window_of_metere
     };
     create_admin(dir.path(), &database_url, &shared);
     let mut server = start_replica(&dir.path().join("server"), &database_url, &shared).await;
-    let mut browser = signed_in(&server).await;
+    let mut browser = Browser::signed_in(&server).await;
     let form = "name=Assistant&may_call_models=on&gateway_feature=assistant";
     let token = browser.new_token(&server, form).await;
     let client = reqwest::Client::new();
@@ -247,7 +221,7 @@ async fn while_postgresql_is_gone_requests_fail_fast_readyz_says_so_and_the_cons
     let shared = shared();
     create_admin(dir.path(), &through_relay, &shared);
     let server = start_replica(&dir.path().join("server"), &through_relay, &shared).await;
-    let cookie = signed_in(&server).await.cookie.unwrap();
+    let cookie = Browser::signed_in(&server).await.cookie.unwrap();
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()

@@ -5,8 +5,7 @@
 //! it acknowledged is found by an outside reader after the process is
 //! killed, and by the console after a restart.
 
-use super::processes::{create_admin, form_post, start_replica, Browser, Replica, Shared};
-use app::model_provider::cipher::MasterKeys;
+use super::processes::{start_replica, with_first_admin, Browser, Replica};
 use reqwest::{header, StatusCode};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -58,24 +57,6 @@ impl Drop for SmallDisk {
     fn drop(&mut self) {
         let _ = Command::new("umount").arg("-l").arg(&self.path).status();
     }
-}
-
-/// Saves the AI switch as the page's script does: the new version when
-/// acknowledged, else the refusal's status.
-async fn save(browser: &Browser, base: &str, on: bool, version: i64) -> Result<i64, StatusCode> {
-    let form = format!("enabled={on}&version={version}");
-    let path = "/api/settings/ai/enabled";
-    let mut request = form_post(&browser.client, base, path, &form, "application/json");
-    if let Some(cookie) = &browser.cookie {
-        request = request.header(header::COOKIE, cookie);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    if status != StatusCode::OK {
-        return Err(status);
-    }
-    let saved: serde_json::Value = serde_json::from_str(&response.text().await.unwrap()).unwrap();
-    Ok(saved["version"].as_i64().unwrap())
 }
 
 /// Reports `count` usage events named `{batch}-…`: how many the console
@@ -130,7 +111,10 @@ impl Acknowledged {
         token: &str,
         batch: &str,
     ) -> bool {
-        let saved = save(browser, &server.base, !self.on, self.version).await;
+        let saved = browser
+            .save_switch(&server.base, !self.on, self.version)
+            .await
+            .expect("an answer");
         if let Ok(version) = saved {
             (self.on, self.version) = (!self.on, version);
         }
@@ -178,20 +162,9 @@ async fn a_full_disk_refuses_writes_and_once_freed_every_acknowledged_write_surv
         return;
     };
     let database_url = format!("sqlite://{}", disk.path.join("console.db").display());
-    let shared = Shared {
-        master_key: MasterKeys::generate_entry(),
-        openai: "http://127.0.0.1:9/v1".into(),
-    };
-    create_admin(dir.path(), &database_url, &shared);
+    let shared = with_first_admin(dir.path(), &database_url, "http://127.0.0.1:9/v1".into());
     let server = start_replica(&dir.path().join("server"), &database_url, &shared).await;
-    let mut browser = Browser::new();
-    browser
-        .post(
-            &server,
-            "/api/account/sign-in",
-            &super::processes::sign_in_form(),
-        )
-        .await;
+    let mut browser = Browser::signed_in(&server).await;
     let token = browser.new_token(&server, "name=Reporter").await;
 
     let mut acknowledged = Acknowledged::default();
@@ -267,23 +240,12 @@ async fn a_full_disk_refuses_writes_and_once_freed_every_acknowledged_write_surv
         "every acknowledged write was stored, and nothing else"
     );
     let restarted = start_replica(&dir.path().join("again"), &database_url, &shared).await;
-    let mut browser = Browser::new();
-    browser
-        .post(
-            &restarted,
-            "/api/account/sign-in",
-            &super::processes::sign_in_form(),
-        )
-        .await;
+    let browser = Browser::signed_in(&restarted).await;
     assert_eq!(
-        save(
-            &browser,
-            &restarted.base,
-            !acknowledged.on,
-            acknowledged.version
-        )
-        .await,
-        Ok(acknowledged.version + 1),
+        browser
+            .save_switch(&restarted.base, !acknowledged.on, acknowledged.version)
+            .await,
+        Some(Ok(acknowledged.version + 1)),
         "the restarted console saves on from the last acknowledged version"
     );
 }

@@ -131,3 +131,38 @@ async fn a_metrics_listener_of_its_own_serves_prometheus_and_the_console_does_no
         "not on the public listener"
     );
 }
+
+#[tokio::test]
+async fn with_every_model_allowed_gateway_metrics_name_only_the_listed_models() {
+    use crate::gateway::{chat, chat_body, console_with, token, ASSISTANT};
+    let (server, _fake) = console_with(|config, _| {
+        config.metrics.token = Some(TOKEN.to_string().into());
+    })
+    .await;
+    let response = server
+        .post_form(
+            "/api/settings/ai/models",
+            "scope=all&default_model=&version=0",
+        )
+        .await;
+    assert_eq!(
+        crate::support::location(&response),
+        "/settings/ai?models=saved#models"
+    );
+    let caller = token(&server, true).await;
+    // A service naming models of its own: each would be a new label.
+    for model in ["made-up-model-4711", "gpt-4o"] {
+        let (status, answer) = chat(
+            &server,
+            &caller,
+            &[ASSISTANT],
+            &chat_body(Some(model), false),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+    }
+    let (_, text) = scrape(&server, Some(TOKEN)).await;
+    assert!(!text.contains("made-up-model-4711"), "{text}");
+    assert!(text.contains(r#"model="other""#), "{text}");
+    assert!(text.contains(r#"model="gpt-4o""#), "{text}");
+}

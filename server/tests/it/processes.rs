@@ -133,6 +133,17 @@ pub async fn one_server(dir: &Path, database_url: &str) -> Replica {
     start_replica(&dir.join("server"), database_url, &shared).await
 }
 
+/// What the processes of a fresh console share (a new master key, OpenAI
+/// at `openai`), with its first admin made.
+pub fn with_first_admin(dir: &Path, database_url: &str, openai: String) -> Shared {
+    let shared = Shared {
+        master_key: app::model_provider::cipher::MasterKeys::generate_entry(),
+        openai,
+    };
+    create_admin(dir, database_url, &shared);
+    shared
+}
+
 /// Creates the admin `ada@example.com` with the command line.
 pub fn create_admin(dir: &Path, database_url: &str, shared: &Shared) {
     let created = server_command(&dir.join("admin"), database_url, shared)
@@ -231,6 +242,39 @@ impl Browser {
             .to_str()
             .unwrap()
             .to_string()
+    }
+
+    /// A browser signed in as the first admin.
+    pub async fn signed_in(replica: &Replica) -> Self {
+        let mut browser = Browser::new();
+        browser
+            .post(replica, "/api/account/sign-in", &sign_in_form())
+            .await;
+        browser
+    }
+
+    /// Saves the AI switch as the page's script does: the new version when
+    /// acknowledged, else the refusal's status; `None` when no answer came
+    /// (the server is gone or stopping).
+    pub async fn save_switch(
+        &self,
+        base: &str,
+        on: bool,
+        version: i64,
+    ) -> Option<Result<i64, StatusCode>> {
+        let form = format!("enabled={on}&version={version}");
+        let path = "/api/settings/ai/enabled";
+        let mut request = form_post(&self.client, base, path, &form, "application/json");
+        if let Some(cookie) = &self.cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        let response = request.send().await.ok()?;
+        let status = response.status();
+        if status != StatusCode::OK {
+            return Some(Err(status));
+        }
+        let saved: serde_json::Value = serde_json::from_str(&response.text().await.ok()?).ok()?;
+        Some(Ok(saved["version"].as_i64()?))
     }
 
     /// A service token made on the API access page with the token form

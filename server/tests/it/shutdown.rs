@@ -3,10 +3,7 @@
 //! flight finish and are kept, the process exits within the grace, and a
 //! second signal ends it at once.
 
-use super::processes::{
-    create_admin, form_post, sign_in_form, start_configured, Browser, Replica, Shared,
-};
-use app::model_provider::cipher::MasterKeys;
+use super::processes::{start_configured, with_first_admin, Browser, Replica};
 use futures_util::StreamExt;
 use reqwest::{header, StatusCode};
 use std::sync::{Arc, Mutex};
@@ -33,42 +30,15 @@ fn exited_within(server: &mut Replica, within: Duration) -> Option<Duration> {
     None
 }
 
-async fn signed_in(server: &Replica) -> Browser {
-    let mut browser = Browser::new();
-    browser
-        .post(server, "/api/account/sign-in", &sign_in_form())
-        .await;
-    browser
-}
-
-async fn save_switch(browser: &Browser, base: &str, on: bool, version: i64) -> Option<i64> {
-    let form = format!("enabled={on}&version={version}");
-    let path = "/api/settings/ai/enabled";
-    let mut request = form_post(&browser.client, base, path, &form, "application/json");
-    if let Some(cookie) = &browser.cookie {
-        request = request.header(header::COOKIE, cookie);
-    }
-    let response = request.send().await.ok()?;
-    if response.status() != StatusCode::OK {
-        return None;
-    }
-    let saved: serde_json::Value = serde_json::from_str(&response.text().await.ok()?).ok()?;
-    saved["version"].as_i64()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_sigterm_streams_hear_to_reconnect_saves_in_flight_are_kept_and_the_process_exits() {
     let dir = tempfile::tempdir().unwrap();
     let database_url = crate::support::database::fresh_database_url(dir.path()).await;
-    let shared = Shared {
-        master_key: MasterKeys::generate_entry(),
-        openai: "http://127.0.0.1:9/v1".into(),
-    };
-    create_admin(dir.path(), &database_url, &shared);
+    let shared = with_first_admin(dir.path(), &database_url, "http://127.0.0.1:9/v1".into());
     let env = [("AI_CONSOLE_SHUTDOWN_GRACE_SECS", "5")];
     let mut server =
         start_configured(&dir.path().join("server"), &database_url, &shared, &env).await;
-    let mut browser = signed_in(&server).await;
+    let mut browser = Browser::signed_in(&server).await;
     let token = browser.new_token(&server, "name=Poller").await;
 
     let stream = reqwest::Client::new()
@@ -92,7 +62,7 @@ async fn on_sigterm_streams_hear_to_reconnect_saves_in_flight_are_kept_and_the_p
         let base = server.base.clone();
         tokio::spawn(async move {
             let (mut on, mut version) = (false, 0);
-            while let Some(next) = save_switch(&browser, &base, on, version).await {
+            while let Some(Ok(next)) = browser.save_switch(&base, on, version).await {
                 acknowledged.lock().unwrap().push(next);
                 (on, version) = (!on, next);
             }
@@ -140,12 +110,8 @@ async fn a_call_longer_than_the_grace_is_cut_off_and_a_second_signal_stops_at_on
     let fake = test_support::fake_provider::FakeProvider::start().await;
     let dir = tempfile::tempdir().unwrap();
     let database_url = crate::support::database::fresh_database_url(dir.path()).await;
-    let shared = Shared {
-        master_key: MasterKeys::generate_entry(),
-        // Streams one chunk, then never ends.
-        openai: fake.url("hanging"),
-    };
-    create_admin(dir.path(), &database_url, &shared);
+    // Streams one chunk, then never ends.
+    let shared = with_first_admin(dir.path(), &database_url, fake.url("hanging"));
     let hanging_call = |server: &Replica, token: &str| {
         reqwest::Client::new()
             .post(format!("{}/gateway/openai/v1/chat/completions", server.base))
@@ -160,7 +126,7 @@ async fn a_call_longer_than_the_grace_is_cut_off_and_a_second_signal_stops_at_on
         let env = [("AI_CONSOLE_SHUTDOWN_GRACE_SECS", grace)];
         let data_dir = dir.path().join(format!("server-{grace}"));
         let mut server = start_configured(&data_dir, &database_url, &shared, &env).await;
-        let mut browser = signed_in(&server).await;
+        let mut browser = Browser::signed_in(&server).await;
         let token = browser
             .new_token(&server, "name=Caller&may_call_models=on")
             .await;

@@ -11,21 +11,22 @@ pub async fn change_profile(
 ) -> Result<(), AuthError> {
     use crate::accounts::{client, service};
     use crate::boundary::Refusal;
-    use crate::doors::change_and_return;
-    use crate::paths::{query_value, ACCOUNT};
+    use crate::doors::{change_and_return, keep_typed_if_refused};
+    use crate::paths::ACCOUNT;
 
-    // Back with what was typed, so a refused form loses nothing (never the
-    // password).
-    let typed = format!("&name={}&email={}", query_value(&name), query_value(&email));
     let back_to = |outcome: &Result<(), AuthError>| {
         Some(match outcome {
             Ok(()) => format!("{ACCOUNT}?done=profile"),
-            Err(error) => format!("{ACCOUNT}?profile_error={}{typed}", error.code()),
+            Err(error) => format!("{ACCOUNT}?profile_error={}", error.code()),
         })
     };
-    change_and_return(back_to, async |state, actor| {
+    let outcome = change_and_return(back_to, async |state, actor| {
         let client = client::address(&state.deployment.trusted_proxies);
         service::change_profile(state, actor, &client, &name, &email, &current_password).await
     })
-    .await
+    .await;
+    // Back with what was typed, so a refused form loses nothing (never the
+    // password).
+    let typed = [("name", name.clone()), ("email", email.clone())];
+    keep_typed_if_refused(ACCOUNT, &typed, outcome).await
 }

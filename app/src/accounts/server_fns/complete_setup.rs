@@ -14,20 +14,22 @@ pub async fn complete_setup(
     use crate::doors::{home_or_back_to, serve};
     use crate::paths::SETUP;
 
-    let fields = vec![
-        ("token", token.clone()),
+    let typed = vec![
         ("name", name.trim().to_string()),
         ("email", email.trim().to_string()),
     ];
-    serve(home_or_back_to(SETUP, fields), async |state| {
-        let account = service::NewAccount {
-            name: &name,
-            email: &email,
-            password: &password,
-            password_again: &password_again,
-        };
-        let user_id = service::complete_setup(state, &token, account).await?;
-        session::sign_in_current(state, &user_id).await
-    })
+    serve(
+        home_or_back_to(SETUP, token.clone(), typed),
+        async |state| {
+            let account = service::NewAccount {
+                name: &name,
+                email: &email,
+                password: &password,
+                password_again: &password_again,
+            };
+            let user_id = service::complete_setup(state, &token, account).await?;
+            session::sign_in_current(state, &user_id).await
+        },
+    )
     .await
 }

@@ -11,6 +11,7 @@ mod load_viewer;
 mod setup_link_usable;
 mod sign_in;
 mod sign_out;
+mod take_typed_input;
 
 pub use change_password::{change_password, ChangePassword};
 pub use change_profile::{change_profile, ChangeProfile};
@@ -21,3 +22,4 @@ pub use load_viewer::{load_viewer, LoadViewer};
 pub use setup_link_usable::{setup_link_usable, SetupLinkUsable};
 pub use sign_in::{sign_in, SignIn};
 pub use sign_out::{sign_out, SignOut};
+pub use take_typed_input::{take_typed_input, TakeTypedInput};

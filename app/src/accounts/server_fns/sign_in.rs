@@ -3,7 +3,8 @@ use leptos::prelude::*;
 
 /// Signs in with e-mail and password, then goes to `next` (a local path).
 /// A failure goes back to the sign-in form with the reason; the typed
-/// e-mail stays filled in, the password never travels back.
+/// e-mail stays filled in (sealed in the URL, see
+/// `accounts::typed_input`), the password never travels back.
 #[server(endpoint = "account/sign-in")]
 pub async fn sign_in(
     email: String,
@@ -12,18 +13,19 @@ pub async fn sign_in(
 ) -> Result<(), AuthError> {
     use crate::accounts::{client, safe_next, service, session};
     use crate::boundary::Refusal;
-    use crate::doors::serve;
+    use crate::doors::{sealed_typed, serve};
     use crate::paths::{query_value, SIGN_IN};
 
     let next = safe_next(next.as_deref()).to_string();
+    let typed = [("email", email.trim().to_string())];
     let back_to = |outcome: &Result<(), AuthError>| {
         Some(match outcome {
             Ok(()) => next.clone(),
             Err(error) => format!(
-                "{SIGN_IN}?error={}&email={}&next={}",
+                "{SIGN_IN}?error={}&next={}{}",
                 error.code(),
-                query_value(email.trim()),
-                query_value(&next)
+                query_value(&next),
+                sealed_typed(SIGN_IN, &typed)
             ),
         })
     };
