@@ -323,3 +323,29 @@ async fn a_token_holds_only_so_many_streams_and_a_closed_one_frees_its_place() {
     );
     drop(second);
 }
+
+#[tokio::test]
+async fn a_stream_ends_within_a_second_when_its_makers_admin_role_is_taken_saying_why() {
+    use crate::members::{invite, join, user_id_of};
+    let server = crate::support::server(app::domain::Plan::Team).await;
+    server.sign_in_as(app::domain::Role::Admin).await;
+    let admin = server.cookie();
+    let link = invite(&server, "bea@example.com", "admin").await;
+    join(&server, &link, "Bea").await;
+    let token = create_token(&server, "Bea's service", false).await;
+    let mut body = open_stream(&server, &token, None).await.into_body();
+    next_event(&mut body).await.expect("the policy at once");
+
+    server.set_cookie(admin);
+    let bea = user_id_of(&server, "bea@example.com").await;
+    let response = server
+        .post_form("/api/members/role", &format!("user_id={bea}&role=member"))
+        .await;
+    assert_eq!(location(&response), "/settings/members?done=role-changed");
+    assert_eq!(
+        next_event(&mut body).await,
+        Some(json!({"reason": "token_revoked"})),
+        "her token went with her role, and its stream says so"
+    );
+    assert!(next_event(&mut body).await.is_none());
+}

@@ -13,7 +13,7 @@ fn link_in(html: &str) -> Option<String> {
     Some(html[start..end].to_string())
 }
 
-async fn invite(server: &TestServer, email: &str, role: &str) -> String {
+pub(crate) async fn invite(server: &TestServer, email: &str, role: &str) -> String {
     let response = server
         .post_form("/api/members/invite", &format!("email={email}&role={role}"))
         .await;
@@ -22,7 +22,7 @@ async fn invite(server: &TestServer, email: &str, role: &str) -> String {
     link_in(&html).expect("the new link is shown")
 }
 
-async fn join(server: &TestServer, link: &str, name: &str) -> String {
+pub(crate) async fn join(server: &TestServer, link: &str, name: &str) -> String {
     server.set_cookie(None);
     let path = link.trim_start_matches("http://localhost");
     let (status, html) = server.get(path).await;
@@ -154,7 +154,7 @@ async fn the_last_admin_is_told_why_they_cannot_step_down() {
     assert_eq!(status, StatusCode::CONFLICT);
 }
 
-async fn user_id_of(server: &TestServer, email: &str) -> String {
+pub(crate) async fn user_id_of(server: &TestServer, email: &str) -> String {
     app::accounts::store::find_by_email(&server.console.state.pool, email)
         .await
         .unwrap()
