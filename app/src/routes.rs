@@ -32,7 +32,7 @@ pub fn Pages() -> impl IntoView {
             <Route path=path!("/settings/api") view=api_access::ApiAccessPage ssr=SsrMode::Async />
             <Route path=path!("/join") view=members::JoinPage ssr=SsrMode::Async />
             <Route path=path!("/privacy") view=privacy::PrivacyPage ssr=SsrMode::Async />
-            <Route path=path!("/login") view=accounts::SignInPage />
+            <Route path=path!("/login") view=accounts::SignInPage ssr=SsrMode::Async />
             <Route path=path!("/setup") view=accounts::SetupPage ssr=SsrMode::Async />
         </Routes>
     }
