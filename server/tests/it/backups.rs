@@ -40,18 +40,8 @@ async fn populate(console: &Replica) -> String {
     browser.new_token(console, &form).await
 }
 
-/// What `populate` made is all there on `console`.
-async fn everything_is_there(console: &Replica, token: &str) {
-    let mut browser = Browser::new();
-    assert_eq!(
-        browser
-            .post(console, "/api/account/sign-in", &sign_in_form())
-            .await,
-        "/settings/ai",
-        "the admin signs in with the same password"
-    );
-    let page = browser.get(console, "/settings/ai").await;
-    assert!(page.contains("AI features: On → Off"), "the audit entry");
+/// The policy `console` answers the service token `token`.
+async fn policy_of(console: &Replica, token: &str) -> serde_json::Value {
     let policy = reqwest::Client::new()
         .get(format!(
             "{}/api/v1/workspaces/default/ai-policy",
@@ -64,7 +54,22 @@ async fn everything_is_there(console: &Replica, token: &str) {
         .text()
         .await
         .unwrap();
-    let policy: serde_json::Value = serde_json::from_str(&policy).unwrap();
+    serde_json::from_str(&policy).unwrap()
+}
+
+/// What `populate` made is all there on `console`.
+async fn everything_is_there(console: &Replica, token: &str) {
+    let mut browser = Browser::new();
+    assert_eq!(
+        browser
+            .post(console, "/api/account/sign-in", &sign_in_form())
+            .await,
+        "/settings/ai",
+        "the admin signs in with the same password"
+    );
+    let page = browser.get(console, "/settings/ai").await;
+    assert!(page.contains("AI features: On → Off"), "the audit entry");
+    let policy = policy_of(console, token).await;
     assert_eq!(policy["ai_enabled"], false, "the setting");
     // And it goes on from there: a new change gets its own audit entry
     // (ids keep counting after the copied ones).
@@ -83,19 +88,7 @@ async fn everything_is_there(console: &Replica, token: &str) {
     assert!(page.contains("AI features: Off → On"), "the new entry");
     // With AI on again the workspace key is handed out, so it opened under
     // the same master keys.
-    let policy = reqwest::Client::new()
-        .get(format!(
-            "{}/api/v1/workspaces/default/ai-policy",
-            console.base
-        ))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let policy: serde_json::Value = serde_json::from_str(&policy).unwrap();
+    let policy = policy_of(console, token).await;
     assert_eq!(
         policy["provider"]["key"], GOOD_KEYS[0],
         "the workspace key opens under the same master keys"
