@@ -58,12 +58,24 @@ pub async fn report_usage(
         Ok(found) => found,
         Err(error) => return refusal(error),
     };
-    let events = match rules::check_report(&body) {
+    let mut response = stored(&state, &token, &inputs, &body).await;
+    crate::service_api::with_token_expiry(&mut response, token.expires_at);
+    response
+}
+
+/// The report in `body`, checked and stored for `token`'s workspace.
+async fn stored(
+    state: &AppState,
+    token: &app::api_access::service::TokenRecord,
+    inputs: &app::use_cases::live_policy::PolicyInputs,
+    body: &[u8],
+) -> Response {
+    let events = match rules::check_report(body) {
         Ok(events) => events,
         Err(problem) => return bad_request(&problem.to_string()),
     };
     let own_key = inputs.current.is_some();
-    match app::use_cases::usage_report::ingest(&state, &token.workspace, &events, own_key).await {
+    match app::use_cases::usage_report::ingest(state, &token.workspace, &events, own_key).await {
         Ok(receipt) => {
             metrics::counter!("ai_console_usage_events_total", "result" => "new")
                 .increment(receipt.new as u64);

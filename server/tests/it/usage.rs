@@ -278,3 +278,24 @@ async fn members_see_the_budget_but_cannot_set_it_and_get_no_banner() {
     .await;
     assert!(back.contains("budget_error=admin-only"), "{back}");
 }
+
+#[tokio::test]
+async fn a_usage_answer_says_when_the_token_stops_working() {
+    let server = server(Plan::Team).await;
+    server.sign_in_as(Role::Admin).await;
+    let token = create_token(&server, "Assistant", false).await;
+    let text = json!({ "events": [event("expiry-1", "gpt-4o", 1, 1)] }).to_string();
+    let request = Request::post(PATH)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(text))
+        .unwrap();
+    server.set_cookie(None);
+    let response = server.send(request).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    // Made at 2023-11-14T22:13:20Z with the default 90 days.
+    assert_eq!(
+        response.headers()["token-expires-at"],
+        "2024-02-12T22:13:20Z"
+    );
+}
