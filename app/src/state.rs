@@ -16,7 +16,8 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub pool: Pool,
-    pub deployment: Deployment,
+    /// Shared, not copied: every request's state is a clone of this one.
+    pub deployment: Arc<Deployment>,
     pub clock: Arc<dyn Clock>,
     /// Seals and opens workspaces' provider keys.
     pub master_keys: Arc<MasterKeys>,

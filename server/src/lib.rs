@@ -175,7 +175,7 @@ pub async fn prepare(config: &Config, clock: Arc<dyn Clock>) -> Result<Console, 
     let live_policy = Arc::new(LivePolicy::default());
     let state = AppState {
         pool,
-        deployment: config.deployment.clone(),
+        deployment: Arc::new(config.deployment.clone()),
         clock,
         master_keys: Arc::new(master.keys),
         policy_hook: live_policy.clone(),

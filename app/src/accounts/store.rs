@@ -91,6 +91,7 @@ pub struct NewUser<'a> {
 
 /// Fails with a unique-constraint error when the e-mail is taken.
 pub async fn insert_user(tx: &mut Tx<'_>, user: NewUser<'_>) -> Result<(), sqlx::Error> {
+    tx.changes_people();
     sqlx::query(
         "INSERT INTO users (id, workspace_id, email, name, password_hash, role, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -334,6 +335,7 @@ pub async fn update_profile(
     name: &str,
     email: &str,
 ) -> Result<(), sqlx::Error> {
+    tx.changes_people();
     sqlx::query("UPDATE users SET name = $2, email = $3 WHERE id = $1")
         .bind(user_id)
         .bind(name)
@@ -345,6 +347,7 @@ pub async fn update_profile(
 
 /// Suspends `user_id` from `at`, voiding every session of theirs.
 pub async fn suspend(tx: &mut Tx<'_>, user_id: &str, at: i64) -> Result<(), sqlx::Error> {
+    tx.changes_people();
     sqlx::query(
         "UPDATE users SET suspended_at = $2, session_generation = session_generation + 1
          WHERE id = $1",
@@ -358,6 +361,7 @@ pub async fn suspend(tx: &mut Tx<'_>, user_id: &str, at: i64) -> Result<(), sqlx
 
 /// Lifts the suspension of `user_id`.
 pub async fn restore(tx: &mut Tx<'_>, user_id: &str) -> Result<(), sqlx::Error> {
+    tx.changes_people();
     sqlx::query("UPDATE users SET suspended_at = NULL WHERE id = $1")
         .bind(user_id)
         .execute(&mut **tx)
@@ -416,6 +420,7 @@ pub async fn delete_person(
     user_id: &str,
     emails: &[&str],
 ) -> Result<(), sqlx::Error> {
+    tx.changes_people();
     sqlx::query("DELETE FROM sessions WHERE data LIKE $1")
         .bind(session_pattern(user_id))
         .execute(&mut **tx)
@@ -514,6 +519,7 @@ pub async fn count_admins(
 
 /// Gives `user_id` the role `role`.
 pub async fn set_role(tx: &mut Tx<'_>, user_id: &str, role: Role) -> Result<(), sqlx::Error> {
+    tx.changes_people();
     sqlx::query("UPDATE users SET role = $2 WHERE id = $1")
         .bind(user_id)
         .bind(role.key())

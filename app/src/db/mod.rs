@@ -9,7 +9,7 @@
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use std::collections::HashMap;
 use std::str::FromStr;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 pub mod erasure;
@@ -184,6 +184,8 @@ struct Writer {
     failing: AtomicBool,
     /// When a write last failed on storage.
     failed_at: Mutex<Option<std::time::Instant>>,
+    /// Committed changes of anyone's account, counted.
+    people_changes: AtomicU64,
 }
 
 /// How long after a write failed on storage the console says it cannot
@@ -201,6 +203,24 @@ fn writer(pool: &Pool) -> Arc<Writer> {
         Err(poisoned) => poisoned.into_inner(),
     };
     writers.entry(database).or_default().clone()
+}
+
+/// Counts the changes of people's accounts this process committed to one
+/// database: whoever remembers people compares the count to know when to
+/// look again.
+#[derive(Debug, Clone)]
+pub struct PeopleChanges(Arc<Writer>);
+
+impl PeopleChanges {
+    /// The count for the database `pool` is connected to.
+    pub fn of(pool: &Pool) -> Self {
+        PeopleChanges(writer(pool))
+    }
+
+    /// How many such changes committed so far.
+    pub fn count(&self) -> u64 {
+        self.0.people_changes.load(Ordering::Acquire)
+    }
 }
 
 impl Writer {

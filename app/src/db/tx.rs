@@ -11,6 +11,10 @@ pub struct Tx<'c> {
     pub(super) inner: sqlx::Transaction<'c, Any>,
     /// Whose policy this change moves on, once it worked.
     pub(super) policy_of: Vec<WorkspaceId>,
+    /// Whether this change touches anyone's account (role, suspension,
+    /// e-mail address, existence): what this process remembers of people
+    /// is forgotten once it commits.
+    pub(super) changes_people: bool,
 }
 
 impl Tx<'_> {
@@ -21,6 +25,12 @@ impl Tx<'_> {
         if !self.policy_of.contains(workspace) {
             self.policy_of.push(workspace.clone());
         }
+    }
+
+    /// Says that this change touches someone's account, so answers that
+    /// remember people (the gateway's) look again once it commits.
+    pub fn changes_people(&mut self) {
+        self.changes_people = true;
     }
 
     /// The database the change is written to.

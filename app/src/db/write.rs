@@ -97,9 +97,14 @@ async fn in_transaction<T, E>(
         Ok(connection) => connection,
         Err(error) => return (Err(error), Vec::new()),
     };
-    let (outcome, policy_of) = on_connection(&mut connection, change).await;
+    let (outcome, policy_of, changes_people) = on_connection(&mut connection, change).await;
     match &outcome {
-        Ok(Ok(_)) => writer.failing.store(false, Ordering::Release),
+        Ok(Ok(_)) => {
+            writer.failing.store(false, Ordering::Release);
+            if changes_people {
+                writer.people_changes.fetch_add(1, Ordering::AcqRel);
+            }
+        }
         Ok(Err(_)) => {}
         Err(error) => {
             connection.close_on_drop();
@@ -112,16 +117,19 @@ async fn in_transaction<T, E>(
     (outcome, policy_of)
 }
 
+/// The change's outcome, whose policy it moved on, and whether it touched
+/// anyone's account.
 async fn on_connection<T, E>(
     connection: &mut AnyConnection,
     change: impl AsyncFnOnce(&mut Tx<'_>) -> Outcome<T, E>,
-) -> (Outcome<T, E>, Vec<WorkspaceId>) {
+) -> (Outcome<T, E>, Vec<WorkspaceId>, bool) {
     let mut tx = match sqlx::Connection::begin(connection).await {
         Ok(inner) => Tx {
             inner,
             policy_of: Vec::new(),
+            changes_people: false,
         },
-        Err(error) => return (Err(error), Vec::new()),
+        Err(error) => return (Err(error), Vec::new(), false),
     };
     let mut outcome = change(&mut tx).await;
     let policy_of = std::mem::take(&mut tx.policy_of);
@@ -133,7 +141,8 @@ async fn on_connection<T, E>(
             }
         }
     }
-    (finish(tx, outcome).await, policy_of)
+    let changes_people = tx.changes_people;
+    (finish(tx, outcome).await, policy_of, changes_people)
 }
 
 /// Whether the database takes writes, as `/readyz` asks: not while

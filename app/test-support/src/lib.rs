@@ -47,7 +47,7 @@ pub async fn fresh_state(plan: Plan) -> Fresh {
     Fresh {
         state: AppState {
             pool,
-            deployment: Deployment::new(plan, workspace),
+            deployment: Arc::new(Deployment::new(plan, workspace)),
             clock: Arc::new(clock.clone()),
             master_keys: Arc::new(
                 MasterKeys::parse(&MasterKeys::generate_entry()).expect("a fresh master key"),

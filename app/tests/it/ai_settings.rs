@@ -11,6 +11,7 @@ use app::db::workspaces;
 use app::domain::WorkspaceId;
 use app::domain::{LastChange, Plan, Role};
 use app::state::AppState;
+use std::sync::Arc;
 
 struct TestDb {
     state: AppState,
@@ -499,7 +500,7 @@ async fn concurrent_saves_of_one_setting_each_win_or_conflict_and_none_is_lost()
 #[tokio::test]
 async fn a_setting_fixed_by_the_server_configuration_applies_and_cannot_be_saved() {
     let mut db = fresh_db(Plan::Team).await;
-    db.state.deployment.fixed.ai_enabled = Some(false);
+    Arc::make_mut(&mut db.state.deployment).fixed.ai_enabled = Some(false);
     let (settings, _) = service::load(&db.state, &db.admin.workspace).await.unwrap();
     assert!(!settings.ai_enabled, "the operator's value is what applies");
     assert_eq!(

@@ -101,7 +101,7 @@ async fn queued(state: &AppState) -> Vec<String> {
 }
 
 fn with_webhook(state: &mut AppState, url: &str) {
-    state.deployment.usage.budget_webhook = Some(BudgetWebhook {
+    Arc::make_mut(&mut state.deployment).usage.budget_webhook = Some(BudgetWebhook {
         url: url.parse().unwrap(),
         secret: "a shared secret of some length".to_string().into(),
     });
@@ -164,7 +164,8 @@ async fn each_line_is_crossed_once_however_many_reports_race() {
 #[tokio::test]
 async fn the_stop_ends_when_the_month_does_in_the_usage_time_zone() {
     let (fresh, ada) = spent_budget("2", 2, |state| {
-        state.deployment.usage.time_zone = jiff::tz::TimeZone::get("Europe/Berlin").unwrap();
+        Arc::make_mut(&mut state.deployment).usage.time_zone =
+            jiff::tz::TimeZone::get("Europe/Berlin").unwrap();
     })
     .await;
     let state = fresh.state.clone();

@@ -23,7 +23,7 @@ struct Setup {
 async fn setup(plan: Plan, region: Region) -> Setup {
     let mut fresh = test_support::fresh_state(plan).await;
     let fake = FakeProvider::start().await;
-    let providers = &mut fresh.state.deployment.providers;
+    let providers = &mut Arc::make_mut(&mut fresh.state.deployment).providers;
     providers.endpoints = fake.endpoints();
     providers.region = region;
     providers.verify_timeout = Duration::from_secs(1);
@@ -163,10 +163,7 @@ async fn a_refused_key_saves_nothing_and_the_previous_key_stays() {
 #[tokio::test]
 async fn a_typed_base_url_on_a_private_network_is_refused_unless_the_operator_allowed_it() {
     let mut setup = setup(Plan::Enterprise, Region::Us).await;
-    setup
-        .fresh
-        .state
-        .deployment
+    Arc::make_mut(&mut setup.fresh.state.deployment)
         .providers
         .private_model_networks = Vec::new();
     let compatible = KeyProvider::OpenAiCompatible;

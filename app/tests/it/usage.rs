@@ -8,6 +8,7 @@ use app::usage::rules::check_report;
 use app::usage::service::Receipt;
 use app::usage::store;
 use app::use_cases::usage_report::ingest;
+use std::sync::Arc;
 
 fn report(ids: std::ops::Range<usize>, at: &str) -> Vec<app::usage::rules::UsageEvent> {
     let events: Vec<String> = ids
@@ -46,7 +47,8 @@ async fn the_same_events_sent_at_once_from_two_places_count_once() {
 #[tokio::test]
 async fn a_day_and_a_month_begin_in_the_deployments_time_zone() {
     let mut fresh = test_support::fresh_state(Plan::Team).await;
-    fresh.state.deployment.usage.time_zone = jiff::tz::TimeZone::get("Europe/Berlin").unwrap();
+    Arc::make_mut(&mut fresh.state.deployment).usage.time_zone =
+        jiff::tz::TimeZone::get("Europe/Berlin").unwrap();
     let state = fresh.state.clone();
     let workspace = state.deployment.workspace.clone();
     // 23:30 UTC on 31 October is 00:30 on 1 November in Berlin.

@@ -34,6 +34,8 @@ pub struct Gateway {
     /// Keeps connections to providers open between calls.
     client: reqwest::Client,
     pub meter: meter::Meter,
+    /// The people calls are made for, remembered for a moment.
+    people: decide::People,
 }
 
 impl Gateway {
@@ -49,6 +51,7 @@ impl Gateway {
             config,
             client,
             meter: meter::Meter::default(),
+            people: decide::People::default(),
         }
     }
 }
@@ -155,6 +158,7 @@ async fn call(
         state,
         &state.live_policy,
         &calls.gateway.config.managed,
+        &calls.gateway.people,
         request,
     )
     .await;

@@ -365,6 +365,56 @@ async fn the_feature_and_the_person_are_decided_from_the_consoles_records() {
     assert_eq!(fake.received().len(), 1, "only the admin's call went out");
 }
 
+/// The gateway remembers the people it is told about for a moment, so a
+/// change another replica commits (written here behind this process's
+/// back) holds for its calls within `REMEMBERED_FOR`; this process's own
+/// changes hold at once (above).
+#[tokio::test]
+async fn a_suspension_made_elsewhere_holds_within_a_second() {
+    let (server, fake) = console().await;
+    let token = token(&server, true).await;
+    let state = &server.console.state;
+    let member = app::accounts::service::create_account(
+        state,
+        &state.deployment.workspace,
+        Role::Member,
+        app::accounts::service::NewAccount {
+            name: "Remy",
+            email: "remy@example.com",
+            password: crate::support::PASSWORD,
+            password_again: crate::support::PASSWORD,
+        },
+    )
+    .await
+    .unwrap()
+    .to_string();
+    let body = chat_body(Some("gpt-4o"), false);
+    let for_remy = [ASSISTANT, ("x-ai-user", member.as_str())];
+    let (status, answer) = chat(&server, &token, &for_remy, &body).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+
+    sqlx::query("UPDATE users SET suspended_at = $1 WHERE id = $2")
+        .bind(1_i64)
+        .bind(member.as_str())
+        .execute(&state.pool)
+        .await
+        .unwrap();
+    tokio::time::sleep(
+        app::use_cases::gateway::REMEMBERED_FOR + std::time::Duration::from_millis(100),
+    )
+    .await;
+    let (status, answer) = chat(&server, &token, &for_remy, &body).await;
+    assert_eq!(
+        (status, answer["error"]["code"].clone()),
+        (StatusCode::FORBIDDEN, json!("person_suspended"))
+    );
+    assert_eq!(
+        fake.received().len(),
+        1,
+        "the suspended person's call never went out"
+    );
+}
+
 #[tokio::test]
 async fn only_allowed_models_are_called_and_listed() {
     let (server, fake) = console().await;

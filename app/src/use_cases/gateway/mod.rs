@@ -6,7 +6,6 @@
 //! service claims about them. What comes out names where the call goes and
 //! with which key; the key is opened for this call only.
 
-use crate::accounts::service as accounts;
 use crate::api_access::policy_document::AiOff;
 use crate::api_access::service::{PolicyError, TokenProblem};
 use crate::domain::{Role, UserId, WorkspaceId};
@@ -18,6 +17,9 @@ use crate::usage::prices::family_of;
 use crate::usage::rules::PaidBy;
 use crate::use_cases::live_policy::LivePolicy;
 use secrecy::SecretString;
+
+mod people;
+pub use people::{People, REMEMBERED_FOR};
 
 /// Which of the two APIs the service speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -251,11 +253,13 @@ fn feature_keys() -> String {
 }
 
 /// Decides `call`: refused, or where it goes. Reads the policy from
-/// memory; only a named person is looked up in the database.
+/// memory, and a named person from `people` (the database when not
+/// remembered).
 pub async fn decide(
     state: &AppState,
     live: &LivePolicy,
     managed: &ManagedKeys,
+    people: &People,
     call: CallRequest<'_>,
 ) -> Result<Upstream, GatewayRefusal> {
     let (token, inputs) = live.authenticate_any(state, call.token).await?;
@@ -299,7 +303,7 @@ pub async fn decide(
         .map(str::trim)
         .filter(|person| !person.is_empty())
     {
-        Some(person) => Some(find_person(state, &token.workspace, person).await?),
+        Some(person) => Some(find_person(state, people, &token.workspace, person).await?),
         None => None,
     };
     let title = feature.title();
@@ -404,17 +408,19 @@ fn not_offered(call: ModelCall, speaks: ApiFormat) -> GatewayRefusal {
 /// `workspace`, with their role; refused when unknown or suspended.
 async fn find_person(
     state: &AppState,
+    people: &People,
     workspace: &WorkspaceId,
     given: &str,
 ) -> Result<(UserId, Role), GatewayRefusal> {
-    let found = accounts::member_by_id_or_email(&state.pool, workspace, given)
+    let found = people
+        .find(&state.pool, workspace, given)
         .await
         .map_err(|error| {
             tracing::error!(%error, "looking up a gateway call's person failed");
             GatewayRefusal::Unavailable
         })?
         .ok_or(GatewayRefusal::PersonUnknown)?;
-    if found.suspended_at.is_some() {
+    if found.suspended {
         return Err(GatewayRefusal::PersonSuspended);
     }
     Ok((found.id, found.role))
