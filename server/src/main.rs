@@ -8,6 +8,9 @@ use server::{
 use std::{process::ExitCode, sync::Arc};
 use tracing_subscriber::EnvFilter;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     use tracing_subscriber::layer::SubscriberExt;
