@@ -70,7 +70,9 @@ async fn stored(
     inputs: &app::use_cases::live_policy::PolicyInputs,
     body: &[u8],
 ) -> Response {
-    let events = match rules::check_report(body) {
+    let accepted =
+        rules::AcceptedTimes::at(state.clock.now(), state.deployment.usage.retention_days);
+    let events = match rules::check_report(body, &accepted) {
         Ok(events) => events,
         Err(problem) => return bad_request(&problem.to_string()),
     };
@@ -118,7 +120,8 @@ pub struct UsageReportEvent {
         example = "req-7f3a"
     )]
     id: String,
-    /// When the call was made (RFC 3339).
+    /// When the call was made (RFC 3339): no older than the raw events the
+    /// console keeps (`AI_USAGE_RETENTION_DAYS`), at most 5 minutes ahead.
     #[schema(format = DateTime, example = "2026-11-25T09:30:00Z")]
     at: String,
     /// The feature it was for, e.g. `assistant`, `agents`, `embeddings`.

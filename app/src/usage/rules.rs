@@ -132,6 +132,45 @@ pub struct UsageEvent {
     pub source: UsageSource,
 }
 
+/// How far ahead of the console's clock an event may be dated: a service's
+/// clock may run a little fast; a day ahead is a mistake that would land in
+/// a later day's (or month's) totals.
+pub const MOST_AHEAD_SECS: i64 = 5 * 60;
+
+/// The times a report's events may carry: from the oldest raw event the
+/// console still keeps, since an older one would be deleted at once and a
+/// retry of it could no longer be recognised (it would count twice), to
+/// [`MOST_AHEAD_SECS`] ahead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AcceptedTimes {
+    /// Unix seconds, both included.
+    pub earliest: i64,
+    pub latest: i64,
+    /// How long raw events are kept.
+    pub kept_days: i64,
+}
+
+impl AcceptedTimes {
+    /// The window at `now` when raw events are kept `kept_days` days.
+    pub const fn at(now: i64, kept_days: i64) -> Self {
+        AcceptedTimes {
+            earliest: now - kept_days * 24 * 60 * 60,
+            latest: now + MOST_AHEAD_SECS,
+            kept_days,
+        }
+    }
+
+    fn holds(&self, at: i64) -> bool {
+        (self.earliest..=self.latest).contains(&at)
+    }
+}
+
+fn rfc3339(seconds: i64) -> String {
+    jiff::Timestamp::from_second(seconds)
+        .map(|at| at.to_string())
+        .unwrap_or_default()
+}
+
 /// Why a report was refused: which event (by position and, if it has one,
 /// id) and which field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -149,14 +188,24 @@ pub enum ReportProblem {
     },
     #[error("event {index} (id \"{id}\"): the same id appears twice in this report")]
     RepeatedId { index: usize, id: String },
+    #[error("event {index}{}: at must be from {} (raw events are kept {} days; an older one could not be told from its retry) to {} (5 minutes ahead)", id.as_deref().map(|id| format!(" (id \"{id}\")")).unwrap_or_default(), rfc3339(accepted.earliest), accepted.kept_days, rfc3339(accepted.latest))]
+    OutsideAcceptedTimes {
+        index: usize,
+        id: Option<String>,
+        accepted: AcceptedTimes,
+    },
 }
 
 fn text(value: &Option<serde_json::Value>) -> Option<&str> {
     value.as_ref().and_then(serde_json::Value::as_str)
 }
 
-/// Checks every event of a report; the first problem refuses it all.
-pub fn check_report(body: &[u8]) -> Result<Vec<UsageEvent>, ReportProblem> {
+/// Checks every event of a report, each dated within `accepted`; the
+/// first problem refuses it all.
+pub fn check_report(
+    body: &[u8],
+    accepted: &AcceptedTimes,
+) -> Result<Vec<UsageEvent>, ReportProblem> {
     let report: Report = serde_json::from_slice(body).map_err(|_| ReportProblem::NotAReport)?;
     if report.events.is_empty() || report.events.len() > MOST_EVENTS {
         return Err(ReportProblem::BatchSize);
@@ -165,6 +214,13 @@ pub fn check_report(body: &[u8]) -> Result<Vec<UsageEvent>, ReportProblem> {
     let mut events = Vec::with_capacity(report.events.len());
     for (index, event) in report.events.iter().enumerate() {
         let checked = check_event(index, event)?;
+        if !accepted.holds(checked.at) {
+            return Err(ReportProblem::OutsideAcceptedTimes {
+                index,
+                id: Some(checked.id),
+                accepted: *accepted,
+            });
+        }
         if !seen.insert(checked.id.clone()) {
             return Err(ReportProblem::RepeatedId {
                 index,
@@ -281,7 +337,12 @@ mod tests {
     use super::*;
 
     fn one(event: &str) -> Result<Vec<UsageEvent>, ReportProblem> {
-        check_report(format!(r#"{{"events":[{event}]}}"#).as_bytes())
+        check_report(format!(r#"{{"events":[{event}]}}"#).as_bytes(), &window())
+    }
+
+    /// The window around GOOD's time, raw events kept 90 days.
+    fn window() -> AcceptedTimes {
+        AcceptedTimes::at(1_795_599_000, 90)
     }
 
     const GOOD: &str = r#"{"id":"e1","at":"2026-11-25T09:30:00Z","feature":"assistant","model":"gpt-4o","input_tokens":1200,"output_tokens":300}"#;
@@ -342,18 +403,39 @@ mod tests {
             GOOD.replace("e1", "e2").replace("1200", "\"x\"")
         );
         assert!(matches!(
-            check_report(two.as_bytes()),
+            check_report(two.as_bytes(), &window()),
             Err(ReportProblem::Field { index: 1, .. })
         ));
         let twice = format!(r#"{{"events":[{GOOD},{GOOD}]}}"#);
         assert!(matches!(
-            check_report(twice.as_bytes()),
+            check_report(twice.as_bytes(), &window()),
             Err(ReportProblem::RepeatedId { index: 1, .. })
         ));
-        assert_eq!(check_report(b"[]"), Err(ReportProblem::NotAReport));
         assert_eq!(
-            check_report(br#"{"events":[]}"#),
+            check_report(b"[]", &window()),
+            Err(ReportProblem::NotAReport)
+        );
+        assert_eq!(
+            check_report(br#"{"events":[]}"#, &window()),
             Err(ReportProblem::BatchSize)
         );
+    }
+
+    #[test]
+    fn events_are_taken_from_the_oldest_kept_to_five_minutes_ahead() {
+        let dated = |at: &str| one(&GOOD.replace("2026-11-25T09:30:00Z", at));
+        assert!(dated("2026-11-25T09:35:00Z").is_ok(), "5 minutes ahead");
+        assert!(dated("2026-08-27T09:30:00Z").is_ok(), "90 days back");
+        let ahead = dated("2026-11-25T09:35:01Z").unwrap_err();
+        assert_eq!(
+            ahead.to_string(),
+            "event 0 (id \"e1\"): at must be from 2026-08-27T09:30:00Z (raw events are kept 90 days; \
+             an older one could not be told from its retry) to 2026-11-25T09:35:00Z (5 minutes ahead)"
+        );
+        assert!(matches!(
+            dated("2026-08-27T09:29:59Z"),
+            Err(ReportProblem::OutsideAcceptedTimes { index: 0, .. })
+        ));
+        assert!(dated("2027-11-25T09:30:00Z").is_err(), "a year ahead");
     }
 }

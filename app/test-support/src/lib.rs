@@ -19,6 +19,14 @@ use app::state::{AppState, Deployment};
 use app::use_cases::live_policy::LivePolicy;
 use std::sync::Arc;
 
+/// Where a fresh state's clock starts: 2023-11-14 22:13:20 UTC.
+pub const STARTS_AT: i64 = 1_700_000_000;
+
+/// The times a usage report may carry on a fresh state (raw events kept
+/// the default 90 days).
+pub const REPORTS_ACCEPTED: app::usage::rules::AcceptedTimes =
+    app::usage::rules::AcceptedTimes::at(STARTS_AT, 90);
+
 /// The password every test account has.
 pub const PASSWORD: &str = "a long enough password";
 
@@ -42,7 +50,7 @@ pub async fn fresh_state(plan: Plan) -> Fresh {
         .expect("database opens and migrates");
     let workspace = WorkspaceId::new("acme");
     workspaces::ensure(&pool, &workspace, "Acme").await.unwrap();
-    let clock = ManualClock::at(1_700_000_000);
+    let clock = ManualClock::at(STARTS_AT);
     let live_policy = Arc::new(LivePolicy::default());
     Fresh {
         state: AppState {

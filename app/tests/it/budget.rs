@@ -31,7 +31,11 @@ fn events(first: usize, count: usize, cost_each: &str) -> Vec<app::usage::rules:
             )
         })
         .collect();
-    check_report(format!(r#"{{"events":[{}]}}"#, events.join(",")).as_bytes()).unwrap()
+    check_report(
+        format!(r#"{{"events":[{}]}}"#, events.join(",")).as_bytes(),
+        &test_support::REPORTS_ACCEPTED,
+    )
+    .unwrap()
 }
 
 async fn admin_of(state: &AppState) -> Actor {

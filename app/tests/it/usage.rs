@@ -18,7 +18,11 @@ fn report(ids: std::ops::Range<usize>, at: &str) -> Vec<app::usage::rules::Usage
             )
         })
         .collect();
-    check_report(format!(r#"{{"events":[{}]}}"#, events.join(",")).as_bytes()).unwrap()
+    check_report(
+        format!(r#"{{"events":[{}]}}"#, events.join(",")).as_bytes(),
+        &test_support::REPORTS_ACCEPTED,
+    )
+    .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -62,9 +62,13 @@ impl Drop for SmallDisk {
 /// Reports `count` usage events named `{batch}-…`: how many the console
 /// acknowledged as new, else the refusal's status.
 async fn report(base: &str, token: &str, batch: &str, count: usize) -> Result<i64, StatusCode> {
+    // Dated now: the console takes events from the last 90 days only.
+    let at = jiff::Timestamp::now()
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
     let events: Vec<serde_json::Value> = (0..count)
         .map(|n| {
-            serde_json::json!({"id": format!("{batch}-{n}"), "at": "2026-12-01T10:00:00Z",
+            serde_json::json!({"id": format!("{batch}-{n}"), "at": at,
                                "feature": "assistant", "model": "gpt-4o",
                                "input_tokens": 100, "output_tokens": 10})
         })

@@ -76,6 +76,55 @@ async fn services_report_usage_once_per_event_and_admins_see_the_spend() {
     );
 }
 
+/// A retried batch never counts twice, however old: the console takes
+/// events back to the oldest raw event it keeps (90 days here), so a retry
+/// of one it has deleted is refused, not counted again; and nothing dated
+/// more than 5 minutes ahead lands in a later day's totals.
+#[tokio::test]
+async fn events_older_than_those_kept_or_dated_ahead_are_refused_naming_the_window() {
+    let server = server(Plan::Team).await;
+    server.sign_in_as(Role::Admin).await;
+    let token = create_token(&server, "Assistant", false).await;
+    let dated = |id: &str, at: &str| {
+        json!({"events": [{"id": id, "at": at, "feature": "assistant", "model": "gpt-4o",
+                           "input_tokens": 10, "output_tokens": 10}]})
+    };
+    // The clock reads 2023-11-14 22:13:20 UTC: 17 August is within 90 days.
+    let old = dated("old-1", "2023-08-17T00:00:00Z");
+    let (status, receipt) = report(&server, &token, &old).await;
+    assert_eq!(
+        (status, receipt),
+        (StatusCode::OK, json!({"new": 1, "duplicates": 0}))
+    );
+
+    // Two days on, housekeeping deletes it as past the 90 days kept…
+    server.clock.advance(2 * 24 * 60 * 60);
+    let forgotten = app::usage::service::forget_old_events(&server.console.state)
+        .await
+        .unwrap();
+    assert_eq!(forgotten, 1);
+    // …and a retry of it is refused, not counted a second time.
+    let (status, answer) = report(&server, &token, &old).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        answer["error"],
+        "event 0 (id \"old-1\"): at must be from 2023-08-18T22:13:20Z (raw events are kept 90 days; \
+         an older one could not be told from its retry) to 2023-11-16T22:18:20Z (5 minutes ahead)"
+    );
+    let state = &server.console.state;
+    let days =
+        app::usage::store::days_since(&state.pool, &state.deployment.workspace, "2023-08-01")
+            .await
+            .unwrap();
+    let counted: i64 = days.iter().map(|day| day.totals.events).sum();
+    assert_eq!(counted, 1, "the event counts once");
+
+    let (status, _) = report(&server, &token, &dated("ahead-1", "2023-11-16T22:30:00Z")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "17 minutes ahead");
+    let (status, _) = report(&server, &token, &dated("now-1", "2023-11-16T22:15:00Z")).await;
+    assert_eq!(status, StatusCode::OK, "a clock a little fast is fine");
+}
+
 #[tokio::test]
 async fn a_report_over_the_limit_is_refused_in_the_apis_error_format_naming_the_limit() {
     let server = server(Plan::Team).await;
