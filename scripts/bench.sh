@@ -117,8 +117,10 @@ sent = 0
 request = function()
   sent = sent + 1
   local events = {}
+  -- Dated now: the console takes events from the last 90 days only.
+  local at = os.date("!%Y-%m-%dT%H:%M:%SZ")
   for n = 1, 500 do
-    events[n] = string.format('{"id":"t%d-b%d-e%d","at":"2026-11-25T09:30:00Z","feature":"assistant","model":"gpt-4o","input_tokens":1200,"output_tokens":300}', id, sent, n)
+    events[n] = string.format('{"id":"t%d-b%d-e%d","at":"%s","feature":"assistant","model":"gpt-4o","input_tokens":1200,"output_tokens":300}', id, sent, n, at)
   end
   return wrk.format("POST", nil, nil, '{"events":[' .. table.concat(events, ",") .. ']}')
 end
