@@ -65,6 +65,25 @@ async fn token_made_with(server: &TestServer, form: &str) -> String {
         .collect()
 }
 
+/// A member's account, made as an invitation accepted would; their id.
+async fn member_joins(server: &TestServer, name: &str, email: &str) -> String {
+    let state = &server.console.state;
+    app::accounts::service::create_account(
+        state,
+        &state.deployment.workspace,
+        Role::Member,
+        app::accounts::service::NewAccount {
+            name,
+            email,
+            password: crate::support::PASSWORD,
+            password_again: crate::support::PASSWORD,
+        },
+    )
+    .await
+    .unwrap()
+    .to_string()
+}
+
 pub(crate) fn chat_body(model: Option<&str>, stream: bool) -> Value {
     let mut body = json!({
         "messages": [{"role": "user", "content": PROMPT}],
@@ -298,20 +317,7 @@ async fn the_feature_and_the_person_are_decided_from_the_consoles_records() {
         )
         .await;
     assert!(response.status().is_redirection());
-    let workspace = server.console.state.deployment.workspace.clone();
-    let member = app::accounts::service::create_account(
-        &server.console.state,
-        &workspace,
-        Role::Member,
-        app::accounts::service::NewAccount {
-            name: "Mel",
-            email: "mel@example.com",
-            password: crate::support::PASSWORD,
-            password_again: crate::support::PASSWORD,
-        },
-    )
-    .await
-    .unwrap();
+    let member = member_joins(&server, "Mel", "mel@example.com").await;
     let agents = ("x-ai-feature", "agents");
     let (status, answer) = chat(
         &server,
@@ -374,20 +380,7 @@ async fn a_suspension_made_elsewhere_holds_within_a_second() {
     let (server, fake) = console().await;
     let token = token(&server, true).await;
     let state = &server.console.state;
-    let member = app::accounts::service::create_account(
-        state,
-        &state.deployment.workspace,
-        Role::Member,
-        app::accounts::service::NewAccount {
-            name: "Remy",
-            email: "remy@example.com",
-            password: crate::support::PASSWORD,
-            password_again: crate::support::PASSWORD,
-        },
-    )
-    .await
-    .unwrap()
-    .to_string();
+    let member = member_joins(&server, "Remy", "remy@example.com").await;
     let body = chat_body(Some("gpt-4o"), false);
     let for_remy = [ASSISTANT, ("x-ai-user", member.as_str())];
     let (status, answer) = chat(&server, &token, &for_remy, &body).await;
