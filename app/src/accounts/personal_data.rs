@@ -66,10 +66,5 @@ pub struct TokenData {
     pub revoked_at: Option<String>,
 }
 
-/// `unix_secs` as RFC 3339 (`2026-11-25T09:30:00Z`).
 #[cfg(feature = "ssr")]
-pub fn rfc3339(unix_secs: i64) -> String {
-    jiff::Timestamp::from_second(unix_secs)
-        .map(|at| at.to_string())
-        .unwrap_or_else(|_| unix_secs.to_string())
-}
+pub use crate::domain::time::rfc3339;

@@ -13,6 +13,15 @@ pub fn format_utc(unix_secs: i64) -> String {
     )
 }
 
+/// `unix_secs` as RFC 3339 (`2026-11-25T09:30:00Z`), for what machines
+/// read: exports and API messages.
+#[cfg(feature = "ssr")]
+pub fn rfc3339(unix_secs: i64) -> String {
+    jiff::Timestamp::from_second(unix_secs)
+        .map(|at| at.to_string())
+        .unwrap_or_else(|_| unix_secs.to_string())
+}
+
 /// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian
 /// calendar (Howard Hinnant's algorithm).
 fn civil_from_days(days: i64) -> (i64, i64, i64) {

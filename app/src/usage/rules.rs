@@ -2,6 +2,7 @@
 //! field before anything is stored (a batch with one bad event is refused
 //! whole), and what an event cost.
 
+use crate::domain::time::rfc3339;
 use serde::{Deserialize, Serialize};
 
 /// Most events one report may carry.
@@ -165,12 +166,6 @@ impl AcceptedTimes {
     }
 }
 
-fn rfc3339(seconds: i64) -> String {
-    jiff::Timestamp::from_second(seconds)
-        .map(|at| at.to_string())
-        .unwrap_or_default()
-}
-
 /// Why a report was refused: which event (by position and, if it has one,
 /// id) and which field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -188,10 +183,10 @@ pub enum ReportProblem {
     },
     #[error("event {index} (id \"{id}\"): the same id appears twice in this report")]
     RepeatedId { index: usize, id: String },
-    #[error("event {index}{}: at must be from {} (raw events are kept {} days; an older one could not be told from its retry) to {} (5 minutes ahead)", id.as_deref().map(|id| format!(" (id \"{id}\")")).unwrap_or_default(), rfc3339(accepted.earliest), accepted.kept_days, rfc3339(accepted.latest))]
+    #[error("event {index} (id \"{id}\"): at must be from {} (raw events are kept {} days; an older one could not be told from its retry) to {} ({} minutes ahead)", rfc3339(accepted.earliest), accepted.kept_days, rfc3339(accepted.latest), MOST_AHEAD_SECS / 60)]
     OutsideAcceptedTimes {
         index: usize,
-        id: Option<String>,
+        id: String,
         accepted: AcceptedTimes,
     },
 }
@@ -217,7 +212,7 @@ pub fn check_report(
         if !accepted.holds(checked.at) {
             return Err(ReportProblem::OutsideAcceptedTimes {
                 index,
-                id: Some(checked.id),
+                id: checked.id,
                 accepted: *accepted,
             });
         }
